@@ -1,0 +1,89 @@
+"""Every exception veracity raises on purpose, in one tree.
+
+    VeracityError                   base; ``exit_code`` is what the CLI exits with
+    ├── InputError                  the user's input cannot be used (exit 2)
+    │   ├── InputNotFound           missing file
+    │   ├── EmptyInput              empty or whitespace-only
+    │   ├── BinaryInput             not text (NUL bytes, unknown binary format)
+    │   ├── InputTooLarge           over the configured size limit
+    │   ├── UndecodableInput        no text encoding fits
+    │   ├── MalformedPDF            a PDF that cannot be parsed, or has no text layer
+    │   └── ClaimsFormatError       a bad ``--claims`` list
+    ├── CorpusError                 a corpus folder cannot be used at all (exit 2)
+    ├── StoreError                  the SQLite store failed (exit 3)
+    │   └── RunNotFound             no run with that id (exit 2)
+    ├── ProviderError               a search provider failed (kept per query, never fatal)
+    ├── FetchError                  the reader could not fetch a URL
+    │   └── BlockedURL              refused by the SSRF guard
+    └── ConfigError                 settings that cannot work together (exit 2)
+
+A single file the corpus cannot read is not an error: it is skipped and listed in the report.
+"""
+
+from __future__ import annotations
+
+
+class VeracityError(Exception):
+    """Base class; the CLI prints ``str(err)`` on one line and exits with ``exit_code``."""
+
+    exit_code = 1
+
+
+class InputError(VeracityError):
+    exit_code = 2
+
+
+class InputNotFound(InputError):
+    pass
+
+
+class EmptyInput(InputError):
+    pass
+
+
+class BinaryInput(InputError):
+    pass
+
+
+class InputTooLarge(InputError):
+    pass
+
+
+class UndecodableInput(InputError):
+    pass
+
+
+class MalformedPDF(InputError):
+    pass
+
+
+class ClaimsFormatError(InputError):
+    pass
+
+
+class CorpusError(VeracityError):
+    exit_code = 2
+
+
+class StoreError(VeracityError):
+    exit_code = 3
+
+
+class RunNotFound(StoreError):
+    exit_code = 2
+
+
+class ProviderError(VeracityError):
+    pass
+
+
+class FetchError(VeracityError):
+    pass
+
+
+class BlockedURL(FetchError):
+    pass
+
+
+class ConfigError(VeracityError):
+    exit_code = 2

@@ -1,0 +1,23 @@
+"""The judge protocol: ranked evidence for one claim in, a verdict and its quotes out."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from pydantic import BaseModel, Field
+
+from veracity.types import Claim, Evidence, RankedPassage, Verdict
+
+
+class Judgement(BaseModel):
+    verdict: Verdict
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
+class Judge(Protocol):
+    """``name`` goes into the report; ``uses_llm`` tells the report whether a model decided."""
+
+    name: str
+    uses_llm: bool
+
+    async def judge(self, claim: Claim, passages: list[RankedPassage], lang: str) -> Judgement: ...

@@ -1,0 +1,265 @@
+"""Types that cross a stage boundary.
+
+The path of one claim reads as a straight line, and each arrow is one of these models:
+
+    InputDocument ─checklist→ [Claim] ─search→ [SearchResult] ─read→ [Document]
+        ─passages→ [Passage] ─rank→ [RankedPassage] ─judge→ Verdict + [Evidence] ─report→ Report
+
+Everything here is a pydantic model so that it can be stored, sent over HTTP and re-read.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, computed_field
+
+Language = Literal["zh", "en", "other"]
+"""Languages veracity tells apart. ``other`` reports are written in English."""
+
+REPORT_SCHEMA = "veracity.report/1"
+
+
+class Label(StrEnum):
+    """The verdict scale, from best to worst support, with ``unverifiable`` apart."""
+
+    TRUE = "true"
+    MOSTLY_TRUE = "mostly_true"
+    PARTLY_TRUE = "partly_true"
+    FALSE = "false"
+    MISATTRIBUTED = "misattributed"
+    UNVERIFIABLE = "unverifiable"
+
+    @property
+    def zh(self) -> str:
+        return LABEL_NAMES[self]["zh"]
+
+    @property
+    def en(self) -> str:
+        return LABEL_NAMES[self]["en"]
+
+    def name_in(self, lang: str) -> str:
+        return LABEL_NAMES[self]["zh" if lang == "zh" else "en"]
+
+
+LABEL_NAMES: dict[Label, dict[str, str]] = {
+    Label.TRUE: {"en": "true", "zh": "属实"},
+    Label.MOSTLY_TRUE: {"en": "mostly true", "zh": "基本属实"},
+    Label.PARTLY_TRUE: {"en": "partly true", "zh": "部分属实"},
+    Label.FALSE: {"en": "false", "zh": "不属实"},
+    Label.MISATTRIBUTED: {"en": "misattributed", "zh": "归因不当"},
+    Label.UNVERIFIABLE: {"en": "unverifiable", "zh": "无法核实"},
+}
+
+
+class SourceKind(StrEnum):
+    """What kind of publisher a source is; the judge prefers primary sources."""
+
+    PRIMARY = "primary"  # the organisation's own page, the paper itself, the award list
+    SCHOLARLY = "scholarly"  # a scholarly index: arXiv listing, OpenReview, DBLP, OpenAlex …
+    ENCYCLOPEDIA = "encyclopedia"
+    NEWS = "news"
+    SOCIAL = "social"  # social / user-generated
+    UNKNOWN = "unknown"
+
+
+class Stance(StrEnum):
+    SUPPORTS = "supports"
+    REFUTES = "refutes"
+    MENTIONS = "mentions"  # relevant context that neither supports nor refutes
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=False)
+
+
+class Span(_Model):
+    """Half-open character range ``[start, end)`` in a text."""
+
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+
+
+class InputDocument(_Model):
+    """What the user gave: a document to split into claims, or a ready list of claims."""
+
+    text: str
+    language: Language
+    origin: str = Field(description="file path, URL or '-' for stdin")
+    kind: Literal["document", "claims"] = "document"
+    format: Literal["txt", "md", "html", "pdf", "claims"] = "txt"
+    title: str | None = None
+    claims: list[ClaimInput] = Field(default_factory=list, description="set when kind='claims'")
+
+
+class ClaimInput(_Model):
+    """One line of a ``--claims`` list: its id is kept in the report."""
+
+    id: str
+    text: str
+    span: Span | None = None
+
+
+class Claim(_Model):
+    """An atomic, self-contained claim on the checklist."""
+
+    id: str
+    text: str = Field(description="self-contained wording: subject named, pronouns resolved")
+    original: str = Field(description="the words as they stand in the input")
+    span: Span | None = Field(default=None, description="where `original` sits in the input text")
+    language: Language = "en"
+    type: str = "statement"  # education, employment, role, authorship, award, quantity, summary …
+    context: str | None = Field(default=None, description="heading the claim sits under")
+
+
+class Source(_Model):
+    """A citable document: what the report prints beside a quote."""
+
+    url: str
+    title: str | None = None
+    published: str | None = Field(
+        default=None, description="ISO date (YYYY, YYYY-MM or YYYY-MM-DD), never invented"
+    )
+    published_origin: str | None = Field(
+        default=None, description="where the date came from: meta, front-matter, url, pdf, api …"
+    )
+    kind: SourceKind = SourceKind.UNKNOWN
+    language: Language | None = None
+    content_hash: str | None = None
+    provider: str | None = None
+
+
+class PageSpan(_Model):
+    """Where page ``page`` (1-based) of a PDF sits in the document text."""
+
+    page: int = Field(ge=1)
+    start: int
+    end: int
+
+
+class Document(_Model):
+    """A read source: metadata plus its full main text (the text quotes are checked against)."""
+
+    source: Source
+    text: str
+    pages: list[PageSpan] = Field(default_factory=list)
+    path: str | None = Field(default=None, description="local file, for corpus documents")
+
+    def page_at(self, offset: int) -> int | None:
+        for p in self.pages:
+            if p.start <= offset < p.end:
+                return p.page
+        return None
+
+
+class Passage(_Model):
+    """A few sentences of a document; the unit of retrieval."""
+
+    id: str
+    doc_url: str
+    text: str
+    start: int = Field(description="offset of `text` in the document text")
+    end: int
+    page: int | None = None
+
+
+class SearchResult(_Model):
+    """One hit of a search provider (web, scholarly API or the local corpus)."""
+
+    url: str
+    title: str | None = None
+    snippet: str = ""
+    published: str | None = None
+    provider: str
+    rank: int = 0
+    score: float | None = None
+    passage: Passage | None = Field(default=None, description="set by the local corpus")
+
+
+class RankedPassage(_Model):
+    """A passage ranked for one claim, with the signals the judge may use."""
+
+    passage: Passage
+    source: Source
+    score: float = Field(description="fused score, higher is better")
+    lexical: float = 0.0
+    semantic: float = Field(default=0.0, description="cosine similarity claim ↔ passage")
+
+
+class Evidence(_Model):
+    """A verbatim quote from a source, with its stance towards the claim."""
+
+    quote: str
+    stance: Stance = Stance.MENTIONS
+    source: Source
+    page: int | None = None
+    passage_id: str | None = None
+
+
+class Verdict(_Model):
+    label: Label
+    confidence: float = Field(ge=0.0, le=1.0)
+    rationale: str
+
+
+class ClaimReport(_Model):
+    """One row of the report table."""
+
+    id: str
+    text: str
+    original: str | None = None
+    span: Span | None = None
+    type: str = "statement"
+    verdict: Verdict
+    evidence: list[Evidence] = Field(default_factory=list, max_length=5)
+
+
+class Stats(_Model):
+    seconds: float = 0.0
+    llm_calls: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    searches: int = 0
+    fetches: int = 0
+    documents: int = 0
+    passages: int = 0
+    quotes_dropped: int = Field(default=0, description="quotes removed for not being verbatim")
+    skipped_files: list[str] = Field(default_factory=list)
+
+
+class Summary(_Model):
+    total: int
+    counts: dict[str, int]
+
+
+class Report(_Model):
+    """The result of a run. The summary is computed from the rows, never written."""
+
+    schema_: str = Field(default=REPORT_SCHEMA, alias="schema", serialization_alias="schema")
+    run_id: str
+    language: Language
+    judge: str
+    uses_llm: bool = False
+    created: str = Field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
+    input: str | None = None
+    title: str | None = None
+    claims: list[ClaimReport]
+    stats: Stats = Field(default_factory=Stats)
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def summary(self) -> Summary:
+        counts = {label.value: 0 for label in Label}
+        for c in self.claims:
+            counts[c.verdict.label.value] += 1
+        return Summary(total=len(self.claims), counts=counts)
+
+    def to_json_dict(self) -> dict:
+        return self.model_dump(mode="json", by_alias=True)
+
+
+InputDocument.model_rebuild()
