@@ -1,0 +1,78 @@
+"""veracity — evidence-grounded fact-checking.
+
+Public API::
+
+    import veracity
+    report = veracity.check("profile.md", corpus=["corpus/"])
+    print(veracity.render(report, "md"))
+
+``check`` / ``acheck`` return a :class:`Report`; ``render`` turns it into md, html or json.
+Heavy modules are imported on first use, so ``import veracity`` stays cheap.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from veracity.types import (
+    Claim,
+    ClaimReport,
+    Document,
+    Evidence,
+    InputDocument,
+    Label,
+    Passage,
+    Report,
+    SearchResult,
+    Source,
+    SourceKind,
+    Stance,
+    Verdict,
+)
+
+if TYPE_CHECKING:
+    from veracity.config import Settings
+    from veracity.pipeline import acheck, check
+    from veracity.report import render
+    from veracity.store import Store
+
+__version__ = "0.1.0"
+
+_LAZY = {
+    "check": "veracity.pipeline",
+    "acheck": "veracity.pipeline",
+    "render": "veracity.report",
+    "Settings": "veracity.config",
+    "Store": "veracity.store",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'veracity' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(module), name)
+
+
+__all__ = [
+    "Claim",
+    "ClaimReport",
+    "Document",
+    "Evidence",
+    "InputDocument",
+    "Label",
+    "Passage",
+    "Report",
+    "SearchResult",
+    "Settings",
+    "Source",
+    "SourceKind",
+    "Stance",
+    "Store",
+    "Verdict",
+    "acheck",
+    "check",
+    "render",
+]

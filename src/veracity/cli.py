@@ -1,0 +1,178 @@
+"""The ``veracity`` command: a thin shell over :mod:`veracity.pipeline` and the store.
+
+Exit codes: 0 success · 1 unexpected failure · 2 bad usage or bad input · 3 store failure ·
+130 interrupted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+
+import click
+
+from veracity.errors import VeracityError
+
+EXIT_HELP = """\b
+Exit codes:
+  0   success
+  1   unexpected failure (a bug: please report it)
+  2   bad usage or bad input (missing/empty/binary/oversized/undecodable file,
+      malformed PDF, bad claims list, unknown run id, missing corpus folder)
+  3   the store (SQLite database) could not be used
+  130 interrupted
+"""
+
+
+def _fail(err: BaseException, code: int) -> None:
+    click.echo(f"veracity: error: {err}", err=True)
+    sys.exit(code)
+
+
+def _write_output(text: str, output: Path | None) -> None:
+    if output is None:
+        click.echo(text, nl=not text.endswith("\n"))
+        return
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(text, encoding="utf-8")
+    except OSError as err:
+        raise click.UsageError(f"cannot write {output}: {err.strerror or err}") from err
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_HELP)
+@click.version_option(package_name="veracity")
+def main() -> None:
+    """veracity — evidence-grounded fact-checking.
+
+    Turns a document into a checklist of atomic claims, researches each claim and writes a
+    report with graded verdicts and verbatim, cited evidence.
+    """
+
+
+@main.command(epilog=EXIT_HELP)
+@click.argument("input", metavar="INPUT")
+@click.option("--claims", "claims_mode", is_flag=True, help="INPUT is a list of claims: one per line, or JSONL with id and claim.")
+@click.option("--corpus", "corpus", multiple=True, type=click.Path(path_type=Path), help="Folder of html/md/txt/pdf files to search (repeatable).")
+@click.option("--lang", type=click.Choice(["auto", "zh", "en"]), default="auto", show_default=True, help="Language of the report (auto = the input's).")
+@click.option("--format", "fmt", type=click.Choice(["md", "html", "json"]), default="md", show_default=True, help="Report format.")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write the report here instead of stdout.")
+@click.option("--db", type=click.Path(path_type=Path, dir_okay=False), help="SQLite store (default: user data dir; env VERACITY_DB_PATH).")
+@click.option("--max-bytes", type=int, help="Largest input file accepted (default 50 MB; env VERACITY_MAX_INPUT_BYTES).")
+@click.option("--max-claims", type=int, help="Refuse documents with more claims than this (default 500).")
+@click.option("-q", "--quiet", is_flag=True, help="No progress on stderr.")
+def check(
+    input: str,
+    claims_mode: bool,
+    corpus: tuple[Path, ...],
+    lang: str,
+    fmt: str,
+    output: Path | None,
+    db: Path | None,
+    max_bytes: int | None,
+    max_claims: int | None,
+    quiet: bool,
+) -> None:
+    """Fact-check INPUT (a file path, or - for stdin).
+
+    The report goes to stdout (or -o FILE) in the chosen format; progress goes to stderr.
+    """
+    from veracity.config import Settings
+    from veracity.pipeline import acheck
+    from veracity.progress import LiveProgress
+    from veracity.report import render
+
+    settings = Settings()
+    updates: dict[str, object] = {}
+    if max_bytes is not None:
+        updates["max_input_bytes"] = max_bytes
+    if max_claims is not None:
+        updates["max_claims"] = max_claims
+    if db is not None:
+        updates["db_path"] = db
+    if updates:
+        settings = settings.model_copy(update=updates)
+    if not corpus and not quiet:
+        click.echo(
+            "veracity: note: no --corpus given and no search provider configured; "
+            "every claim will be unverifiable.",
+            err=True,
+        )
+    live = LiveProgress(enabled=not quiet)
+    try:
+        with live:
+            report = asyncio.run(
+                acheck(
+                    input,
+                    corpus=list(corpus),
+                    claims=claims_mode,
+                    lang="auto",
+                    report_lang=None if lang == "auto" else lang,
+                    settings=settings,
+                    progress=live.handle,
+                )
+            )
+    except VeracityError as err:
+        _fail(err, err.exit_code)
+    except KeyboardInterrupt:
+        _fail(RuntimeError("interrupted"), 130)
+    except Exception as err:  # pragma: no cover - last resort: one line, not a traceback
+        _fail(RuntimeError(f"unexpected failure: {type(err).__name__}: {err}"), 1)
+    _write_output(render(report, fmt), output)
+    if not quiet:
+        s = report.summary
+        click.echo(
+            f"veracity: run {report.run_id}: {s.total} claims, "
+            + ", ".join(f"{k}={v}" for k, v in s.counts.items() if v)
+            + f" in {report.stats.seconds:.1f}s"
+            + (f"; report written to {output}" if output else ""),
+            err=True,
+        )
+
+
+@main.command(epilog=EXIT_HELP)
+@click.argument("run_id")
+@click.option("--format", "fmt", type=click.Choice(["md", "html", "json"]), default="md", show_default=True)
+@click.option("--lang", type=click.Choice(["auto", "zh", "en"]), default="auto", show_default=True)
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--db", type=click.Path(path_type=Path, dir_okay=False), help="SQLite store.")
+def show(run_id: str, fmt: str, lang: str, output: Path | None, db: Path | None) -> None:
+    """Re-render a stored run in any format."""
+    from veracity.config import Settings
+    from veracity.report import render
+    from veracity.store import Store
+
+    path = db or Settings().db_path
+    try:
+        with Store(path) as store:
+            report = store.load_report(run_id)
+    except VeracityError as err:
+        _fail(err, err.exit_code)
+    _write_output(render(report, fmt, None if lang == "auto" else lang), output)
+
+
+@main.command(name="runs")
+@click.option("--db", type=click.Path(path_type=Path, dir_okay=False), help="SQLite store.")
+@click.option("-n", "--limit", type=int, default=20, show_default=True)
+def runs(db: Path | None, limit: int) -> None:
+    """List recent runs in the store."""
+    from veracity.config import Settings
+    from veracity.store import Store
+
+    path = db or Settings().db_path
+    try:
+        with Store(path) as store:
+            rows = store.list_runs(limit=limit)
+    except VeracityError as err:
+        _fail(err, err.exit_code)
+    if not rows:
+        click.echo("no runs yet", err=True)
+    for r in rows:
+        click.echo(
+            "\t".join(str(r.get(k) or "") for k in ("id", "status", "created", "language", "input"))
+        )
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

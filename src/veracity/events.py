@@ -1,0 +1,44 @@
+"""Progress events: what a run reports while it works (CLI live view, server-sent events)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+EventType = Literal[
+    "run_started",  # run_id, message = input
+    "claims_ready",  # claims: [{id, text}]
+    "corpus_ready",  # message: documents / passages / skipped
+    "query_sent",  # claim_id, provider, query
+    "document_read",  # url
+    "claim_settled",  # claim_id, label
+    "run_finished",  # message: summary line
+    "warning",  # message
+]
+
+
+class Event(BaseModel):
+    type: EventType
+    run_id: str | None = None
+    claim_id: str | None = None
+    provider: str | None = None
+    query: str | None = None
+    url: str | None = None
+    label: str | None = None
+    message: str | None = None
+    claims: list[dict[str, str]] = Field(default_factory=list)
+
+
+ProgressCallback = Callable[[Event], None]
+
+
+def emit(callback: ProgressCallback | None, event: Event) -> None:
+    """Call the progress callback; a failing callback never breaks a run."""
+    if callback is None:
+        return
+    try:
+        callback(event)
+    except Exception:  # pragma: no cover - the callback is the caller's code
+        pass

@@ -1,0 +1,97 @@
+"""The live view on stderr: the checklist's settled and pending lists, as the seed keeps them."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from rich.console import Console, Group
+from rich.live import Live
+from rich.table import Table
+from rich.text import Text
+
+from veracity.events import Event
+from veracity.types import Label
+
+_COLOURS = {
+    Label.TRUE.value: "green",
+    Label.MOSTLY_TRUE.value: "green",
+    Label.PARTLY_TRUE.value: "yellow",
+    Label.FALSE.value: "red",
+    Label.MISATTRIBUTED.value: "magenta",
+    Label.UNVERIFIABLE.value: "bright_black",
+}
+
+
+def _short(text: str, n: int = 70) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+class LiveProgress:
+    """Progress callback target. Renders nothing when disabled or when stderr is not a TTY
+    (then it prints one plain line per settled claim instead)."""
+
+    def __init__(self, *, enabled: bool = True, console: Console | None = None) -> None:
+        self.enabled = enabled
+        self.console = console or Console(stderr=True)
+        self.claims: dict[str, str] = {}
+        self.settled: dict[str, str] = {}
+        self.queries = 0
+        self.status = "starting"
+        self._live: Live | None = None
+
+    def __enter__(self) -> LiveProgress:
+        if self.enabled and self.console.is_terminal:
+            self._live = Live(self._render(), console=self.console, refresh_per_second=8, transient=True)
+            self._live.__enter__()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._live is not None:
+            self._live.__exit__(exc_type, exc, tb)
+            self._live = None
+
+    def handle(self, event: Event) -> None:
+        if not self.enabled:
+            return
+        if event.type == "claims_ready":
+            self.claims = {c["id"]: c["text"] for c in event.claims}
+            self.status = f"{len(self.claims)} claims on the checklist"
+            self._plain(self.status)
+        elif event.type == "corpus_ready":
+            self.status = f"corpus ready: {event.message}"
+            self._plain(self.status)
+        elif event.type == "query_sent":
+            self.queries += 1
+        elif event.type == "claim_settled" and event.claim_id:
+            self.settled[event.claim_id] = event.label or "?"
+            self._plain(
+                f"settled {event.claim_id} [{event.label}] "
+                f"({len(self.settled)}/{len(self.claims)}): {_short(self.claims.get(event.claim_id, ''))}"
+            )
+        elif event.type == "warning" and event.message:
+            self._plain(f"note: {event.message}")
+        if self._live is not None:
+            self._live.update(self._render())
+
+    def _plain(self, line: str) -> None:
+        if self._live is None and self.enabled:
+            self.console.print(line, markup=False, highlight=False)
+
+    def _render(self) -> Group:
+        settled = Table(title="settled", show_header=False, box=None, expand=False)
+        for cid, label in self.settled.items():
+            settled.add_row(cid, Text(label, style=_COLOURS.get(label, "")), _short(self.claims.get(cid, "")))
+        pending = Table(title="pending", show_header=False, box=None, expand=False)
+        for cid, text in self.claims.items():
+            if cid not in self.settled:
+                pending.add_row(cid, _short(text))
+        footer = Text(
+            f"{self.status} · {len(self.settled)}/{len(self.claims)} settled · {self.queries} searches",
+            style="bold",
+        )
+        return Group(settled, pending, footer)

@@ -1,0 +1,435 @@
+"""HTML → :class:`~veracity.types.Document`: metadata, publication date and main text.
+
+The main text comes from trafilatura, the date from the page's own metadata (then htmldate),
+and nothing here touches the network: trees are parsed locally and handed to both libraries,
+so neither can be tempted to download a URL.
+
+Quotes are later checked against the page with every tag stripped and all whitespace removed,
+so the text built here only ever *removes* things from the page: blocks are separated by blank
+lines, list items and table rows get no markers, and every block is verified to occur in the
+tag-stripped page before it is kept.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import json
+import re
+from copy import deepcopy
+from datetime import date, datetime
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from lxml import etree
+from lxml import html as lxml_html
+
+from veracity.text import detect_language, normalize_for_match
+from veracity.types import Document, Source
+
+__all__ = ["decode_html", "normalize_date", "parse_html", "visible_text"]
+
+# --- dates -----------------------------------------------------------------------------------
+
+_MONTHS = {
+    name: i
+    for i, names in enumerate(
+        [
+            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
+            ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
+            ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+_ISO = re.compile(r"^(\d{4})(?:[-/.](\d{1,2})(?:[-/.](\d{1,2}))?)?(?:[T\s]\d.*|Z)?$")
+_COMPACT = re.compile(r"^(?:D:)?(\d{4})(\d{2})(\d{2})(?:\d{0,6}.*)?$")
+_ZH = re.compile(r"^(\d{4})\s*年\s*(?:(\d{1,2})\s*月\s*(?:(\d{1,2})\s*[日号])?)?")
+_MDY = re.compile(r"^([A-Za-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b")
+_DMY = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]+)\.?,?\s+(\d{4})\b")
+_MY = re.compile(r"^([A-Za-z]+)\.?,?\s+(\d{4})$")
+
+
+def _ymd(year: int, month: int | None = None, day: int | None = None) -> str | None:
+    if not 1000 <= year <= date.today().year + 1:
+        return None
+    if month is None:
+        return f"{year:04d}"
+    if not 1 <= month <= 12:
+        return None
+    if day is None:
+        return f"{year:04d}-{month:02d}"
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+def normalize_date(value: object) -> str | None:
+    """An ISO date string (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``) at the precision the
+    value carries, or ``None`` when it is not a recognisable date. Never adds precision:
+    ``"March 2021"`` stays ``"2021-03"``."""
+    if isinstance(value, datetime):
+        return _ymd(value.year, value.month, value.day)
+    if isinstance(value, date):
+        return _ymd(value.year, value.month, value.day)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return _ymd(value)
+    if not isinstance(value, str):
+        return None
+    s = value.strip().strip("'\"")
+    if not s:
+        return None
+    if m := _ISO.match(s):
+        y, mo, d = m.groups()
+        return _ymd(int(y), int(mo) if mo else None, int(d) if d else None)
+    if m := _COMPACT.match(s):
+        return _ymd(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    if m := _ZH.match(s):
+        y, mo, d = m.groups()
+        return _ymd(int(y), int(mo) if mo else None, int(d) if d else None)
+    if (m := _MDY.match(s)) and m.group(1).lower() in _MONTHS:
+        return _ymd(int(m.group(3)), _MONTHS[m.group(1).lower()], int(m.group(2)))
+    if (m := _DMY.match(s)) and m.group(2).lower() in _MONTHS:
+        return _ymd(int(m.group(3)), _MONTHS[m.group(2).lower()], int(m.group(1)))
+    if (m := _MY.match(s)) and m.group(1).lower() in _MONTHS:
+        return _ymd(int(m.group(2)), _MONTHS[m.group(1).lower()])
+    return None
+
+
+# --- decoding ---------------------------------------------------------------------------------
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]+)""", re.I)
+# What browsers actually use for these labels.
+_CHARSET_ALIASES = {
+    "iso-8859-1": "cp1252", "latin1": "cp1252", "latin-1": "cp1252", "us-ascii": "cp1252",
+    "ascii": "cp1252", "gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030",
+}
+
+
+def decode_html(raw: bytes) -> str:
+    """Decode HTML bytes: BOM first, then the declared ``<meta charset>``, then UTF-8, then
+    charset-normalizer's best guess; undecodable bytes become U+FFFD as a last resort."""
+    for bom, codec in (
+        (codecs.BOM_UTF8, "utf-8"),
+        (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be"),
+    ):
+        if raw.startswith(bom):
+            return raw[len(bom) :].decode(codec, errors="replace")
+    m = _META_CHARSET.search(raw[:4096])
+    if m:
+        label = m.group(1).decode("ascii", "ignore").lower()
+        try:
+            return raw.decode(_CHARSET_ALIASES.get(label, label))
+        except (LookupError, UnicodeDecodeError):
+            pass
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(raw).best()
+    if best is not None:
+        return str(best)
+    return raw.decode("utf-8", errors="replace")
+
+
+# --- tree helpers -----------------------------------------------------------------------------
+
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+
+
+def _parse_tree(text: str) -> lxml_html.HtmlElement | None:
+    text = _XML_DECL.sub("", text, count=1).replace("\x00", "")
+    if not text.strip():
+        return None
+    try:
+        return lxml_html.document_fromstring(text)
+    except (etree.ParserError, ValueError):
+        return None
+
+
+def _tag(el: Any) -> str:
+    tag = el.tag
+    if not isinstance(tag, str):  # comments, processing instructions, entities
+        return ""
+    return tag.rsplit("}", 1)[-1].lower()
+
+
+_SKIP = {"script", "style", "noscript", "template", "svg", "math", "button", "select", "iframe"}
+_BREAK = {"br", "lb"}
+_ROW = {"row", "tr"}
+_CELL = {"cell", "td", "th"}
+# Block-level tags of HTML and of trafilatura's output tree.
+_BLOCK = {
+    "p", "div", "section", "article", "main", "body", "doc", "header", "footer", "nav", "aside",
+    "h1", "h2", "h3", "h4", "h5", "h6", "head", "ul", "ol", "li", "list", "item", "dl", "dt",
+    "dd", "table", "thead", "tbody", "tfoot", "caption", "blockquote", "quote", "pre",
+    "figure", "figcaption", "address", "hr", "form", "fieldset", "details", "summary", "center",
+    "hgroup", "menu", "graphic",
+} | _ROW | _CELL
+_SPACES = re.compile(r"[^\S\n]+")
+
+
+def _tidy(text: str) -> str:
+    lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def _has_block(el: Any) -> bool:
+    return any(_tag(d) in _BLOCK for d in el.iterdescendants())
+
+
+def _inline_text(el: Any) -> str:
+    parts: list[str] = [el.text or ""]
+    for child in el:
+        tag = _tag(child)
+        if tag in _BREAK:
+            parts.append("\n")
+        elif tag and tag not in _SKIP:
+            inner = _inline_text(child)
+            parts.append(f"\n{inner}\n" if tag in _BLOCK else inner)
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def _row_text(row: Any) -> str:
+    cells = [_SPACES.sub(" ", _inline_text(c).replace("\n", " ")).strip() for c in row]
+    return "\t".join(c for c in cells if c)
+
+
+def _blocks(el: Any, out: list[str]) -> None:
+    """Append the text blocks under ``el`` to ``out`` in document order."""
+    buf: list[str] = [el.text or ""]
+
+    def flush() -> None:
+        block = _tidy("".join(buf))
+        buf.clear()
+        if block:
+            out.append(block)
+
+    for child in el:
+        tag = _tag(child)
+        if tag in _BREAK:
+            buf.append("\n")
+        elif tag in _SKIP or not tag:
+            pass
+        elif tag in _ROW and not any(_has_block(c) for c in child):
+            flush()
+            if row := _row_text(child):
+                out.append(row)
+        elif tag in _BLOCK:
+            flush()
+            _blocks(child, out)
+        else:
+            buf.append(_inline_text(child))
+        buf.append(child.tail or "")
+    flush()
+
+
+# The page as the independent quote checker sees it: script/style dropped, tags stripped.
+_SCRIPT_STYLE = re.compile(r"<(script|style)[^>]*>.*?</\1>", re.S | re.I)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def visible_text(html_text: str) -> str:
+    """The page text with script/style blocks removed and every tag replaced by a space."""
+    return _TAG.sub(" ", _SCRIPT_STYLE.sub(" ", html_text))
+
+
+def _verified(blocks: list[str], page_key: str) -> list[str]:
+    """Keep the blocks (or, failing that, the lines) that occur verbatim in the page."""
+    kept: list[str] = []
+    for block in blocks:
+        if normalize_for_match(block) in page_key:
+            kept.append(block)
+            continue
+        lines = [ln for ln in block.split("\n") if normalize_for_match(ln) in page_key]
+        if lines:
+            kept.append("\n".join(lines))
+    return kept
+
+
+def _main_text(tree: lxml_html.HtmlElement, url: str | None, page_key: str) -> str:
+    import trafilatura
+
+    blocks: list[str] = []
+    try:
+        result = trafilatura.bare_extraction(
+            deepcopy(tree), url=url, include_comments=False, include_tables=True,
+            include_images=False, include_links=False, include_formatting=False,
+        )
+    except Exception:  # trafilatura fails on some odd trees; the fallback below copes
+        result = None
+    body = getattr(result, "body", None)
+    if body is not None:
+        _blocks(body, blocks)
+    blocks = _verified(blocks, page_key)
+    if not blocks:
+        body_el = tree.find("body")
+        _blocks(body_el if body_el is not None else tree, blocks)
+        blocks = _verified(blocks, page_key)
+    return "\n\n".join(blocks)
+
+
+# --- metadata ---------------------------------------------------------------------------------
+
+_DATE_META = (
+    "article:published_time", "og:article:published_time", "og:published_time",
+    "datepublished", "citation_publication_date", "citation_date", "citation_online_date",
+    "dc.date.issued", "dcterms.issued", "dc.date", "dcterms.date", "dc.date.created",
+    "dcterms.created", "pubdate", "publishdate", "publish-date", "publish_date",
+    "publication_date", "parsely-pub-date", "sailthru.date", "date", "article.published",
+    "published_time", "datecreated",
+)
+
+
+def _meta_map(tree: lxml_html.HtmlElement) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for meta in tree.iter("meta"):
+        content = meta.get("content")
+        if content is None:
+            continue
+        for attr in ("property", "name", "itemprop", "http-equiv"):
+            key = (meta.get(attr) or "").strip().lower()
+            if key and key not in out:
+                out[key] = content.strip()
+    return out
+
+
+def _absolute(href: str | None, base: str | None) -> str | None:
+    if not href or not href.strip():
+        return None
+    href = href.strip()
+    if base and urlsplit(base).scheme in ("http", "https"):
+        href = urljoin(base, href)
+    return href if urlsplit(href).scheme in ("http", "https") else None
+
+
+def _canonical_url(tree: lxml_html.HtmlElement, meta: dict[str, str], url: str | None) -> str:
+    for link in tree.iter("link"):
+        rels = (link.get("rel") or "").lower().split()
+        if "canonical" in rels and (found := _absolute(link.get("href"), url)):
+            return found
+    if found := _absolute(meta.get("og:url"), url):
+        return found
+    return url or ""
+
+
+def _title(tree: lxml_html.HtmlElement, meta: dict[str, str]) -> str | None:
+    candidates = [meta.get("og:title")]
+    title_el = tree.find(".//title")
+    if title_el is not None:
+        candidates.append(title_el.text_content())
+    h1 = tree.find(".//h1")
+    if h1 is not None:
+        candidates.append(h1.text_content())
+    for c in candidates:
+        if c and (t := _SPACES.sub(" ", c.replace("\n", " ")).strip()):
+            return t[:300]
+    return None
+
+
+def _json_ld_date(tree: lxml_html.HtmlElement) -> str | None:
+    for script in tree.iter("script"):
+        if (script.get("type") or "").lower() != "application/ld+json" or not script.text:
+            continue
+        try:
+            data = json.loads(script.text)
+        except ValueError:
+            continue
+        stack: list[Any] = [data]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, list):
+                stack.extend(item)
+            elif isinstance(item, dict):
+                for key in ("datePublished", "dateCreated"):
+                    if (found := normalize_date(item.get(key))) is not None:
+                        return found
+                stack.extend(v for v in item.values() if isinstance(v, (dict, list)))
+    return None
+
+
+_URL_DATE = re.compile(r"(?<!\d)(\d{4})[/_-](\d{1,2})[/_-](\d{1,2})(?!\d)")
+
+
+def _markup_only(tree: lxml_html.HtmlElement) -> lxml_html.HtmlElement:
+    """A copy of the tree that keeps attributes, JSON-LD and <time>/<abbr> text but drops all
+    other text, so htmldate cannot mistake a date mentioned in the prose for the page's date."""
+    copy = deepcopy(tree)
+    for el in copy.iter():
+        tag = _tag(el)
+        keep = tag in ("time", "abbr") or (
+            tag == "script" and (el.get("type") or "").lower() == "application/ld+json"
+        )
+        if not keep and tag:
+            el.text = None
+        el.tail = None
+    return copy
+
+
+def _published(
+    tree: lxml_html.HtmlElement, meta: dict[str, str], url: str | None
+) -> tuple[str | None, str | None]:
+    for key in _DATE_META:
+        if (found := normalize_date(meta.get(key))) is not None:
+            return found, "meta"
+    if (found := _json_ld_date(tree)) is not None:
+        return found, "json-ld"
+    try:
+        import htmldate
+
+        guess = htmldate.find_date(
+            _markup_only(tree), url=url, original_date=True, extensive_search=False
+        )
+    except Exception:  # htmldate is a best-effort fallback
+        guess = None
+    found = normalize_date(guess) if isinstance(guess, str) else None
+    if found is None:
+        return None, None
+    m = _URL_DATE.search(url or "")
+    if m and _ymd(int(m.group(1)), int(m.group(2)), int(m.group(3))) == found:
+        return found, "url"
+    return found, "html"
+
+
+# --- entry point ------------------------------------------------------------------------------
+
+
+def parse_html(raw: bytes | str, url: str | None = None) -> Document:
+    """Parse an HTML page into a :class:`Document` without any network access.
+
+    ``source.url`` is the canonical URL (``<link rel=canonical>``, then ``og:url``, then
+    ``url``); ``published`` is ``None`` when the page does not carry a date. ``text`` holds
+    the main text, one block per paragraph separated by blank lines.
+    """
+    if isinstance(raw, bytes):
+        content_hash = hashlib.sha256(raw).hexdigest()
+        text = decode_html(raw)
+    else:
+        content_hash = hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
+        text = raw
+    page_key = normalize_for_match(visible_text(text))
+    tree = _parse_tree(text)
+    if tree is None:
+        main, title, published, origin, canonical = "", None, None, None, url or ""
+    else:
+        meta = _meta_map(tree)
+        canonical = _canonical_url(tree, meta, url)
+        title = _title(tree, meta)
+        published, origin = _published(tree, meta, canonical or url)
+        main = _main_text(tree, url, page_key)
+    source = Source(
+        url=canonical,
+        title=title,
+        published=published,
+        published_origin=origin,
+        language=detect_language(main or title or ""),
+        content_hash=content_hash,
+    )
+    return Document(source=source, text=main)

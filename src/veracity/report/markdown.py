@@ -1,0 +1,90 @@
+"""Render a :class:`~veracity.types.Report` as a Markdown document with one table row per claim.
+
+Layout: a title, a line of run metadata, the summary sentence computed from the verdicts, the
+notice that no language model was used (offline judge only), the table
+``claim | verdict and analysis | evidence`` and a line of run statistics.
+
+Text that comes from the input or from sources is untrusted: inside table cells ``|`` is
+escaped, line breaks become ``<br>``, and ``<``/``>`` are written as entities so that a
+Markdown viewer that passes HTML through cannot be made to run a page's markup.
+"""
+
+from __future__ import annotations
+
+from veracity.report import labels as L
+from veracity.text import clean_whitespace, normalize_for_match
+from veracity.types import ClaimReport, Evidence, Report
+
+
+def escape_inline(text: str) -> str:
+    """Escape text for a Markdown table cell or heading: entities for ``<``/``>``, ``\\|`` for
+    pipes and ``<br>`` for line breaks (the only HTML this module writes itself)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|")
+    return text.strip().replace("\n", "<br>")
+
+
+def _flat(text: str) -> str:
+    """Untrusted single-line text (quote, title, URL): whitespace collapsed, then escaped."""
+    return escape_inline(clean_whitespace(text))
+
+
+def _claim_cell(row: ClaimReport, lang: str) -> str:
+    cell = escape_inline(row.text)
+    if row.original and normalize_for_match(row.original) != normalize_for_match(row.text):
+        cell += "<br>" + escape_inline(L.t("original", lang, text=clean_whitespace(row.original)))
+    return cell
+
+
+def _verdict_cell(row: ClaimReport, lang: str) -> str:
+    v = row.verdict
+    parts = [f"**{L.label_name(v.label, lang)}**"]
+    if v.rationale.strip():
+        parts.append(escape_inline(v.rationale))
+    parts.append(f"({L.confidence_text(v.confidence, lang)})")
+    return " ".join(parts)
+
+
+def evidence_line(n: int, ev: Evidence, lang: str) -> str:
+    """``n. “quote” — title · URL · date · kind · page · stance`` (already escaped)."""
+    src = ev.source
+    meta = [
+        _flat(src.title) if src.title else L.t("untitled", lang),
+        _flat(src.url),
+        _flat(L.date_text(src.published, lang)),
+        L.source_kind_name(src.kind, lang),
+    ]
+    if ev.page is not None:
+        meta.append(L.page_text(ev.page, lang))
+    meta.append(L.stance_name(ev.stance, lang))
+    quote = L.t("quote_open", lang) + _flat(ev.quote) + L.t("quote_close", lang)
+    return f"{n}. {quote} — " + " · ".join(meta)
+
+
+def _evidence_cell(row: ClaimReport, lang: str) -> str:
+    if not row.evidence:
+        return L.t("no_evidence", lang)
+    return "<br>".join(evidence_line(i, ev, lang) for i, ev in enumerate(row.evidence, 1))
+
+
+def render_markdown(report: Report, lang: str | None = None) -> str:
+    """The report as Markdown, in ``lang`` or else the report's own language."""
+    lg = L.report_lang(report, lang)
+    out: list[str] = [f"# {_flat(L.title_text(report, lg))}", ""]
+    meta = [f"{L.t('run', lg)}: `{report.run_id}`", f"{L.t('created', lg)}: {report.created}",
+            f"{L.t('judge', lg)}: {_flat(report.judge)}"]
+    if report.input:
+        meta.append(f"{L.t('input', lg)}: {_flat(report.input)}")
+    out += [" · ".join(meta), ""]
+    out += [L.summary_sentence(report.summary, lg), ""]
+    notice = L.judge_notice(report, lg)
+    if notice:
+        out += [f"> {_flat(notice)}", ""]
+    out.append(f"| {L.t('col_claim', lg)} | {L.t('col_verdict', lg)} | {L.t('col_evidence', lg)} |")
+    out.append("| --- | --- | --- |")
+    for row in report.claims:
+        out.append(
+            f"| {_claim_cell(row, lg)} | {_verdict_cell(row, lg)} | {_evidence_cell(row, lg)} |"
+        )
+    out += ["", _flat(L.t("stats_sep", lg).join(L.stats_parts(report.stats, lg))), ""]
+    return "\n".join(out)

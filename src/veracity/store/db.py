@@ -1,0 +1,450 @@
+"""The SQLite store: every run, its claims, searches, documents, verdicts and evidence.
+
+One :class:`Store` wraps one connection (WAL mode, foreign keys on). The connection may be used
+from several threads; a lock serialises access. Writes that belong together run in one
+``BEGIN IMMEDIATE`` transaction, so a crash leaves whole steps, never half of one.
+
+A report is rebuilt from the tables (:meth:`Store.load_report`), not from a saved JSON blob:
+claims in checklist order, their verdicts, and each evidence item with its source taken from the
+``documents`` row it cites. Documents are keyed by content hash and stored once however many
+runs cite them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any, cast
+
+from veracity.errors import RunNotFound, StoreError
+from veracity.store.migrations import migrate
+from veracity.types import (
+    Claim,
+    ClaimReport,
+    Document,
+    Evidence,
+    Label,
+    Language,
+    PageSpan,
+    Report,
+    Source,
+    SourceKind,
+    Span,
+    Stance,
+    Stats,
+    Verdict,
+)
+
+RUN_STATUSES = ("running", "done", "failed")
+
+# Rationale given to a claim whose research had not finished when the report was loaded.
+_PENDING_RATIONALE = {
+    "en": "Not judged: research on this claim had not finished (run status: {status}).",
+    "zh": "未判定：该陈述的核查尚未完成（运行状态：{status}）。",
+}
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def content_hash(text: str) -> str:
+    """The key a document is stored under when its source carries none: sha256 of the text."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class Store:
+    """A veracity store in one SQLite file. Use as a context manager or call :meth:`close`."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self._lock = threading.RLock()
+        memory = str(path) == ":memory:"
+        try:
+            if not memory:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(
+                ":memory:" if memory else str(self.path),
+                check_same_thread=False, isolation_level=None, timeout=30.0,
+            )
+        except (OSError, sqlite3.Error) as e:
+            raise StoreError(f"cannot open store at {self.path}: {e}") from e
+        try:
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA journal_mode = WAL")
+            migrate(conn)
+        except (sqlite3.Error, RuntimeError) as e:
+            conn.close()
+            raise StoreError(f"cannot open store at {self.path}: {e}") from e
+        self._conn: sqlite3.Connection | None = conn
+
+    # --- plumbing -------------------------------------------------------------------------
+
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    @contextmanager
+    def _use(self, what: str) -> Iterator[sqlite3.Connection]:
+        """The connection, under the lock, with sqlite3 errors turned into StoreError."""
+        with self._lock:
+            if self._conn is None:
+                raise StoreError(f"store at {self.path} is closed")
+            try:
+                yield self._conn
+            except sqlite3.Error as e:
+                raise StoreError(f"store at {self.path}: {what} failed: {e}") from e
+
+    @contextmanager
+    def _tx(self, what: str) -> Iterator[sqlite3.Connection]:
+        """Like :meth:`_use`, inside one write transaction (rolled back on any error)."""
+        with self._use(what) as conn:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+
+    @staticmethod
+    def _require_run(conn: sqlite3.Connection, run_id: str) -> tuple[str, str]:
+        """The run's (language, status); RunNotFound when there is no such run."""
+        row = conn.execute("SELECT language, status FROM runs WHERE id = ?", (run_id,)).fetchone()
+        if row is None:
+            raise RunNotFound(f"no run with id {run_id!r}")
+        return str(row[0]), str(row[1])
+
+    # --- runs -----------------------------------------------------------------------------
+
+    @staticmethod
+    def new_run_id() -> str:
+        """A short id that sorts by creation time: ``YYYYMMDD-HHMMSS-xxxxxx`` (UTC)."""
+        return datetime.now(UTC).strftime("%Y%m%d-%H%M%S") + "-" + secrets.token_hex(3)
+
+    def start_run(
+        self, run_id: str, *, input: str | None, title: str | None, language: str, judge: str,
+        uses_llm: bool, options: dict[str, Any], created: str | None = None,
+    ) -> None:
+        """Record a new run with status ``running``. An id already in the store is an error."""
+        with self._tx("start run") as conn:
+            if conn.execute("SELECT 1 FROM runs WHERE id = ?", (run_id,)).fetchone():
+                raise StoreError(f"store at {self.path}: run {run_id!r} already exists")
+            conn.execute(
+                "INSERT INTO runs (id, created, status, input, title, language, judge, uses_llm,"
+                " options) VALUES (?, ?, 'running', ?, ?, ?, ?, ?, ?)",
+                (run_id, created or _now(), input, title, language, judge, int(uses_llm),
+                 json.dumps(options, ensure_ascii=False, default=str, sort_keys=True)),
+            )
+
+    def finish_run(
+        self, run_id: str, stats: Stats, status: str = "done", error: str | None = None,
+    ) -> None:
+        """Close a run: its status (``done`` or ``failed``), statistics and error message."""
+        if status not in RUN_STATUSES:
+            raise ValueError(f"status must be one of {', '.join(RUN_STATUSES)}, not {status!r}")
+        with self._tx("finish run") as conn:
+            self._require_run(conn, run_id)
+            conn.execute(
+                "UPDATE runs SET status = ?, stats = ?, error = ?, finished = ? WHERE id = ?",
+                (status, stats.model_dump_json(), error, _now(), run_id),
+            )
+
+    def get_run(self, run_id: str) -> dict[str, Any]:
+        """The run's row as a dict (options and stats decoded); RunNotFound when unknown."""
+        with self._use("read run") as conn:
+            row = conn.execute(
+                "SELECT id, created, finished, status, input, title, language, judge, uses_llm,"
+                " options, stats, error FROM runs WHERE id = ?", (run_id,),
+            ).fetchone()
+        if row is None:
+            raise RunNotFound(f"no run with id {run_id!r}")
+        keys = ("id", "created", "finished", "status", "input", "title", "language", "judge",
+                "uses_llm", "options", "stats", "error")
+        run = dict(zip(keys, row, strict=True))
+        run["uses_llm"] = bool(run["uses_llm"])
+        run["options"] = json.loads(run["options"] or "{}")
+        run["stats"] = json.loads(run["stats"]) if run["stats"] else None
+        return run
+
+    def list_runs(self, limit: int = 20) -> list[dict[str, Any]]:
+        """The newest runs first, each with its claim and verdict counts."""
+        with self._use("list runs") as conn:
+            rows = conn.execute(
+                "SELECT r.id, r.created, r.finished, r.status, r.input, r.title, r.language,"
+                " r.judge, r.uses_llm, r.error,"
+                " (SELECT COUNT(*) FROM claims c WHERE c.run_id = r.id),"
+                " (SELECT COUNT(*) FROM verdicts v WHERE v.run_id = r.id)"
+                " FROM runs r ORDER BY r.created DESC, r.id DESC LIMIT ?", (limit,),
+            ).fetchall()
+        keys = ("id", "created", "finished", "status", "input", "title", "language", "judge",
+                "uses_llm", "error", "n_claims", "n_verdicts")
+        out = [dict(zip(keys, row, strict=True)) for row in rows]
+        for run in out:
+            run["uses_llm"] = bool(run["uses_llm"])
+        return out
+
+    # --- claims ---------------------------------------------------------------------------
+
+    def save_claims(self, run_id: str, claims: list[Claim]) -> None:
+        """Add the checklist to a run, in order. A claim id already stored is updated in place;
+        new ids go after the claims already there."""
+        with self._tx("save claims") as conn:
+            self._require_run(conn, run_id)
+            for claim in claims:
+                self._upsert_claim(
+                    conn, run_id, claim.id, text=claim.text, original=claim.original,
+                    span=claim.span, type_=claim.type, language=claim.language,
+                    context=claim.context,
+                )
+
+    @staticmethod
+    def _upsert_claim(
+        conn: sqlite3.Connection, run_id: str, claim_id: str, *, text: str,
+        original: str | None, span: Span | None, type_: str, language: str | None,
+        context: str | None,
+    ) -> None:
+        start, end = (span.start, span.end) if span else (None, None)
+        if conn.execute("SELECT 1 FROM claims WHERE run_id = ? AND id = ?",
+                        (run_id, claim_id)).fetchone():
+            conn.execute(
+                "UPDATE claims SET text = ?, original = ?, span_start = ?, span_end = ?, type = ?,"
+                " language = COALESCE(?, language), context = COALESCE(?, context)"
+                " WHERE run_id = ? AND id = ?",
+                (text, original, start, end, type_, language, context, run_id, claim_id),
+            )
+            return
+        idx = conn.execute("SELECT COALESCE(MAX(idx) + 1, 0) FROM claims WHERE run_id = ?",
+                           (run_id,)).fetchone()[0]
+        conn.execute(
+            "INSERT INTO claims (run_id, idx, id, text, original, span_start, span_end, type,"
+            " language, context) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (run_id, idx, claim_id, text, original, start, end, type_, language, context),
+        )
+
+    def load_claims(self, run_id: str) -> list[Claim]:
+        """The run's checklist in order (for resuming a run)."""
+        with self._use("load claims") as conn:
+            lang, _ = self._require_run(conn, run_id)
+            rows = conn.execute(
+                "SELECT id, text, original, span_start, span_end, type, language, context"
+                " FROM claims WHERE run_id = ? ORDER BY idx", (run_id,),
+            ).fetchall()
+        return [
+            Claim(id=r[0], text=r[1], original=r[2] if r[2] is not None else r[1],
+                  span=Span(start=r[3], end=r[4]) if r[3] is not None else None, type=r[5],
+                  language=cast(Language, r[6] or lang), context=r[7])
+            for r in rows
+        ]
+
+    # --- documents and searches -----------------------------------------------------------
+
+    def save_document(self, doc: Document) -> str:
+        """Store a read document under its content hash (sha256 of the text when the source has
+        none) and return the hash. Saving the same content again adds no row; metadata missing
+        from the stored row is filled in from the new one."""
+        src = doc.source
+        key = src.content_hash or content_hash(doc.text)
+        pages = json.dumps([p.model_dump() for p in doc.pages])
+        with self._tx("save document") as conn:
+            conn.execute(
+                "INSERT INTO documents (content_hash, url, title, published, published_origin,"
+                " kind, language, provider, text, pages, path, fetched_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (content_hash) DO UPDATE SET"
+                " title = COALESCE(documents.title, excluded.title),"
+                " published = COALESCE(documents.published, excluded.published),"
+                " published_origin = COALESCE(documents.published_origin,"
+                "   excluded.published_origin),"
+                " kind = CASE documents.kind WHEN 'unknown' THEN excluded.kind"
+                "   ELSE documents.kind END,"
+                " language = COALESCE(documents.language, excluded.language),"
+                " provider = COALESCE(documents.provider, excluded.provider),"
+                " pages = CASE documents.pages WHEN '[]' THEN excluded.pages"
+                "   ELSE documents.pages END,"
+                " path = COALESCE(documents.path, excluded.path)",
+                (key, src.url, src.title, src.published, src.published_origin, src.kind.value,
+                 src.language, src.provider, doc.text, pages, doc.path, _now()),
+            )
+        return key
+
+    def _document_source(self, row: tuple[Any, ...], url: str | None = None) -> Source:
+        # row: content_hash, url, title, published, published_origin, kind, language, provider
+        return Source(
+            url=url if url is not None else row[1], title=row[2], published=row[3],
+            published_origin=row[4], kind=SourceKind(row[5]), language=row[6],
+            content_hash=row[0], provider=row[7],
+        )
+
+    def get_document(self, content_hash: str) -> Document | None:
+        """The stored document with that hash, text and pages included, or None."""
+        with self._use("read document") as conn:
+            row = conn.execute(
+                "SELECT content_hash, url, title, published, published_origin, kind, language,"
+                " provider, text, pages, path FROM documents WHERE content_hash = ?",
+                (content_hash,),
+            ).fetchone()
+        if row is None:
+            return None
+        pages = [PageSpan.model_validate(p) for p in json.loads(row[9] or "[]")]
+        return Document(source=self._document_source(tuple(row[:8])), text=row[8], pages=pages,
+                        path=row[10])
+
+    def get_document_text(self, content_hash: str) -> str | None:
+        """The stored text of a document (what its quotes are checked against), or None."""
+        with self._use("read document") as conn:
+            row = conn.execute("SELECT text FROM documents WHERE content_hash = ?",
+                               (content_hash,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def record_search(self, run_id: str, provider: str, query: str, n_results: int) -> None:
+        """Note that ``query`` was sent to ``provider`` during the run and what it returned."""
+        with self._tx("record search") as conn:
+            self._require_run(conn, run_id)
+            conn.execute(
+                "INSERT INTO searches (run_id, provider, query, n_results, created)"
+                " VALUES (?, ?, ?, ?, ?)", (run_id, provider, query, n_results, _now()),
+            )
+
+    def searches(self, run_id: str) -> list[dict[str, Any]]:
+        """The searches of a run in the order they were recorded."""
+        with self._use("read searches") as conn:
+            self._require_run(conn, run_id)
+            rows = conn.execute(
+                "SELECT provider, query, n_results, created FROM searches WHERE run_id = ?"
+                " ORDER BY rowid", (run_id,),
+            ).fetchall()
+        keys = ("provider", "query", "n_results", "created")
+        return [dict(zip(keys, r, strict=True)) for r in rows]
+
+    # --- results --------------------------------------------------------------------------
+
+    def save_result(self, run_id: str, claim_report: ClaimReport) -> None:
+        """Store a claim's verdict and evidence, replacing any earlier result for that claim.
+
+        Each evidence item points at its document by ``source.content_hash``; that document
+        must have been saved first. When the cited source differs from the stored document's
+        metadata (another URL aside), the source is kept beside the evidence row so the report
+        reads back exactly as it was written. Evidence without a content hash keeps its source
+        there too.
+        """
+        cr = claim_report
+        with self._tx("save result") as conn:
+            run_lang, _ = self._require_run(conn, run_id)
+            self._upsert_claim(
+                conn, run_id, cr.id, text=cr.text, original=cr.original, span=cr.span,
+                type_=cr.type, language=None, context=None,
+            )
+            conn.execute("UPDATE claims SET language = COALESCE(language, ?)"
+                         " WHERE run_id = ? AND id = ?", (run_lang, run_id, cr.id))
+            conn.execute("DELETE FROM evidence WHERE run_id = ? AND claim_id = ?", (run_id, cr.id))
+            conn.execute("DELETE FROM verdicts WHERE run_id = ? AND claim_id = ?", (run_id, cr.id))
+            conn.execute(
+                "INSERT INTO verdicts (run_id, claim_id, label, confidence, rationale)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (run_id, cr.id, cr.verdict.label.value, cr.verdict.confidence,
+                 cr.verdict.rationale),
+            )
+            for idx, ev in enumerate(cr.evidence):
+                override = self._source_override(conn, run_id, cr.id, ev)
+                conn.execute(
+                    "INSERT INTO evidence (run_id, claim_id, idx, quote, stance, content_hash,"
+                    " url, page, passage_id, source_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (run_id, cr.id, idx, ev.quote, ev.stance.value, ev.source.content_hash,
+                     ev.source.url, ev.page, ev.passage_id, override),
+                )
+
+    def _source_override(
+        self, conn: sqlite3.Connection, run_id: str, claim_id: str, ev: Evidence,
+    ) -> str | None:
+        """JSON of the cited source when the documents row cannot rebuild it, else None."""
+        key = ev.source.content_hash
+        if key is None:
+            return ev.source.model_dump_json()
+        row = conn.execute(
+            "SELECT content_hash, url, title, published, published_origin, kind, language,"
+            " provider FROM documents WHERE content_hash = ?", (key,),
+        ).fetchone()
+        if row is None:
+            raise StoreError(
+                f"store at {self.path}: evidence for claim {claim_id!r} of run {run_id!r} cites "
+                f"document {key} ({ev.source.url}), which is not in the store; save it first"
+            )
+        rebuilt = self._document_source(tuple(row), url=ev.source.url)
+        return None if rebuilt == ev.source else ev.source.model_dump_json()
+
+    def load_report(self, run_id: str) -> Report:
+        """Rebuild a run's report from the tables. A claim without a verdict (the run stopped
+        before it was judged) is reported ``unverifiable`` with a rationale that says so."""
+        with self._use("load report") as conn:
+            run = conn.execute(
+                "SELECT id, created, status, input, title, language, judge, uses_llm, stats"
+                " FROM runs WHERE id = ?", (run_id,),
+            ).fetchone()
+            if run is None:
+                raise RunNotFound(f"no run with id {run_id!r}")
+            claims = conn.execute(
+                "SELECT id, text, original, span_start, span_end, type FROM claims"
+                " WHERE run_id = ? ORDER BY idx", (run_id,),
+            ).fetchall()
+            verdicts = {
+                r[0]: Verdict(label=Label(r[1]), confidence=r[2], rationale=r[3])
+                for r in conn.execute(
+                    "SELECT claim_id, label, confidence, rationale FROM verdicts"
+                    " WHERE run_id = ?", (run_id,),
+                )
+            }
+            ev_rows = conn.execute(
+                "SELECT e.claim_id, e.quote, e.stance, e.url, e.page, e.passage_id,"
+                " e.source_json, d.content_hash, d.url, d.title, d.published,"
+                " d.published_origin, d.kind, d.language, d.provider"
+                " FROM evidence e LEFT JOIN documents d ON d.content_hash = e.content_hash"
+                " WHERE e.run_id = ? ORDER BY e.claim_id, e.idx", (run_id,),
+            ).fetchall()
+        evidence: dict[str, list[Evidence]] = {}
+        for r in ev_rows:
+            if r[6] is not None:
+                source = Source.model_validate_json(r[6])
+            else:
+                source = self._document_source(tuple(r[7:15]), url=r[3])
+            evidence.setdefault(r[0], []).append(
+                Evidence(quote=r[1], stance=Stance(r[2]), source=source, page=r[4],
+                         passage_id=r[5])
+            )
+        (rid, created, status, input_, title, language, judge, uses_llm, stats) = run
+        lang = "zh" if language == "zh" else "en"
+        rows = []
+        for c in claims:
+            verdict = verdicts.get(c[0]) or Verdict(
+                label=Label.UNVERIFIABLE, confidence=0.0,
+                rationale=_PENDING_RATIONALE[lang].format(status=status),
+            )
+            rows.append(ClaimReport(
+                id=c[0], text=c[1], original=c[2],
+                span=Span(start=c[3], end=c[4]) if c[3] is not None else None, type=c[5],
+                verdict=verdict, evidence=evidence.get(c[0], []),
+            ))
+        return Report(
+            run_id=rid, language=language, judge=judge, uses_llm=bool(uses_llm),
+            created=created, input=input_, title=title, claims=rows,
+            stats=Stats.model_validate_json(stats) if stats else Stats(),
+        )

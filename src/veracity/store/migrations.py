@@ -1,0 +1,150 @@
+"""The store's schema, as an append-only list of migration steps.
+
+``MIGRATIONS[i]`` takes a database from schema version ``i`` to ``i + 1``; the version lives in
+``PRAGMA user_version``. A step that has shipped is never edited: to change the schema, append
+a new step (``ALTER TABLE … ADD COLUMN``, a new table, a new index). Each step is one SQL script
+of ``;``-terminated statements and runs in a single transaction together with the version bump.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+MIGRATIONS: list[str] = [
+    # 1: runs, their claims, verdicts and evidence; fetched documents; searches sent.
+    """
+    CREATE TABLE runs (
+        id TEXT PRIMARY KEY,
+        created TEXT NOT NULL,
+        finished TEXT,
+        status TEXT NOT NULL DEFAULT 'running'
+            CHECK (status IN ('running', 'done', 'failed')),
+        input TEXT,
+        title TEXT,
+        language TEXT NOT NULL,
+        judge TEXT NOT NULL,
+        uses_llm INTEGER NOT NULL DEFAULT 0,
+        options TEXT NOT NULL DEFAULT '{}',
+        stats TEXT,
+        error TEXT
+    );
+    CREATE INDEX runs_created ON runs (created);
+
+    CREATE TABLE claims (
+        run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        idx INTEGER NOT NULL,
+        id TEXT NOT NULL,
+        text TEXT NOT NULL,
+        original TEXT,
+        span_start INTEGER,
+        span_end INTEGER,
+        type TEXT NOT NULL DEFAULT 'statement',
+        language TEXT,
+        context TEXT,
+        PRIMARY KEY (run_id, id),
+        UNIQUE (run_id, idx)
+    );
+
+    CREATE TABLE documents (
+        content_hash TEXT PRIMARY KEY,
+        url TEXT NOT NULL,
+        title TEXT,
+        published TEXT,
+        published_origin TEXT,
+        kind TEXT NOT NULL DEFAULT 'unknown',
+        language TEXT,
+        provider TEXT,
+        text TEXT NOT NULL,
+        pages TEXT NOT NULL DEFAULT '[]',
+        path TEXT,
+        fetched_at TEXT NOT NULL
+    );
+    CREATE INDEX documents_url ON documents (url);
+
+    CREATE TABLE verdicts (
+        run_id TEXT NOT NULL,
+        claim_id TEXT NOT NULL,
+        label TEXT NOT NULL,
+        confidence REAL NOT NULL,
+        rationale TEXT NOT NULL,
+        PRIMARY KEY (run_id, claim_id),
+        FOREIGN KEY (run_id, claim_id) REFERENCES claims (run_id, id) ON DELETE CASCADE
+    );
+
+    CREATE TABLE evidence (
+        run_id TEXT NOT NULL,
+        claim_id TEXT NOT NULL,
+        idx INTEGER NOT NULL,
+        quote TEXT NOT NULL,
+        stance TEXT NOT NULL,
+        content_hash TEXT REFERENCES documents (content_hash),
+        url TEXT NOT NULL,
+        page INTEGER,
+        passage_id TEXT,
+        source_json TEXT,
+        PRIMARY KEY (run_id, claim_id, idx),
+        FOREIGN KEY (run_id, claim_id) REFERENCES claims (run_id, id) ON DELETE CASCADE
+    );
+    CREATE INDEX evidence_document ON evidence (content_hash);
+
+    CREATE TABLE searches (
+        run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        provider TEXT NOT NULL,
+        query TEXT NOT NULL,
+        n_results INTEGER NOT NULL,
+        created TEXT NOT NULL
+    );
+    CREATE INDEX searches_run ON searches (run_id);
+    """,
+]
+"""Append only. ``len(MIGRATIONS)`` is the schema version this code writes."""
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def statements(script: str) -> list[str]:
+    """Split a migration script into complete SQL statements (trigger bodies stay whole)."""
+    out: list[str] = []
+    buf = ""
+    for line in script.splitlines(keepends=True):
+        buf += line
+        if sqlite3.complete_statement(buf):
+            out.append(buf.strip())
+            buf = ""
+    rest = "\n".join(ln for ln in buf.splitlines() if not ln.strip().startswith("--"))
+    if rest.strip():
+        raise ValueError(f"migration ends with an incomplete statement: {buf.strip()[:80]!r}")
+    return out
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Apply the pending steps in order on a connection in autocommit mode
+    (``isolation_level=None``); returns the schema version reached.
+
+    Each step runs inside ``BEGIN IMMEDIATE`` with the version bump, so two processes opening
+    the same new store cannot both apply it, and a failed step leaves the old version intact.
+    Raises RuntimeError when the database was written by a newer veracity.
+    """
+    while True:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            version = schema_version(conn)
+            if version > SCHEMA_VERSION:
+                raise RuntimeError(
+                    f"schema version {version} is newer than this veracity supports "
+                    f"({SCHEMA_VERSION}); upgrade veracity"
+                )
+            if version == SCHEMA_VERSION:
+                conn.execute("COMMIT")
+                return version
+            for stmt in statements(MIGRATIONS[version]):
+                conn.execute(stmt)
+            conn.execute(f"PRAGMA user_version = {version + 1}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
