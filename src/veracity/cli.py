@@ -174,5 +174,34 @@ def runs(db: Path | None, limit: int) -> None:
         )
 
 
+@main.command(name="eval", epilog=EXIT_HELP)
+@click.argument("dataset", type=click.Choice(["wice"]))
+@click.option("--data", type=click.Path(path_type=Path, exists=True, dir_okay=False), required=True,
+              help="Dataset file, e.g. ../shared/benchmarks/wice/claim/dev.jsonl")
+@click.option("--limit", type=int, help="Evaluate a random sample of N items.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the sample.")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write the figures as JSON.")
+@click.option("-q", "--quiet", is_flag=True)
+def eval_cmd(dataset: str, data: Path, limit: int | None, seed: int, output: Path | None, quiet: bool) -> None:
+    """Measure the offline judge on a labelled claim set."""
+    import json
+
+    from veracity.evaluation import WICE_CLASSES, load_wice, markdown_table, run_eval
+
+    items = list(load_wice(data))
+    classes = WICE_CLASSES
+
+    def tick(i: int, n: int) -> None:
+        if not quiet and (i % 25 == 0 or i == n):
+            click.echo(f"  {i}/{n}", err=True)
+
+    result = run_eval(items, classes, limit=limit, seed=seed, progress=tick)
+    result["dataset"] = dataset
+    result["data"] = str(data)
+    click.echo(markdown_table(result, classes))
+    if output:
+        _write_output(json.dumps(result, ensure_ascii=False, indent=2), output)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

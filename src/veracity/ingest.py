@@ -161,7 +161,8 @@ def read_input(
     if fmt is None:
         fmt = sniff_format(text)
     if fmt == "html":
-        return _read_html(text, name, origin, lang)
+        # the reader decodes again from the bytes, honouring a declared <meta charset>
+        return _read_html(data, name, origin, lang)
 
     title: str | None = None
     if fmt == "md":
@@ -324,7 +325,7 @@ def _markdown_title(text: str) -> str | None:
     return first.group(1).strip() or None
 
 
-def _read_html(raw: str, name: str, origin: str, lang: str) -> InputDocument:
+def _read_html(raw: bytes, name: str, origin: str, lang: str) -> InputDocument:
     from veracity.reader.html import parse_html
 
     doc = parse_html(raw, origin)
@@ -381,8 +382,11 @@ def parse_claims_list(text: str, name: str = "claims list") -> list[ClaimInput]:
         if stripped.startswith("{"):
             claim_id, claim_text = _jsonl_claim(stripped, name, lineno)
             claim_id = claim_id or f"c{len(items) + 1}"
-            pos = line.find(claim_text)
-            if pos >= 0:
+            # find the claim's JSON string after its key; escapes in it mean "whole line"
+            key = max(line.find('"claim"'), line.find('"text"'))
+            pos = line.find(json.dumps(claim_text, ensure_ascii=False), max(key, 0))
+            if key >= 0 and pos >= 0:
+                pos += 1  # past the opening quote
                 span = Span(start=line_start + pos, end=line_start + pos + len(claim_text))
             else:  # escapes in the JSON: point at the whole line
                 span = Span(start=line_start + lead, end=line_start + lead + len(stripped))

@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
-from veracity.checklist.rules import split_claims
+from veracity.checklist.rules import main_subject, split_claims
 from veracity.config import Settings
 from veracity.corpus.index import LocalCorpus
 from veracity.evidence.embed import Embedder, UseEmbedder
@@ -247,7 +247,8 @@ async def acheck(
         store = Store(Path(db) if db else settings.db_path)
     embedder = embedder or UseEmbedder(threads=settings.embed_threads)
     judge = judge or EvidenceMatchJudge(
-        max_evidence=settings.max_evidence, subject=infer_subject(checklist)
+        max_evidence=settings.max_evidence,
+        subject=main_subject(doc) or infer_subject(checklist),
     )
     run_id = store.new_run_id()
     try:

@@ -52,8 +52,19 @@ def detect_language(text: str) -> Language:
         hits = sum(1 for w in words if w in common)
         if words and (hits / len(words) > 0.04 or len(words) < 8):
             return "en"
-        return "other"
+        # Latin text with few English function words: lists of names and titles are still
+        # English unless another language's function words show up.
+        foreign = sum(1 for w in words if w in _OTHER_FUNCTION_WORDS)
+        return "other" if words and foreign / len(words) > 0.04 else "en"
     return "zh" if cjk else "other"
+
+
+_OTHER_FUNCTION_WORDS = {
+    # German, French, Spanish, Italian, Portuguese, Dutch
+    "der", "die", "das", "und", "ist", "nicht", "mit", "ein", "eine", "le", "la", "les", "et",
+    "est", "une", "des", "du", "el", "los", "las", "y", "es", "una", "il", "di", "che", "e",
+    "o", "os", "um", "uma", "não", "het", "een", "en", "van", "niet",
+}
 
 
 # --- sentences -------------------------------------------------------------------------------

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, computed_field
+from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
 
 Language = Literal["zh", "en", "other"]
 """Languages veracity tells apart. ``other`` reports are written in English."""
@@ -249,6 +249,14 @@ class Report(_Model):
     stats: Stats = Field(default_factory=Stats)
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_computed_summary(cls, data: Any) -> Any:
+        """Accept the report's own JSON: ``summary`` is derived, so it is ignored on input."""
+        if isinstance(data, dict) and "summary" in data:
+            data = {k: v for k, v in data.items() if k != "summary"}
+        return data
 
     @computed_field  # type: ignore[prop-decorator]
     @property

@@ -7,7 +7,8 @@ so neither can be tempted to download a URL.
 Quotes are later checked against the page with every tag stripped and all whitespace removed,
 so the text built here only ever *removes* things from the page: blocks are separated by blank
 lines, list items and table rows get no markers, and every block is verified to occur in the
-tag-stripped page before it is kept.
+tag-stripped page before it is kept. Where the extractor skipped page text between two blocks,
+they are separated by two blank lines, which passage splitting treats as a hard break.
 """
 
 from __future__ import annotations
@@ -31,19 +32,21 @@ __all__ = ["decode_html", "normalize_date", "parse_html", "visible_text"]
 
 # --- dates -----------------------------------------------------------------------------------
 
-_MONTHS = {
-    name: i
-    for i, names in enumerate(
-        [
-            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
-            ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
-            ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
-            ("december", "dec"),
-        ],
-        start=1,
-    )
-    for name in names
-}
+_MONTH_NAMES = [
+    "january:jan",
+    "february:feb",
+    "march:mar",
+    "april:apr",
+    "may",
+    "june:jun",
+    "july:jul",
+    "august:aug",
+    "september:sep:sept",
+    "october:oct",
+    "november:nov",
+    "december:dec",
+]
+_MONTHS = {name: i for i, names in enumerate(_MONTH_NAMES, start=1) for name in names.split(":")}
 _ISO = re.compile(r"^(\d{4})(?:[-/.](\d{1,2})(?:[-/.](\d{1,2}))?)?(?:[T\s]\d.*|Z)?$")
 _COMPACT = re.compile(r"^(?:D:)?(\d{4})(\d{2})(\d{2})(?:\d{0,6}.*)?$")
 _ZH = re.compile(r"^(\d{4})\s*年\s*(?:(\d{1,2})\s*月\s*(?:(\d{1,2})\s*[日号])?)?")
@@ -104,8 +107,14 @@ def normalize_date(value: object) -> str | None:
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]+)""", re.I)
 # What browsers actually use for these labels.
 _CHARSET_ALIASES = {
-    "iso-8859-1": "cp1252", "latin1": "cp1252", "latin-1": "cp1252", "us-ascii": "cp1252",
-    "ascii": "cp1252", "gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030",
+    "iso-8859-1": "cp1252",
+    "latin1": "cp1252",
+    "latin-1": "cp1252",
+    "us-ascii": "cp1252",
+    "ascii": "cp1252",
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "x-gbk": "gb18030",
 }
 
 
@@ -165,13 +174,60 @@ _BREAK = {"br", "lb"}
 _ROW = {"row", "tr"}
 _CELL = {"cell", "td", "th"}
 # Block-level tags of HTML and of trafilatura's output tree.
-_BLOCK = {
-    "p", "div", "section", "article", "main", "body", "doc", "header", "footer", "nav", "aside",
-    "h1", "h2", "h3", "h4", "h5", "h6", "head", "ul", "ol", "li", "list", "item", "dl", "dt",
-    "dd", "table", "thead", "tbody", "tfoot", "caption", "blockquote", "quote", "pre",
-    "figure", "figcaption", "address", "hr", "form", "fieldset", "details", "summary", "center",
-    "hgroup", "menu", "graphic",
-} | _ROW | _CELL
+_BLOCK = (
+    frozenset(
+        [
+            "p",
+            "div",
+            "section",
+            "article",
+            "main",
+            "body",
+            "doc",
+            "header",
+            "footer",
+            "nav",
+            "aside",
+            "h1",
+            "h2",
+            "h3",
+            "h4",
+            "h5",
+            "h6",
+            "head",
+            "ul",
+            "ol",
+            "li",
+            "list",
+            "item",
+            "dl",
+            "dt",
+            "dd",
+            "table",
+            "thead",
+            "tbody",
+            "tfoot",
+            "caption",
+            "blockquote",
+            "quote",
+            "pre",
+            "figure",
+            "figcaption",
+            "address",
+            "hr",
+            "form",
+            "fieldset",
+            "details",
+            "summary",
+            "center",
+            "hgroup",
+            "menu",
+            "graphic",
+        ]
+    )
+    | _ROW
+    | _CELL
+)
 _SPACES = re.compile(r"[^\S\n]+")
 
 
@@ -260,8 +316,13 @@ def _main_text(tree: lxml_html.HtmlElement, url: str | None, page_key: str) -> s
     blocks: list[str] = []
     try:
         result = trafilatura.bare_extraction(
-            deepcopy(tree), url=url, include_comments=False, include_tables=True,
-            include_images=False, include_links=False, include_formatting=False,
+            deepcopy(tree),
+            url=url,
+            include_comments=False,
+            include_tables=True,
+            include_images=False,
+            include_links=False,
+            include_formatting=False,
         )
     except Exception:  # trafilatura fails on some odd trees; the fallback below copes
         result = None
@@ -273,19 +334,49 @@ def _main_text(tree: lxml_html.HtmlElement, url: str | None, page_key: str) -> s
         body_el = tree.find("body")
         _blocks(body_el if body_el is not None else tree, blocks)
         blocks = _verified(blocks, page_key)
-    return "\n\n".join(blocks)
+    return _join(blocks, page_key)
+
+
+def _join(blocks: list[str], page_key: str) -> str:
+    """Join blocks with a blank line where they follow each other in the page, and with two
+    blank lines (a hard break for passages) where the extractor left something out between."""
+    parts: list[str] = []
+    for i, block in enumerate(blocks):
+        if i:
+            seam = normalize_for_match(blocks[i - 1][-120:] + block[:120])
+            parts.append("\n\n" if seam in page_key else "\n\n\n")
+        parts.append(block)
+    return "".join(parts)
 
 
 # --- metadata ---------------------------------------------------------------------------------
 
-_DATE_META = (
-    "article:published_time", "og:article:published_time", "og:published_time",
-    "datepublished", "citation_publication_date", "citation_date", "citation_online_date",
-    "dc.date.issued", "dcterms.issued", "dc.date", "dcterms.date", "dc.date.created",
-    "dcterms.created", "pubdate", "publishdate", "publish-date", "publish_date",
-    "publication_date", "parsely-pub-date", "sailthru.date", "date", "article.published",
-    "published_time", "datecreated",
-)
+_DATE_META = [
+    "article:published_time",
+    "og:article:published_time",
+    "og:published_time",
+    "datepublished",
+    "citation_publication_date",
+    "citation_date",
+    "citation_online_date",
+    "dc.date.issued",
+    "dcterms.issued",
+    "dc.date",
+    "dcterms.date",
+    "dc.date.created",
+    "dcterms.created",
+    "pubdate",
+    "publishdate",
+    "publish-date",
+    "publish_date",
+    "publication_date",
+    "parsely-pub-date",
+    "sailthru.date",
+    "date",
+    "article.published",
+    "published_time",
+    "datecreated",
+]
 
 
 def _meta_map(tree: lxml_html.HtmlElement) -> dict[str, str]:

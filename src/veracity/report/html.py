@@ -116,11 +116,12 @@ def _chips(report: Report, lang: str) -> str:
 def render_html(report: Report, lang: str | None = None) -> str:
     """The report as a self-contained HTML document, in ``lang`` or the report's language."""
     lg = L.report_lang(report, lang)
-    meta = [f"{esc(L.t('run', lg))}: <code>{esc(report.run_id)}</code>",
-            f"{esc(L.t('created', lg))}: {esc(report.created)}",
-            f"{esc(L.t('judge', lg))}: {esc(report.judge)}"]
+    colon = esc(L.t("colon", lg))
+    meta = [f"{esc(L.t('run', lg))}{colon}<code>{esc(report.run_id)}</code>",
+            f"{esc(L.t('created', lg))}{colon}{esc(report.created)}",
+            f"{esc(L.t('judge', lg))}{colon}{esc(report.judge)}"]
     if report.input:
-        meta.append(f"{esc(L.t('input', lg))}: {link(report.input)}")
+        meta.append(f"{esc(L.t('input', lg))}{colon}{link(report.input)}")
     notice = L.judge_notice(report, lg)
     return _template().substitute(
         lang=esc(lg),

@@ -32,7 +32,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "summary_head_one": {"en": "1 claim checked", "zh": "本次核查共 1 项陈述"},
     "summary_head": {"en": "{n} claims checked", "zh": "本次核查共 {n} 项陈述"},
     "summary_item": {"en": "{n} {label}", "zh": "{label} {n} 项"},
-    "summary_colon": {"en": ": ", "zh": "："},
+    "colon": {"en": ": ", "zh": "："},
+    "paren": {"en": "({text})", "zh": "（{text}）"},
     "summary_sep": {"en": ", ", "zh": "，"},
     "summary_end": {"en": ".", "zh": "。"},
     # judge notice
@@ -139,7 +140,7 @@ def summary_sentence(summary: Summary, lang: str) -> str:
             else t("summary_head", lang, n=summary.total))
     items = [t("summary_item", lang, n=n, label=label_name(label, lang))
              for label, n in summary_items(summary)]
-    return head + t("summary_colon", lang) + t("summary_sep", lang).join(items) + t(
+    return head + t("colon", lang) + t("summary_sep", lang).join(items) + t(
         "summary_end", lang
     )
 
@@ -172,5 +173,5 @@ def stats_parts(stats: Stats, lang: str) -> list[str]:
 def title_text(report: Report, lang: str) -> str:
     head = t("report_title", lang)
     if report.title:
-        return head + t("summary_colon", lang) + report.title
+        return head + t("colon", lang) + report.title
     return head

@@ -41,7 +41,7 @@ def _verdict_cell(row: ClaimReport, lang: str) -> str:
     parts = [f"**{L.label_name(v.label, lang)}**"]
     if v.rationale.strip():
         parts.append(escape_inline(v.rationale))
-    parts.append(f"({L.confidence_text(v.confidence, lang)})")
+    parts.append(L.t("paren", lang, text=L.confidence_text(v.confidence, lang)))
     return " ".join(parts)
 
 
@@ -71,10 +71,12 @@ def render_markdown(report: Report, lang: str | None = None) -> str:
     """The report as Markdown, in ``lang`` or else the report's own language."""
     lg = L.report_lang(report, lang)
     out: list[str] = [f"# {_flat(L.title_text(report, lg))}", ""]
-    meta = [f"{L.t('run', lg)}: `{report.run_id}`", f"{L.t('created', lg)}: {report.created}",
-            f"{L.t('judge', lg)}: {_flat(report.judge)}"]
+    colon = L.t("colon", lg)
+    meta = [f"{L.t('run', lg)}{colon}`{report.run_id}`",
+            f"{L.t('created', lg)}{colon}{report.created}",
+            f"{L.t('judge', lg)}{colon}{_flat(report.judge)}"]
     if report.input:
-        meta.append(f"{L.t('input', lg)}: {_flat(report.input)}")
+        meta.append(f"{L.t('input', lg)}{colon}{_flat(report.input)}")
     out += [" · ".join(meta), ""]
     out += [L.summary_sentence(report.summary, lg), ""]
     notice = L.judge_notice(report, lg)

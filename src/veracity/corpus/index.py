@@ -1,0 +1,501 @@
+"""The local corpus: folders of html/md/txt/pdf files behind the search-provider protocol.
+
+On disk, under ``settings.cache_dir / "corpus" / <key>`` (key: sha256 of the sorted resolved
+folder list, first 16 hex digits)::
+
+    CURRENT                 name of the live version folder (replaced atomically)
+    v-<stamp>/manifest.json files seen (relative path, size, mtime_ns, sha256, status) + params
+    v-<stamp>/documents.jsonl   the parsed documents, texts included
+    v-<stamp>/index/        the hybrid (BM25 + embedding) index
+    docs/<key>.json|.npy    one parsed document, its passages and their embeddings
+
+``open()`` stats every file; when nothing changed since the live version it loads that version
+as is (no parsing, no embedding). Otherwise it re-parses only new or changed files (a file whose
+bytes are unchanged is found again in ``docs/`` by content hash), rebuilds the BM25 part over all
+passages, writes a new version folder under a temporary name and switches ``CURRENT`` to it, so a
+crash never leaves a half-written index behind.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from veracity.config import Settings
+from veracity.corpus.loaders import file_url, iter_corpus_files, load_file
+from veracity.corpus.passages import split_passages
+from veracity.errors import CorpusError, VeracityError
+from veracity.evidence.embed import Embedder
+from veracity.types import Document, Passage, SearchResult, Source
+
+try:  # POSIX advisory locks; elsewhere builds are not serialised between processes
+    import fcntl
+except ImportError:  # pragma: no cover
+    fcntl = None  # type: ignore[assignment]
+
+if TYPE_CHECKING:  # ranking is imported lazily so that importing the corpus stays cheap
+    from veracity.evidence.ranking import Hit, HybridIndex
+
+__all__ = ["LocalCorpus"]
+
+FORMAT_VERSION = 1
+_EMBED_BATCH = 256
+
+
+@dataclass
+class _Entry:
+    """One file as the manifest records it."""
+
+    root: int
+    path: str  # relative to its root folder, with "/" separators
+    size: int
+    mtime_ns: int
+    sha256: str | None = None
+    status: str = "ok"  # ok | skipped | duplicate
+    reason: str = ""
+
+    @property
+    def stat_key(self) -> tuple[int, str, int, int]:
+        return (self.root, self.path, self.size, self.mtime_ns)
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+class LocalCorpus:
+    """Search provider over local folders; see the module docstring for the on-disk layout.
+
+    After :meth:`open`: ``documents`` holds every indexed document, ``skipped`` one
+    ``"path: reason"`` line per file that could not be read, ``parsed`` how many files were
+    parsed by this open (0 when the cached index was reused) and ``reused`` whether it was.
+    """
+
+    name = "corpus"
+
+    def __init__(
+        self,
+        dirs: list[Path],
+        *,
+        settings: Settings,
+        embedder: Embedder,
+        progress: Callable[[str], None] | None = None,
+    ) -> None:
+        if not dirs:
+            raise CorpusError("no corpus folder given")
+        resolved: list[Path] = []
+        for d in dirs:
+            d = Path(d).expanduser()
+            if not d.exists():
+                raise CorpusError(f"corpus folder not found: {d}")
+            if not d.is_dir():
+                raise CorpusError(f"corpus path is not a folder: {d}")
+            resolved.append(d.resolve())
+        self.dirs: list[Path] = sorted(set(resolved))
+        self.settings = settings
+        self.embedder = embedder
+        self.progress = progress
+        key = hashlib.sha256("\n".join(map(str, self.dirs)).encode("utf-8")).hexdigest()[:16]
+        self.cache_path: Path = Path(settings.cache_dir) / "corpus" / key
+        self.documents: list[Document] = []
+        self.skipped: list[str] = []
+        self.duplicates: list[str] = []
+        self.parsed = 0
+        self.reused = False
+        self._index: HybridIndex | None = None
+        self._by_url: dict[str, Document] = {}
+        self._lock = threading.Lock()
+        self._opened = False
+
+    # --- public API ----------------------------------------------------------------------------
+
+    @property
+    def passages(self) -> list[Passage]:
+        return list(self._index.passages) if self._index is not None else []
+
+    def open(self) -> None:
+        """Build the index, or load it from the cache when no file changed. Idempotent."""
+        with self._lock:
+            if self._opened:
+                return
+            started = time.perf_counter()
+            self.cache_path.mkdir(parents=True, exist_ok=True)
+            entries = self._scan()
+            with self._file_lock():
+                if not self._try_load(entries):
+                    self._build(entries)
+            self._by_url = {}
+            for doc in self.documents:
+                self._by_url.setdefault(doc.source.url, doc)
+                self._by_url.setdefault(doc.source.url.rstrip("/"), doc)
+            self._opened = True
+            self._say(
+                f"corpus: {len(self.documents)} documents, {len(self.passages)} passages, "
+                f"{len(self.skipped)} skipped ({'cached index' if self.reused else 'indexed'} "
+                f"in {time.perf_counter() - started:.1f}s)"
+            )
+
+    async def search(
+        self, query: str, *, limit: int = 10, lang: str | None = None
+    ) -> list[SearchResult]:
+        """One result per top passage, best first. ``lang`` is ignored: the embeddings are
+        multilingual and the corpus is searched as a whole."""
+        hits = await asyncio.to_thread(self.search_sync, query, limit)
+        results: list[SearchResult] = []
+        for rank, (passage, hit) in enumerate(hits, start=1):
+            doc = self._by_url.get(passage.doc_url)
+            results.append(
+                SearchResult(
+                    url=passage.doc_url,
+                    title=doc.source.title if doc else None,
+                    snippet=passage.text,
+                    published=doc.source.published if doc else None,
+                    provider=self.name,
+                    rank=rank,
+                    score=hit.score,
+                    passage=passage,
+                )
+            )
+        return results
+
+    def search_sync(self, query: str, k: int = 10) -> list[tuple[Passage, Hit]]:
+        """The ``k`` best passages for ``query`` with their fused scores."""
+        self.open()
+        if self._index is None or not query.strip() or k <= 0:
+            return []
+        with self._lock:  # the embedder is not guaranteed to be thread-safe
+            hits = self._index.search(query, k)
+        return [(self._index.passages[h.index], h) for h in hits]
+
+    def get_document(self, url: str) -> Document:
+        """The indexed document with this URL (trailing ``/`` ignored); ``KeyError`` if none."""
+        doc = self._by_url.get(url) or self._by_url.get(url.rstrip("/"))
+        if doc is None:
+            raise KeyError(url)
+        return doc
+
+    def source_for(self, url: str) -> Source:
+        return self.get_document(url).source
+
+    # --- scanning ------------------------------------------------------------------------------
+
+    def _params(self) -> dict[str, Any]:
+        return {
+            "format": FORMAT_VERSION,
+            "embedder": self.embedder.name,
+            "dim": self.embedder.dim,
+            "sentences": self.settings.passage_sentences,
+            "max_chars": self.settings.passage_max_chars,
+            "max_bytes": self.settings.max_corpus_file_bytes,
+        }
+
+    def _scan(self) -> list[_Entry]:
+        entries: list[_Entry] = []
+        for root_no, root in enumerate(self.dirs):
+            for path in iter_corpus_files([root]):
+                rel = path.relative_to(root).as_posix()
+                try:
+                    st = path.stat()
+                except OSError as err:
+                    entries.append(_Entry(root_no, rel, -1, -1, status="skipped", reason=str(err)))
+                    continue
+                entries.append(_Entry(root_no, rel, st.st_size, st.st_mtime_ns))
+        return entries
+
+    @contextlib.contextmanager
+    def _file_lock(self) -> Iterator[None]:
+        if fcntl is None:  # pragma: no cover
+            yield
+            return
+        with (self.cache_path / ".lock").open("a+") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+    def _current_version(self) -> Path | None:
+        try:
+            name = (self.cache_path / "CURRENT").read_text(encoding="utf-8").strip()
+        except OSError:
+            return None
+        version = self.cache_path / name
+        return version if name and (version / "manifest.json").is_file() else None
+
+    def _read_manifest(self) -> dict[str, Any] | None:
+        version = self._current_version()
+        if version is None:
+            return None
+        try:
+            manifest = json.loads((version / "manifest.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return manifest if isinstance(manifest, dict) else None
+
+    # --- warm path -----------------------------------------------------------------------------
+
+    def _try_load(self, entries: list[_Entry]) -> bool:
+        manifest = self._read_manifest()
+        version = self._current_version()
+        if manifest is None or version is None or manifest.get("params") != self._params():
+            return False
+        old = [_Entry(**e) for e in manifest.get("files", [])]
+        if sorted(e.stat_key for e in old) != sorted(e.stat_key for e in entries):
+            return False
+        if any(e.size < 0 for e in entries) or any(
+            e.status == "skipped" and self._readable_again(e) for e in old
+        ):
+            return False
+        try:
+            documents = [
+                Document.model_validate_json(line)
+                for line in (version / "documents.jsonl").read_text(encoding="utf-8").splitlines()
+                if line.strip()
+            ]
+            index = None
+            if manifest.get("passages", 0):
+                from veracity.evidence.ranking import HybridIndex
+
+                index = HybridIndex.load(
+                    version / "index", self.embedder, rrf_k=self.settings.rrf_k
+                )
+        except Exception as err:  # a damaged cache is rebuilt, never fatal
+            self._say(f"corpus: cached index unreadable, rebuilding ({err})")
+            return False
+        self.documents = documents
+        self._index = index
+        self.skipped = [self._skip_line(e) for e in old if e.status == "skipped"]
+        self.duplicates = [self._skip_line(e) for e in old if e.status == "duplicate"]
+        self.parsed = 0
+        self.reused = True
+        return True
+
+    # --- build ---------------------------------------------------------------------------------
+
+    def _readable_again(self, entry: _Entry) -> bool:
+        """A file skipped for its permissions is retried once it can be read (chmod does not
+        change the mtime); files skipped for their content wait for a change of content."""
+        path = self.dirs[entry.root] / entry.path
+        return entry.reason == "permission denied" and os.access(path, os.R_OK)
+
+    def _skip_line(self, entry: _Entry) -> str:
+        return f"{self.dirs[entry.root] / entry.path}: {entry.reason}"
+
+    def _doc_key(self, sha: str, path: Path) -> str:
+        """Cache key of one parsed file: its bytes, its location (file:// URLs depend on it)
+        and the parameters that shape passages and embeddings."""
+        salt = json.dumps([str(path.resolve()), self._params()], sort_keys=True)
+        return f"{sha[:32]}-{hashlib.sha256(salt.encode('utf-8')).hexdigest()[:16]}"
+
+    def _load_cached(self, key: str) -> tuple[Document, list[Passage], np.ndarray] | None:
+        docs_dir = self.cache_path / "docs"
+        try:
+            data = json.loads((docs_dir / f"{key}.json").read_text(encoding="utf-8"))
+            emb = np.load(docs_dir / f"{key}.npy", allow_pickle=False)
+            doc = Document.model_validate(data["document"])
+            passages = [Passage.model_validate(p) for p in data["passages"]]
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        if emb.shape != (len(passages), self.embedder.dim):
+            return None
+        return doc, passages, emb
+
+    def _store_cached(
+        self, key: str, doc: Document, passages: list[Passage], emb: np.ndarray
+    ) -> None:
+        docs_dir = self.cache_path / "docs"
+        docs_dir.mkdir(parents=True, exist_ok=True)
+        tmp = docs_dir / f".{key}.{uuid.uuid4().hex}.npy"
+        with tmp.open("wb") as fh:
+            np.save(fh, np.asarray(emb, dtype=np.float32), allow_pickle=False)
+        os.replace(tmp, docs_dir / f"{key}.npy")
+        payload = {
+            "document": doc.model_dump(mode="json"),
+            "passages": [p.model_dump(mode="json") for p in passages],
+        }
+        _atomic_write(docs_dir / f"{key}.json", json.dumps(payload, ensure_ascii=False).encode())
+
+    def _build(self, entries: list[_Entry]) -> None:
+        manifest = self._read_manifest() or {}
+        same_params = manifest.get("params") == self._params()
+        old = {e.stat_key: e for e in (_Entry(**x) for x in manifest.get("files", []))}
+        max_bytes = self.settings.max_corpus_file_bytes
+        sentences = self.settings.passage_sentences
+        max_chars = self.settings.passage_max_chars
+
+        # 1. every file to (document, passages, embeddings or None when still to embed)
+        loaded: list[tuple[_Entry, str, Document, list[Passage], np.ndarray | None]] = []
+        changed = sum(1 for e in entries if not (same_params and e.stat_key in old))
+        if changed:
+            self._say(f"corpus: indexing {len(entries)} files ({changed} new or changed)")
+        self.parsed = 0
+        for entry in entries:
+            path = self.dirs[entry.root] / entry.path
+            if entry.status == "skipped":
+                continue
+            prev = old.get(entry.stat_key) if same_params else None
+            if prev is not None and prev.status == "skipped" and not self._readable_again(prev):
+                entry.status, entry.reason = "skipped", prev.reason
+                continue
+            sha = prev.sha256 if prev is not None and prev.status != "skipped" else None
+            try:
+                if sha is None:
+                    sha = hashlib.sha256(path.read_bytes()).hexdigest()
+                key = self._doc_key(sha, path)
+                cached = self._load_cached(key)
+                if cached is not None:
+                    doc, passages, emb = cached
+                    loaded.append((entry, key, doc, passages, emb))
+                else:
+                    doc = load_file(path, max_bytes=max_bytes)
+                    self.parsed += 1
+                    sha = doc.source.content_hash or sha
+                    key = self._doc_key(sha, path)
+                    passages = split_passages(doc, sentences=sentences, max_chars=max_chars)
+                    loaded.append((entry, key, doc, passages, None))
+                entry.sha256 = sha
+            except (VeracityError, OSError, ValueError) as err:
+                entry.status, entry.reason = "skipped", _reason(err, path)
+                self._say(f"corpus: skipped {path}: {entry.reason}")
+
+        # 2. embed the passages of newly parsed files in large batches
+        todo = [item for item in loaded if item[4] is None]
+        if todo:
+            texts = [p.text for item in todo for p in item[3]]
+            self._say(f"corpus: embedding {len(texts)} passages from {len(todo)} files")
+            vectors = self._embed(texts)
+            pos = 0
+            for i, (entry, key, doc, passages, _) in enumerate(loaded):
+                if loaded[i][4] is None:
+                    emb = vectors[pos : pos + len(passages)]
+                    pos += len(passages)
+                    loaded[i] = (entry, key, doc, passages, emb)
+                    self._store_cached(key, doc, passages, emb)
+
+        # 3. duplicates and URL clashes, then the combined index
+        documents: list[Document] = []
+        all_passages: list[Passage] = []
+        all_vectors: list[np.ndarray] = []
+        seen_hash: dict[str, str] = {}
+        seen_url: set[str] = set()
+        for entry, _key, doc, passages, vectors_or_none in loaded:
+            path = self.dirs[entry.root] / entry.path
+            content = doc.source.content_hash or entry.sha256 or ""
+            if content in seen_hash:
+                entry.status, entry.reason = "duplicate", f"same content as {seen_hash[content]}"
+                continue
+            seen_hash[content] = str(path)
+            url = doc.source.url
+            if url.rstrip("/") in seen_url:  # two different files claim one URL
+                url = file_url(path)
+                doc.source.url = url
+            seen_url.add(url.rstrip("/"))
+            documents.append(doc)
+            all_passages.extend(
+                p if p.doc_url == url else p.model_copy(update={"doc_url": url}) for p in passages
+            )
+            assert vectors_or_none is not None
+            all_vectors.append(vectors_or_none)
+
+        index = None
+        if all_passages:
+            from veracity.evidence.ranking import HybridIndex
+
+            matrix = np.concatenate(all_vectors, axis=0).astype(np.float32, copy=False)
+            index = HybridIndex(all_passages, matrix, self.embedder, rrf_k=self.settings.rrf_k)
+        self.documents = documents
+        self._index = index
+        self.skipped = [self._skip_line(e) for e in entries if e.status == "skipped"]
+        self.duplicates = [self._skip_line(e) for e in entries if e.status == "duplicate"]
+        self.reused = False
+        self._write_version(entries, documents, index, len(all_passages))
+
+    def _embed(self, texts: list[str]) -> np.ndarray:
+        out: list[np.ndarray] = []
+        step = max(len(texts) // 10, _EMBED_BATCH)
+        next_report = step
+        for i in range(0, len(texts), _EMBED_BATCH):
+            out.append(np.asarray(self.embedder.embed(texts[i : i + _EMBED_BATCH]), np.float32))
+            done = min(i + _EMBED_BATCH, len(texts))
+            if done >= next_report and done < len(texts):
+                self._say(f"corpus: embedded {done}/{len(texts)} passages")
+                next_report += step
+        if not out:
+            return np.zeros((0, self.embedder.dim), dtype=np.float32)
+        return np.concatenate(out, axis=0)
+
+    def _write_version(
+        self,
+        entries: list[_Entry],
+        documents: list[Document],
+        index: HybridIndex | None,
+        n_passages: int,
+    ) -> None:
+        name = f"v-{time.time_ns()}-{uuid.uuid4().hex[:8]}"
+        tmp = self.cache_path / f".tmp-{name}"
+        tmp.mkdir(parents=True)
+        try:
+            if index is not None:
+                (tmp / "index").mkdir()
+                index.save(tmp / "index")
+            with (tmp / "documents.jsonl").open("w", encoding="utf-8") as fh:
+                for doc in documents:
+                    fh.write(doc.model_dump_json() + "\n")
+            manifest = {
+                "params": self._params(),
+                "dirs": [str(d) for d in self.dirs],
+                "passages": n_passages,
+                "files": [e.__dict__ for e in entries],
+            }
+            (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), "utf-8")
+            os.replace(tmp, self.cache_path / name)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        _atomic_write(self.cache_path / "CURRENT", name.encode("utf-8"))
+        self._collect_garbage(name, entries)
+
+    def _collect_garbage(self, live: str, entries: list[_Entry]) -> None:
+        """Drop old versions, leftovers of crashed builds and cached files no longer present."""
+        for child in self.cache_path.iterdir():
+            if child.is_dir() and child.name != live and child.name.startswith(("v-", ".tmp-v-")):
+                shutil.rmtree(child, ignore_errors=True)
+        docs_dir = self.cache_path / "docs"
+        if not docs_dir.is_dir():
+            return
+        keep = {
+            self._doc_key(e.sha256, self.dirs[e.root] / e.path)
+            for e in entries
+            if e.sha256 and e.status != "skipped"
+        }
+        for f in docs_dir.iterdir():
+            stem = f.name.split(".")[0] if not f.name.startswith(".") else ""
+            if stem not in keep:
+                with contextlib.suppress(OSError):
+                    f.unlink()
+
+    def _say(self, message: str) -> None:
+        if self.progress is not None:
+            self.progress(message)
+
+
+def _reason(err: BaseException, path: Path) -> str:
+    """The error message without the path prefix the loaders put in front."""
+    msg = str(err) or type(err).__name__
+    prefix = f"{path}: "
+    return msg[len(prefix) :] if msg.startswith(prefix) else msg

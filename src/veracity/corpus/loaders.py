@@ -1,0 +1,242 @@
+"""Read one corpus file (html, htm, pdf, md, markdown, txt) into a :class:`Document`.
+
+Text files are stored as written, so that a quote can be found again in the raw file:
+Markdown keeps its markup, plain text keeps its ``Title:``/``URL:``/``Published:`` header lines;
+only a YAML front matter block (``---`` … ``---`` at the very top, md or txt) is cut off. A file that cannot be read raises an :class:`~veracity.errors.InputError`
+subclass with the path and the reason in the message.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import os
+import re
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from veracity.errors import (
+    BinaryInput,
+    EmptyInput,
+    InputError,
+    InputNotFound,
+    InputTooLarge,
+    UndecodableInput,
+)
+from veracity.reader.html import normalize_date, parse_html
+from veracity.reader.pdf import parse_pdf
+from veracity.text import detect_language
+from veracity.types import Document, Source, SourceKind
+
+__all__ = ["SUPPORTED_SUFFIXES", "decode_text", "file_url", "iter_corpus_files", "load_file"]
+
+SUPPORTED_SUFFIXES = frozenset({".html", ".htm", ".pdf", ".md", ".markdown", ".txt"})
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+_HEADER = re.compile(
+    r"^[ \t]*(title|url|source|published|date|kind)[ \t]*:[ \t]*(.*?)[ \t]*$", re.I
+)
+_URL = re.compile(r"https?://[^\s\"'<>)]+")
+_ATX = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+(.+?)[ \t#]*$", re.M)
+
+
+def file_url(path: Path) -> str:
+    """``file://`` + the resolved absolute path, unescaped (how the corpus names local files)."""
+    return "file://" + str(path.resolve())
+
+
+def iter_corpus_files(dirs: list[Path]) -> list[Path]:
+    """Every supported file under ``dirs`` (recursive, sorted, no hidden files or folders,
+    symlinked folders not followed, each file once)."""
+    seen: set[Path] = set()
+    found: list[Path] = []
+    for root in dirs:
+        for dirpath, dirnames, filenames in os.walk(root):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            for name in filenames:
+                if name.startswith(".") or Path(name).suffix.lower() not in SUPPORTED_SUFFIXES:
+                    continue
+                path = Path(dirpath) / name
+                key = path.resolve()
+                if key not in seen and path.is_file():
+                    seen.add(key)
+                    found.append(path)
+    return sorted(found)
+
+
+def decode_text(data: bytes, path: Path | str = "<bytes>") -> str:
+    """Decode a text file: BOM, then UTF-8, then charset-normalizer. Line ends become ``\\n``.
+
+    Raises :class:`BinaryInput` for NUL bytes or mostly unprintable content and
+    :class:`UndecodableInput` when no encoding fits.
+    """
+    text: str | None = None
+    for bom, codec in (
+        (codecs.BOM_UTF8, "utf-8"),
+        (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be"),
+    ):
+        if data.startswith(bom):
+            try:
+                text = data[len(bom) :].decode(codec)
+            except UnicodeDecodeError as err:
+                raise UndecodableInput(f"{path}: not valid {codec} despite its BOM") from err
+            break
+    if text is None:
+        if b"\x00" in data[:8192]:
+            raise BinaryInput(f"{path}: binary file (NUL bytes), not text")
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            from charset_normalizer import from_bytes
+
+            best = from_bytes(data).best()
+            if best is None:
+                raise UndecodableInput(f"{path}: no text encoding fits this file") from None
+            text = str(best)
+    sample = text[:8192]
+    bad = sum(
+        1
+        for ch in sample
+        if ch == "\ufffd"
+        or (unicodedata.category(ch) in ("Cc", "Co", "Cn") and ch not in "\t\n\r\f")
+    )
+    if sample and bad / len(sample) > 0.05:
+        raise BinaryInput(f"{path}: mostly unprintable bytes, not text")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _read_bytes(path: Path, max_bytes: int) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise InputTooLarge(f"{path}: {size} bytes is over the {max_bytes}-byte limit")
+        with path.open("rb") as fh:
+            data = fh.read(max_bytes + 1)
+    except FileNotFoundError as err:
+        raise InputNotFound(f"{path}: no such file") from err
+    except IsADirectoryError as err:
+        raise InputError(f"{path}: is a directory") from err
+    except PermissionError as err:
+        raise InputError(f"{path}: permission denied") from err
+    except OSError as err:
+        raise InputError(f"{path}: cannot read file ({err.strerror or err})") from err
+    if len(data) > max_bytes:
+        raise InputTooLarge(f"{path}: over the {max_bytes}-byte limit")
+    return data
+
+
+def _first_line_title(text: str) -> str | None:
+    if m := _ATX.search(text):
+        return m.group(1).strip()[:300]
+    for line in text.split("\n"):
+        if line.strip() and not _HEADER.match(line):
+            return line.strip().lstrip("#").strip()[:300] or None
+    return None
+
+
+def _kind(value: Any) -> SourceKind:
+    try:
+        return SourceKind(str(value).strip().lower())
+    except ValueError:
+        return SourceKind.UNKNOWN
+
+
+def _header_fields(text: str) -> dict[str, str]:
+    """``Title:`` / ``URL:`` / ``Published:`` … lines at the very top of a text file."""
+    fields: dict[str, str] = {}
+    for line in text.lstrip("\n").split("\n"):
+        m = _HEADER.match(line)
+        if not m:
+            break
+        fields.setdefault(m.group(1).lower(), m.group(2))
+    return fields
+
+
+def _url_from(value: Any) -> str | None:
+    if isinstance(value, str) and (m := _URL.search(value)):
+        return m.group(0)
+    return None
+
+
+def _front_matter(raw: str) -> tuple[dict[str, Any], int] | None:
+    """The YAML front matter as a dict (keys lower-cased) and where the body starts, or ``None``
+    when the file does not open with a ``---`` block that parses to a mapping."""
+    fm = _FRONT_MATTER.match(raw)
+    if not fm:
+        return None
+    try:
+        loaded = yaml.safe_load(fm.group(1) or "")
+    except yaml.YAMLError:
+        return None
+    if not isinstance(loaded, dict):
+        return None
+    return {str(k).lower(): v for k, v in loaded.items()}, fm.end()
+
+
+def _text_document(path: Path, data: bytes) -> Document:
+    raw = decode_text(data, path)
+    body = raw
+    meta: dict[str, Any]
+    origin = "header"
+    if (found := _front_matter(raw)) is not None:
+        meta, body_start = found
+        body = raw[body_start:]
+        origin = "front-matter"
+    else:
+        meta = dict(_header_fields(raw))
+    if not body.strip():
+        raise EmptyInput(f"{path}: no text")
+
+    url = _url_from(meta.get("url")) or _url_from(meta.get("source")) or file_url(path)
+    published = None
+    for key in ("published", "date"):
+        if (published := normalize_date(meta.get(key))) is not None:
+            break
+    title_value = meta.get("title")
+    title = str(title_value).strip() if title_value not in (None, "") else None
+    source = Source(
+        url=url,
+        title=title or _first_line_title(body),
+        published=published,
+        published_origin=origin if published else None,
+        kind=_kind(meta["kind"]) if "kind" in meta else SourceKind.UNKNOWN,
+        language=detect_language(body),
+        content_hash=hashlib.sha256(data).hexdigest(),
+    )
+    return Document(source=source, text=body)
+
+
+def load_file(path: Path, *, max_bytes: int) -> Document:
+    """Load one corpus file; ``path`` is recorded on the document, ``provider`` is ``corpus``.
+
+    Raises an :class:`InputError` subclass (not found, too large, binary, undecodable, empty,
+    malformed PDF, permission denied) whose message starts with the path.
+    """
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise InputError(f"{path}: unsupported file type {suffix or '(none)'}")
+    data = _read_bytes(path, max_bytes)
+    if not data.strip():
+        raise EmptyInput(f"{path}: empty file")
+    if suffix in (".html", ".htm"):
+        if b"\x00" in data[:8192] and not data.startswith(
+            (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+        ):
+            raise BinaryInput(f"{path}: binary file (NUL bytes), not HTML")
+        doc = parse_html(data, url=file_url(path))
+        if not doc.text.strip():
+            raise EmptyInput(f"{path}: no readable text in the page")
+    elif suffix == ".pdf":
+        try:
+            doc = parse_pdf(data, url=file_url(path))
+        except InputError as err:
+            raise type(err)(f"{path}: {err}") from err
+    else:
+        doc = _text_document(path, data)
+    doc.source.provider = "corpus"
+    doc.path = str(path.resolve())
+    return doc

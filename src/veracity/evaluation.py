@@ -1,0 +1,204 @@
+"""Evaluation of the judge on labelled claim sets (``veracity eval``).
+
+Each dataset item is a claim, its gold label mapped onto a small class set, and the text of the
+evidence page(s) it should be checked against (a one-document corpus). The item runs through the
+same stages as a real run — passages, hybrid ranking, judge, quote verification — and the figures
+are computed over the predictions:
+
+* accuracy, per-class precision / recall / F1, macro-F1, the confusion matrix;
+* evidence recall: for items with gold evidence sentences, the share where at least one shown
+  quote overlaps a gold sentence;
+* seconds per claim.
+
+Datasets are read from their published files (see ../shared/benchmarks); nothing is copied.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from veracity.types import Claim, Label
+
+# WiCE's three labels, and how our six-label scale folds onto them.
+WICE_CLASSES = ["supported", "partially_supported", "not_supported"]
+WICE_FOLD = {
+    Label.TRUE: "supported",
+    Label.MOSTLY_TRUE: "supported",
+    Label.PARTLY_TRUE: "partially_supported",
+    Label.FALSE: "not_supported",
+    Label.MISATTRIBUTED: "not_supported",
+    Label.UNVERIFIABLE: "not_supported",
+}
+
+
+@dataclass
+class Item:
+    id: str
+    claim: str
+    gold: str
+    pages: list[str]  # evidence documents, as text
+    gold_sentences: list[str] = field(default_factory=list)
+    language: str = "en"
+
+
+@dataclass
+class Prediction:
+    item: Item
+    label: Label
+    predicted: str
+    quotes: list[str]
+    seconds: float
+
+
+def load_wice(path: Path) -> Iterator[Item]:
+    """WiCE claim file (``claim/dev.jsonl``): claim, label, evidence sentences, supporting ids."""
+    with path.open(encoding="utf-8") as fh:
+        for n, line in enumerate(fh):
+            if not line.strip():
+                continue
+            rec = json.loads(line)
+            sentences: list[str] = rec["evidence"]
+            gold_ids = sorted({i for group in rec.get("supporting_sentences", []) for i in group})
+            yield Item(
+                id=str(rec.get("meta", {}).get("id", n)),
+                claim=rec["claim"],
+                gold=rec["label"],
+                pages=["\n".join(sentences)],
+                gold_sentences=[sentences[i] for i in gold_ids if 0 <= i < len(sentences)],
+            )
+
+
+def _overlaps(quote: str, sentence: str) -> bool:
+    from veracity.text import normalize_for_match
+
+    q, s = normalize_for_match(quote), normalize_for_match(sentence)
+    return bool(q and s) and (q in s or s in q)
+
+
+class Evaluator:
+    """Runs items through passages → ranking → judge with shared, preloaded components."""
+
+    def __init__(self, *, top_k: int = 8, judge: object | None = None) -> None:
+        from veracity.evidence.embed import UseEmbedder
+        from veracity.judge.match import EvidenceMatchJudge
+
+        self.embedder = UseEmbedder(threads=2)
+        self.judge = judge or EvidenceMatchJudge()
+        self.top_k = top_k
+
+    def predict(self, item: Item) -> Prediction:
+        import asyncio
+
+        from veracity.corpus.passages import split_passages
+        from veracity.evidence.ranking import rank
+        from veracity.text import detect_language, quote_in_text
+        from veracity.types import Document, RankedPassage, Source
+
+        t = time.perf_counter()
+        passages, sources, texts = [], [], []
+        for i, page in enumerate(item.pages):
+            src = Source(url=f"eval://{item.id}/{i}", title=None, content_hash=f"{item.id}-{i}")
+            doc = Document(source=src, text=page)
+            for p in split_passages(doc):
+                passages.append(p)
+                sources.append(src)
+            texts.append(page)
+        hits = rank(item.claim, passages, self.embedder, self.top_k)
+        ranked = [
+            RankedPassage(
+                passage=passages[h.index], source=sources[h.index], score=h.score,
+                lexical=h.lexical, semantic=h.semantic,
+            )
+            for h in hits
+        ]
+        lang = detect_language(item.claim)
+        claim = Claim(id=item.id, text=item.claim, original=item.claim, language=lang)
+        judgement = asyncio.run(self.judge.judge(claim, ranked, lang))  # type: ignore[attr-defined]
+        quotes = [
+            e.quote for e in judgement.evidence if any(quote_in_text(e.quote, t) for t in texts)
+        ]
+        label = judgement.verdict.label
+        return Prediction(
+            item=item,
+            label=label,
+            predicted=WICE_FOLD[label],
+            quotes=quotes,
+            seconds=time.perf_counter() - t,
+        )
+
+
+def metrics(preds: list[Prediction], classes: list[str]) -> dict:
+    """Accuracy, per-class P/R/F1, macro-F1, confusion matrix, evidence recall, time."""
+    n = len(preds)
+    confusion = {g: {p: 0 for p in classes} for g in classes}
+    for p in preds:
+        confusion[p.item.gold][p.predicted] += 1
+    per: dict[str, dict[str, float]] = {}
+    for c in classes:
+        tp = confusion[c][c]
+        fp = sum(confusion[g][c] for g in classes if g != c)
+        fn = sum(confusion[c][q] for q in classes if q != c)
+        prec = tp / (tp + fp) if tp + fp else 0.0
+        rec = tp / (tp + fn) if tp + fn else 0.0
+        f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+        per[c] = {"precision": round(prec, 4), "recall": round(rec, 4), "f1": round(f1, 4),
+                  "support": sum(confusion[c].values())}
+    with_gold = [p for p in preds if p.item.gold_sentences]
+    hit = sum(1 for p in with_gold if any(_overlaps(q, s) for q in p.quotes for s in p.item.gold_sentences))
+    return {
+        "n": n,
+        "accuracy": round(sum(1 for p in preds if p.predicted == p.item.gold) / n, 4) if n else 0.0,
+        "macro_f1": round(sum(v["f1"] for v in per.values()) / len(classes), 4) if classes else 0.0,
+        "per_class": per,
+        "confusion": confusion,
+        "labels": dict(Counter(p.label.value for p in preds)),
+        "evidence_recall": round(hit / len(with_gold), 4) if with_gold else None,
+        "seconds_per_claim": round(sum(p.seconds for p in preds) / n, 4) if n else 0.0,
+    }
+
+
+def run_eval(
+    items: list[Item],
+    classes: list[str],
+    *,
+    limit: int | None = None,
+    seed: int = 0,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict:
+    if limit is not None and limit < len(items):
+        rnd = random.Random(seed)
+        items = rnd.sample(items, limit)
+    ev = Evaluator()
+    preds = []
+    for i, item in enumerate(items, 1):
+        preds.append(ev.predict(item))
+        if progress:
+            progress(i, len(items))
+    out = metrics(preds, classes)
+    out["judge"] = getattr(ev.judge, "name", "?")
+    return out
+
+
+def markdown_table(result: dict, classes: list[str]) -> str:
+    lines = [
+        f"n = {result['n']} · accuracy **{result['accuracy']:.3f}** · macro-F1 **{result['macro_f1']:.3f}**"
+        + (f" · evidence recall {result['evidence_recall']:.3f}" if result.get("evidence_recall") is not None else "")
+        + f" · {result['seconds_per_claim'] * 1000:.0f} ms/claim",
+        "",
+        "| class | precision | recall | F1 | support |",
+        "|---|---|---|---|---|",
+    ]
+    for c in classes:
+        v = result["per_class"][c]
+        lines.append(f"| {c} | {v['precision']:.3f} | {v['recall']:.3f} | {v['f1']:.3f} | {v['support']} |")
+    lines += ["", "confusion (rows gold, columns predicted):", "",
+              "| gold \\ pred | " + " | ".join(classes) + " |", "|---" * (len(classes) + 1) + "|"]
+    for g in classes:
+        lines.append(f"| {g} | " + " | ".join(str(result["confusion"][g][p]) for p in classes) + " |")
+    return "\n".join(lines)

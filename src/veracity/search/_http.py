@@ -1,0 +1,536 @@
+"""What every HTTP search provider shares: the client, retries, error mapping, small parsers.
+
+* :class:`RetryPolicy` retries a 429, a 5xx, a timeout or a network error with exponential
+  back-off, and waits what ``Retry-After`` asks (up to ``max_wait``). The sleep function is
+  injectable, so tests run without real waits.
+* :class:`HttpProvider` is the base class of the HTTP providers: it owns a lazily created
+  :class:`httpx.AsyncClient` (or uses an injected one), sends veracity's User-Agent, and turns
+  every failure into a :class:`~veracity.errors.ProviderError` whose message names the provider,
+  the host and what went wrong — never a key.
+* ``iso_date`` and friends turn the dates the APIs give into ISO dates, or ``None``; they never
+  guess a missing month or day.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import json
+import logging
+import re
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+from pydantic import SecretStr
+from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, stop_after_attempt
+
+from veracity.errors import ProviderError
+from veracity.search.records import WorkRecord, works_to_results
+from veracity.search.settings import SearchSettings
+from veracity.types import SearchResult
+
+log = logging.getLogger("veracity.search")
+
+USER_AGENT = "veracity/0.1 (+https://github.com/veracity)"
+
+Sleep = Callable[[float], Awaitable[None]]
+
+
+# ---------------------------------------------------------------------------------------------
+# retries
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How often and how long to retry. ``retries`` counts extra attempts after the first."""
+
+    retries: int = 3
+    backoff: float = 1.0
+    max_wait: float = 30.0
+    sleep: Sleep = field(default=asyncio.sleep, compare=False)
+
+    @classmethod
+    def from_settings(cls, settings: SearchSettings) -> RetryPolicy:
+        return cls(
+            retries=settings.search_retries,
+            backoff=settings.search_backoff,
+            max_wait=settings.search_max_wait,
+        )
+
+    @property
+    def attempts(self) -> int:
+        return self.retries + 1
+
+    def wait(self, state: RetryCallState) -> float:
+        """Seconds to wait before the next attempt: Retry-After when given, else back-off."""
+        exc = state.outcome.exception() if state.outcome is not None else None
+        if isinstance(exc, Retryable) and exc.retry_after is not None:
+            return max(0.0, min(exc.retry_after, self.max_wait))
+        return max(0.0, min(self.backoff * 2 ** (state.attempt_number - 1), self.max_wait))
+
+
+class Retryable(Exception):
+    """A failure worth another attempt (429, 5xx, timeout, connection error)."""
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
+    """Seconds asked for by a ``Retry-After`` header (delta-seconds or an HTTP date)."""
+    if value is None:
+        return None
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+async def run_with_retries(policy: RetryPolicy, attempt: Callable[[], Awaitable[Any]]) -> Any:
+    """Run ``attempt`` until it does not raise :class:`Retryable` or the attempts run out
+    (then the last :class:`Retryable` propagates)."""
+    async for trial in AsyncRetrying(
+        stop=stop_after_attempt(policy.attempts),
+        wait=policy.wait,
+        retry=retry_if_exception_type(Retryable),
+        sleep=policy.sleep,
+        reraise=True,
+    ):
+        with trial:
+            return await attempt()
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+# ---------------------------------------------------------------------------------------------
+# the base class
+
+
+def where(url: str | httpx.URL) -> str:
+    """``host/path`` of a URL, without its query (which may hold a query or a parameter)."""
+    parts = urlsplit(str(url))
+    return f"{parts.netloc}{parts.path}"
+
+
+class HttpProvider:
+    """Base class of the HTTP providers.
+
+    Subclasses set ``name``, implement ``search`` and call :meth:`get_json`, :meth:`post_json`
+    or :meth:`get_text`. The client is created on first use unless one was injected; an
+    injected client is never closed here.
+    """
+
+    name: str = "http"
+
+    def __init__(
+        self,
+        settings: SearchSettings | None = None,
+        *,
+        client: httpx.AsyncClient | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> None:
+        self.settings = settings if settings is not None else SearchSettings()
+        self.retry = retry if retry is not None else RetryPolicy.from_settings(self.settings)
+        self._client = client
+        self._owns_client = client is None
+
+    # -- client ---------------------------------------------------------------------------
+
+    @property
+    def user_agent(self) -> str:
+        return USER_AGENT
+
+    def client(self) -> httpx.AsyncClient:
+        if self._client is None:
+            self._client = httpx.AsyncClient(
+                headers={"User-Agent": self.user_agent},
+                timeout=httpx.Timeout(self.settings.search_timeout),
+                follow_redirects=True,
+            )
+            self._owns_client = True
+        return self._client
+
+    async def aclose(self) -> None:
+        """Close the client if this provider created it."""
+        if self._client is not None and self._owns_client:
+            await self._client.aclose()
+            self._client = None
+
+    async def __aenter__(self) -> HttpProvider:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    # -- errors ---------------------------------------------------------------------------
+
+    def secrets(self) -> Iterable[str]:
+        """Values that must never appear in an error message (the provider's keys)."""
+        for value in (
+            self.settings.brave_api_key,
+            self.settings.tavily_api_key,
+            self.settings.serper_api_key,
+            self.settings.semantic_scholar_api_key,
+        ):
+            if isinstance(value, SecretStr):
+                secret = value.get_secret_value()
+                if secret:
+                    yield secret
+
+    def error(self, message: str) -> ProviderError:
+        text = f"{self.name}: {message}"
+        for secret in self.secrets():
+            text = text.replace(secret, "***")
+        return ProviderError(text)
+
+    def error_detail(self, response: httpx.Response) -> str:
+        """A short reason from an error response: the API's own message when it has one."""
+        try:
+            body = response.json()
+        except ValueError:
+            text = clean_text(strip_html(response.text))
+            return text[:200]
+        return json_error_message(body)[:300]
+
+    # -- requests -------------------------------------------------------------------------
+
+    async def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+        json_body: Any = None,
+        ok_statuses: tuple[int, ...] = (),
+    ) -> httpx.Response:
+        """Send one request with retries; return a 2xx response (or one in ``ok_statuses``)."""
+        client = self.client()
+        merged = {"User-Agent": self.user_agent, **(headers or {})}
+        place = where(url)
+
+        async def attempt() -> httpx.Response:
+            try:
+                response = await client.request(
+                    method, url, params=params, headers=merged, json=json_body
+                )
+            except httpx.TimeoutException as exc:
+                raise Retryable(f"timed out ({type(exc).__name__})") from exc
+            except httpx.TransportError as exc:
+                raise Retryable(f"network error ({type(exc).__name__})") from exc
+            if response.status_code == 429 or response.status_code >= 500:
+                log.debug("%s: HTTP %s from %s", self.name, response.status_code, place)
+                raise Retryable(
+                    f"HTTP {response.status_code}",
+                    parse_retry_after(response.headers.get("Retry-After")),
+                )
+            return response
+
+        try:
+            response: httpx.Response = await run_with_retries(self.retry, attempt)
+        except Retryable as exc:
+            raise self.error(f"{exc} from {place} after {self.retry.attempts} attempt(s)") from exc
+        if response.is_success or response.status_code in ok_statuses:
+            return response
+        raise self.error(
+            f"HTTP {response.status_code} from {place}: {self.error_detail(response)}".rstrip(": ")
+        )
+
+    def parse_json(self, response: httpx.Response) -> Any:
+        try:
+            return response.json()
+        except ValueError as exc:
+            raise self.error(f"malformed JSON from {where(response.request.url)}") from exc
+
+    async def get_json(
+        self,
+        url: str,
+        *,
+        params: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+        ok_statuses: tuple[int, ...] = (),
+    ) -> dict[str, Any]:
+        """GET a JSON object; :class:`ProviderError` for anything else."""
+        response = await self.request(
+            "GET", url, params=params, headers=headers, ok_statuses=ok_statuses
+        )
+        return self.expect_object(self.parse_json(response), response)
+
+    async def post_json(
+        self, url: str, body: Any, *, headers: dict[str, str] | None = None
+    ) -> dict[str, Any]:
+        """POST a JSON body, return the JSON object answered."""
+        response = await self.request("POST", url, json_body=body, headers=headers)
+        return self.expect_object(self.parse_json(response), response)
+
+    async def get_text(
+        self,
+        url: str,
+        *,
+        params: dict[str, Any] | None = None,
+        ok_statuses: tuple[int, ...] = (),
+    ) -> httpx.Response:
+        return await self.request("GET", url, params=params, ok_statuses=ok_statuses)
+
+    def expect_object(self, data: Any, response: httpx.Response) -> dict[str, Any]:
+        if not isinstance(data, dict):
+            raise self.error(
+                f"unexpected JSON from {where(response.request.url)}: "
+                f"an object was expected, got {type(data).__name__}"
+            )
+        return data
+
+    def malformed(self, what: str) -> ProviderError:
+        return self.error(f"malformed response: {what}")
+
+
+def json_error_message(body: Any) -> str:
+    """The human part of a JSON error body, whatever shape the API uses."""
+    if isinstance(body, dict):
+        for key in ("error", "message", "detail", "info", "errors"):
+            value = body.get(key)
+            if isinstance(value, str) and value:
+                return value
+            if isinstance(value, dict):
+                inner = json_error_message(value)
+                if inner:
+                    return inner
+            if isinstance(value, list) and value:
+                inner = json_error_message(value[0])
+                if inner:
+                    return inner
+        return ""
+    if isinstance(body, str):
+        return body
+    return json.dumps(body)[:200]
+
+
+# ---------------------------------------------------------------------------------------------
+# result helpers
+
+
+def finish(results: Iterable[SearchResult], limit: int) -> list[SearchResult]:
+    """Drop hits without a URL and repeated URLs, keep ``limit``, number them 1..n."""
+    out: list[SearchResult] = []
+    seen: set[str] = set()
+    for result in results:
+        if not result.url or result.url in seen:
+            continue
+        seen.add(result.url)
+        out.append(result)
+        if len(out) >= limit:
+            break
+    for rank, result in enumerate(out, start=1):
+        result.rank = rank
+    return out
+
+
+def blank(query: str) -> bool:
+    return not query or not query.strip()
+
+
+# ---------------------------------------------------------------------------------------------
+# text and date helpers
+
+_TAG = re.compile(r"<[^>]+>")
+_WS = re.compile(r"\s+")
+_ISO_PREFIX = re.compile(r"^\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?(?:[T ].*)?\s*$")
+
+
+def strip_html(text: str | None) -> str:
+    """Tags removed, entities decoded (search snippets carry ``<b>``/``<span>`` markup)."""
+    if not text:
+        return ""
+    return html.unescape(_TAG.sub("", text))
+
+
+def clean_text(text: str | None) -> str:
+    """Whitespace collapsed to single spaces."""
+    if not text:
+        return ""
+    return _WS.sub(" ", text).strip()
+
+
+def snippet_text(text: str | None) -> str:
+    return clean_text(strip_html(text))
+
+
+def _valid(year: int, month: int | None = None, day: int | None = None) -> bool:
+    if not 1000 <= year <= 2999:
+        return False
+    try:
+        date(year, month or 1, day or 1)
+    except ValueError:
+        return False
+    return True
+
+
+def date_from_parts(
+    year: int | None, month: int | None = None, day: int | None = None
+) -> str | None:
+    """``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` from the parts that are known."""
+    if year is None or not _valid(year, month, day if month else None):
+        return None
+    if not month:
+        return f"{year:04d}"
+    if not day:
+        return f"{year:04d}-{month:02d}"
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def iso_date(value: Any) -> str | None:
+    """An ISO date (``YYYY[-MM[-DD]]``) from an ISO date or date-time string, else ``None``.
+
+    ``2024-03-05T10:00:00Z`` → ``2024-03-05``; ``2024`` → ``2024``; ``"3 days ago"`` → ``None``.
+    """
+    if isinstance(value, int) and not isinstance(value, bool):
+        return date_from_parts(value)
+    if not isinstance(value, str):
+        return None
+    m = _ISO_PREFIX.match(value)
+    if not m:
+        return None
+    year = int(m.group(1))
+    month = int(m.group(2)) if m.group(2) else None
+    day = int(m.group(3)) if m.group(3) else None
+    return date_from_parts(year, month, day)
+
+
+_HUMAN_FORMATS = ("%b %d, %Y", "%B %d, %Y", "%d %b %Y", "%d %B %Y", "%Y/%m/%d", "%b %Y", "%B %Y")
+
+
+def human_date(value: Any) -> str | None:
+    """Absolute dates in the forms web APIs print (``Mar 4, 2024``, ``4 March 2024``, RFC 2822)
+    or ISO.
+
+    Relative ages (``3 days ago``) give ``None``: the day they were measured on is unknown."""
+    iso = iso_date(value)
+    if iso or not isinstance(value, str):
+        return iso
+    text = clean_text(value).replace("Sept ", "Sep ")
+    if "," in text[:5]:  # RFC 2822, e.g. "Thu, 12 Jun 2025 09:00:00 GMT"
+        try:
+            return parsedate_to_datetime(text).date().isoformat()
+        except (TypeError, ValueError, IndexError):
+            pass
+    for fmt in _HUMAN_FORMATS:
+        try:
+            parsed = datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+        if "%d" in fmt:
+            return parsed.date().isoformat()
+        return f"{parsed.year:04d}-{parsed.month:02d}"
+    return None
+
+
+def epoch_ms_date(value: Any) -> str | None:
+    """A UTC date from milliseconds since the epoch (OpenReview's timestamps)."""
+    if not isinstance(value, int | float) or isinstance(value, bool) or value <= 0:
+        return None
+    try:
+        return datetime.fromtimestamp(value / 1000, tz=UTC).date().isoformat()
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+def as_int(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return None
+
+
+def as_float(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            return None
+    return None
+
+
+def as_list(value: Any) -> list[Any]:
+    """APIs that give one item as an object and several as a list (DBLP) → always a list."""
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return value
+    return [value]
+
+
+def first_str(value: Any) -> str | None:
+    """The first non-empty string of a string or a list of strings (Crossref titles)."""
+    for item in as_list(value):
+        if isinstance(item, str) and item.strip():
+            return clean_text(item)
+    return None
+
+
+def clamp_limit(limit: int, maximum: int) -> int:
+    return max(0, min(int(limit), maximum))
+
+
+_LANG = re.compile(r"^([a-z]{2,3})(?:[-_][a-z0-9]{2,8})*$", re.IGNORECASE)
+
+
+def lang_code(lang: str | None) -> str | None:
+    """The primary language subtag of ``lang`` (``zh-CN`` → ``zh``); ``None`` for ``other``,
+    empty or malformed values."""
+    if not lang:
+        return None
+    m = _LANG.match(lang.strip())
+    if not m or lang.strip().lower() == "other":
+        return None
+    return m.group(1).lower()
+
+
+# ---------------------------------------------------------------------------------------------
+# scholarly providers
+
+
+class ScholarlyProvider(HttpProvider):
+    """A provider whose hits are works: ``search`` is derived from ``works``."""
+
+    async def works(self, query: str, *, limit: int = 10) -> list[WorkRecord]:
+        raise NotImplementedError
+
+    async def search(
+        self, query: str, *, limit: int = 10, lang: str | None = None
+    ) -> list[SearchResult]:
+        """Works as search hits (scholarly indexes are searched the same in every language)."""
+        if blank(query) or limit <= 0:
+            return []
+        return finish(works_to_results(await self.works(query, limit=limit)), limit)
+
+    def polite_user_agent(self) -> str:
+        """veracity's User-Agent with the contact address, for OpenAlex/Crossref's polite pool."""
+        email = self.settings.contact_email
+        return f"{USER_AGENT[:-1]}; mailto:{email})" if email else USER_AGENT
+
+
+def as_dict(value: Any) -> dict[str, Any]:
+    """``value`` when it is a JSON object, else an empty one."""
+    return value if isinstance(value, dict) else {}

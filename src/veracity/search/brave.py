@@ -1,0 +1,95 @@
+"""Brave Search API (web results).
+
+``GET https://api.search.brave.com/res/v1/web/search?q=…&count=…`` with the key in the
+``X-Subscription-Token`` header. Hits are under ``web.results``; ``page_age`` is the page's
+own date when Brave found one (the human ``age`` such as "2 days ago" is not used).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from veracity.errors import ConfigError
+from veracity.search._http import (
+    HttpProvider,
+    RetryPolicy,
+    blank,
+    clamp_limit,
+    clean_text,
+    finish,
+    iso_date,
+    lang_code,
+    snippet_text,
+)
+from veracity.search.settings import SearchSettings
+from veracity.types import SearchResult
+
+MAX_COUNT = 20
+_SEARCH_LANG = {"zh": "zh-hans", "ja": "jp", "pt": "pt-br"}
+
+
+class BraveProvider(HttpProvider):
+    """Web search through the Brave Search API (needs ``VERACITY_BRAVE_API_KEY``)."""
+
+    name = "brave"
+
+    def __init__(
+        self,
+        settings: SearchSettings | None = None,
+        *,
+        client: httpx.AsyncClient | None = None,
+        retry: RetryPolicy | None = None,
+        base_url: str | None = None,
+    ) -> None:
+        super().__init__(settings, client=client, retry=retry)
+        key = self.settings.brave_api_key
+        if key is None or not key.get_secret_value():
+            raise ConfigError("brave needs an API key: set VERACITY_BRAVE_API_KEY")
+        self._key = key.get_secret_value()
+        self.base_url = base_url or self.settings.brave_url
+
+    async def search(
+        self, query: str, *, limit: int = 10, lang: str | None = None
+    ) -> list[SearchResult]:
+        if blank(query) or limit <= 0:
+            return []
+        params: dict[str, Any] = {"q": query, "count": clamp_limit(limit, MAX_COUNT)}
+        code = lang_code(lang)
+        if code:
+            params["search_lang"] = _SEARCH_LANG.get(code, code)
+        data = await self.get_json(
+            self.base_url,
+            params=params,
+            headers={"Accept": "application/json", "X-Subscription-Token": self._key},
+        )
+        return finish(self._parse(data), limit)
+
+    def _parse(self, data: dict[str, Any]) -> list[SearchResult]:
+        web = data.get("web")
+        if web is None:
+            return []
+        if not isinstance(web, dict):
+            raise self.malformed("'web' is not an object")
+        items = web.get("results") or []
+        if not isinstance(items, list):
+            raise self.malformed("'web.results' is not a list")
+        out: list[SearchResult] = []
+        for item in items:
+            if not isinstance(item, dict) or not isinstance(item.get("url"), str):
+                continue
+            parts = [snippet_text(item.get("description"))]
+            extra = item.get("extra_snippets")
+            if isinstance(extra, list):
+                parts.extend(snippet_text(x) for x in extra if isinstance(x, str))
+            out.append(
+                SearchResult(
+                    url=item["url"],
+                    title=clean_text(item.get("title")) or None,
+                    snippet="\n".join(p for p in parts if p),
+                    published=iso_date(item.get("page_age")),
+                    provider=self.name,
+                )
+            )
+        return out

@@ -1,0 +1,94 @@
+"""SearXNG: a self-hosted metasearch engine, queried through its JSON API.
+
+``GET {searxng_url}/search?q=…&format=json[&language=zh]``. The instance must list ``json``
+under ``search.formats`` in its ``settings.yml``; otherwise it answers 403, and the error
+says so.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from veracity.errors import ConfigError
+from veracity.search._http import (
+    HttpProvider,
+    RetryPolicy,
+    as_float,
+    blank,
+    clean_text,
+    finish,
+    iso_date,
+    lang_code,
+    snippet_text,
+)
+from veracity.search.settings import SearchSettings
+from veracity.types import SearchResult
+
+
+class SearxngProvider(HttpProvider):
+    """Web search through a SearXNG instance (no key; the instance URL is required)."""
+
+    name = "searxng"
+
+    def __init__(
+        self,
+        settings: SearchSettings | None = None,
+        *,
+        client: httpx.AsyncClient | None = None,
+        retry: RetryPolicy | None = None,
+        base_url: str | None = None,
+    ) -> None:
+        super().__init__(settings, client=client, retry=retry)
+        url = base_url or self.settings.searxng_url
+        if not url:
+            raise ConfigError("searxng needs the URL of an instance: set VERACITY_SEARXNG_URL")
+        self.base_url = url.rstrip("/")
+
+    async def search(
+        self, query: str, *, limit: int = 10, lang: str | None = None
+    ) -> list[SearchResult]:
+        if blank(query) or limit <= 0:
+            return []
+        params: dict[str, Any] = {"q": query, "format": "json", "pageno": 1}
+        code = lang_code(lang)
+        if code:
+            params["language"] = code
+        response = await self.request(
+            "GET", f"{self.base_url}/search", params=params, headers={"Accept": "application/json"}
+        )
+        data = self.expect_object(self.parse_json(response), response)
+        return finish(self._parse(data), limit)
+
+    def error_detail(self, response: httpx.Response) -> str:
+        if response.status_code == 403:
+            return (
+                "forbidden — is 'json' listed under search.formats in the instance's settings.yml?"
+            )
+        return super().error_detail(response)
+
+    def _parse(self, data: dict[str, Any]) -> list[SearchResult]:
+        items = data.get("results")
+        if items is None:
+            return []
+        if not isinstance(items, list):
+            raise self.malformed("'results' is not a list")
+        out: list[SearchResult] = []
+        for item in items:
+            if not isinstance(item, dict):
+                continue
+            url = item.get("url")
+            if not isinstance(url, str) or not url.startswith(("http://", "https://")):
+                continue
+            out.append(
+                SearchResult(
+                    url=url,
+                    title=clean_text(item.get("title")) or None,
+                    snippet=snippet_text(item.get("content")),
+                    published=iso_date(item.get("publishedDate")),
+                    provider=self.name,
+                    score=as_float(item.get("score")),
+                )
+            )
+        return out
