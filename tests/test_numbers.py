@@ -172,16 +172,35 @@ def test_version_pairs() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["之一", "统一", "唯一", "一个语言模型", "一位研究者", "万一", "十分重要", "千万不要", "one of the few",
-     "百度", "乱七八糟", "数十亿", "at 10:30"],
+    [
+        "之一",
+        "统一",
+        "唯一",
+        "一个语言模型",
+        "一位研究者",
+        "万一",
+        "十分重要",
+        "千万不要",
+        "one of the few",
+        "百度",
+        "乱七八糟",
+        "数十亿",
+        "at 10:30",
+    ],
 )
 def test_words_that_are_not_quantities(text: str) -> None:
     assert extract_numbers(text) == []
 
 
 def test_ordinals() -> None:
-    for text, value in [("1st", 1), ("21st", 21), ("第一", 1), ("第3名", 3), ("third", 3),
-                        ("第十二", 12)]:
+    for text, value in [
+        ("1st", 1),
+        ("21st", 21),
+        ("第一", 1),
+        ("第3名", 3),
+        ("third", 3),
+        ("第十二", 12),
+    ]:
         m = only(text)
         assert (m.kind, m.value) == ("ordinal", value), text
     assert number_token(only("第一")) == number_token(only("first"))
@@ -209,7 +228,7 @@ def test_spans_and_order() -> None:
     found = extract_numbers(text)
     assert [m.text for m in found] == ["2021年12月", "2800 亿", "3", "175B", "60%", "1.6"]
     for m in found:
-        assert text[m.start:m.end] == m.text
+        assert text[m.start : m.end] == m.text
     assert [m.kind for m in found] == ["date", "count", "version", "count", "percent", "count"]
 
 
@@ -236,7 +255,7 @@ def test_extraction_never_breaks(text: str) -> None:
     last_end = 0
     for m in found:
         assert last_end <= m.start < m.end <= len(text)
-        assert text[m.start:m.end] == m.text
+        assert text[m.start : m.end] == m.text
         assert m.kind in {"count", "percent", "fraction", "year", "date", "ordinal", "version"}
         assert number_token(m).startswith("#")
         last_end = m.end

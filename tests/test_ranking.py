@@ -119,7 +119,10 @@ def test_passages_without_tokens(embedder: UseEmbedder) -> None:
 def test_save_load_round_trip(index: HybridIndex, embedder: UseEmbedder, tmp_path: Path) -> None:
     index.save(tmp_path / "idx")
     assert {p.name for p in (tmp_path / "idx").iterdir()} == {
-        "meta.json", "passages.jsonl", "embeddings.npy", "bm25"
+        "meta.json",
+        "passages.jsonl",
+        "embeddings.npy",
+        "bm25",
     }
     loaded = HybridIndex.load(tmp_path / "idx", embedder)
     assert len(loaded) == len(index)

@@ -427,6 +427,21 @@ def test_per_host_limit(server: tuple[str, _State]) -> None:
     assert st.max_in_flight == 2
 
 
+def test_concurrent_fetches_of_one_url_share_a_download(server: tuple[str, _State]) -> None:
+    base, st = server
+
+    async def go() -> list[Document]:
+        async with Reader(allow=["127.0.0.1"]) as reader:
+            docs = await asyncio.gather(*(reader.fetch(f"{base}/hold?same") for _ in range(4)))
+            assert reader.requests == 1
+            return docs
+
+    docs = asyncio.run(go())
+    assert st.hits["/hold?same"] == 1
+    assert len({id(d) for d in docs}) == 4  # each caller gets its own copy
+    assert all(d.text == docs[0].text for d in docs)
+
+
 # --- SSRF -------------------------------------------------------------------------------------
 
 

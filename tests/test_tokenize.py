@@ -14,7 +14,10 @@ from veracity.evidence.tokenize import (
 
 def test_english_words_are_normalised() -> None:
     assert tokenize("DeepMind's models were trained on the GPUs") == [
-        "deepmind", "model", "trained", "gpu"
+        "deepmind",
+        "model",
+        "trained",
+        "gpu",
     ]
     assert tokenize("studies classes bus analysis") == ["study", "class", "bus", "analysis"]
     assert tokenize("It's what they don't say") == ["say"]

@@ -426,18 +426,20 @@ class LocalCorpus:
         self._write_version(entries, documents, index, len(all_passages))
 
     def _embed(self, texts: list[str]) -> np.ndarray:
-        out: list[np.ndarray] = []
+        """Embed in batches of similar length: the encoder pads each batch to its longest text,
+        so sorting by length first roughly halves the time on mixed passages."""
+        out = np.zeros((len(texts), self.embedder.dim), dtype=np.float32)
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         step = max(len(texts) // 10, _EMBED_BATCH)
         next_report = step
-        for i in range(0, len(texts), _EMBED_BATCH):
-            out.append(np.asarray(self.embedder.embed(texts[i : i + _EMBED_BATCH]), np.float32))
-            done = min(i + _EMBED_BATCH, len(texts))
+        for start in range(0, len(order), _EMBED_BATCH):
+            idx = order[start : start + _EMBED_BATCH]
+            out[idx] = np.asarray(self.embedder.embed([texts[i] for i in idx]), np.float32)
+            done = start + len(idx)
             if done >= next_report and done < len(texts):
                 self._say(f"corpus: embedded {done}/{len(texts)} passages")
                 next_report += step
-        if not out:
-            return np.zeros((0, self.embedder.dim), dtype=np.float32)
-        return np.concatenate(out, axis=0)
+        return out
 
     def _write_version(
         self,

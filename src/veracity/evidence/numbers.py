@@ -74,80 +74,100 @@ class NumberMention:
 
 # --- vocabularies ------------------------------------------------------------------------------
 
-_CJK_CHARS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
-              "七": 7, "八": 8, "九": 9}
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+def _table(keys: str, values: Iterable[float]) -> dict[str, float]:
+    return dict(zip(keys.split(), values, strict=True))
+
+
+_CN_DIGITS = dict(
+    zip("零〇一二两三四五六七八九", (0, 0, 1, 2, 2, 3, 4, 5, 6, 7, 8, 9), strict=True)
+)
 _CN_SMALL = {"十": 10, "百": 100, "千": 1000}
 _CN_BIG = {"万": 10_000, "亿": 100_000_000}
 _CN_NUM_CHARS = "".join(_CN_DIGITS) + "".join(_CN_SMALL) + "".join(_CN_BIG)
+_CN_SCALE = _table(
+    "万亿 千亿 百亿 十亿 亿 千万 百万 十万 万 千 百", (10.0**e for e in range(12, 1, -1))
+)
+_EN_SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "k": 1e3}
+_EN_SCALE |= {"m": 1e6, "mn": 1e6, "b": 1e9, "bn": 1e9, "t": 1e12}
 
-_CN_SCALE = {"万亿": 1e12, "千亿": 1e11, "百亿": 1e10, "十亿": 1e9, "亿": 1e8, "千万": 1e7,
-             "百万": 1e6, "十万": 1e5, "万": 1e4, "千": 1e3, "百": 1e2}
-_EN_SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "k": 1e3,
-             "m": 1e6, "mn": 1e6, "b": 1e9, "bn": 1e9, "t": 1e12}
-
-_CURRENCY_AFTER = {"美元": "USD", "美金": "USD", "元": "CNY", "人民币": "CNY", "欧元": "EUR",
-                   "英镑": "GBP", "日元": "JPY", "港元": "HKD", "港币": "HKD", "dollar": "USD",
-                   "dollars": "USD", "usd": "USD", "euro": "EUR", "euros": "EUR", "eur": "EUR",
-                   "yuan": "CNY", "rmb": "CNY", "cny": "CNY", "pound": "GBP", "pounds": "GBP",
-                   "gbp": "GBP", "yen": "JPY", "jpy": "JPY"}
-_CURRENCY_BEFORE = {"$": "USD", "us$": "USD", "usd": "USD", "€": "EUR", "eur": "EUR",
-                    "£": "GBP", "gbp": "GBP", "¥": "CNY", "￥": "CNY", "rmb": "CNY",
-                    "cny": "CNY", "hk$": "HKD"}
+_CURRENCY_AFTER = {
+    **dict.fromkeys(_words("美元 美金 dollar dollars usd"), "USD"),
+    **dict.fromkeys(_words("元 人民币 yuan rmb cny"), "CNY"),
+    **dict.fromkeys(_words("欧元 euro euros eur"), "EUR"),
+    **dict.fromkeys(_words("英镑 pound pounds gbp"), "GBP"),
+    **dict.fromkeys(_words("日元 yen jpy"), "JPY"),
+    **dict.fromkeys(_words("港元 港币"), "HKD"),
+}
+_CURRENCY_BEFORE = {
+    **dict.fromkeys(_words("$ us$ usd"), "USD"),
+    **dict.fromkeys(_words("€ eur"), "EUR"),
+    **dict.fromkeys(_words("£ gbp"), "GBP"),
+    **dict.fromkeys(_words("¥ ￥ rmb cny"), "CNY"),
+    "hk$": "HKD",
+}
 
 # After 一 only units of measure count (一个 / 一位 is the indefinite article "a").
-_CN_MEASURE_ONE = ("年", "月", "周", "天", "日", "倍", "岁", "届", "代", "轮", "期", "季", "小时",
-                   "分钟", "秒", "世纪", "成")
+_CN_MEASURE_ONE = tuple(_words("年 月 周 天 日 倍 岁 届 代 轮 期 季 小时 分钟 秒 世纪 成"))
 # Classifiers that make a lone numeral (三, 两, 十) a count.
-_CN_CLASSIFIERS = (*_CN_MEASURE_ONE, "个", "位", "名", "项", "次", "人", "篇", "本", "家", "所",
-                   "支", "种", "部", "场", "条", "座", "只", "件", "份", "套", "台", "辆", "款",
-                   "层", "级", "章", "节", "页", "张", "首", "大", "批", "组", "类", "门", "笔",
-                   "元", "美元", "欧元", "英镑", "国", "篇", "枚", "块", "颗", "层", "所", "处")
+_CN_CLASSIFIERS = _CN_MEASURE_ONE + tuple(
+    _words(
+        "个 位 名 项 次 人 篇 本 家 所 支 种 部 场 条 座 只 件 份 套 台 辆 款 层 级 章 节 页 张 首 大 批 组 "
+        "类 门 笔 元 美元 欧元 英镑 国 枚 块 颗 处"
+    )
+)
 # Characters before a numeral that make it part of a word, not a number (之一, 统一, 唯一 …).
-_CN_WORD_BEFORE = set("之统唯同逐单专万划归合守纯专初")
+_CN_WORD_BEFORE = set("之统唯同逐单专万划归合守纯初")
 _CN_APPROX_BEFORE = set("数几")
 
-_EN_UNITS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-             "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
-             "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
-             "eighteen": 18, "nineteen": 19}
-_EN_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
-            "eighty": 80, "ninety": 90}
+_EN_UNITS = _table(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen",
+    range(20),
+)
+_EN_TENS = _table("twenty thirty forty fifty sixty seventy eighty ninety", range(20, 100, 10))
 _EN_BIG = {"hundred": 100, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
-_EN_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
-                "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11,
-                "twelfth": 12, "twentieth": 20, "hundredth": 100}
-_MONTHS = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8,
-           "sep": 9, "oct": 10, "nov": 11, "dec": 12}
+_EN_ORDINALS = _table(
+    "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth "
+    "twentieth hundredth",
+    (*range(1, 13), 20, 100),
+)
+_MONTHS = _table("jan feb mar apr may jun jul aug sep oct nov dec", range(1, 13))
 
 # Capitalised words that precede a quantity rather than name a product ("About 70", "In 2015").
-_NOT_NAMES = {
-    "a", "about", "above", "after", "again", "all", "almost", "also", "an", "and", "approximately",
-    "around", "as", "at", "before", "below", "between", "but", "by", "circa", "during", "each",
-    "every", "exactly", "few", "for", "from", "just", "last", "least", "less", "more", "most",
-    "nearly", "next", "of", "only", "or", "over", "past", "per", "roughly", "since", "some",
-    "than", "the", "these", "this", "those", "through", "til", "till", "to", "top", "under",
-    "until", "up", "with", "within", "without", "in", "on", "is", "was", "are", "were", "has",
-    "had", "have", "he", "she", "it", "they", "we", "i", "you", "his", "her", "their", "our",
-    "its", "my", "your", "be", "been", "being", "estimated", "total", "totally",
-    "spring", "summer", "autumn", "fall", "winter", "early", "late", "mid", "ca",
-    "january", "february", "march", "april", "june", "july", "august", "september", "october",
-    "november", "december", "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep",
-    "sept", "oct", "nov", "dec", "us", "usd", "eur", "rmb", "cny", "gbp", "hk",
-}
+_NOT_NAMES = set(
+    _words(
+        """a about above after again all almost also an and approximately around as at before
+        below between but by circa during each every exactly few for from just last least less
+        more most nearly next of only or over past per roughly since some than the these this
+        those through til till to top under until up with within without in on is was are were
+        has had have he she it they we i you his her their our its my your be been being
+        estimated total totally spring summer autumn fall winter early late mid ca january
+        february march april june july august september october november december jan feb mar
+        apr may jun jul aug sep sept oct nov dec us usd eur rmb cny gbp hk"""
+    )
+)
 # Words that may stand before "-2023" without making it an identifier (mid-2023, pre-2020).
-_HYPHEN_PREFIXES = {"mid", "pre", "post", "early", "late", "circa", "ca", "top", "over", "under",
-                    "about", "around", "since", "by", "in", "until", "non", "sub", "ex"}
+_HYPHEN_PREFIXES = set(_words("mid pre post early late circa ca top over under about around"))
+_HYPHEN_PREFIXES |= {"since", "by", "in", "until", "non", "sub", "ex"}
 
 
 # --- regular expressions -----------------------------------------------------------------------
 
-_MONTH_RE = (r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-             r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
+_MONTH_RE = (
+    r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
 _RE_ZH_DATE_AFTER = re.compile(r"\s*年\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*[日号])?")
 _RE_MONTH_BEFORE = re.compile(
-    r"(?:(?<!\d)(\d{1,2})(?:st|nd|rd|th)?\s+)?\b" + _MONTH_RE
-    + r"\.?,?\s+(?:(\d{1,2})(?:st|nd|rd|th)?,?\s+)?$", re.I
+    r"(?:(?<!\d)(\d{1,2})(?:st|nd|rd|th)?\s+)?\b"
+    + _MONTH_RE
+    + r"\.?,?\s+(?:(\d{1,2})(?:st|nd|rd|th)?,?\s+)?$",
+    re.I,
 )
 _RE_ISO_AFTER = re.compile(r"-(\d{2})(?:-(\d{2}))?(?![\d\-])")
 _RE_TIME_AFTER = re.compile(r":\d{2}(?::\d{2})?(?!\d)")
@@ -155,9 +175,7 @@ _RE_SLASH_DECIMAL_AFTER = re.compile(r"\s*/\s*\d+\.\d")
 _RE_SLASH_DECIMAL_BEFORE = re.compile(r"\d\.\d+\s*/\s*$")
 
 _CN_NUM = f"[{_CN_NUM_CHARS}]+"
-_RE_CN_FRACTION = re.compile(
-    rf"({_CN_NUM}|\d+(?:\.\d+)?)\s*分之\s*({_CN_NUM}|\d+(?:\.\d+)?)"
-)
+_RE_CN_FRACTION = re.compile(rf"({_CN_NUM}|\d+(?:\.\d+)?)\s*分之\s*({_CN_NUM}|\d+(?:\.\d+)?)")
 _RE_CN_HALF = re.compile(r"一半|减半|折半")
 _RE_CN_NUMERAL = re.compile(_CN_NUM)
 
@@ -168,7 +186,8 @@ _RE_EN_SCALE_WORD = re.compile(r"\s?(thousand|million|billion|trillion|bn|mn)\b"
 _RE_EN_SCALE_LETTER = re.compile(r"([kKMBT])(?![A-Za-z0-9])")
 _RE_CURRENCY_AFTER = re.compile(
     r"\s?(美元|美金|人民币|欧元|英镑|日元|港元|港币|元)|\s(dollars?|usd|euros?|eur|yuan|rmb|cny"
-    r"|pounds?|gbp|yen|jpy)\b", re.I
+    r"|pounds?|gbp|yen|jpy)\b",
+    re.I,
 )
 _RE_CURRENCY_BEFORE = re.compile(r"(?:US\$|HK\$|\$|€|£|¥|￥|USD|EUR|GBP|RMB|CNY)\s?$", re.I)
 _CURRENCY_PREV_CHARS = set("$€£¥￥ \u00a0DdRrBbYyPp")
@@ -290,7 +309,7 @@ def _date_value(year: int, month: int, day: int | None) -> float | None:
 
 
 def _month_num(name: str) -> int:
-    return _MONTHS[name[:3].lower()]
+    return int(_MONTHS[name[:3].lower()])
 
 
 # --- passes ------------------------------------------------------------------------------------
@@ -312,16 +331,18 @@ def _fractions(text: str, out: list[_Cand]) -> None:
             out.append(_Cand(m.start(), m.end(), 0.5, "fraction"))
 
 
-def _dates_and_times(text: str, start: int, end: int, int_part: str, frac: str | None,
-                     value: float) -> _Cand | None:
+def _dates_and_times(
+    text: str, start: int, end: int, int_part: str, frac: str | None, value: float
+) -> _Cand | None:
     """Dates built around a 4-digit year, clock times and x.y/z.w version pairs."""
     if frac is None and len(int_part) <= 2:
         if tm := _RE_TIME_AFTER.match(text, end):
             return _Cand(start, tm.end(), 0.0, "_skip")
         return None
     if frac is not None:
-        if _RE_SLASH_DECIMAL_AFTER.match(text, end) or \
-                _RE_SLASH_DECIMAL_BEFORE.search(text, max(0, start - 16), start):
+        if _RE_SLASH_DECIMAL_AFTER.match(text, end) or _RE_SLASH_DECIMAL_BEFORE.search(
+            text, max(0, start - 16), start
+        ):
             return _Cand(start, end, value, "version")
         return None
     if len(int_part) != 4 or not 1000 <= value <= 2999:
@@ -330,12 +351,15 @@ def _dates_and_times(text: str, start: int, end: int, int_part: str, frac: str |
     if zm := _RE_ZH_DATE_AFTER.match(text, end):
         v = _date_value(year, int(zm[1]), int(zm[2]) if zm[2] else None)
         return _Cand(start, zm.end(), v, "date") if v is not None else None
-    if (im := _RE_ISO_AFTER.match(text, end)) and text[start - 1:start] not in (".", "-", "/"):
+    if (im := _RE_ISO_AFTER.match(text, end)) and text[start - 1 : start] not in (".", "-", "/"):
         v = _date_value(year, int(im[1]), int(im[2]) if im[2] else None)
         if v is not None:
             return _Cand(start, im.end(), v, "date")
-    if 1800 <= year <= 2100 and text[start - 1:start].isspace() \
-            and (mm := _RE_MONTH_BEFORE.search(text, max(0, start - 24), start)):
+    if (
+        1800 <= year <= 2100
+        and text[start - 1 : start].isspace()
+        and (mm := _RE_MONTH_BEFORE.search(text, max(0, start - 24), start))
+    ):
         day = mm[1] or mm[3]
         v = _date_value(year, _month_num(mm[2]), int(day) if day else None)
         if v is not None:
@@ -344,100 +368,100 @@ def _dates_and_times(text: str, start: int, end: int, int_part: str, frac: str |
 
 
 def _digit_numbers(text: str, out: list[_Cand]) -> None:
-    n = len(text)
     pos = 0
     while m := _RE_DIGITS.search(text, pos):
         start, end = m.start(), m.end()
         int_part, frac = m[1] + m[2], m[3]
         if m[2] and len(m[1]) > 3:  # "2015 200" is two numbers, not a grouped one
             int_part, frac, end = m[1], None, m.end(1)
-        pos = end
-        try:
-            value = _parse_digits(int_part, frac)
-        except ValueError:
-            continue
-        plain = frac is None and int_part.isdigit()
-        prev = text[start - 1] if start else ""
-        if (special := _dates_and_times(text, start, end, int_part, frac, value)) is not None:
-            out.append(special)
-            pos = max(pos, special.end)
-            continue
-        kind = "count"
-        unit: str | None = None
-        scale = 1.0
-        suffix = False
-
-        # identifiers: glued to letters, after "GPT-", dotted triples, after "/" of a version
-        version = False
-        if prev and _is_latin_letter(prev):
-            version = True
-        elif prev in "-‐‑_:#@" and start >= 2:
-            w = _RE_PREV_HYPHEN_WORD.search(text, max(0, start - 40), start)
-            if w and not w[1].isdigit() and _is_latin_letter(w[1][-1]) \
-                    and w[1].lower() not in _HYPHEN_PREFIXES:
-                version = True
-        if end < n - 1 and text[end] == "." and text[end + 1].isdigit() and frac:
-            version = True
-            while end < n - 1 and text[end] == "." and text[end + 1].isdigit():
-                end += 1
-                while end < n and text[end].isdigit():
-                    end += 1
-        if version:
-            out.append(_Cand(start, end, value, "version"))
-            pos = max(pos, end)
-            continue
-
-        rest = text[end:end + 12]
-        if plain and _RE_MONTH_DAY_AFTER.match(rest):
-            out.append(_Cand(start, end, value, "_skip"))  # 6月 / 12日 without a year
-            continue
-        if pm := _RE_PERCENT_AFTER.match(rest):
-            kind, unit, end, suffix = "percent", "%", end + pm.end(), True
-        elif (om := _RE_ORDINAL_SUFFIX.match(rest)) and frac is None:
-            kind, end, suffix = "ordinal", end + om.end(), True
-        elif tm := _RE_TIMES_SUFFIX.match(rest):
-            kind, unit, end, suffix = "count", "x", end + tm.end(), True
-        else:
-            if cm := _RE_CN_SCALE_AFTER.match(rest):
-                scale, end, suffix = _CN_SCALE[cm[1]], end + cm.end(), True
-            elif em := _RE_EN_SCALE_WORD.match(rest):
-                scale, end, suffix = _EN_SCALE[em[1].lower()], end + em.end(), True
-            elif lm := _RE_EN_SCALE_LETTER.match(rest):
-                scale, end, suffix = _EN_SCALE[lm[1].lower()], end + lm.end(), True
-            if not suffix and plain and len(int_part) == 4 and 1000 <= value <= 2999 \
-                    and (ym := _RE_YEAR_SUFFIX.match(rest)):
-                kind, end, suffix = "year", end + ym.end(), True
-            if kind == "count" and (ccm := _RE_CURRENCY_AFTER.match(text, end, end + 12)):
-                unit, end = _CURRENCY_AFTER[(ccm[1] or ccm[2]).lower()], ccm.end()
-            if kind == "count" and prev and prev in _CURRENCY_PREV_CHARS and \
-                    (pb := _RE_CURRENCY_BEFORE.search(text, max(0, start - 5), start)):
-                unit, start = _CURRENCY_BEFORE[pb[0].strip().lower()], pb.start()
-
-        after = text[end] if end < n else ""
-        if after and _is_latin_letter(after) and not suffix:
-            out.append(_Cand(m.start(), end, value, "version"))  # 3D, 5G, 4o
-            continue
-        if kind == "count" and plain and _RE_DI_BEFORE.search(text, max(0, start - 2), start):
-            kind = "ordinal"
-        if kind == "count" and plain and not suffix and unit is None and len(int_part) == 4 \
-                and 1800 <= value <= 2100 and not _counted_after(text, end):
-            kind = "year"
-        if kind == "count" and not suffix and unit is None and _after_name(text, start, frac, int_part):
-            out.append(_Cand(start, end, value, "version"))
-            continue
-        out.append(_Cand(start, end, value * scale, kind, unit, scale, suffix))
-        if kind == "year" and (ym2 := _RE_TWO_DIGIT_YEAR.match(text, end)):
-            century = int(value) // 100 * 100
-            second = century + int(ym2[1])
+        value = _parse_digits(int_part, frac)
+        c = (
+            _dates_and_times(text, start, end, int_part, frac, value)
+            or _identifier(text, start, end, frac, value)
+            or _quantity(text, start, end, int_part, frac, value)
+        )
+        out.append(c)
+        pos = max(end, c.end)
+        if c.kind == "year" and (ym := _RE_TWO_DIGIT_YEAR.match(text, c.end)):
+            second = int(value) // 100 * 100 + int(ym[1])  # 2015-23
             if second > value:
-                out.append(_Cand(ym2.start(1), ym2.end(1), float(second), "year"))
-                pos = ym2.end(1)
+                out.append(_Cand(ym.start(1), ym.end(1), float(second), "year"))
+                pos = ym.end(1)
+
+
+def _identifier(text: str, start: int, end: int, frac: str | None, value: float) -> _Cand | None:
+    """A number that names something: glued to letters (Qwen2, H100), after "GPT-", or x.y.z."""
+    prev = text[start - 1] if start else ""
+    version = bool(prev) and _is_latin_letter(prev)
+    if not version and start >= 2 and prev in "-‐‑_:#@":
+        w = _RE_PREV_HYPHEN_WORD.search(text, max(0, start - 40), start)
+        if w and _is_latin_letter(w[1][-1]):
+            version = w[1].lower() not in _HYPHEN_PREFIXES
+    n = len(text)
+    if frac and end < n - 1 and text[end] == "." and text[end + 1].isdigit():
+        version = True
+        while end < n - 1 and text[end] == "." and text[end + 1].isdigit():
+            end += 1
+            while end < n and text[end].isdigit():
+                end += 1
+    return _Cand(start, end, value, "version") if version else None
+
+
+def _quantity(
+    text: str, start: int, end: int, int_part: str, frac: str | None, value: float
+) -> _Cand:
+    """A count, percent, ordinal or year, with the suffixes and currency around it."""
+    plain = frac is None and int_part.isdigit()
+    rest = text[end : end + 12]
+    if plain and _RE_MONTH_DAY_AFTER.match(rest):
+        return _Cand(start, end, value, "_skip")  # 6月 / 12日 without a year
+    kind, unit, scale, suffix = "count", None, 1.0, True
+    if pm := _RE_PERCENT_AFTER.match(rest):
+        kind, unit, end = "percent", "%", end + pm.end()
+    elif frac is None and (om := _RE_ORDINAL_SUFFIX.match(rest)):
+        kind, end = "ordinal", end + om.end()
+    elif tm := _RE_TIMES_SUFFIX.match(rest):
+        unit, end = "x", end + tm.end()
+    elif cm := _RE_CN_SCALE_AFTER.match(rest):
+        scale, end = _CN_SCALE[cm[1]], end + cm.end()
+    elif em := _RE_EN_SCALE_WORD.match(rest):
+        scale, end = _EN_SCALE[em[1].lower()], end + em.end()
+    elif lm := _RE_EN_SCALE_LETTER.match(rest):
+        scale, end = _EN_SCALE[lm[1].lower()], end + lm.end()
+    elif (
+        plain
+        and len(int_part) == 4
+        and 1000 <= value <= 2999
+        and (ym := _RE_YEAR_SUFFIX.match(rest))
+    ):
+        kind, end = "year", end + ym.end()
+    else:
+        suffix = False
+    if kind == "count" and unit is None:
+        if ccm := _RE_CURRENCY_AFTER.match(text, end, end + 12):
+            unit, end = _CURRENCY_AFTER[(ccm[1] or ccm[2]).lower()], ccm.end()
+        prev = text[start - 1] if start else ""
+        if prev in _CURRENCY_PREV_CHARS and (
+            pb := _RE_CURRENCY_BEFORE.search(text, max(0, start - 5), start)
+        ):
+            unit, start = _CURRENCY_BEFORE[pb[0].strip().lower()], pb.start()
+    if not suffix and end < len(text) and _is_latin_letter(text[end]):
+        return _Cand(start, end, value, "version")  # 3D, 5G, 4o
+    bare = kind == "count" and not suffix and unit is None
+    if kind == "count" and plain and _RE_DI_BEFORE.search(text, max(0, start - 2), start):
+        kind = "ordinal"
+    elif bare and plain and len(int_part) == 4 and 1800 <= value <= 2100:
+        if not _counted_after(text, end):
+            kind = "year"
+    elif bare and _after_name(text, start, frac, int_part):
+        return _Cand(start, end, value, "version")
+    return _Cand(start, end, value * scale, kind, unit, scale, suffix)
 
 
 def _counted_after(text: str, end: int) -> bool:
     """True when a Chinese classifier follows ("2000 人", "2048 个"), so a year-like number is a
     count."""
-    rest = text[end:end + 3].lstrip()
+    rest = text[end : end + 3].lstrip()
     return rest.startswith(_CN_CLASSIFIERS) and not rest.startswith(("年", "月", "日", "代"))
 
 
@@ -459,7 +483,7 @@ def _chinese_numerals(text: str, out: list[_Cand]) -> None:
     for m in _RE_CN_NUMERAL.finditer(text):
         s, start, end = m[0], m.start(), m.end()
         prev = text[start - 1] if start else ""
-        nxt = text[end:end + 2]
+        nxt = text[end : end + 2]
         # digit-by-digit year: 二〇二二年
         if len(s) == 4 and all(c in _CN_DIGITS for c in s) and nxt[:1] == "年":
             year = int("".join(str(_CN_DIGITS[c]) for c in s))
@@ -469,7 +493,6 @@ def _chinese_numerals(text: str, out: list[_Cand]) -> None:
             continue
         value = parse_chinese_numeral(s)
         if value is None:
-            # a run such as 一个三 may still hold a valid tail; try the longest valid prefix
             continue
         if prev == "第":
             out.append(_Cand(start - 1, end, float(value), "ordinal"))
@@ -514,16 +537,20 @@ def _english_words(text: str, out: list[_Cand]) -> None:
             words.append(nm[1])
             end = nm.end()
         skip_until = end
-        if words[0] in _EN_BIG and low[max(0, start - 2):start] == "a " and \
-                not low[start - 3:start - 2].isalpha():
+        if (
+            words[0] in _EN_BIG
+            and low[max(0, start - 2) : start] == "a "
+            and not low[start - 3 : start - 2].isalpha()
+        ):
             start -= 2
             words.insert(0, "one")
         if words in (["one"], ["zero"]) or all(x in _EN_BIG for x in words):
             continue
         value = _parse_en_words(words)
         if value is not None:
-            out.append(_Cand(start, end, value, "count",
-                             has_suffix=any(x in _EN_BIG for x in words)))
+            out.append(
+                _Cand(start, end, value, "count", has_suffix=any(x in _EN_BIG for x in words))
+            )
 
 
 def _parse_en_words(words: list[str]) -> float | None:
@@ -582,8 +609,14 @@ def extract_numbers(text: str) -> list[NumberMention]:
     chosen = _resolve(cands)
     _propagate_ranges(text, chosen)
     return [
-        NumberMention(value=c.value, kind=c.kind, unit=c.unit, text=text[c.start:c.end],
-                      start=c.start, end=c.end)
+        NumberMention(
+            value=c.value,
+            kind=c.kind,
+            unit=c.unit,
+            text=text[c.start : c.end],
+            start=c.start,
+            end=c.end,
+        )
         for c in chosen
         if c.kind != "_skip"
     ]

@@ -73,8 +73,13 @@ class _Lexical:
     def load(cls, directory: Path) -> _Lexical:
         import bm25s
 
-        for name in ("params.index.json", "vocab.index.json", "data.csc.index.npy",
-                     "indices.csc.index.npy", "indptr.csc.index.npy"):
+        for name in (
+            "params.index.json",
+            "vocab.index.json",
+            "data.csc.index.npy",
+            "indices.csc.index.npy",
+            "indptr.csc.index.npy",
+        ):
             if not (directory / name).is_file():
                 raise FileNotFoundError(f"BM25 index file missing: {directory / name}")
         try:
@@ -146,8 +151,9 @@ class HybridIndex:
         self._setup(passages, embeddings, embedder, rrf_k)
         self._lexical = _Lexical.build([tokenize(p.text) for p in self.passages])
 
-    def _setup(self, passages: list[Passage], embeddings: np.ndarray, embedder: Embedder,
-               rrf_k: int) -> None:
+    def _setup(
+        self, passages: list[Passage], embeddings: np.ndarray, embedder: Embedder, rrf_k: int
+    ) -> None:
         if embeddings.ndim != 2 or embeddings.shape[0] != len(passages):
             raise ValueError(
                 f"embeddings of shape {embeddings.shape} do not match {len(passages)} passages"
@@ -176,7 +182,7 @@ class HybridIndex:
         """Embed the passage texts (``batch`` at a time) and index them."""
         texts = [p.text for p in passages]
         batch = max(1, batch)
-        chunks = [embedder.embed(texts[i:i + batch]) for i in range(0, len(texts), batch)]
+        chunks = [embedder.embed(texts[i : i + batch]) for i in range(0, len(texts), batch)]
         if chunks:
             embeddings = np.vstack([np.asarray(c, dtype=np.float32) for c in chunks])
         else:
@@ -297,8 +303,9 @@ class HybridIndex:
             query_vec = self.embedder.embed([query])[0]
         qv = np.asarray(query_vec, dtype=np.float32).reshape(-1)
         if qv.shape[0] != self.embeddings.shape[1]:
-            raise ValueError(f"query vector has {qv.shape[0]} dims, index has "
-                             f"{self.embeddings.shape[1]}")
+            raise ValueError(
+                f"query vector has {qv.shape[0]} dims, index has {self.embeddings.shape[1]}"
+            )
         norm = float(np.linalg.norm(qv))
         if norm > 0:
             qv = qv / norm

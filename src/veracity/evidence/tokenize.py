@@ -92,8 +92,9 @@ def _cjk(run: str, out: list[str], unigrams: bool) -> None:
         out.extend(c for c in run if c not in ZH_STOP_CHARS)
     for seg in _RE_BREAK.split(run) if len(run) > 1 else ():
         if len(seg) > 1:
-            out.extend(b for b in (seg[i:i + 2] for i in range(len(seg) - 1))
-                       if b not in ZH_STOPWORDS)
+            out.extend(
+                b for b in (seg[i : i + 2] for i in range(len(seg) - 1)) if b not in ZH_STOPWORDS
+            )
 
 
 def _words(text: str, out: list[str], unigrams: bool) -> None:
@@ -117,7 +118,7 @@ def _tokens(text: str, unigrams: bool) -> list[str]:
     pos = 0
     for m in extract_numbers(text):
         if m.start > pos:
-            _words(text[pos:m.start], out, unigrams)
+            _words(text[pos : m.start], out, unigrams)
         out.extend(number_tokens(m))
         pos = m.end
     if pos < len(text):

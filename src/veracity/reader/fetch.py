@@ -288,6 +288,11 @@ def _decode_declared(data: bytes, charset: str | None) -> str | None:
         return None
 
 
+def _with_url(err: FetchError, url: str) -> FetchError:
+    """The same kind of error with its message prefixed by ``GET <url>:``."""
+    return type(err)(f"GET {url}: {err}")
+
+
 def _trusted_url(claimed: str | None, fetched: str) -> str:
     """The page's canonical URL when it belongs to the owner of the URL actually fetched; the
     fetched URL otherwise, so a page cannot pass itself off as another site's."""
@@ -307,6 +312,8 @@ class Reader:
     ``retries`` is the number of attempts in all (1 = no retry). ``allow`` is the SSRF
     allow-list (see :mod:`veracity.reader.safety`); ``resolver`` replaces DNS for tests.
     ``requests`` counts the HTTP requests sent (redirect hops and retries included).
+    Concurrent fetches of one URL share a single download. A reader belongs to the event
+    loop it is first used in.
     """
 
     def __init__(
@@ -343,6 +350,7 @@ class Reader:
         self._own_client = client is None
         self._client = client
         self._semaphores: dict[str, asyncio.Semaphore] = {}
+        self._inflight: dict[str, asyncio.Future[Document]] = {}
 
     # -- lifecycle ----------------------------------------------------------------------------
 
@@ -388,6 +396,21 @@ class Reader:
             return cached
         if self.offline:
             raise FetchError(f"not in the offline cache: {url}")
+        # Callers asking for a URL that is already being fetched wait for that fetch.
+        task = self._inflight.get(url)
+        if task is None:
+            task = asyncio.ensure_future(self._fetch_network(url))
+            self._inflight[url] = task
+            task.add_done_callback(lambda t: self._finished(url, t))
+        doc = await asyncio.shield(task)
+        return doc.model_copy(deep=True)
+
+    def _finished(self, url: str, task: asyncio.Future[Document]) -> None:
+        self._inflight.pop(url, None)
+        if not task.cancelled():
+            task.exception()  # retrieved here, so an error nobody awaited is not reported
+
+    async def _fetch_network(self, url: str) -> Document:
         final, body = await self._download(url)
         doc = self._document(final, body)
         if self.cache is not None:
@@ -399,7 +422,10 @@ class Reader:
     async def _download(self, url: str) -> tuple[str, _Body]:
         current = url
         for _ in range(self.max_redirects + 1):
-            await self.policy.check(current)  # every hop, before any byte is sent
+            try:
+                await self.policy.check(current)  # every hop, before any byte is sent
+            except FetchError as err:  # the guard's messages do not name the URL
+                raise _with_url(err, current) from err
             result = await self._get_with_retries(current)
             if isinstance(result, _Body):
                 return current, result
@@ -453,6 +479,10 @@ class Reader:
                 raise _Transient(f"connection failed: {err or type(err).__name__}") from err
             except httpx.DecodingError as err:
                 raise FetchError(f"GET {url}: cannot decompress the body: {err}") from err
+            except FetchError as err:
+                if str(err).startswith("GET "):
+                    raise
+                raise _with_url(err, url) from err  # from the connect-time guard
             except httpx.HTTPError as err:
                 raise FetchError(f"GET {url}: {err or type(err).__name__}") from err
 

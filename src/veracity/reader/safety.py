@@ -235,7 +235,7 @@ async def _system_resolve_async(host: str) -> list[str]:
 
 
 @dataclass(frozen=True)
-class Target:
+class _Target:
     """What a URL points at, after parsing: the values the checks are made on."""
 
     scheme: str
@@ -243,7 +243,7 @@ class Target:
     port: int
 
 
-def _parse_url(url: str) -> Target:
+def _parse_url(url: str) -> _Target:
     """Parse ``url`` the way both urllib and httpx do, blocking it if either sees credentials,
     a non-http(s) scheme or no host."""
     try:
@@ -253,9 +253,9 @@ def _parse_url(url: str) -> Target:
         raise BlockedURL(f"invalid URL {url!r}: {err}") from err
     scheme = parts.scheme.lower()
     if scheme not in ALLOWED_SCHEMES:
-        raise BlockedURL(f"scheme not allowed: {scheme or '(none)'}: {url}")
+        raise BlockedURL(f"scheme not allowed: {scheme or '(none)'}")
     if parts.username is not None or parts.password is not None or "@" in parts.netloc:
-        raise BlockedURL(f"URL carries credentials: {url}")
+        raise BlockedURL("URL carries credentials")
     hosts = [parts.hostname or ""]
     try:
         hx = httpx.URL(url.strip())
@@ -263,18 +263,18 @@ def _parse_url(url: str) -> Target:
         hx = None
     if hx is not None:
         if hx.userinfo:
-            raise BlockedURL(f"URL carries credentials: {url}")
+            raise BlockedURL("URL carries credentials")
         hosts.append(hx.raw_host.decode("ascii", "replace"))
     cleaned: list[str] = []
     for h in hosts:
         h = h.strip("[]").lower().rstrip(".")
         if not h:
-            raise BlockedURL(f"URL has no host: {url}")
+            raise BlockedURL("URL has no host")
         with contextlib.suppress(UnicodeError):  # else checked (and refused) as it stands
             h = h.encode("idna").decode("ascii")
         if h not in cleaned:
             cleaned.append(h)
-    return Target(scheme, tuple(cleaned), port or _DEFAULT_PORTS[scheme])
+    return _Target(scheme, tuple(cleaned), port or _DEFAULT_PORTS[scheme])
 
 
 class URLPolicy:
@@ -329,6 +329,8 @@ class URLPolicy:
             except ValueError as err:
                 raise BlockedURL(f"{host} resolved to a non-address: {raw!r}") from err
             if not self.address_allowed(addr, port):
+                if literal and str(addr) == host:
+                    raise BlockedURL(f"{host} is a non-public address")
                 how = "is" if literal else "resolves to"
                 raise BlockedURL(f"{host} {how} a non-public address ({addr})")
             if str(addr) not in checked:

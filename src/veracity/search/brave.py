@@ -17,7 +17,6 @@ from veracity.search._http import (
     RetryPolicy,
     blank,
     clamp_limit,
-    clean_text,
     finish,
     iso_date,
     lang_code,
@@ -86,7 +85,7 @@ class BraveProvider(HttpProvider):
             out.append(
                 SearchResult(
                     url=item["url"],
-                    title=clean_text(item.get("title")) or None,
+                    title=snippet_text(item.get("title")) or None,
                     snippet="\n".join(p for p in parts if p),
                     published=iso_date(item.get("page_age")),
                     provider=self.name,

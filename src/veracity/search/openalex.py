@@ -21,6 +21,7 @@ from veracity.search._http import (
     clamp_limit,
     clean_text,
     iso_date,
+    snippet_text,
 )
 from veracity.search.records import (
     AuthorRecord,
@@ -128,7 +129,7 @@ class OpenAlexProvider(ScholarlyProvider):
         return [w for w in works if w is not None]
 
     def parse_work(self, item: dict[str, Any]) -> WorkRecord | None:
-        title = clean_text(item.get("display_name") or item.get("title"))
+        title = snippet_text(item.get("display_name") or item.get("title"))
         if not title:
             return None
         ids = as_dict(item.get("ids"))
@@ -162,7 +163,7 @@ class OpenAlexProvider(ScholarlyProvider):
             url = f"https://doi.org/{doi}"
         else:
             url = f"https://openalex.org/{openalex_id}"
-        raw_title = clean_text(item.get("title"))
+        raw_title = snippet_text(item.get("title"))
         return WorkRecord(
             title=title,
             authors=authors,
