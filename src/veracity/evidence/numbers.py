@@ -375,11 +375,14 @@ def _digit_numbers(text: str, out: list[_Cand]) -> None:
         if m[2] and len(m[1]) > 3:  # "2015 200" is two numbers, not a grouped one
             int_part, frac, end = m[1], None, m.end(1)
         value = _parse_digits(int_part, frac)
-        c = (
-            _dates_and_times(text, start, end, int_part, frac, value)
-            or _identifier(text, start, end, frac, value)
-            or _quantity(text, start, end, int_part, frac, value)
-        )
+        if len(int_part) > 24:  # an identifier, not a size
+            c = _Cand(start, end, value, "version")
+        else:
+            c = (
+                _dates_and_times(text, start, end, int_part, frac, value)
+                or _identifier(text, start, end, frac, value)
+                or _quantity(text, start, end, int_part, frac, value)
+            )
         out.append(c)
         pos = max(end, c.end)
         if c.kind == "year" and (ym := _RE_TWO_DIGIT_YEAR.match(text, c.end)):
@@ -626,6 +629,8 @@ def extract_numbers(text: str) -> list[NumberMention]:
 
 
 def _fmt(value: float) -> str:
+    if not math.isfinite(value):
+        return "inf"
     if value == int(value) and abs(value) < 10_000:
         return str(int(value))
     return f"{value:.4g}"

@@ -70,6 +70,11 @@ _ATTRIBUTION_EVIDENCE = re.compile(
 )
 
 
+# kinds of number that can be compared with each other (2025 vs June 2025, 一半 vs 50%)
+_KIND_GROUP = {"count": "count", "percent": "ratio", "fraction": "ratio", "year": "time",
+               "date": "time", "ordinal": "ordinal"}
+
+
 @dataclass
 class Facets:
     anchors: list[str]
@@ -177,10 +182,10 @@ def check_passage(facets: Facets, rp: RankedPassage, claim_text: str) -> Passage
 
     pnums = [n for n in extract_numbers(text) if n.kind != "version"]
     for cn in facets.numbers:
-        same_kind = [pn for pn in pnums if pn.kind == cn.kind]
+        same_kind = [pn for pn in pnums if _KIND_GROUP.get(pn.kind) == _KIND_GROUP.get(cn.kind)]
         if any(same_quantity(cn, pn) for pn in same_kind):
             pc.found_numbers.append(cn)
-        elif same_kind and cn.kind in ("count", "percent") and pc.found_anchors:
+        elif same_kind and cn.kind in ("count", "percent", "fraction") and pc.found_anchors:
             pc.conflicting_numbers.append((cn, same_kind[0]))
         else:
             pc.missing_numbers.append(cn)

@@ -348,15 +348,20 @@ def blank(query: str) -> bool:
 # text and date helpers
 
 _TAG = re.compile(r"<[^>]+>")
+_BLOCK_TAG = re.compile(
+    r"</?(?:[a-z]+:)?(?:p|br|div|sec|title|li|ul|ol|h[1-6]|tr|td|th|table|abstract)\b[^>]*>",
+    re.IGNORECASE,
+)
 _WS = re.compile(r"\s+")
 _ISO_PREFIX = re.compile(r"^\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?(?:[T ].*)?\s*$")
 
 
 def strip_html(text: str | None) -> str:
-    """Tags removed, entities decoded (search snippets carry ``<b>``/``<span>`` markup)."""
+    """Tags removed, entities decoded (search snippets carry ``<b>``/``<span>`` markup; Crossref
+    abstracts carry JATS). Block tags become a space, inline tags vanish."""
     if not text:
         return ""
-    return html.unescape(_TAG.sub("", text))
+    return html.unescape(_TAG.sub("", _BLOCK_TAG.sub(" ", text)))
 
 
 def clean_text(text: str | None) -> str:
