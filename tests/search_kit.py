@@ -52,6 +52,8 @@ def settings(**overrides: Any) -> SearchSettings:
     values: dict[str, Any] = {
         "searxng_url": "https://searx.example.org",
         "contact_email": "team@example.org",
+        "arxiv_min_interval": 0.0,
+        "semantic_scholar_min_interval": 0.0,
         **KEYS,
     }
     values.update(overrides)

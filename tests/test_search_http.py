@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 
 import httpx
 import pytest
-from search_kit import KEYS, fast_retry, flaky, make, route, run, settings
 
+from search_kit import KEYS, fast_retry, flaky, make, route, run, settings
 from veracity.errors import ProviderError
 from veracity.search._http import (
     USER_AGENT,
@@ -200,7 +201,9 @@ def test_lang_code() -> None:
 
 
 def test_snippet_text_strips_markup() -> None:
-    assert snippet_text('<span class="searchmatch">Python</span>  is &amp;\n fun') == "Python is & fun"
+    assert (
+        snippet_text('<span class="searchmatch">Python</span>  is &amp;\n fun') == "Python is & fun"
+    )
 
 
 def test_finish_dedupes_and_renumbers() -> None:
@@ -220,3 +223,34 @@ def test_snippet_text_keeps_words_apart_across_block_tags() -> None:
     assert snippet_text(jats) == "Abstract We test."
     assert snippet_text("<span>DeepMind</span>是一家") == "DeepMind是一家"
     assert snippet_text("line<br/>break") == "line break"
+
+
+def test_throttle_spaces_requests_of_a_rate_limited_api() -> None:
+    policy, sleeps = fast_retry()
+    provider, recorder = make("arxiv", route("arxiv"), retry=policy, arxiv_min_interval=3.0)
+
+    async def three() -> None:
+        await asyncio.gather(*(provider.search(f"query {i}") for i in range(3)))
+
+    run(three())
+    assert len(recorder.requests) == 3
+    # the first goes at once, the others wait for their slots (about 3 s and 6 s)
+    assert len(sleeps.waits) == 2
+    assert sleeps.waits[0] == pytest.approx(3.0, abs=0.5)
+    assert sleeps.waits[1] == pytest.approx(6.0, abs=0.5)
+
+
+def test_defaults_throttle_arxiv_and_semantic_scholar_only() -> None:
+    s = SearchSettings(_env_file=None)  # type: ignore[call-arg]
+    assert (s.arxiv_min_interval, s.semantic_scholar_min_interval) == (3.0, 1.0)
+    assert WikipediaProvider(s).min_interval == 0.0
+
+
+def test_error_detail_of_an_html_page_skips_scripts() -> None:
+    page = "<html><head><style>body{color:red}</style><script>var x=1;</script></head><body><h1>Bad Gateway</h1></body></html>"
+    provider, _ = make(
+        "dblp", lambda r: httpx.Response(400, text=page, headers={"content-type": "text/html"})
+    )
+    with pytest.raises(ProviderError) as info:
+        run(provider.search("x"))
+    assert str(info.value).endswith(": Bad Gateway")

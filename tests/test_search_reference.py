@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from search_kit import fast_retry, json_response, make, route, run
 
+from search_kit import fast_retry, json_response, make, route, run
 from veracity.errors import ProviderError
 from veracity.search.wikidata import wikidata_time
 from veracity.search.wikipedia import lead_text
@@ -34,7 +34,9 @@ def test_wikipedia_searches_the_language_edition_then_fetches_extracts() -> None
     assert all(r.published is None for r in results)  # the timestamp is the last edit
 
 
-@pytest.mark.parametrize(("lang", "host"), [(None, "en"), ("other", "en"), ("en-GB", "en"), ("ja", "ja")])
+@pytest.mark.parametrize(
+    ("lang", "host"), [(None, "en"), ("other", "en"), ("en-GB", "en"), ("ja", "ja")]
+)
 def test_wikipedia_edition_choice(lang: str | None, host: str) -> None:
     provider, recorder = make("wikipedia", route("wikipedia"))
     run(provider.search("x", lang=lang))
@@ -65,7 +67,10 @@ def test_wikipedia_keeps_search_snippets_when_extracts_fail() -> None:
     results = run(provider.search("DeepMind", lang="zh"))
     assert results[0].snippet == "DeepMind是一家位于伦敦的人工智能研究实验室"  # markup removed
     assert results[0].url == "https://zh.wikipedia.org/wiki/DeepMind"
-    assert results[1].url == "https://zh.wikipedia.org/wiki/%E5%A4%A7%E5%9E%8B%E8%AF%AD%E8%A8%80%E6%A8%A1%E5%9E%8B"
+    assert (
+        results[1].url
+        == "https://zh.wikipedia.org/wiki/%E5%A4%A7%E5%9E%8B%E8%AF%AD%E8%A8%80%E6%A8%A1%E5%9E%8B"
+    )
 
 
 def test_wikipedia_api_error_in_a_200() -> None:
@@ -129,7 +134,9 @@ def test_wikidata_entities_failure_keeps_search_labels() -> None:
 
 def test_wikidata_time_precision() -> None:
     def claim(time: str, precision: int) -> dict:
-        return {"P577": [{"mainsnak": {"datavalue": {"value": {"time": time, "precision": precision}}}}]}
+        return {
+            "P577": [{"mainsnak": {"datavalue": {"value": {"time": time, "precision": precision}}}}]
+        }
 
     assert wikidata_time(claim("+1957-10-00T00:00:00Z", 10)) == "1957-10"
     assert wikidata_time(claim("+2021-12-08T00:00:00Z", 11)) == "2021-12-08"
@@ -137,4 +144,3 @@ def test_wikidata_time_precision() -> None:
     assert wikidata_time(claim("-0500-00-00T00:00:00Z", 9)) is None
     assert wikidata_time({"P31": []}) is None
     assert wikidata_time(None) is None
-

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from search_kit import KEYS, json_response, make, route, run
 
+from search_kit import KEYS, json_response, make, route, run
 from veracity.errors import ProviderError
 from veracity.search.arxiv import arxiv_ids_in, build_search_query
 from veracity.search.records import (
@@ -55,7 +55,9 @@ def test_openalex_works() -> None:
     assert params["mailto"] == "team@example.org"
     assert "abstract_inverted_index" in params["select"]
     gopher, other = works
-    assert gopher.title == "Scaling Language Models: Methods, Analysis & Insights from Training Gopher"
+    assert (
+        gopher.title == "Scaling Language Models: Methods, Analysis & Insights from Training Gopher"
+    )
     assert gopher.alt_titles == []
     assert gopher.openalex_id == "W4226399820"
     assert gopher.doi == "10.48550/arxiv.2112.11446"
@@ -64,7 +66,10 @@ def test_openalex_works() -> None:
     assert gopher.published == "2021-12-08" and gopher.year == 2021
     assert gopher.venue == "arXiv (Cornell University)"
     assert gopher.authors == ["Jack W. Rae", "Sebastian Borgeaud", "Geoffrey Irving"]
-    assert gopher.abstract == "Language modelling provides a step towards intelligent communication systems."
+    assert (
+        gopher.abstract
+        == "Language modelling provides a step towards intelligent communication systems."
+    )
     assert gopher.score == 812.5 and gopher.citation_count == 912
     # January 1st is OpenAlex's filler for "year only": no day is invented
     assert other.published == "2022"
@@ -107,11 +112,15 @@ def test_arxiv_keyword_request_and_parse() -> None:
     provider, recorder = make("arxiv", route("arxiv"))
     works = run(provider.works("Jack Rae language models", limit=5))  # type: ignore[attr-defined]
     params = recorder.requests[0].url.params
-    assert str(recorder.requests[0].url.copy_with(query=None)) == "https://export.arxiv.org/api/query"
+    assert (
+        str(recorder.requests[0].url.copy_with(query=None)) == "https://export.arxiv.org/api/query"
+    )
     assert params["search_query"] == "all:Jack AND all:Rae AND all:language AND all:models"
     assert params["max_results"] == "5" and params["sortBy"] == "relevance"
     gopher, compressive = works
-    assert gopher.title == "Scaling Language Models: Methods, Analysis & Insights from Training Gopher"
+    assert (
+        gopher.title == "Scaling Language Models: Methods, Analysis & Insights from Training Gopher"
+    )
     assert gopher.arxiv_id == "2112.11446"
     assert gopher.url == "https://arxiv.org/abs/2112.11446"
     assert gopher.published == "2021-12-08" and gopher.year == 2021
@@ -171,7 +180,10 @@ def test_crossref_works() -> None:
         "Long-range memory",
     ]
     assert survey.authors == ["Jack W. Rae", "The Example Consortium"]
-    assert survey.abstract == "Abstract We review methods that let sequence models keep long-range memory."
+    assert (
+        survey.abstract
+        == "Abstract We review methods that let sequence models keep long-range memory."
+    )
     assert survey.published == "2020-04-30"
     assert undated.published is None and undated.year is None
     result = work_to_result(undated, 3)
@@ -196,7 +208,10 @@ def test_semanticscholar_paper_search() -> None:
     provider, recorder = make("semanticscholar", route("semanticscholar"))
     works = run(provider.works("long-range memory", limit=5))  # type: ignore[attr-defined]
     request = recorder.requests[0]
-    assert str(request.url.copy_with(query=None)) == "https://api.semanticscholar.org/graph/v1/paper/search"
+    assert (
+        str(request.url.copy_with(query=None))
+        == "https://api.semanticscholar.org/graph/v1/paper/search"
+    )
     assert request.url.params["query"] == "long range memory"
     assert request.url.params["limit"] == "5"
     assert "externalIds" in request.url.params["fields"]
@@ -206,7 +221,10 @@ def test_semanticscholar_paper_search() -> None:
     assert gopher.arxiv_id == "2112.11446"
     assert gopher.dblp_key == "journals/corr/abs-2112-11446"
     assert gopher.published == "2021-12-08" and gopher.venue == "arXiv.org"
-    assert compressive.url == "https://www.semanticscholar.org/paper/f51497f463566581874c941353dd9d80069c5b77"
+    assert (
+        compressive.url
+        == "https://www.semanticscholar.org/paper/f51497f463566581874c941353dd9d80069c5b77"
+    )
     assert compressive.venue == "International Conference on Learning Representations"
     assert compressive.doi == "10.1000/example.iclr.2020"
     assert compressive.published == "2019" and compressive.abstract is None
@@ -229,7 +247,9 @@ def test_semanticscholar_author_search() -> None:
     assert first.aliases == ["Jack Rae"]  # DBLP name variants
     assert first.ids == {"s2": "34269227"}
     assert first.affiliations == ["Google DeepMind"] and first.works_count == 52
-    assert second.aliases == [] and second.url == "https://www.semanticscholar.org/author/2000000001"
+    assert (
+        second.aliases == [] and second.url == "https://www.semanticscholar.org/author/2000000001"
+    )
 
 
 # -- DBLP --------------------------------------------------------------------------------------

@@ -7,8 +7,8 @@ from typing import Any
 
 import httpx
 import pytest
-from search_kit import KEYS, make, route, run, settings
 
+from search_kit import KEYS, make, route, run, settings
 from veracity.errors import ConfigError, ProviderError
 from veracity.search import duckduckgo
 from veracity.search.brave import BraveProvider
@@ -77,7 +77,9 @@ def test_brave_request_and_results() -> None:
     provider, recorder = make("brave", route("brave"))
     results = run(provider.search("Jack Rae Meta", limit=50, lang="zh"))
     request = recorder.requests[0]
-    assert str(request.url.copy_with(query=None)) == "https://api.search.brave.com/res/v1/web/search"
+    assert (
+        str(request.url.copy_with(query=None)) == "https://api.search.brave.com/res/v1/web/search"
+    )
     assert request.headers["X-Subscription-Token"] == KEYS["brave_api_key"]
     assert request.headers["Accept"] == "application/json"
     assert request.url.params["count"] == "20"  # Brave's maximum

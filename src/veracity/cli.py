@@ -9,10 +9,16 @@ from __future__ import annotations
 import asyncio
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from veracity.errors import VeracityError
+
+if TYPE_CHECKING:
+    from veracity.config import Settings
+    from veracity.events import ProgressCallback
+    from veracity.types import Report
 
 EXIT_HELP = """\b
 Exit codes:
@@ -61,6 +67,11 @@ def main() -> None:
 @click.option("--db", type=click.Path(path_type=Path, dir_okay=False), help="SQLite store (default: user data dir; env VERACITY_DB_PATH).")
 @click.option("--max-bytes", type=int, help="Largest input file accepted (default 50 MB; env VERACITY_MAX_INPUT_BYTES).")
 @click.option("--max-claims", type=int, help="Refuse documents with more claims than this (default 500).")
+@click.option("--provider", "provider_names", multiple=True, metavar="NAME",
+              help="Search provider to use besides the corpus (repeatable; see `veracity providers`).")
+@click.option("--offline", is_flag=True, help="Read web pages only from the store's fetch cache.")
+@click.option("--allow-host", "allow_hosts", multiple=True, metavar="HOST",
+              help="Let the reader fetch from this private host/IP/CIDR (e.g. a local SearXNG).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress on stderr.")
 def check(
     input: str,
@@ -72,14 +83,16 @@ def check(
     db: Path | None,
     max_bytes: int | None,
     max_claims: int | None,
+    provider_names: tuple[str, ...],
+    offline: bool,
+    allow_hosts: tuple[str, ...],
     quiet: bool,
 ) -> None:
-    """Fact-check INPUT (a file path, or - for stdin).
+    """Fact-check INPUT (a file path, an http(s) URL, or - for stdin).
 
     The report goes to stdout (or -o FILE) in the chosen format; progress goes to stderr.
     """
     from veracity.config import Settings
-    from veracity.pipeline import acheck
     from veracity.progress import LiveProgress
     from veracity.report import render
 
@@ -93,7 +106,7 @@ def check(
         updates["db_path"] = db
     if updates:
         settings = settings.model_copy(update=updates)
-    if not corpus and not quiet:
+    if not corpus and not provider_names and not quiet:
         click.echo(
             "veracity: note: no --corpus given and no search provider configured; "
             "every claim will be unverifiable.",
@@ -103,13 +116,15 @@ def check(
     try:
         with live:
             report = asyncio.run(
-                acheck(
+                _run_check(
                     input,
                     corpus=list(corpus),
                     claims=claims_mode,
-                    lang="auto",
                     report_lang=None if lang == "auto" else lang,
                     settings=settings,
+                    provider_names=list(provider_names),
+                    offline=offline,
+                    allow_hosts=list(allow_hosts),
                     progress=live.handle,
                 )
             )
@@ -129,6 +144,67 @@ def check(
             + (f"; report written to {output}" if output else ""),
             err=True,
         )
+
+
+async def _run_check(
+    input: str,
+    *,
+    corpus: list[Path],
+    claims: bool,
+    report_lang: str | None,
+    settings: Settings,
+    provider_names: list[str],
+    offline: bool,
+    allow_hosts: list[str],
+    progress: ProgressCallback,
+) -> Report:
+    """Build the providers, reader and store for one CLI run and hand them to the pipeline."""
+    from veracity.pipeline import acheck
+    from veracity.reader.cache import StoreFetchCache
+    from veracity.reader.fetch import Reader
+    from veracity.search.registry import build_providers
+    from veracity.store import Store
+
+    needs_reader = bool(provider_names) or input.lower().startswith(("http://", "https://"))
+    with Store(settings.db_path) as store:
+        providers = build_providers(provider_names) if provider_names else []
+        reader = (
+            Reader(allow=allow_hosts, cache=StoreFetchCache(store), offline=offline)
+            if needs_reader
+            else None
+        )
+        try:
+            return await acheck(
+                input,
+                corpus=corpus,
+                claims=claims,
+                report_lang=report_lang,
+                settings=settings,
+                store=store,
+                providers=providers,
+                reader=reader,
+                progress=progress,
+            )
+        finally:
+            if reader is not None:
+                await reader.aclose()
+            for p in providers:
+                close = getattr(p, "aclose", None)
+                if close is not None:
+                    await close()
+
+
+@main.command(name="providers")
+def providers_cmd() -> None:
+    """List every search provider, whether it is configured, and what it needs."""
+    from veracity.search.registry import provider_status
+
+    rows = provider_status()
+    width = max(len(r.name) for r in rows)
+    for r in rows:
+        state = "ready" if r.configured else f"needs {r.needs}"
+        click.echo(f"{r.name.ljust(width)}  {r.kind:<9}  {state}")
+    click.echo("\nthe local corpus is always available with --corpus DIR", err=True)
 
 
 @main.command(epilog=EXIT_HELP)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from typing import Literal
 
@@ -38,7 +39,5 @@ def emit(callback: ProgressCallback | None, event: Event) -> None:
     """Call the progress callback; a failing callback never breaks a run."""
     if callback is None:
         return
-    try:
+    with contextlib.suppress(Exception):  # the callback is the caller's code
         callback(event)
-    except Exception:  # pragma: no cover - the callback is the caller's code
-        pass

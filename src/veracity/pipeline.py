@@ -8,6 +8,7 @@ the reason in its rationale — a claim never disappears.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections import Counter
 from collections.abc import Sequence
@@ -16,12 +17,15 @@ from pathlib import Path
 from veracity.checklist.rules import main_subject, split_claims
 from veracity.config import Settings
 from veracity.corpus.index import LocalCorpus
-from veracity.evidence.embed import Embedder, UseEmbedder
-from veracity.evidence.ranking import rank
+from veracity.corpus.passages import split_passages
+from veracity.errors import FetchError, InputError
 from veracity.events import Event, ProgressCallback, emit
+from veracity.evidence.embed import Embedder, UseEmbedder
+from veracity.evidence.ranking import HybridIndex, rank
 from veracity.ingest import read_input
 from veracity.judge.base import Judge, Judgement
 from veracity.judge.match import EvidenceMatchJudge, extract_facets
+from veracity.reader.fetch import Reader
 from veracity.search.base import SearchProvider
 from veracity.store import Store
 from veracity.text import normalize_for_match, quote_in_text
@@ -55,7 +59,13 @@ def infer_subject(claims: Sequence[Claim]) -> str | None:
 
 
 class Run:
-    """State of one run: shared by the per-claim tasks."""
+    """State of one run, shared by the per-claim tasks.
+
+    Research has two phases. *Gather*: each claim's queries go to every provider (identical
+    queries are sent once per run); corpus hits arrive as passages, web hits are read by the
+    reader. *Judge*: each claim is ranked against its own corpus hits plus every document read in
+    the run — a page found for one claim is tested against all of them — and judged.
+    """
 
     def __init__(
         self,
@@ -69,6 +79,8 @@ class Run:
         settings: Settings,
         lang: str,
         progress: ProgressCallback | None,
+        reader: Reader | None = None,
+        read_per_query: int = 3,
     ) -> None:
         self.run_id = run_id
         self.store = store
@@ -79,9 +91,15 @@ class Run:
         self.settings = settings
         self.lang = lang
         self.progress = progress
+        self.reader = reader
+        self.read_per_query = read_per_query
         self.stats = Stats()
         self.documents: dict[str, Document] = {}  # url → document read in this run
+        self._doc_index: dict[str, HybridIndex] = {}
+        self._reads: dict[str, asyncio.Task[Document | None]] = {}
         self._queries: dict[tuple[str, str], asyncio.Task[list[SearchResult]]] = {}
+        self._found: dict[str, list[tuple[Passage, Source]]] = {}
+        self._failures: dict[str, list[str]] = {}
 
     # --- search, deduplicated across the whole run ---------------------------------------------
 
@@ -103,17 +121,33 @@ class Run:
         self.store.record_search(self.run_id, provider.name, query, len(results))
         return results
 
-    # --- one claim -------------------------------------------------------------------------------
+    # --- reading web results -------------------------------------------------------------------
 
-    def _source_and_doc(self, result: SearchResult) -> tuple[Source, Document] | None:
-        if self.corpus is not None and result.provider == self.corpus.name:
-            doc = self.corpus.get_document(result.url)
-            return doc.source, doc
-        doc = self.documents.get(result.url)
-        return (doc.source, doc) if doc else None
+    async def read(self, url: str) -> Document | None:
+        task = self._reads.get(url)
+        if task is None:
+            task = asyncio.ensure_future(self._read(url))
+            self._reads[url] = task
+        return await task
 
-    async def research(self, claim: Claim) -> ClaimReport:
-        candidates: dict[str, tuple[Passage, Source]] = {}
+    async def _read(self, url: str) -> Document | None:
+        assert self.reader is not None
+        try:
+            doc = await self.reader.fetch(url)
+        except Exception as err:
+            self.stats.fetch_failures.append(f"{url}: {err}")
+            return None
+        self.stats.fetches += 1
+        self.documents[url] = doc
+        self.documents.setdefault(doc.source.url, doc)
+        self.store.save_document(doc)
+        emit(self.progress, Event(type="document_read", run_id=self.run_id, url=doc.source.url))
+        return doc
+
+    # --- phase 1: gather -----------------------------------------------------------------------
+
+    async def gather(self, claim: Claim) -> None:
+        found: list[tuple[Passage, Source]] = []
         failures: list[str] = []
         for provider in self.providers:
             try:
@@ -121,13 +155,37 @@ class Run:
             except Exception as err:  # a failing provider is named, never fatal
                 failures.append(f"{provider.name}: {err}")
                 continue
+            to_read: list[str] = []
             for r in results:
-                if r.passage is None:
-                    continue  # web results need the reader (sources issue)
-                sd = self._source_and_doc(r)
-                if sd is None:
-                    continue
-                candidates.setdefault(r.passage.id, (r.passage, sd[0]))
+                if r.passage is not None and self.corpus is not None and r.provider == self.corpus.name:
+                    found.append((r.passage, self.corpus.source_for(r.url)))
+                elif self.reader is not None and len(to_read) < self.read_per_query:
+                    to_read.append(r.url)
+            await asyncio.gather(*(self.read(u) for u in to_read))
+        self._found[claim.id] = found
+        self._failures[claim.id] = failures
+
+    # --- phase 2: rank and judge ---------------------------------------------------------------
+
+    def _read_passages(self, claim: Claim) -> list[tuple[Passage, Source]]:
+        """The best passages of every document read in this run, for this claim."""
+        out: list[tuple[Passage, Source]] = []
+        for url, doc in list(self.documents.items()):
+            if url != doc.source.url:
+                continue  # the same document under its requested URL
+            index = self._doc_index.get(url)
+            if index is None:
+                index = HybridIndex.build(split_passages(doc), self.embedder)
+                self._doc_index[url] = index
+            for hit in index.search(claim.text, k=3):
+                out.append((index.passages[hit.index], doc.source))
+        return out
+
+    async def research(self, claim: Claim) -> ClaimReport:
+        candidates: dict[str, tuple[Passage, Source]] = {}
+        pool = self._found.get(claim.id, []) + await asyncio.to_thread(self._read_passages, claim)
+        for passage, source in pool:
+            candidates.setdefault(passage.id, (passage, source))
         passages = [p for p, _ in candidates.values()]
         sources = [s for _, s in candidates.values()]
         hits = await asyncio.to_thread(rank, claim.text, passages, self.embedder, self.settings.top_k)
@@ -143,6 +201,7 @@ class Run:
         ]
         judgement = await self.judge.judge(claim, ranked, self.lang)
         judgement = self._verify_quotes(judgement)
+        failures = self._failures.get(claim.id, [])
         if failures and judgement.verdict.label == Label.UNVERIFIABLE:
             judgement.verdict.rationale += " (" + "; ".join(failures) + ")"
         return ClaimReport(
@@ -177,27 +236,31 @@ class Run:
                 return None
         return None
 
+    def _failed_row(self, claim: Claim, err: BaseException) -> ClaimReport:
+        reason = f"{type(err).__name__}: {err}"
+        return ClaimReport(
+            id=claim.id,
+            text=claim.text,
+            original=claim.original,
+            span=claim.span,
+            type=claim.type,
+            verdict=Verdict(
+                label=Label.UNVERIFIABLE,
+                confidence=0.0,
+                rationale=(
+                    f"核查过程出错,无法核实:{reason}"
+                    if self.lang == "zh"
+                    else f"Research failed, so the claim could not be checked: {reason}"
+                ),
+            ),
+        )
+
     async def settle(self, claim: Claim, sem: asyncio.Semaphore) -> ClaimReport:
         async with sem:
             try:
                 row = await self.research(claim)
             except Exception as err:  # never lose a claim
-                row = ClaimReport(
-                    id=claim.id,
-                    text=claim.text,
-                    original=claim.original,
-                    span=claim.span,
-                    type=claim.type,
-                    verdict=Verdict(
-                        label=Label.UNVERIFIABLE,
-                        confidence=0.0,
-                        rationale=(
-                            f"核查过程出错,无法核实:{type(err).__name__}: {err}"
-                            if self.lang == "zh"
-                            else f"Research failed, so the claim could not be checked: {type(err).__name__}: {err}"
-                        ),
-                    ),
-                )
+                row = self._failed_row(claim, err)
         for ev in row.evidence:
             doc = self._doc_for_url(ev.source.url)
             if doc is not None:
@@ -208,6 +271,16 @@ class Run:
             Event(type="claim_settled", run_id=self.run_id, claim_id=claim.id, label=row.verdict.label.value),
         )
         return row
+
+    async def gather_all(self, claims: Sequence[Claim], sem: asyncio.Semaphore) -> None:
+        async def one(c: Claim) -> None:
+            async with sem:
+                try:
+                    await self.gather(c)
+                except Exception as err:  # recorded; the claim is still judged
+                    self._failures.setdefault(c.id, []).append(f"{type(err).__name__}: {err}")
+
+        await asyncio.gather(*(one(c) for c in claims))
 
 
 async def acheck(
@@ -222,19 +295,24 @@ async def acheck(
     db: str | Path | None = None,
     judge: Judge | None = None,
     providers: Sequence[SearchProvider] = (),
+    reader: Reader | None = None,
     embedder: Embedder | None = None,
     progress: ProgressCallback | None = None,
     concurrency: int = 4,
 ) -> Report:
     """Fact-check ``source`` (a path, ``"-"`` for stdin, or an :class:`InputDocument`).
 
-    ``corpus`` folders are searched offline; ``providers`` adds other search backends. The run is
-    recorded in the store (``db`` or the settings' path) and the finished :class:`Report` returned.
+    ``corpus`` folders are searched offline; ``providers`` adds other search backends whose hits
+    ``reader`` reads (web pages and PDFs). A ``source`` that is an http(s) URL is read with
+    ``reader`` as the input document. The run is recorded in the store (``db`` or the settings'
+    path) and the finished :class:`Report` returned.
     """
     t0 = time.monotonic()
     settings = settings or Settings()
     if isinstance(source, InputDocument):
         doc = source
+    elif isinstance(source, str) and source.lower().startswith(("http://", "https://")):
+        doc = await read_url_input(source, reader=reader, lang=lang)
     else:
         doc = read_input(source, claims=claims, max_bytes=settings.max_input_bytes, lang=lang)
     checklist = split_claims(doc, max_claims=settings.max_claims)
@@ -301,12 +379,14 @@ async def acheck(
             settings=settings,
             lang=out_lang,
             progress=progress,
+            reader=reader,
         )
         if local is not None:
             run.stats.skipped_files = list(local.skipped)
             run.stats.documents = len(local.documents)
             run.stats.passages = local.passage_count
         sem = asyncio.Semaphore(max(1, concurrency))
+        await run.gather_all(checklist, sem)
         rows = await asyncio.gather(*(run.settle(c, sem) for c in checklist))
         run.stats.seconds = round(time.monotonic() - t0, 3)
         report = Report(
@@ -323,14 +403,38 @@ async def acheck(
         emit(progress, Event(type="run_finished", run_id=run_id))
         return report
     except BaseException as err:
-        try:
+        with contextlib.suppress(Exception):
             store.finish_run(run_id, Stats(seconds=round(time.monotonic() - t0, 3)), status="failed", error=str(err))
-        except Exception:
-            pass
         raise
     finally:
         if own_store:
             store.close()
+
+
+async def read_url_input(url: str, *, reader: Reader | None = None, lang: str = "auto") -> InputDocument:
+    """Read the page at ``url`` as the input document."""
+    from veracity.text import detect_language
+
+    own = reader is None
+    reader = reader or Reader()
+    try:
+        page = await reader.fetch(url)
+    except FetchError as err:
+        raise InputError(f"cannot read input URL: {err}") from err
+    finally:
+        if own:
+            await reader.aclose()
+    if not page.text.strip():
+        raise InputError(f"the page at {url} has no readable text")
+    language = detect_language(page.text) if lang == "auto" else lang
+    fmt = "pdf" if page.pages else "html"
+    return InputDocument(
+        text=page.text,
+        language=language,  # type: ignore[arg-type]
+        origin=url,
+        format=fmt,  # type: ignore[arg-type]
+        title=page.source.title,
+    )
 
 
 def check(source: str | Path | InputDocument, **kwargs: object) -> Report:

@@ -227,6 +227,7 @@ class Stats(_Model):
     passages: int = 0
     quotes_dropped: int = Field(default=0, description="quotes removed for not being verbatim")
     skipped_files: list[str] = Field(default_factory=list)
+    fetch_failures: list[str] = Field(default_factory=list, description="URLs that could not be read")
 
 
 class Summary(_Model):

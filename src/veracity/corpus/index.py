@@ -14,6 +14,12 @@ as is (no parsing, no embedding). Otherwise it re-parses only new or changed fil
 bytes are unchanged is found again in ``docs/`` by content hash), rebuilds the BM25 part over all
 passages, writes a new version folder under a temporary name and switches ``CURRENT`` to it, so a
 crash never leaves a half-written index behind.
+
+A file that cannot be read is listed in ``skipped`` and the run goes on; it is retried when its
+size or mtime changes (or, after "permission denied", once it is readable). Files with identical
+bytes are indexed once (``duplicates``); when two different files claim the same URL, the later
+one is named by its ``file://`` URL instead. When the cache folder cannot be written the index
+is built in memory for the run.
 """
 
 from __future__ import annotations
@@ -35,7 +41,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from veracity.config import Settings
-from veracity.corpus.loaders import file_url, iter_corpus_files, load_file
+from veracity.corpus.loaders import display_path, file_url, iter_corpus_files, load_file
 from veracity.corpus.passages import split_passages
 from veracity.errors import CorpusError, VeracityError
 from veracity.evidence.embed import Embedder
@@ -121,12 +127,18 @@ class LocalCorpus:
         self._by_url: dict[str, Document] = {}
         self._lock = threading.Lock()
         self._opened = False
+        self._persist = True  # False when the cache folder cannot be written
 
     # --- public API ----------------------------------------------------------------------------
 
     @property
     def passages(self) -> list[Passage]:
+        """Every indexed passage (a copy of the list)."""
         return list(self._index.passages) if self._index is not None else []
+
+    @property
+    def passage_count(self) -> int:
+        return len(self._index.passages) if self._index is not None else 0
 
     def open(self) -> None:
         """Build the index, or load it from the cache when no file changed. Idempotent."""
@@ -134,7 +146,17 @@ class LocalCorpus:
             if self._opened:
                 return
             started = time.perf_counter()
-            self.cache_path.mkdir(parents=True, exist_ok=True)
+            try:
+                self.cache_path.mkdir(parents=True, exist_ok=True)
+                probe = self.cache_path / f".probe-{uuid.uuid4().hex}"
+                probe.write_bytes(b"")
+                probe.unlink()
+            except OSError as err:
+                self._persist = False
+                self._say(
+                    f"corpus: cache folder {self.cache_path} is not writable ({err.strerror or err});"
+                    " the index is built in memory for this run only"
+                )
             entries = self._scan()
             with self._file_lock():
                 if not self._try_load(entries):
@@ -145,10 +167,16 @@ class LocalCorpus:
                 self._by_url.setdefault(doc.source.url.rstrip("/"), doc)
             self._opened = True
             self._say(
-                f"corpus: {len(self.documents)} documents, {len(self.passages)} passages, "
+                f"corpus: {len(self.documents)} documents, {self.passage_count} passages, "
                 f"{len(self.skipped)} skipped ({'cached index' if self.reused else 'indexed'} "
                 f"in {time.perf_counter() - started:.1f}s)"
             )
+
+    def refresh(self) -> None:
+        """Look at the folders again (for a long-lived process): re-index what changed."""
+        with self._lock:
+            self._opened = False
+        self.open()
 
     async def search(
         self, query: str, *, limit: int = 10, lang: str | None = None
@@ -219,7 +247,7 @@ class LocalCorpus:
 
     @contextlib.contextmanager
     def _file_lock(self) -> Iterator[None]:
-        if fcntl is None:  # pragma: no cover
+        if fcntl is None or not self._persist:
             yield
             return
         with (self.cache_path / ".lock").open("a+") as fh:
@@ -230,6 +258,8 @@ class LocalCorpus:
                 fcntl.flock(fh, fcntl.LOCK_UN)
 
     def _current_version(self) -> Path | None:
+        if not self._persist:
+            return None
         try:
             name = (self.cache_path / "CURRENT").read_text(encoding="utf-8").strip()
         except OSError:
@@ -294,7 +324,7 @@ class LocalCorpus:
         return entry.reason == "permission denied" and os.access(path, os.R_OK)
 
     def _skip_line(self, entry: _Entry) -> str:
-        return f"{self.dirs[entry.root] / entry.path}: {entry.reason}"
+        return display_path(f"{self.dirs[entry.root] / entry.path}: {entry.reason}")
 
     def _doc_key(self, sha: str, path: Path) -> str:
         """Cache key of one parsed file: its bytes, its location (file:// URLs depend on it)
@@ -318,6 +348,8 @@ class LocalCorpus:
     def _store_cached(
         self, key: str, doc: Document, passages: list[Passage], emb: np.ndarray
     ) -> None:
+        if not self._persist:
+            return
         docs_dir = self.cache_path / "docs"
         docs_dir.mkdir(parents=True, exist_ok=True)
         tmp = docs_dir / f".{key}.{uuid.uuid4().hex}.npy"
@@ -328,7 +360,7 @@ class LocalCorpus:
             "document": doc.model_dump(mode="json"),
             "passages": [p.model_dump(mode="json") for p in passages],
         }
-        _atomic_write(docs_dir / f"{key}.json", json.dumps(payload, ensure_ascii=False).encode())
+        _atomic_write(docs_dir / f"{key}.json", json.dumps(payload).encode("ascii"))
 
     def _build(self, entries: list[_Entry]) -> None:
         manifest = self._read_manifest() or {}
@@ -371,7 +403,7 @@ class LocalCorpus:
                 entry.sha256 = sha
             except (VeracityError, OSError, ValueError) as err:
                 entry.status, entry.reason = "skipped", _reason(err, path)
-                self._say(f"corpus: skipped {path}: {entry.reason}")
+                self._say(f"corpus: skipped {self._skip_line(entry)}")
 
         # 2. embed the passages of newly parsed files in large batches
         todo = [item for item in loaded if item[4] is None]
@@ -426,8 +458,8 @@ class LocalCorpus:
         self._write_version(entries, documents, index, len(all_passages))
 
     def _embed(self, texts: list[str]) -> np.ndarray:
-        """Embed in batches of similar length: the encoder pads each batch to its longest text,
-        so sorting by length first roughly halves the time on mixed passages."""
+        """Embed in batches of texts of similar length (embedders that pad a batch to its
+        longest text waste less that way), returning rows in the order of ``texts``."""
         out = np.zeros((len(texts), self.embedder.dim), dtype=np.float32)
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         step = max(len(texts) // 10, _EMBED_BATCH)
@@ -448,6 +480,8 @@ class LocalCorpus:
         index: HybridIndex | None,
         n_passages: int,
     ) -> None:
+        if not self._persist:
+            return
         name = f"v-{time.time_ns()}-{uuid.uuid4().hex[:8]}"
         tmp = self.cache_path / f".tmp-{name}"
         tmp.mkdir(parents=True)
@@ -464,7 +498,7 @@ class LocalCorpus:
                 "passages": n_passages,
                 "files": [e.__dict__ for e in entries],
             }
-            (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), "utf-8")
+            (tmp / "manifest.json").write_text(json.dumps(manifest), "ascii")
             os.replace(tmp, self.cache_path / name)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)

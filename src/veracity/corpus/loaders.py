@@ -31,7 +31,14 @@ from veracity.reader.pdf import parse_pdf
 from veracity.text import detect_language
 from veracity.types import Document, Source, SourceKind
 
-__all__ = ["SUPPORTED_SUFFIXES", "decode_text", "file_url", "iter_corpus_files", "load_file"]
+__all__ = [
+    "SUPPORTED_SUFFIXES",
+    "decode_text",
+    "display_path",
+    "file_url",
+    "iter_corpus_files",
+    "load_file",
+]
 
 SUPPORTED_SUFFIXES = frozenset({".html", ".htm", ".pdf", ".md", ".markdown", ".txt"})
 
@@ -41,6 +48,11 @@ _HEADER = re.compile(
 )
 _URL = re.compile(r"https?://[^\s\"'<>)]+")
 _ATX = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+(.+?)[ \t#]*$", re.M)
+
+
+def display_path(path: Path | str) -> str:
+    """The path as printable text (bytes that are not UTF-8 shown as ``\\xNN``)."""
+    return str(path).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def file_url(path: Path) -> str:
@@ -219,6 +231,10 @@ def load_file(path: Path, *, max_bytes: int) -> Document:
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise InputError(f"{path}: unsupported file type {suffix or '(none)'}")
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputError(f"{display_path(path)}: file name is not valid UTF-8") from None
     data = _read_bytes(path, max_bytes)
     if not data.strip():
         raise EmptyInput(f"{path}: empty file")

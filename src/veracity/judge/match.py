@@ -70,6 +70,15 @@ _ATTRIBUTION_EVIDENCE = re.compile(
 )
 
 
+_PARTIAL = 0.34  # credit for a multi-word term whose head word alone was found
+
+
+def _minor(n: NumberMention) -> bool:
+    """Small counts ("三大机构", "two labs") are rarely restated literally; missing them is no
+    evidence against the claim, so they only count when found."""
+    return n.kind == "count" and abs(n.value) < 10
+
+
 # kinds of number that can be compared with each other (2025 vs June 2025, 一半 vs 50%)
 _KIND_GROUP = {"count": "count", "percent": "ratio", "fraction": "ratio", "year": "time",
                "date": "time", "ordinal": "ordinal"}
@@ -86,6 +95,14 @@ class Facets:
     def count(self) -> int:
         return len(self.anchors) + len(self.numbers)
 
+    def is_subject(self, anchor: str) -> bool:
+        """True for the document's subject ("Jack Rae"), which nearly every passage names."""
+        return bool(self.subject) and same_name(anchor, self.subject or "")
+
+    @property
+    def core_anchors(self) -> list[str]:
+        return [a for a in self.anchors if not self.is_subject(a)]
+
 
 @dataclass
 class PassageCheck:
@@ -93,7 +110,9 @@ class PassageCheck:
 
     rp: RankedPassage
     found_anchors: list[str] = field(default_factory=list)
+    partial_anchors: list[str] = field(default_factory=list)
     missing_anchors: list[str] = field(default_factory=list)
+    subject_found: bool = False
     found_numbers: list[NumberMention] = field(default_factory=list)
     conflicting_numbers: list[tuple[NumberMention, NumberMention]] = field(default_factory=list)
     missing_numbers: list[NumberMention] = field(default_factory=list)
@@ -103,13 +122,16 @@ class PassageCheck:
 
     @property
     def anchor_coverage(self) -> float:
-        n = len(self.found_anchors) + len(self.missing_anchors)
-        return len(self.found_anchors) / n if n else 0.0
+        n = len(self.found_anchors) + len(self.partial_anchors) + len(self.missing_anchors)
+        got = len(self.found_anchors) + _PARTIAL * len(self.partial_anchors)
+        return got / n if n else 0.0
 
     @property
     def facet_coverage(self) -> float:
+        """Share of the claim's core facets (subject excluded) this passage confirms."""
         total = (
             len(self.found_anchors)
+            + len(self.partial_anchors)
             + len(self.missing_anchors)
             + len(self.found_numbers)
             + len(self.conflicting_numbers)
@@ -117,13 +139,24 @@ class PassageCheck:
         )
         if not total:
             return self.term_coverage
-        return (len(self.found_anchors) + len(self.found_numbers)) / total
+        got = len(self.found_anchors) + _PARTIAL * len(self.partial_anchors) + len(self.found_numbers)
+        return got / total
+
+    @property
+    def core_found(self) -> int:
+        return len(self.found_anchors) + len(self.found_numbers)
 
     @property
     def relevance(self) -> float:
         """0..1: how clearly this passage is about the claim at all."""
         sem = max(0.0, min(1.0, (self.rp.semantic - 0.15) / 0.55))
-        if self.found_anchors or self.missing_anchors or self.found_numbers or self.missing_numbers:
+        if (
+            self.found_anchors
+            or self.partial_anchors
+            or self.missing_anchors
+            or self.found_numbers
+            or self.missing_numbers
+        ):
             lexical = 0.6 * self.facet_coverage + 0.4 * self.term_coverage
         else:
             lexical = self.term_coverage
@@ -162,15 +195,48 @@ def extract_facets(claim: Claim, subject: str | None = None) -> Facets:
     return Facets(anchors=anchors, numbers=numbers, terms=terms, subject=subject)
 
 
+def _parts(anchor: str) -> list[str]:
+    return [normalize_for_match(p) for p in re.split(r"[\s\-]+", anchor) if len(p) > 1]
+
+
+def same_name(a: str, b: str) -> bool:
+    """"Jack Rae" vs "Jack W. Rae": the longer one contains every word of the shorter."""
+    pa, pb = set(_parts(a)), set(_parts(b))
+    if not pa or not pb:
+        return False
+    return pa <= pb or pb <= pa
+
+
 def _anchor_in(anchor: str, haystack_norm: str) -> bool:
     key = normalize_for_match(anchor)
     if key in haystack_norm:
         return True
     # multi-word names: every word present (handles "Jack W. Rae" for "Jack Rae")
-    parts = [normalize_for_match(p) for p in re.split(r"[\s\-]+", anchor) if len(p) > 1]
-    if len(parts) >= 2 and all(p in haystack_norm for p in parts):
-        return True
-    return False
+    parts = _parts(anchor)
+    return len(parts) >= 2 and all(p in haystack_norm for p in parts)
+
+
+def _anchor_partly_in(anchor: str, haystack_norm: str) -> bool:
+    """The distinctive head word of a multi-word term is there ("Chinchilla" of
+    "Chinchilla Scaling Laws"), though the whole term is not."""
+    parts = _parts(anchor)
+    return len(parts) >= 2 and len(parts[0]) >= 4 and parts[0] in haystack_norm
+
+
+def _conflicting(cn: NumberMention, candidates: list[NumberMention]) -> NumberMention | None:
+    """A passage number that plausibly states the same quantity differently: same kind, a
+    quantity worth checking (≥ 100, or a percentage), within two orders of magnitude."""
+    if cn.kind not in ("count", "percent", "fraction"):
+        return None
+    if cn.kind == "count" and abs(cn.value) < 100:
+        return None  # "three labs", "第一" — too easily a different thing
+    for pn in candidates:
+        if pn.kind != cn.kind or pn.value == 0 or cn.value == 0:
+            continue
+        ratio = abs(cn.value / pn.value)
+        if 0.01 <= ratio <= 100 and (cn.unit or "") == (pn.unit or ""):
+            return pn
+    return None
 
 
 def check_passage(facets: Facets, rp: RankedPassage, claim_text: str) -> PassageCheck:
@@ -178,15 +244,22 @@ def check_passage(facets: Facets, rp: RankedPassage, claim_text: str) -> Passage
     text = rp.passage.text
     hay = normalize_for_match(text + " " + (rp.source.title or ""))
     for a in facets.anchors:
-        (pc.found_anchors if _anchor_in(a, hay) else pc.missing_anchors).append(a)
+        if facets.is_subject(a):
+            pc.subject_found = pc.subject_found or _anchor_in(a, hay)
+        elif _anchor_in(a, hay):
+            pc.found_anchors.append(a)
+        elif _anchor_partly_in(a, hay):
+            pc.partial_anchors.append(a)
+        else:
+            pc.missing_anchors.append(a)
 
     pnums = [n for n in extract_numbers(text) if n.kind != "version"]
     for cn in facets.numbers:
         same_kind = [pn for pn in pnums if _KIND_GROUP.get(pn.kind) == _KIND_GROUP.get(cn.kind)]
         if any(same_quantity(cn, pn) for pn in same_kind):
             pc.found_numbers.append(cn)
-        elif same_kind and cn.kind in ("count", "percent", "fraction") and pc.found_anchors:
-            pc.conflicting_numbers.append((cn, same_kind[0]))
+        elif (conflict := _conflicting(cn, same_kind)) is not None and len(pc.found_anchors) >= 2:
+            pc.conflicting_numbers.append((cn, conflict))
         else:
             pc.missing_numbers.append(cn)
 
@@ -196,7 +269,7 @@ def check_passage(facets: Facets, rp: RankedPassage, claim_text: str) -> Passage
 
     neg_claim = bool(_NEGATION_EN.search(claim_text) or _NEGATION_ZH.search(claim_text))
     neg_pass = bool(_NEGATION_EN.search(text) or _NEGATION_ZH.search(text))
-    pc.negated = neg_pass and not neg_claim and pc.anchor_coverage >= 0.5
+    pc.negated = neg_pass and not neg_claim and pc.anchor_coverage >= 0.5 and bool(pc.found_anchors)
 
     if _ATTRIBUTION_CLAIM.search(claim_text) and _ATTRIBUTION_EVIDENCE.search(text):
         subj = facets.subject
@@ -215,11 +288,15 @@ def _best_quote(rp: RankedPassage, facets: Facets) -> str:
     for a, b in spans:
         s = text[a:b]
         hay = normalize_for_match(s)
-        score = sum(1.0 for an in facets.anchors if _anchor_in(an, hay))
+        score = sum(1.0 for an in facets.core_anchors if _anchor_in(an, hay))
+        score += 0.3 if facets.subject and _anchor_in(facets.subject, hay) else 0.0
         nums = extract_numbers(s)
         score += sum(1.0 for cn in facets.numbers if any(same_quantity(cn, pn) for pn in nums))
         if facets.terms:
             score += len(facets.terms & content_terms(s)) / len(facets.terms)
+        if len(hay) < 25:
+            score -= 0.5  # a heading or a title line says little on its own
+        score += min(len(hay), 200) / 2000  # prefer a full sentence on ties
         if score > best_score:
             best, best_score = (a, b), score
     quote = text[best[0] : best[1]].strip()
@@ -287,38 +364,53 @@ class EvidenceMatchJudge:
     ) -> tuple[Label, float, str, dict[int, Stance]]:
         w = _Words(lang)
         top = relevant[0]
+        core = facets.core_anchors
         found_a = {a for c in relevant for a in c.found_anchors}
+        partial_a = {a for c in relevant for a in c.partial_anchors} - found_a
         found_n = {id(n) for c in relevant for n in c.found_numbers}
-        missing_a = [a for a in facets.anchors if a not in found_a]
-        missing_n = [n for n in facets.numbers if id(n) not in found_n]
-        conflicts = [(cn, pn) for c in relevant for cn, pn in c.conflicting_numbers if id(cn) not in found_n]
-        negated = [c for c in relevant[:3] if c.negated]
+        missing_a = [a for a in core if a not in found_a and a not in partial_a]
+        numbers = [n for n in facets.numbers if id(n) in found_n or not _minor(n)]
+        missing_n = [n for n in numbers if id(n) not in found_n]
+        conflicts = [
+            (cn, pn) for c in relevant for cn, pn in c.conflicting_numbers if id(cn) not in found_n
+        ]
         credits_other = [c for c in relevant[:3] if c.credits_other]
         stances: dict[int, Stance] = {}
 
-        total = facets.count
-        found = len(found_a) + (len(facets.numbers) - len(missing_n))
-        coverage = found / total if total else max(c.term_coverage for c in relevant)
+        total = len(core) + len(numbers)
+        found = len(found_a) + _PARTIAL * len(partial_a) + (len(numbers) - len(missing_n))
+        coverage = found / total if total else top.term_coverage
         single = max(c.facet_coverage for c in relevant)
         sem = top.rp.semantic
 
-        found_names = [a for a in facets.anchors if a in found_a]
+        got = [a for a in core if a in found_a] + [n.text for n in facets.numbers if id(n) in found_n]
         parts: list[str] = []
-        if found_names or facets.numbers:
-            got = found_names + [n.text for n in facets.numbers if id(n) in found_n]
-            if got:
-                parts.append(("证据中找到:" if lang == "zh" else "Found in the evidence: ") + w.q(got))
-        missing_txt = missing_a + [n.text for n in missing_n if not any(n is cn for cn, _ in conflicts)]
+        if got:
+            parts.append(("证据中找到:" if lang == "zh" else "Found in the evidence: ") + w.q(got))
+        if partial_a:
+            parts.append(
+                ("仅部分找到:" if lang == "zh" else "Only partly found: ") + w.q(sorted(partial_a))
+            )
+        conflicted = {id(cn) for cn, _ in conflicts}
+        missing_txt = missing_a + [n.text for n in missing_n if id(n) not in conflicted]
+        miss = (
+            ("未找到依据:" if lang == "zh" else "No support found for: ") + w.q(missing_txt)
+            if missing_txt
+            else ""
+        )
+
+        def text(lead: str, *more: str) -> str:
+            return " ".join(x for x in (lead, *more) if x).strip()
 
         if credits_other:
             for c in credits_other:
                 stances[id(c)] = Stance.REFUTES
-            msg = (
+            lead = (
                 "证据将该成果归于他人,而非声明中的主体。"
                 if lang == "zh"
                 else "The evidence credits this work to others, not to the claim's subject."
             )
-            return Label.MISATTRIBUTED, 0.55, " ".join([msg, *parts]).strip(), stances
+            return Label.MISATTRIBUTED, 0.55, text(lead, *parts), stances
 
         if conflicts:
             for c in relevant:
@@ -326,12 +418,15 @@ class EvidenceMatchJudge:
                     stances[id(c)] = Stance.REFUTES
             conf_txt = "; ".join(f"{cn.text} ≠ {pn.text}" for cn, pn in conflicts[:3])
             lead = (
-                f"数字与证据不符:{conf_txt}。" if lang == "zh" else f"Numbers disagree with the evidence: {conf_txt}."
+                f"数字与证据不符:{conf_txt}。"
+                if lang == "zh"
+                else f"Numbers disagree with the evidence: {conf_txt}."
             )
-            label = Label.PARTLY_TRUE if (found_names and len(found_names) >= 2) else Label.FALSE
-            return label, 0.6, " ".join([lead, *parts]).strip(), stances
+            other_found = len(found_a) + len(found_n)
+            label = Label.PARTLY_TRUE if other_found >= 2 else Label.FALSE
+            return label, 0.6, text(lead, *parts), stances
 
-        if negated and top.negated:
+        if top.negated and top.core_found:
             stances[id(top)] = Stance.REFUTES
             lead = (
                 "最相关的证据以否定方式提及声明内容。"
@@ -339,37 +434,51 @@ class EvidenceMatchJudge:
                 else "The most relevant evidence states the opposite."
             )
             label = Label.FALSE if coverage >= 0.8 else Label.PARTLY_TRUE
-            return label, 0.5, " ".join([lead, *parts]).strip(), stances
+            return label, 0.5, text(lead, *parts), stances
 
         for c in relevant:
-            stances[id(c)] = Stance.SUPPORTS if c.facet_coverage >= 0.5 else Stance.MENTIONS
+            supports = (c.core_found > 0 and c.facet_coverage >= 0.5) or (
+                total == 0 and c.term_coverage >= 0.5
+            )
+            stances[id(c)] = Stance.SUPPORTS if supports else Stance.MENTIONS
 
-        miss_txt = (
-            ("未找到依据:" if lang == "zh" else "No support found for: ") + w.q(missing_txt)
-            if missing_txt
-            else ""
-        )
         if total == 0:
             # nothing checkable by name or number: rely on wording overlap and meaning
             if top.term_coverage >= 0.75 and sem >= 0.55:
                 return Label.MOSTLY_TRUE, 0.5, self._wording(lang, top), stances
-            if top.term_coverage >= 0.5:
+            if top.subject_found and sem >= 0.62:
+                lead = (
+                    f"最相关的证据与声明意思相近(相似度 {sem:.2f})。"
+                    if lang == "zh"
+                    else f"The closest passage says nearly the same about the subject (similarity {sem:.2f})."
+                )
+                stances[id(top)] = Stance.SUPPORTS
+                return Label.MOSTLY_TRUE, 0.45, text(lead, self._wording(lang, top)), stances
+            if top.term_coverage >= 0.5 and sem >= 0.4:
                 return Label.PARTLY_TRUE, 0.4, self._wording(lang, top), stances
-            return Label.UNVERIFIABLE, 0.5, self._weak(lang), stances
+            return Label.UNVERIFIABLE, 0.5, text(self._weak(lang), self._wording(lang, top)), stances
 
         if coverage >= 0.999:
             if single >= 0.999 and (sem >= 0.5 or top.term_coverage >= 0.6):
-                lead = "声明的要点均在同一处证据中得到印证。" if lang == "zh" else "Every point of the claim is confirmed by one passage."
-                return Label.TRUE, min(0.9, 0.6 + 0.3 * sem), " ".join([lead, *parts]), stances
-            lead = "声明的要点分别在证据中得到印证。" if lang == "zh" else "Every point of the claim is confirmed across the evidence."
-            return Label.MOSTLY_TRUE, 0.6, " ".join([lead, *parts]), stances
+                lead = (
+                    "声明的要点均在同一处证据中得到印证。"
+                    if lang == "zh"
+                    else "Every point of the claim is confirmed by one passage."
+                )
+                return Label.TRUE, min(0.9, 0.6 + 0.3 * sem), text(lead, *parts), stances
+            lead = (
+                "声明的要点分别在证据中得到印证。"
+                if lang == "zh"
+                else "Every point of the claim is confirmed across the evidence."
+            )
+            return Label.MOSTLY_TRUE, 0.6, text(lead, *parts), stances
         if coverage >= 0.75 and top.term_coverage >= 0.5:
             lead = "声明大部分要点得到印证。" if lang == "zh" else "Most points of the claim are confirmed."
-            return Label.MOSTLY_TRUE, 0.5, " ".join([lead, *parts, miss_txt]).strip(), stances
+            return Label.MOSTLY_TRUE, 0.5, text(lead, *parts, miss), stances
         if coverage >= 0.4:
             lead = "声明只有部分要点得到印证。" if lang == "zh" else "Only part of the claim is confirmed."
-            return Label.PARTLY_TRUE, 0.45, " ".join([lead, *parts, miss_txt]).strip(), stances
-        return Label.UNVERIFIABLE, 0.5, " ".join([self._weak(lang), *parts, miss_txt]).strip(), stances
+            return Label.PARTLY_TRUE, 0.45, text(lead, *parts, miss), stances
+        return Label.UNVERIFIABLE, 0.5, text(self._weak(lang), *parts, miss), stances
 
     # --- wording ------------------------------------------------------------------------------
 
@@ -403,16 +512,29 @@ class EvidenceMatchJudge:
     def _evidence(
         self, relevant: list[PassageCheck], facets: Facets, stances: dict[int, Stance]
     ) -> list[Evidence]:
+        """Refuting passages first; then, greedily, the passage that confirms the most facets not
+        yet shown (higher authority wins ties); then context. One quote per passage."""
+        rank_stance = {Stance.REFUTES: 0, Stance.SUPPORTS: 1, Stance.MENTIONS: 2}
+        pool = list(relevant)
+        covered: set[str] = set()
+        order: list[PassageCheck] = []
+        while pool:
+
+            def gain(c: PassageCheck, covered: set[str] = covered) -> tuple[int, int, float, int]:
+                keys = set(c.found_anchors) | {n.text for n in c.found_numbers}
+                return (
+                    -rank_stance[stances.get(id(c), Stance.MENTIONS)],
+                    len(keys - covered),
+                    c.relevance,
+                    authority_rank(c.rp.source.kind),
+                )
+
+            best = max(pool, key=gain)
+            pool.remove(best)
+            order.append(best)
+            covered |= set(best.found_anchors) | {n.text for n in best.found_numbers}
         out: list[Evidence] = []
         seen_quotes: set[str] = set()
-        # refuting evidence first, then supporting, then context; one quote per passage
-        order = sorted(
-            relevant,
-            key=lambda c: (
-                {Stance.REFUTES: 0, Stance.SUPPORTS: 1, Stance.MENTIONS: 2}[stances.get(id(c), Stance.MENTIONS)],
-                -c.relevance,
-            ),
-        )
         for c in order:
             quote = _best_quote(c.rp, facets)
             key = normalize_for_match(quote)

@@ -297,17 +297,61 @@ def visible_text(html_text: str) -> str:
     return _TAG.sub(" ", _SCRIPT_STYLE.sub(" ", html_text))
 
 
-def _verified(blocks: list[str], page_key: str) -> list[str]:
-    """Keep the blocks (or, failing that, the lines) that occur verbatim in the page."""
-    kept: list[str] = []
+class _Aligner:
+    """Places extracted text in the page, left to right, to keep only text that is there and
+    to know where two kept pieces touch. ``page_key`` is the page in match form."""
+
+    def __init__(self, page_key: str) -> None:
+        self.page_key = page_key
+        self.cursor = 0
+
+    def place(self, piece: str) -> bool | None:
+        """``True`` when ``piece`` continues exactly where the last piece ended, ``False`` when
+        it is in the page elsewhere, ``None`` when it is not in the page at all."""
+        key = normalize_for_match(piece)
+        if not key:
+            return None
+        if self.page_key.startswith(key, self.cursor):
+            self.cursor += len(key)
+            return True
+        at = self.page_key.find(key, self.cursor)
+        if at < 0:
+            at = self.page_key.find(key)
+        if at < 0:
+            return None
+        self.cursor = at + len(key)
+        return False
+
+
+def _assemble(blocks: list[str], page_key: str) -> str:
+    """Join the blocks that occur in the page; drop any line that does not.
+
+    Separators say how the pieces sit in the page: ``\n`` between lines of one block and
+    ``\n\n`` between blocks when they follow each other directly, ``\n\n\n`` (a hard break for
+    passage splitting) where the extractor left page text out in between. So any run of text
+    without a hard break occurs in the page as one piece."""
+    aligner = _Aligner(page_key)
+    parts: list[str] = []
+
+    def add(piece: str, touching: bool, same_block: bool) -> None:
+        if parts:
+            parts.append(("\n" if same_block else "\n\n") if touching else "\n\n\n")
+        parts.append(piece)
+
     for block in blocks:
-        if normalize_for_match(block) in page_key:
-            kept.append(block)
+        placed = aligner.place(block)
+        if placed is not None:
+            add(block, placed, same_block=False)
             continue
-        lines = [ln for ln in block.split("\n") if normalize_for_match(ln) in page_key]
-        if lines:
-            kept.append("\n".join(lines))
-    return kept
+        first = True
+        for line in block.split("\n"):
+            placed = aligner.place(line)
+            if placed is None:
+                first = False  # a dropped line leaves a gap
+                continue
+            add(line, placed, same_block=not first)
+            first = False
+    return "".join(parts)
 
 
 def _main_text(tree: lxml_html.HtmlElement, url: str | None, page_key: str) -> str:
@@ -329,24 +373,13 @@ def _main_text(tree: lxml_html.HtmlElement, url: str | None, page_key: str) -> s
     body = getattr(result, "body", None)
     if body is not None:
         _blocks(body, blocks)
-    blocks = _verified(blocks, page_key)
-    if not blocks:
+    text = _assemble(blocks, page_key)
+    if not text:
         body_el = tree.find("body")
+        blocks = []
         _blocks(body_el if body_el is not None else tree, blocks)
-        blocks = _verified(blocks, page_key)
-    return _join(blocks, page_key)
-
-
-def _join(blocks: list[str], page_key: str) -> str:
-    """Join blocks with a blank line where they follow each other in the page, and with two
-    blank lines (a hard break for passages) where the extractor left something out between."""
-    parts: list[str] = []
-    for i, block in enumerate(blocks):
-        if i:
-            seam = normalize_for_match(blocks[i - 1][-120:] + block[:120])
-            parts.append("\n\n" if seam in page_key else "\n\n\n")
-        parts.append(block)
-    return "".join(parts)
+        text = _assemble(blocks, page_key)
+    return text
 
 
 # --- metadata ---------------------------------------------------------------------------------
@@ -449,18 +482,34 @@ def _json_ld_date(tree: lxml_html.HtmlElement) -> str | None:
 _URL_DATE = re.compile(r"(?<!\d)(\d{4})[/_-](\d{1,2})[/_-](\d{1,2})(?!\d)")
 
 
+_DATE_HINT = re.compile(r"date|time|publish|posted|byline", re.I)
+
+
+def _keeps_text(el: Any) -> bool:
+    tag = _tag(el)
+    if tag in ("time", "abbr"):
+        return True
+    if tag == "script":
+        return (el.get("type") or "").lower() == "application/ld+json"
+    hints = " ".join(el.get(a) or "" for a in ("class", "id", "itemprop"))
+    return bool(hints) and _DATE_HINT.search(hints) is not None
+
+
 def _markup_only(tree: lxml_html.HtmlElement) -> lxml_html.HtmlElement:
-    """A copy of the tree that keeps attributes, JSON-LD and <time>/<abbr> text but drops all
-    other text, so htmldate cannot mistake a date mentioned in the prose for the page's date."""
+    """A copy of the tree that keeps attributes, JSON-LD, and the text of <time>/<abbr> elements
+    and of elements marked as dates (class/id/itemprop such as "date" or "byline"), but drops
+    all other text, so htmldate cannot mistake a date mentioned in the prose for the page's."""
     copy = deepcopy(tree)
+    kept: set[Any] = set()
     for el in copy.iter():
-        tag = _tag(el)
-        keep = tag in ("time", "abbr") or (
-            tag == "script" and (el.get("type") or "").lower() == "application/ld+json"
-        )
-        if not keep and tag:
+        if el in kept or (_tag(el) and _keeps_text(el)):
+            kept.update(el.iter())
+    for el in copy.iter():
+        if el not in kept and _tag(el):
             el.text = None
-        el.tail = None
+        parent = el.getparent()
+        if parent is None or parent not in kept:
+            el.tail = None
     return copy
 
 

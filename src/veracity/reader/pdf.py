@@ -6,9 +6,12 @@ independent checker makes, so quotes taken from it can be found again.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
+import logging
 import re
+from collections.abc import Iterator
 
 from veracity.errors import MalformedPDF
 from veracity.reader.html import normalize_date
@@ -21,6 +24,19 @@ _HEAD_CHARS = 2000
 _URL_LINE = re.compile(r"^[ \t]*(?:url|source)[ \t]*:[ \t]*(https?://[^\s\"'<>)]+)", re.I | re.M)
 _DATE_LINE = re.compile(r"^[ \t]*(?:published|date)[ \t]*:[ \t]*(.+?)[ \t]*$", re.I | re.M)
 _JUNK_TITLES = {"untitled", "no title", "title", "document", "microsoft word"}
+
+
+@contextlib.contextmanager
+def _quiet_pypdf() -> Iterator[None]:
+    """pypdf logs a warning for every quirk of a damaged file; the caller gets one clear
+    :class:`MalformedPDF` instead, so keep those off the user's terminal while parsing."""
+    logger = logging.getLogger("pypdf")
+    previous = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(previous)
 
 
 def _first_line(text: str) -> str | None:
@@ -38,8 +54,13 @@ def parse_pdf(data: bytes, url: str | None = None) -> Document:
     """
     from pypdf import PdfReader
 
+    with _quiet_pypdf():
+        return _parse(PdfReader, data, url)
+
+
+def _parse(reader_cls: type, data: bytes, url: str | None) -> Document:
     try:
-        reader = PdfReader(io.BytesIO(data))
+        reader = reader_cls(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
             raise MalformedPDF("PDF is encrypted with a password")
         page_texts = [page.extract_text() or "" for page in reader.pages]

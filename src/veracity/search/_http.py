@@ -18,6 +18,7 @@ import html
 import json
 import logging
 import re
+import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -122,7 +123,7 @@ async def run_with_retries(policy: RetryPolicy, attempt: Callable[[], Awaitable[
 
 
 def where(url: str | httpx.URL) -> str:
-    """``host/path`` of a URL, without its query (which may hold a query or a parameter)."""
+    """``host/path`` of a URL, without the query string (it holds the user's search terms)."""
     parts = urlsplit(str(url))
     return f"{parts.netloc}{parts.path}"
 
@@ -148,6 +149,9 @@ class HttpProvider:
         self.retry = retry if retry is not None else RetryPolicy.from_settings(self.settings)
         self._client = client
         self._owns_client = client is None
+        # seconds between two requests of this provider (the API's own politeness rule)
+        self.min_interval = 0.0
+        self._next_slot = 0.0
 
     # -- client ---------------------------------------------------------------------------
 
@@ -177,6 +181,18 @@ class HttpProvider:
     async def __aexit__(self, *exc: object) -> None:
         await self.aclose()
 
+    async def throttle(self) -> None:
+        """Wait for this provider's next request slot when it asks for spaced requests.
+
+        The slot is reserved before waiting, so concurrent searches queue up in order."""
+        if self.min_interval <= 0:
+            return
+        now = time.monotonic()
+        start = max(now, self._next_slot)
+        self._next_slot = start + self.min_interval
+        if start > now:
+            await self.retry.sleep(start - now)
+
     # -- errors ---------------------------------------------------------------------------
 
     def secrets(self) -> Iterable[str]:
@@ -203,7 +219,7 @@ class HttpProvider:
         try:
             body = response.json()
         except ValueError:
-            text = clean_text(strip_html(response.text))
+            text = clean_text(strip_html(_SCRIPT.sub(" ", response.text)))
             return text[:200]
         return json_error_message(body)[:300]
 
@@ -225,6 +241,7 @@ class HttpProvider:
         place = where(url)
 
         async def attempt() -> httpx.Response:
+            await self.throttle()
             try:
                 response = await client.request(
                     method, url, params=params, headers=merged, json=json_body
@@ -348,6 +365,7 @@ def blank(query: str) -> bool:
 # text and date helpers
 
 _TAG = re.compile(r"<[^>]+>")
+_SCRIPT = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 _BLOCK_TAG = re.compile(
     r"</?(?:[a-z]+:)?(?:p|br|div|sec|title|li|ul|ol|h[1-6]|tr|td|th|table|abstract)\b[^>]*>",
     re.IGNORECASE,

@@ -105,6 +105,7 @@ class ArxivProvider(ScholarlyProvider):
     ) -> None:
         super().__init__(settings, client=client, retry=retry)
         self.base_url = base_url or self.settings.arxiv_url
+        self.min_interval = self.settings.arxiv_min_interval
 
     async def works(self, query: str, *, limit: int = 10) -> list[WorkRecord]:
         if blank(query) or limit <= 0:

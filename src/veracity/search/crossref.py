@@ -14,6 +14,7 @@ import httpx
 from veracity.search._http import (
     RetryPolicy,
     ScholarlyProvider,
+    as_dict,
     as_float,
     as_int,
     blank,
@@ -29,7 +30,7 @@ from veracity.search.settings import SearchSettings
 MAX_ROWS = 100
 SELECT = (
     "DOI,title,subtitle,original-title,short-title,author,container-title,issued,"
-    "published-print,published-online,URL,type,abstract,score,is-referenced-by-count"
+    "published-print,published-online,URL,type,abstract,score,is-referenced-by-count,event"
 )
 _DATE_FIELDS = ("issued", "published", "published-online", "published-print", "created")
 
@@ -133,7 +134,8 @@ class CrossrefProvider(ScholarlyProvider):
             title=title,
             authors=[n for n in (crossref_author(a) for a in item.get("author") or []) if n],
             year=int(published[:4]) if published else None,
-            venue=first_str(item.get("container-title")),
+            venue=first_str(item.get("container-title"))
+            or first_str(as_dict(item.get("event")).get("name")),
             doi=doi,
             arxiv_id=arxiv_id_from_doi(doi),
             url=url,

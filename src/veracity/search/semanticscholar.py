@@ -50,6 +50,7 @@ class SemanticScholarProvider(ScholarlyProvider):
     ) -> None:
         super().__init__(settings, client=client, retry=retry)
         self.base_url = (base_url or self.settings.semantic_scholar_url).rstrip("/")
+        self.min_interval = self.settings.semantic_scholar_min_interval
 
     def _headers(self) -> dict[str, str]:
         key = self.settings.semantic_scholar_api_key

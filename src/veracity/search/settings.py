@@ -58,6 +58,12 @@ class SearchSettings(BaseSettings):
     search_backoff: float = Field(
         default=1.0, ge=0, description="first back-off wait in seconds; doubles per attempt"
     )
+    arxiv_min_interval: float = Field(
+        default=3.0, ge=0, description="seconds between arXiv API calls (arXiv asks for 3)"
+    )
+    semantic_scholar_min_interval: float = Field(
+        default=1.0, ge=0, description="seconds between Semantic Scholar calls (keyed limit: 1/s)"
+    )
     search_max_wait: float = Field(
         default=30.0, ge=0, description="longest single wait, Retry-After included"
     )

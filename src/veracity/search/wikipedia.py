@@ -82,7 +82,8 @@ class WikipediaProvider(HttpProvider):
         return self.base_url.replace("{lang}", edition)
 
     def article_url(self, edition: str, title: str) -> str:
-        return f"https://{edition}.wikipedia.org/wiki/{quote(title.replace(' ', '_'), safe='()_,')}"
+        path = quote(title.replace(" ", "_"), safe="()_,:'!")
+        return f"https://{edition}.wikipedia.org/wiki/{path}"
 
     async def search(
         self, query: str, *, limit: int = 10, lang: str | None = None

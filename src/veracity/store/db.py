@@ -309,6 +309,23 @@ class Store:
         return Document(source=self._document_source(tuple(row[:8])), text=row[8], pages=pages,
                         path=row[10])
 
+    def record_fetch(self, url: str, doc: Document) -> None:
+        """Remember that fetching ``url`` gave ``doc`` (saved first)."""
+        key = self.save_document(doc)
+        with self._tx("record fetch") as conn:
+            conn.execute(
+                "INSERT INTO fetches (url, content_hash, fetched_at) VALUES (?, ?, ?)"
+                " ON CONFLICT (url) DO UPDATE SET content_hash = excluded.content_hash,"
+                " fetched_at = excluded.fetched_at",
+                (url, key, _now()),
+            )
+
+    def cached_fetch(self, url: str) -> Document | None:
+        """The document an earlier fetch of ``url`` gave, or None."""
+        with self._use("read fetch cache") as conn:
+            row = conn.execute("SELECT content_hash FROM fetches WHERE url = ?", (url,)).fetchone()
+        return None if row is None else self.get_document(str(row[0]))
+
     def get_document_text(self, content_hash: str) -> str | None:
         """The stored text of a document (what its quotes are checked against), or None."""
         with self._use("read document") as conn:

@@ -96,6 +96,14 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX searches_run ON searches (run_id);
     """,
+    # 2: the reader's cache: which document a requested URL gave (for warm and --offline runs).
+    """
+    CREATE TABLE fetches (
+        url TEXT PRIMARY KEY,
+        content_hash TEXT NOT NULL REFERENCES documents (content_hash),
+        fetched_at TEXT NOT NULL
+    );
+    """,
 ]
 """Append only. ``len(MIGRATIONS)`` is the schema version this code writes."""
 
