@@ -78,9 +78,11 @@ class HashEmbedder:
 
     def __init__(self) -> None:
         self.calls = 0
+        self.texts: list[str] = []
 
     def embed(self, texts: list[str]) -> np.ndarray:
         self.calls += 1
+        self.texts.extend(texts)
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         for i, text in enumerate(texts):
             for word in re.findall(r"\w+", text.lower()):
@@ -516,3 +518,17 @@ def test_refresh_picks_up_new_files(tmp_path: Path, settings: Settings) -> None:
     corpus.refresh()
     assert corpus.parsed == 1 and len(corpus.documents) == 2
     assert corpus.search_sync("badgers", 1)[0][0].text.startswith("Beta")
+
+
+def test_shared_boilerplate_is_embedded_once(tmp_path: Path, settings: Settings) -> None:
+    root = tmp_path / "site"
+    root.mkdir()
+    footer = "Subscribe to our newsletter for weekly updates."
+    for i in range(3):
+        (root / f"p{i}.md").write_text(f"Page {i} reports finding number {i}.\n\n{footer}\n")
+    embedder = HashEmbedder()
+    corpus = _open([root], settings, embedder)
+    assert corpus.passage_count == 6
+    assert sorted(embedder.texts) == sorted(
+        [footer] + [f"Page {i} reports finding number {i}." for i in range(3)]
+    )

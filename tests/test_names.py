@@ -70,6 +70,10 @@ def test_particles_hyphens_and_apostrophes() -> None:
     assert not same_person("Jean-Pierre Serre", "Jean-Paul Serre")
 
 
+def test_homonym_numbers_are_ignored() -> None:
+    assert same_person("Jack Rae 0001", "Jack W. Rae")
+
+
 def test_empty_names_never_match() -> None:
     assert not same_person("", "Jack Rae")
     assert not same_person("   ", "   ")

@@ -99,6 +99,9 @@ class Run:
         self._reads: dict[str, asyncio.Task[Document | None]] = {}
         self._queries: dict[tuple[str, str], asyncio.Task[list[SearchResult]]] = {}
         self._found: dict[str, list[tuple[Passage, Source]]] = {}
+        self._works = [p for p in self.providers if hasattr(p, "works")]
+        self.aliases: dict[str, list[str]] = getattr(judge, "aliases", {})
+        self._identities: dict[str, asyncio.Task[list[str]]] = {}
         self._failures: dict[str, list[str]] = {}
 
     # --- search, deduplicated across the whole run ---------------------------------------------
@@ -146,12 +149,41 @@ class Run:
 
     # --- phase 1: gather -----------------------------------------------------------------------
 
+    async def other_titles(self, title: str) -> list[str]:
+        """The work's other titles (arXiv vs proceedings), from the scholarly providers."""
+        key = normalize_for_match(title)
+        task = self._identities.get(key)
+        if task is None:
+            task = asyncio.ensure_future(self._resolve(title))
+            self._identities[key] = task
+        return await task
+
+    async def _resolve(self, title: str) -> list[str]:
+        from veracity.search.identity import resolve_work
+
+        identity = await resolve_work(title, self._works)  # type: ignore[arg-type]
+        others = [t for t in identity.titles if normalize_for_match(t) != normalize_for_match(title)]
+        if others:
+            self.aliases[title] = others
+        return others
+
+    def _titles_in(self, claim: Claim) -> list[str]:
+        """Anchors that look like a work's title: three or more words."""
+        return [a for a in extract_facets(claim).anchors if len(a.split()) >= 3]
+
     async def gather(self, claim: Claim) -> None:
         found: list[tuple[Passage, Source]] = []
         failures: list[str] = []
-        for provider in self.providers:
+        queries = [claim.text]
+        if self._works:
+            for title in self._titles_in(claim):
+                try:
+                    queries += await self.other_titles(title)
+                except Exception as err:
+                    failures.append(f"identity: {err}")
+        for provider, query in [(p, q) for q in queries for p in self.providers]:
             try:
-                results = await self.search(provider, claim.text, claim)
+                results = await self.search(provider, query, claim)
             except Exception as err:  # a failing provider is named, never fatal
                 failures.append(f"{provider.name}: {err}")
                 continue

@@ -458,20 +458,23 @@ class LocalCorpus:
         self._write_version(entries, documents, index, len(all_passages))
 
     def _embed(self, texts: list[str]) -> np.ndarray:
-        """Embed in batches of texts of similar length (embedders that pad a batch to its
-        longest text waste less that way), returning rows in the order of ``texts``."""
-        out = np.zeros((len(texts), self.embedder.dim), dtype=np.float32)
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        step = max(len(texts) // 10, _EMBED_BATCH)
+        """Embed ``texts`` (rows in their order). Each distinct text is embedded once, and
+        batches hold texts of similar length, which helps embedders that pad a batch."""
+        unique: dict[str, int] = {}
+        slot = [unique.setdefault(t, len(unique)) for t in texts]
+        distinct = list(unique)
+        vectors = np.zeros((len(distinct), self.embedder.dim), dtype=np.float32)
+        order = sorted(range(len(distinct)), key=lambda i: len(distinct[i]))
+        step = max(len(distinct) // 10, _EMBED_BATCH)
         next_report = step
         for start in range(0, len(order), _EMBED_BATCH):
             idx = order[start : start + _EMBED_BATCH]
-            out[idx] = np.asarray(self.embedder.embed([texts[i] for i in idx]), np.float32)
+            vectors[idx] = np.asarray(self.embedder.embed([distinct[i] for i in idx]), np.float32)
             done = start + len(idx)
-            if done >= next_report and done < len(texts):
-                self._say(f"corpus: embedded {done}/{len(texts)} passages")
+            if done >= next_report and done < len(distinct):
+                self._say(f"corpus: embedded {done}/{len(distinct)} distinct passages")
                 next_report += step
-        return out
+        return vectors[slot] if texts else vectors
 
     def _write_version(
         self,

@@ -90,6 +90,8 @@ class Facets:
     numbers: list[NumberMention]
     terms: set[str]
     subject: str | None = None
+    aliases: dict[str, list[str]] = field(default_factory=dict)
+    """Other names of an anchor (a paper's proceedings title for its arXiv title)."""
 
     @property
     def count(self) -> int:
@@ -113,6 +115,7 @@ class PassageCheck:
     partial_anchors: list[str] = field(default_factory=list)
     missing_anchors: list[str] = field(default_factory=list)
     subject_found: bool = False
+    via_alias: dict[str, str] = field(default_factory=dict)
     found_numbers: list[NumberMention] = field(default_factory=list)
     conflicting_numbers: list[tuple[NumberMention, NumberMention]] = field(default_factory=list)
     missing_numbers: list[NumberMention] = field(default_factory=list)
@@ -163,7 +166,9 @@ class PassageCheck:
         return 0.55 * lexical + 0.45 * sem
 
 
-def extract_facets(claim: Claim, subject: str | None = None) -> Facets:
+def extract_facets(
+    claim: Claim, subject: str | None = None, aliases: dict[str, list[str]] | None = None
+) -> Facets:
     text = claim.text
     anchors: list[str] = []
     seen: set[str] = set()
@@ -192,7 +197,9 @@ def extract_facets(claim: Claim, subject: str | None = None) -> Facets:
             add(" ".join(words))
     numbers = [n for n in extract_numbers(text) if n.kind != "version"]
     terms = content_terms(text)
-    return Facets(anchors=anchors, numbers=numbers, terms=terms, subject=subject)
+    known = {normalize_for_match(k): v for k, v in (aliases or {}).items()}
+    found_aliases = {a: known[normalize_for_match(a)] for a in anchors if normalize_for_match(a) in known}
+    return Facets(anchors=anchors, numbers=numbers, terms=terms, subject=subject, aliases=found_aliases)
 
 
 def _parts(anchor: str) -> list[str]:
@@ -248,6 +255,9 @@ def check_passage(facets: Facets, rp: RankedPassage, claim_text: str) -> Passage
             pc.subject_found = pc.subject_found or _anchor_in(a, hay)
         elif _anchor_in(a, hay):
             pc.found_anchors.append(a)
+        elif any(_anchor_in(alt, hay) for alt in facets.aliases.get(a, ())):
+            pc.found_anchors.append(a)
+            pc.via_alias[a] = next(alt for alt in facets.aliases[a] if _anchor_in(alt, hay))
         elif _anchor_partly_in(a, hay):
             pc.partial_anchors.append(a)
         else:
@@ -325,17 +335,19 @@ class EvidenceMatchJudge:
         max_evidence: int = 3,
         min_relevance: float = 0.33,
         subject: str | None = None,
+        aliases: dict[str, list[str]] | None = None,
     ) -> None:
         self.max_evidence = max_evidence
         self.min_relevance = min_relevance
         self.subject = subject
+        self.aliases: dict[str, list[str]] = aliases if aliases is not None else {}
 
     async def judge(self, claim: Claim, passages: list[RankedPassage], lang: str) -> Judgement:
         return self.judge_sync(claim, passages, lang)
 
     def judge_sync(self, claim: Claim, passages: list[RankedPassage], lang: str) -> Judgement:
         lang = "zh" if lang == "zh" else "en"
-        facets = extract_facets(claim, self.subject)
+        facets = extract_facets(claim, self.subject, self.aliases)
         checks = [check_passage(facets, rp, claim.text) for rp in passages]
         relevant = [c for c in checks if c.relevance >= self.min_relevance]
         relevant.sort(
@@ -390,6 +402,13 @@ class EvidenceMatchJudge:
         if partial_a:
             parts.append(
                 ("仅部分找到:" if lang == "zh" else "Only partly found: ") + w.q(sorted(partial_a))
+            )
+        via = {a: t for c in relevant for a, t in c.via_alias.items()}
+        if via:
+            parts.append(
+                ("(经学术索引确认为同一作品:" if lang == "zh" else "(the same work, per the scholarly indexes: ")
+                + "; ".join(f"{w.q([a])} = {w.q([t])}" for a, t in via.items())
+                + ("）" if lang == "zh" else ")")
             )
         conflicted = {id(cn) for cn, _ in conflicts}
         missing_txt = missing_a + [n.text for n in missing_n if id(n) not in conflicted]

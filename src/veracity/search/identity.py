@@ -1,30 +1,23 @@
 """Scholarly identity: the same paper under several titles, the same person under several names.
 
-A claim says "Chinchilla won a NeurIPS 2022 best paper award", the award list names "An
-empirical analysis of compute-optimal large language model training", and arXiv calls the
-paper "Training Compute-Optimal Large Language Models". The indexes know these are one work:
-Semantic Scholar, OpenAlex and DBLP put the arXiv id or the DOI on the venue record. This
-module asks them and gathers what belongs together:
+The award list names "An empirical analysis of compute-optimal large language model training",
+arXiv calls the paper "Training Compute-Optimal Large Language Models"; Semantic Scholar, OpenAlex
+and DBLP know they are one work because the venue record carries the arXiv id or the DOI.
 
-* :func:`resolve_work` — query every work source with a title, keep the records whose title is
-  close to a known title or that share an id (DOI, arXiv id, Semantic Scholar id, OpenAlex id,
-  DBLP key, OpenReview id) with a kept record, learn their titles (``alt_titles`` included),
-  and ask again under titles learned that way. Result: a :class:`WorkIdentity`.
-* :func:`resolve_person` — the same for people, with :func:`~veracity.search.names.same_person`
-  and shared profile ids (ORCID, DBLP pid, …); aliases in any script (``杰克·雷``) are learned
-  from the records. Result: a :class:`PersonIdentity`.
-* :func:`work_in_list` / :func:`person_in_authors` — is this work (under any of its titles) in
-  an award list or page text, is this person among a paper's authors?
-* :class:`IdentityTool` — the JSON-in, JSON-out wrapper the research agent calls.
+* :func:`resolve_work` searches every source with a title and keeps the records whose title is
+  close to a known one or that share an id (DOI, arXiv, Semantic Scholar, OpenAlex, DBLP,
+  OpenReview) with a kept record; titles learned that way (``alt_titles`` too) are searched
+  again. :func:`resolve_person` does the same for people with
+  :func:`~veracity.search.names.same_person` and shared profile ids, learning aliases in any
+  script (``杰克·雷``). :func:`work_in_list` / :func:`person_in_authors` check an award list or
+  an author list under every known title or name. :class:`IdentityTool` is the agent's wrapper.
 
-**When titles are close** (:func:`titles_close`): titles are compared after
-:func:`normalize_title` (case and accents folded, punctuation and hyphens become spaces). They
-are close when equal, or when the difflib ratio of the normalised strings is at least
-:data:`TITLE_RATIO` (0.95; tolerates a typo or ``modelling``/``modeling``), or when their word
-sets have a Jaccard index of at least :data:`TITLE_JACCARD` (0.9; the same words in another
-order) — unless one title has a negation word the other lacks ("… is not all you need").
-A work's records found by title only must also agree on the year within one year when a year
-is given (an arXiv version often precedes the proceedings by a year).
+**Close titles** (:func:`titles_close`), compared after :func:`normalize_title` (case and
+accents folded, punctuation and hyphens as spaces): equal; or difflib ratio ≥
+:data:`TITLE_RATIO` (0.95: a typo, ``modelling``/``modeling``); or word-set Jaccard ≥
+:data:`TITLE_JACCARD` (0.9: the same words reordered) — never when one has a negation word the
+other lacks ("… is not all you need"). Records accepted by title alone must be within one year
+of ``year`` when it is given (an arXiv version often precedes the proceedings by a year).
 """
 
 from __future__ import annotations
@@ -278,10 +271,9 @@ async def resolve_work(
 ) -> WorkIdentity:
     """Gather the records of one work from ``sources`` (see the module docstring).
 
-    ``title`` may also be an arXiv id or a DOI. Each source is searched with ``title``; titles
-    learned through shared ids are searched again (at most ``follow_ups`` of them), so a
-    proceedings record that only one index links to the arXiv version is found in the others
-    too. A failing source is reported in ``errors`` and does not stop the others.
+    ``title`` may be an arXiv id or a DOI too. Titles learned through ids are searched again (at
+    most ``follow_ups``), so a proceedings record that one index links to the arXiv version is
+    found in the others. A failing source goes to ``errors`` and does not stop the rest.
     """
     identity = WorkIdentity(query=title)
     query = " ".join(title.split())
@@ -398,17 +390,25 @@ def _locate(
             return spans[i][1], spans[i + m - 1][2]
     if not fuzzy or m < 4:
         return None
-    target = " ".join(want)
+    target, wanted = " ".join(want), set(want)
+    need = max(0.6 * len(wanted), len(wanted) - 2)  # a near-verbatim title shares most words
+    if len(wanted & set(words)) < need:
+        return None
     anchors = set(want[:2])
     best: tuple[float, int, int] | None = None
+    seen: dict[str, float] = {}
     for i, w in enumerate(words):
         if w not in anchors:
             continue
         for size in (m - 1, m, m + 1):
             window = words[i : i + size]
-            if len(window) < size:
+            if len(window) < size or len(wanted.intersection(window)) < need:
                 continue
-            ratio = difflib.SequenceMatcher(None, " ".join(window), target, autojunk=False).ratio()
+            joined = " ".join(window)
+            if joined not in seen:
+                matcher = difflib.SequenceMatcher(None, joined, target, autojunk=False)
+                seen[joined] = matcher.ratio()
+            ratio = seen[joined]
             if ratio >= LIST_RATIO and (best is None or ratio > best[0]):
                 best = (ratio, i, i + size - 1)
     if best is None:
@@ -444,10 +444,7 @@ class PersonIdentity(_Model):
     urls: list[str] = Field(default_factory=list)
     records: list[AuthorRecord] = Field(default_factory=list)
     sources: list[str] = Field(default_factory=list)
-    ambiguous: bool = Field(
-        default=False,
-        description="one index returned several matching profiles (homonyms or a split profile)",
-    )
+    ambiguous: bool = Field(default=False, description="a source had several matching profiles")
     errors: list[str] = Field(default_factory=list)
 
     @property
@@ -517,16 +514,13 @@ async def resolve_person(
     limit: int = 5,
     follow_ups: int = 1,
 ) -> PersonIdentity:
-    """Gather one person's profiles from ``sources`` and merge their names, ids and
-    affiliations.
+    """Gather one person's profiles from ``sources``; merge names, ids and affiliations.
 
-    A profile is kept when its name (or an informative alias) is the same person as ``name``
-    by :func:`~veracity.search.names.same_person` — with the names learned so far as the alias
-    set — or when it shares a profile id (ORCID, DBLP pid, OpenAlex, Semantic Scholar,
-    OpenReview, Wikidata) with a kept one. When the name is written in Chinese (or another
-    non-Latin script) and a Latin name is learned, the sources are searched again under that
-    name (``follow_ups`` times at most). Homonyms cannot always be told apart by name: when
-    one source returns several matching profiles, ``ambiguous`` is set.
+    A profile is kept when its name or an informative alias is ``name`` by
+    :func:`~veracity.search.names.same_person` (the names learned so far serving as aliases), or
+    when it shares a profile id (ORCID, DBLP pid, OpenAlex, S2, OpenReview, Wikidata) with a kept
+    one. A name in a non-Latin script is searched again under the Latin name learned for it.
+    Names cannot tell homonyms apart: ``ambiguous`` is set when one source has several matches.
     """
     identity = PersonIdentity(query=name)
     query = " ".join(name.split())
@@ -588,13 +582,9 @@ def person_in_authors(identity: PersonIdentity, authors: Iterable[str]) -> str |
 
 
 _HUMAN = "Q5"
-_WIKIDATA_PERSON_IDS = {
-    "P496": "orcid",
-    "P2456": "dblp",
-    "P4012": "s2",
-    "P10283": "openalex",
-    "P1960": "gscholar",
-}
+_WIKIDATA_PERSON_IDS = dict(
+    P496="orcid", P2456="dblp", P4012="s2", P10283="openalex", P1960="gscholar"
+)
 WIKIDATA_LANGS = ("en", "zh", "zh-hans", "zh-hant", "zh-cn", "zh-tw", "zh-hk")
 
 
@@ -638,27 +628,26 @@ class WikidataPeople:
         kinds = _claim_values(claims, "P31")
         if kinds and _HUMAN not in kinds:
             return None
-        names: list[str] = []
+        entries: list[Any] = []
         for group in ("labels", "aliases"):
-            values = entity.get(group)
-            if not isinstance(values, dict):
-                continue
+            raw = entity.get(group)
+            values: dict[str, Any] = raw if isinstance(raw, dict) else {}
             for lang in self.langs:
-                entries = values.get(lang)
-                for entry in entries if isinstance(entries, list) else [entries]:
-                    if isinstance(entry, dict) and isinstance(entry.get("value"), str):
-                        text = " ".join(entry["value"].split())
-                        if text and text not in names:
-                            names.append(text)
+                found = values.get(lang)
+                entries.extend(found if isinstance(found, list) else [found])
+        texts = (
+            " ".join(e["value"].split())
+            for e in entries
+            if isinstance(e, dict) and isinstance(e.get("value"), str)
+        )
+        names = list(dict.fromkeys(t for t in texts if t))
         if not names:
             return None
         latin = [n for n in names if not has_cjk(n)]
         main = latin[0] if latin else names[0]
         ids = {"wikidata": qid}
         for prop, kind in _WIKIDATA_PERSON_IDS.items():
-            values = _claim_values(claims, prop)
-            if values:
-                ids[kind] = values[0]
+            ids.update((kind, v) for v in _claim_values(claims, prop)[:1])
         return AuthorRecord(
             name=main,
             aliases=[n for n in names if n != main],
@@ -725,7 +714,7 @@ class IdentityTool:
         self.work_sources = list(work_sources)
         self.author_sources = list(author_sources)
         self.max_items = max_items
-        self._cache: dict[tuple[str, str], dict[str, Any]] = {}
+        self._cache: dict[tuple[str, str], asyncio.Future[dict[str, Any]]] = {}
 
     @classmethod
     def from_providers(cls, providers: Iterable[object], **kwargs: Any) -> IdentityTool:
@@ -745,14 +734,12 @@ class IdentityTool:
 
     def spec(self) -> dict[str, Any]:
         """The tool in the OpenAI ``tools`` format."""
-        return {
-            "type": "function",
-            "function": {
-                "name": self.name,
-                "description": self.description,
-                "parameters": self.parameters,
-            },
+        function = {
+            "name": self.name,
+            "description": self.description,
+            "parameters": self.parameters,
         }
+        return {"type": "function", "function": function}
 
     async def __call__(self, kind: str, query: str) -> dict[str, Any]:
         kind = (kind or "").strip().lower()
@@ -762,16 +749,18 @@ class IdentityTool:
         if not query:
             return {"error": "query is empty"}
         key = (kind, fold(query))
-        if key in self._cache:
-            return self._cache[key]
+        if key not in self._cache:  # a task, so concurrent askers share one resolution
+            self._cache[key] = asyncio.ensure_future(self._answer(kind, query))
+        try:
+            return await asyncio.shield(self._cache[key])
+        except Exception:
+            self._cache.pop(key, None)
+            raise
+
+    async def _answer(self, kind: str, query: str) -> dict[str, Any]:
         if kind == "work":
-            work = await resolve_work(query, self.work_sources)
-            answer = self.work_summary(work)
-        else:
-            person = await resolve_person(query, self.author_sources)
-            answer = self.person_summary(person)
-        self._cache[key] = answer
-        return answer
+            return self.work_summary(await resolve_work(query, self.work_sources))
+        return self.person_summary(await resolve_person(query, self.author_sources))
 
     def work_summary(self, work: WorkIdentity) -> dict[str, Any]:
         out = self._trim(work.model_dump(mode="json", exclude={"records"}))

@@ -268,7 +268,8 @@ def _reading(family: list[str], given: list[str]) -> _Reading | None:
 
 
 def _clean_tokens(text: str) -> list[str]:
-    tokens = [t for t in _WS.split(text.replace(",", " , ").strip()) if t]
+    # digits are no part of a name: DBLP numbers homonyms ("Jia Yu 0001")
+    tokens = [t for t in _WS.split(text.replace(",", " , ").strip()) if t and not t.isdigit()]
     while tokens and fold(tokens[0]).rstrip(".") in _TITLES:
         tokens.pop(0)
     while tokens and fold(tokens[-1]).replace(".", "") in _SUFFIXES:
