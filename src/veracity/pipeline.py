@@ -120,7 +120,7 @@ class Run:
             Event(type="query_sent", run_id=self.run_id, claim_id=claim.id, provider=provider.name, query=query),
         )
         self.stats.searches += 1
-        results = await provider.search(query, limit=self.settings.top_k, lang=claim.language)
+        results = await provider.search(query, limit=2 * self.settings.top_k, lang=claim.language)
         self.store.record_search(self.run_id, provider.name, query, len(results))
         return results
 

@@ -163,6 +163,15 @@ class Passage(_Model):
     start: int = Field(description="offset of `text` in the document text")
     end: int
     page: int | None = None
+    context: str | None = Field(
+        default=None,
+        description="the document's title: indexed with the passage, never part of a quote",
+    )
+
+    @property
+    def index_text(self) -> str:
+        """What retrieval sees: the title, then the passage."""
+        return f"{self.context}\n{self.text}" if self.context else self.text
 
 
 class SearchResult(_Model):

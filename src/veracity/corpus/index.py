@@ -57,7 +57,7 @@ if TYPE_CHECKING:  # ranking is imported lazily so that importing the corpus sta
 
 __all__ = ["LocalCorpus"]
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 3  # 2: source kinds by domain; 3: titles indexed with passages
 _EMBED_BATCH = 256
 
 
@@ -117,7 +117,8 @@ class LocalCorpus:
         self.embedder = embedder
         self.progress = progress
         key = hashlib.sha256("\n".join(map(str, self.dirs)).encode("utf-8")).hexdigest()[:16]
-        self.cache_path: Path = Path(settings.cache_dir) / "corpus" / key
+        # the format version is part of the path: a new parser or index layout never reads an old cache
+        self.cache_path: Path = Path(settings.cache_dir) / "corpus" / f"v{FORMAT_VERSION}-{key}"
         self.documents: list[Document] = []
         self.skipped: list[str] = []
         self.duplicates: list[str] = []
@@ -408,7 +409,7 @@ class LocalCorpus:
         # 2. embed the passages of newly parsed files in large batches
         todo = [item for item in loaded if item[4] is None]
         if todo:
-            texts = [p.text for item in todo for p in item[3]]
+            texts = [p.index_text for item in todo for p in item[3]]
             self._say(f"corpus: embedding {len(texts)} passages from {len(todo)} files")
             vectors = self._embed(texts)
             pos = 0

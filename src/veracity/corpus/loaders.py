@@ -26,6 +26,7 @@ from veracity.errors import (
     InputTooLarge,
     UndecodableInput,
 )
+from veracity.evidence.authority import classify
 from veracity.reader.html import normalize_date, parse_html
 from veracity.reader.pdf import parse_pdf
 from veracity.text import detect_language
@@ -254,5 +255,8 @@ def load_file(path: Path, *, max_bytes: int) -> Document:
     else:
         doc = _text_document(path, data)
     doc.source.provider = "corpus"
+    if doc.source.kind == SourceKind.UNKNOWN and not doc.source.url.startswith("file:"):
+        # no `kind:` in the front matter: judge the publisher by its domain
+        doc.source.kind = classify(doc.source.url, title=doc.source.title, pdf=suffix == ".pdf")
     doc.path = str(path.resolve())
     return doc

@@ -156,6 +156,7 @@ def split_passages(doc: Document, *, sentences: int = 3, max_chars: int = 600) -
                 start=start,
                 end=end,
                 page=group[0].page,
+                context=doc.source.title,
             )
         )
     return passages

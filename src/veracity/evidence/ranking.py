@@ -149,7 +149,7 @@ class HybridIndex:
         if len(passages) == 0 and embeddings.size == 0:
             embeddings = embeddings.reshape(0, int(embedder.dim))
         self._setup(passages, embeddings, embedder, rrf_k)
-        self._lexical = _Lexical.build([tokenize(p.text) for p in self.passages])
+        self._lexical = _Lexical.build([tokenize(p.index_text) for p in self.passages])
 
     def _setup(
         self, passages: list[Passage], embeddings: np.ndarray, embedder: Embedder, rrf_k: int
@@ -180,7 +180,7 @@ class HybridIndex:
         batch: int = 256,
     ) -> HybridIndex:
         """Embed the passage texts (``batch`` at a time) and index them."""
-        texts = [p.text for p in passages]
+        texts = [p.index_text for p in passages]
         batch = max(1, batch)
         chunks = [embedder.embed(texts[i : i + batch]) for i in range(0, len(texts), batch)]
         if chunks:
@@ -267,7 +267,7 @@ class HybridIndex:
         index = cls.__new__(cls)
         index._setup(passages, embeddings, embedder, rrf_k)
         if meta.get("tokenizer") != TOKENIZER_VERSION:
-            index._lexical = _Lexical.build([tokenize(p.text) for p in passages])
+            index._lexical = _Lexical.build([tokenize(p.index_text) for p in passages])
         elif meta.get("bm25"):
             index._lexical = _Lexical.load(directory / _BM25_DIR)
             if index._lexical.num_docs != count:
@@ -342,6 +342,6 @@ def rank(
     in one call)."""
     if not passages or k <= 0 or not (query and query.strip()):
         return []
-    vectors = np.asarray(embedder.embed([query, *(p.text for p in passages)]), dtype=np.float32)
+    vectors = np.asarray(embedder.embed([query, *(p.index_text for p in passages)]), dtype=np.float32)
     index = HybridIndex(passages, vectors[1:], embedder, rrf_k=rrf_k)
     return index.search(query, k, query_vec=vectors[0])

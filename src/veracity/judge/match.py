@@ -299,7 +299,7 @@ def _best_quote(rp: RankedPassage, facets: Facets) -> str:
         s = text[a:b]
         hay = normalize_for_match(s)
         score = sum(1.0 for an in facets.core_anchors if _anchor_in(an, hay))
-        score += 0.3 if facets.subject and _anchor_in(facets.subject, hay) else 0.0
+        score += 1.0 if facets.subject and _anchor_in(facets.subject, hay) else 0.0
         nums = extract_numbers(s)
         score += sum(1.0 for cn in facets.numbers if any(same_quantity(cn, pn) for pn in nums))
         if facets.terms:
