@@ -251,9 +251,10 @@ def runs(db: Path | None, limit: int) -> None:
 
 
 @main.command(name="eval", epilog=EXIT_HELP)
-@click.argument("dataset", type=click.Choice(["wice"]))
-@click.option("--data", type=click.Path(path_type=Path, exists=True, dir_okay=False), required=True,
-              help="Dataset file, e.g. ../shared/benchmarks/wice/claim/dev.jsonl")
+@click.argument("dataset", type=click.Choice(["wice", "factcheck-bench", "jsonl"]))
+@click.option("--data", type=click.Path(path_type=Path, exists=True), required=True,
+              help="wice: claim/dev.jsonl · factcheck-bench: its folder · jsonl: a file of "
+                   '{"id", "claim", "label", "evidence"} with labels on veracity\'s scale')
 @click.option("--limit", type=int, help="Evaluate a random sample of N items.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the sample.")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write the figures as JSON.")
@@ -262,16 +263,31 @@ def eval_cmd(dataset: str, data: Path, limit: int | None, seed: int, output: Pat
     """Measure the offline judge on a labelled claim set."""
     import json
 
-    from veracity.evaluation import WICE_CLASSES, load_wice, markdown_table, run_eval
+    from veracity.evaluation import (
+        DATASETS,
+        load_factcheck_bench,
+        load_jsonl,
+        load_wice,
+        markdown_table,
+        run_eval,
+    )
+    from veracity.types import Label
 
-    items = list(load_wice(data))
-    classes = WICE_CLASSES
+    if dataset == "wice":
+        items = list(load_wice(data))
+    elif dataset == "factcheck-bench":
+        items = list(load_factcheck_bench(data))
+    else:
+        items = list(load_jsonl(data))
+    classes, fold = DATASETS.get(dataset, ([label.value for label in Label], None))
+    if not items:
+        _fail(ValueError(f"no items in {data}"), 2)
 
     def tick(i: int, n: int) -> None:
         if not quiet and (i % 25 == 0 or i == n):
             click.echo(f"  {i}/{n}", err=True)
 
-    result = run_eval(items, classes, limit=limit, seed=seed, progress=tick)
+    result = run_eval(items, classes, limit=limit, seed=seed, progress=tick, fold=fold)
     result["dataset"] = dataset
     result["data"] = str(data)
     click.echo(markdown_table(result, classes))

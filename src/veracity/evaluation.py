@@ -37,6 +37,21 @@ WICE_FOLD = {
 }
 
 
+# Factcheck-Bench's claim labels, and the fold of our scale onto them. A claim that is partly
+# wrong is "false" there (its annotators revise any false part).
+FACTCHECK_CLASSES = ["true", "false", "not_enough_evidence"]
+FACTCHECK_FOLD = {
+    Label.TRUE: "true",
+    Label.MOSTLY_TRUE: "true",
+    Label.PARTLY_TRUE: "false",
+    Label.FALSE: "false",
+    Label.MISATTRIBUTED: "false",
+    Label.UNVERIFIABLE: "not_enough_evidence",
+}
+
+DATASETS = {"wice": (WICE_CLASSES, WICE_FOLD), "factcheck-bench": (FACTCHECK_CLASSES, FACTCHECK_FOLD)}
+
+
 @dataclass
 class Item:
     id: str
@@ -74,6 +89,43 @@ def load_wice(path: Path) -> Iterator[Item]:
             )
 
 
+def load_factcheck_bench(folder: Path) -> Iterator[Item]:
+    """Factcheck-Bench: claim labels (subtask 4) with the claim's web passages (subtask 3) as a
+    corpus; passages annotated as supporting or refuting are the gold evidence."""
+    root = folder / "subtasks" if (folder / "subtasks").is_dir() else folder
+    passages: dict[str, list[tuple[str, str]]] = {}
+    with (root / "subtask3_claim_evidence_stance.jsonl").open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                rec = json.loads(line)
+                passages.setdefault(rec["claim"], []).append((rec["evidence"], rec["stance"]))
+    with (root / "subtask4_claim_factuality.jsonl").open(encoding="utf-8") as fh:
+        for n, line in enumerate(fh):
+            if not line.strip():
+                continue
+            rec = json.loads(line)
+            ev = passages.get(rec["claim"], [])
+            yield Item(
+                id=str(n),
+                claim=rec["claim"],
+                gold=rec["label"],
+                pages=[text for text, _ in ev],
+                gold_sentences=[text for text, stance in ev if stance != "irrelevant"],
+            )
+
+
+def load_jsonl(path: Path) -> Iterator[Item]:
+    """Generic: ``{"id", "claim", "label", "evidence"?: str | [str]}`` with labels on our scale."""
+    with path.open(encoding="utf-8") as fh:
+        for n, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            rec = json.loads(line)
+            ev = rec.get("evidence") or rec.get("corpus") or []
+            pages = [ev] if isinstance(ev, str) else list(ev)
+            yield Item(id=str(rec.get("id", n)), claim=rec["claim"], gold=rec["label"], pages=pages)
+
+
 def _overlaps(quote: str, sentence: str) -> bool:
     from veracity.text import normalize_for_match
 
@@ -84,13 +136,16 @@ def _overlaps(quote: str, sentence: str) -> bool:
 class Evaluator:
     """Runs items through passages → ranking → judge with shared, preloaded components."""
 
-    def __init__(self, *, top_k: int = 8, judge: object | None = None) -> None:
+    def __init__(
+        self, *, top_k: int = 8, judge: object | None = None, fold: dict[Label, str] | None = None
+    ) -> None:
         from veracity.evidence.embed import UseEmbedder
         from veracity.judge.match import EvidenceMatchJudge
 
         self.embedder = UseEmbedder(threads=2)
         self.judge = judge or EvidenceMatchJudge()
         self.top_k = top_k
+        self.fold = fold or {label: label.value for label in Label}
 
     def predict(self, item: Item) -> Prediction:
         import asyncio
@@ -127,7 +182,7 @@ class Evaluator:
         return Prediction(
             item=item,
             label=label,
-            predicted=WICE_FOLD[label],
+            predicted=self.fold[label],
             quotes=quotes,
             seconds=time.perf_counter() - t,
         )
@@ -157,6 +212,7 @@ def metrics(preds: list[Prediction], classes: list[str]) -> dict:
         "macro_f1": round(sum(v["f1"] for v in per.values()) / len(classes), 4) if classes else 0.0,
         "per_class": per,
         "confusion": confusion,
+        "false_f1": per.get("false", per.get("not_supported", {})).get("f1"),
         "labels": dict(Counter(p.label.value for p in preds)),
         "evidence_recall": round(hit / len(with_gold), 4) if with_gold else None,
         "seconds_per_claim": round(sum(p.seconds for p in preds) / n, 4) if n else 0.0,
@@ -170,11 +226,12 @@ def run_eval(
     limit: int | None = None,
     seed: int = 0,
     progress: Callable[[int, int], None] | None = None,
+    fold: dict[Label, str] | None = None,
 ) -> dict:
     if limit is not None and limit < len(items):
         rnd = random.Random(seed)
         items = rnd.sample(items, limit)
-    ev = Evaluator()
+    ev = Evaluator(fold=fold)
     preds = []
     for i, item in enumerate(items, 1):
         preds.append(ev.predict(item))

@@ -1,0 +1,63 @@
+"""`veracity eval`: adapters, metrics and the CLI on small labelled sets."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from veracity.cli import main
+from veracity.evaluation import WICE_CLASSES, Item, Prediction, load_wice, metrics
+from veracity.types import Label
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+
+def _pred(gold: str, predicted: str, quotes: list[str] | None = None, gold_s: list[str] | None = None) -> Prediction:
+    item = Item(id="x", claim="c", gold=gold, pages=["p"], gold_sentences=gold_s or [])
+    return Prediction(item=item, label=Label.TRUE, predicted=predicted, quotes=quotes or [], seconds=0.1)
+
+
+def test_metrics_count_the_confusion_matrix() -> None:
+    preds = [
+        _pred("supported", "supported", ["The sky is blue."], ["The sky is blue."]),
+        _pred("supported", "not_supported", ["Grass."], ["The sky is blue."]),
+        _pred("not_supported", "not_supported"),
+        _pred("partially_supported", "supported"),
+    ]
+    m = metrics(preds, WICE_CLASSES)
+    assert m["n"] == 4
+    assert m["accuracy"] == 0.5
+    assert m["confusion"]["supported"]["not_supported"] == 1
+    assert m["per_class"]["supported"]["precision"] == 0.5
+    assert m["per_class"]["not_supported"]["recall"] == 1.0
+    assert m["evidence_recall"] == 0.5  # one of the two items with gold sentences was quoted
+    assert 0 < m["macro_f1"] < 1
+
+
+def test_jsonl_eval_through_the_cli(tmp_path: Path) -> None:
+    data = tmp_path / "set.jsonl"
+    rows = [
+        {"id": "a", "claim": "Gopher is a language model with 280 billion parameters.", "label": "true",
+         "evidence": "Gopher is a language model with 280 billion parameters, trained by DeepMind."},
+        {"id": "b", "claim": "Marie Curie won the Nobel Prize in Physics in 1903.", "label": "unverifiable",
+         "evidence": "A bakery opened near the station last week."},
+    ]
+    data.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    out = tmp_path / "r.json"
+    res = CliRunner().invoke(main, ["eval", "jsonl", "--data", str(data), "-o", str(out), "-q"])
+    assert res.exit_code == 0, res.output
+    result = json.loads(out.read_text(encoding="utf-8"))
+    assert result["n"] == 2
+    assert {"accuracy", "macro_f1", "confusion", "per_class"} <= set(result)
+    assert "accuracy" in res.output
+
+
+@pytest.mark.skipif(not (SHARED / "benchmarks" / "wice").is_dir(), reason="../shared absent")
+def test_wice_loader_reads_claims_and_gold_sentences() -> None:
+    items = list(load_wice(SHARED / "benchmarks" / "wice" / "claim" / "dev.jsonl"))
+    assert len(items) == 349
+    assert {i.gold for i in items} == set(WICE_CLASSES)
+    assert any(i.gold_sentences for i in items)
