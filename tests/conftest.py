@@ -1,0 +1,104 @@
+"""Fixtures shared by the end-to-end tests: paths, a network guard, one sentence encoder.
+
+* ``REPO``, ``EXAMPLE``, ``EXAMPLE_PROFILE``, ``EXAMPLE_CORPUS``: the checkout and its example.
+* ``shared_dir``: ``../shared`` beside the checkout (skips the test when it is absent).
+* ``use_embedder``: one :class:`UseEmbedder` for the whole session (its model loads once).
+* ``example_cache_dir``: a session cache folder, so the example corpus is indexed once.
+* ``no_network`` / :func:`block_network`: any TCP/UDP connect or DNS lookup is recorded and
+  refused; Unix-domain sockets (the event loop's self-pipe, for one) still work.
+"""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+EXAMPLE = REPO / "examples" / "jack-rae"
+EXAMPLE_PROFILE = EXAMPLE / "profile.md"
+EXAMPLE_CORPUS = EXAMPLE / "corpus"
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+
+class NetworkBlocked(OSError):
+    """Raised by the guard of :func:`block_network` instead of touching the network."""
+
+
+@contextmanager
+def block_network() -> Iterator[list[str]]:
+    """Refuse every network connect and name lookup while active; yields the list of attempts
+    (one readable line each), so a test can assert that nothing even tried."""
+    attempts: list[str] = []
+    real_connect = socket.socket.connect
+    real_connect_ex = socket.socket.connect_ex
+    real_create_connection = socket.create_connection
+    real_getaddrinfo = socket.getaddrinfo
+
+    def _local(sock: socket.socket) -> bool:
+        return getattr(socket, "AF_UNIX", None) is not None and sock.family == socket.AF_UNIX
+
+    def connect(self: socket.socket, address: Any) -> None:
+        if _local(self):
+            return real_connect(self, address)
+        attempts.append(f"connect {address!r}")
+        raise NetworkBlocked(f"network disabled in this test: connect {address!r}")
+
+    def connect_ex(self: socket.socket, address: Any) -> int:
+        if _local(self):
+            return real_connect_ex(self, address)
+        attempts.append(f"connect_ex {address!r}")
+        raise NetworkBlocked(f"network disabled in this test: connect_ex {address!r}")
+
+    def create_connection(address: Any, *args: Any, **kwargs: Any) -> socket.socket:
+        attempts.append(f"create_connection {address!r}")
+        raise NetworkBlocked(f"network disabled in this test: create_connection {address!r}")
+
+    def getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
+        attempts.append(f"getaddrinfo {host!r}")
+        raise NetworkBlocked(f"network disabled in this test: getaddrinfo {host!r}")
+
+    socket.socket.connect = connect  # type: ignore[method-assign,assignment]
+    socket.socket.connect_ex = connect_ex  # type: ignore[method-assign,assignment]
+    socket.create_connection = create_connection
+    socket.getaddrinfo = getaddrinfo
+    try:
+        yield attempts
+    finally:
+        socket.socket.connect = real_connect  # type: ignore[method-assign]
+        socket.socket.connect_ex = real_connect_ex  # type: ignore[method-assign]
+        socket.create_connection = real_create_connection
+        socket.getaddrinfo = real_getaddrinfo
+
+
+@pytest.fixture
+def no_network() -> Iterator[list[str]]:
+    """The test runs with the network refused; the fixture value lists what tried to use it."""
+    with block_network() as attempts:
+        yield attempts
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    """``../shared`` beside the checkout (tools, seeds, benchmarks); skip when absent."""
+    if not SHARED.is_dir():
+        pytest.skip(f"shared folder not found at {SHARED}")
+    return SHARED
+
+
+@pytest.fixture(scope="session")
+def use_embedder() -> Any:
+    """One multilingual sentence encoder for the session (2 threads, loaded on first use)."""
+    from veracity.evidence.embed import UseEmbedder
+
+    return UseEmbedder(threads=2)
+
+
+@pytest.fixture(scope="session")
+def example_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A cache folder shared by the session, so the example corpus is indexed only once."""
+    return tmp_path_factory.mktemp("veracity-cache")
