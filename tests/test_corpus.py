@@ -524,11 +524,13 @@ def test_shared_boilerplate_is_embedded_once(tmp_path: Path, settings: Settings)
     root = tmp_path / "site"
     root.mkdir()
     footer = "Subscribe to our newsletter for weekly updates."
-    for i in range(3):
-        (root / f"p{i}.md").write_text(f"Page {i} reports finding number {i}.\n\n{footer}\n")
+    for i in range(3):  # one site: the same title on every page, indexed with each passage
+        (root / f"p{i}.md").write_text(
+            f"---\ntitle: Site\n---\nPage {i} reports finding number {i}.\n\n{footer}\n"
+        )
     embedder = HashEmbedder()
     corpus = _open([root], settings, embedder)
     assert corpus.passage_count == 6
     assert sorted(embedder.texts) == sorted(
-        [footer] + [f"Page {i} reports finding number {i}." for i in range(3)]
+        [f"Site\n{footer}"] + [f"Site\nPage {i} reports finding number {i}." for i in range(3)]
     )

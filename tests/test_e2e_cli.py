@@ -283,15 +283,7 @@ def _bad_inputs(tmp: Path) -> dict[str, tuple[list[str], str]]:
 BAD = [
     "missing", "empty", "whitespace", "binary", "oversized", "undecodable", "malformed-pdf",
     "bad-claims-list", "directory", "too-many-claims",
-    pytest.param(
-        "missing-corpus",
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason="bug: acheck emits claims_ready (printed by the CLI progress as "
-            "'N claims on the checklist') before LocalCorpus checks the folder, so stderr has "
-            "two lines; validate corpus folders before the run starts",
-        ),
-    ),
+    "missing-corpus",  # regression: the folder used to be checked after progress was printed
 ]
 
 

@@ -143,7 +143,7 @@ class Run:
         self.stats.fetches += 1
         self.documents[url] = doc
         self.documents.setdefault(doc.source.url, doc)
-        self.store.save_document(doc)
+        self.store.record_fetch(url, doc)  # saves the document; warm and --offline runs reuse it
         emit(self.progress, Event(type="document_read", run_id=self.run_id, url=doc.source.url))
         return doc
 
@@ -352,10 +352,19 @@ async def acheck(
     if out_lang not in ("zh", "en"):
         out_lang = "en"
 
+    embedder = embedder or UseEmbedder(threads=settings.embed_threads)
+    # the corpus folders are checked before the run starts: a missing folder is bad input
+    local: LocalCorpus | None = None
+    if corpus:
+        local = LocalCorpus(
+            [Path(c) for c in corpus],
+            settings=settings,
+            embedder=embedder,
+            progress=lambda msg: emit(progress, Event(type="warning", run_id=run_id, message=msg)),
+        )
     own_store = store is None
     if store is None:
         store = Store(Path(db) if db else settings.db_path)
-    embedder = embedder or UseEmbedder(threads=settings.embed_threads)
     judge = judge or EvidenceMatchJudge(
         max_evidence=settings.max_evidence,
         subject=main_subject(doc) or infer_subject(checklist),
@@ -382,14 +391,7 @@ async def acheck(
             ),
         )
         all_providers: list[SearchProvider] = []
-        local: LocalCorpus | None = None
-        if corpus:
-            local = LocalCorpus(
-                [Path(c) for c in corpus],
-                settings=settings,
-                embedder=embedder,
-                progress=lambda msg: emit(progress, Event(type="warning", run_id=run_id, message=msg)),
-            )
+        if local is not None:
             await asyncio.to_thread(local.open)
             all_providers.append(local)
             emit(
