@@ -133,3 +133,15 @@ def test_injected_instructions_in_a_page_change_nothing(embedder: UseEmbedder) -
 def test_judge_declares_it_uses_no_model() -> None:
     j = EvidenceMatchJudge()
     assert j.uses_llm is False and j.name == "evidence-match"
+
+
+def test_social_posts_alone_do_not_make_a_claim_true(embedder: UseEmbedder) -> None:
+    text = "Gopher is a language model with 280 billion parameters trained by DeepMind."
+    claim_text = "Gopher is a 280 billion parameter language model from DeepMind."
+    claim = Claim(id="c1", text=claim_text, original=claim_text)
+    judge = EvidenceMatchJudge()
+    social = asyncio.run(judge.judge(claim, _ranked(claim_text, [text], embedder, SourceKind.SOCIAL), "en"))
+    primary = asyncio.run(judge.judge(claim, _ranked(claim_text, [text], embedder, SourceKind.PRIMARY), "en"))
+    assert primary.verdict.label == Label.TRUE
+    assert social.verdict.label == Label.MOSTLY_TRUE
+    assert "Independent supporting sources: 1" in primary.verdict.rationale

@@ -311,3 +311,38 @@ def test_web_run_cites_pages_and_pdf_with_dates_and_replays_offline(
         assert [[(e.quote, e.source.url, e.page) for e in c.evidence] for c in again.claims] == [
             [(e.quote, e.source.url, e.page) for e in c.evidence] for c in report.claims
         ]
+
+
+def test_url_input_is_read_as_the_document(web: LocalWeb, tmp_path: Path) -> None:
+    """`veracity check URL`: the page at URL becomes the input document (read through the guard)."""
+    from veracity.pipeline import read_url_input
+
+    async def go() -> Any:
+        async with Reader(allow=["127.0.0.1"]) as reader:
+            return await read_url_input(f"{web.base}{BRISTOL_PATH}", reader=reader)
+
+    doc = asyncio.run(go())
+    assert doc.origin.endswith(BRISTOL_PATH) and doc.format == "html"
+    assert "Bristol" in doc.text and doc.language == "en"
+
+
+def test_url_input_on_a_private_address_is_refused(web: LocalWeb) -> None:
+    from veracity.errors import InputError
+    from veracity.pipeline import read_url_input
+
+    with pytest.raises(InputError, match="cannot read input URL"):
+        asyncio.run(read_url_input(f"{web.base}{BRISTOL_PATH}"))  # 127.0.0.1 not allow-listed
+    assert web.requests[BRISTOL_PATH] == 0
+
+
+def test_providers_command_lists_every_provider() -> None:
+    from click.testing import CliRunner
+
+    from veracity.cli import main
+    from veracity.search.registry import ALL_PROVIDERS
+
+    res = CliRunner().invoke(main, ["providers"], env={"VERACITY_BRAVE_API_KEY": ""})
+    assert res.exit_code == 0
+    for info in ALL_PROVIDERS:
+        assert info.name in res.output
+    assert "needs VERACITY_BRAVE_API_KEY" in res.output

@@ -33,6 +33,7 @@ from veracity.types import (
     Claim,
     ClaimReport,
     Document,
+    Evidence,
     InputDocument,
     Label,
     Passage,
@@ -56,6 +57,19 @@ def infer_subject(claims: Sequence[Claim]) -> str | None:
         return None
     name, n = counts.most_common(1)[0]
     return name if n >= max(2, len(claims) * 0.4) else None
+
+
+def _row(claim: Claim, verdict: Verdict, evidence: Sequence[Evidence] = ()) -> ClaimReport:
+    """The report row of a claim."""
+    return ClaimReport(
+        id=claim.id,
+        text=claim.text,
+        original=claim.original,
+        span=claim.span,
+        type=claim.type,
+        verdict=verdict,
+        evidence=list(evidence),
+    )
 
 
 class Run:
@@ -236,15 +250,7 @@ class Run:
         failures = self._failures.get(claim.id, [])
         if failures and judgement.verdict.label == Label.UNVERIFIABLE:
             judgement.verdict.rationale += " (" + "; ".join(failures) + ")"
-        return ClaimReport(
-            id=claim.id,
-            text=claim.text,
-            original=claim.original,
-            span=claim.span,
-            type=claim.type,
-            verdict=judgement.verdict,
-            evidence=judgement.evidence[: self.settings.max_evidence],
-        )
+        return _row(claim, judgement.verdict, judgement.evidence[: self.settings.max_evidence])
 
     def _verify_quotes(self, judgement: Judgement) -> Judgement:
         """Keep only quotes found verbatim in the stored text of the source they cite."""
@@ -270,22 +276,12 @@ class Run:
 
     def _failed_row(self, claim: Claim, err: BaseException) -> ClaimReport:
         reason = f"{type(err).__name__}: {err}"
-        return ClaimReport(
-            id=claim.id,
-            text=claim.text,
-            original=claim.original,
-            span=claim.span,
-            type=claim.type,
-            verdict=Verdict(
-                label=Label.UNVERIFIABLE,
-                confidence=0.0,
-                rationale=(
-                    f"核查过程出错,无法核实:{reason}"
-                    if self.lang == "zh"
-                    else f"Research failed, so the claim could not be checked: {reason}"
-                ),
-            ),
+        rationale = (
+            f"核查过程出错,无法核实:{reason}"
+            if self.lang == "zh"
+            else f"Research failed, so the claim could not be checked: {reason}"
         )
+        return _row(claim, Verdict(label=Label.UNVERIFIABLE, confidence=0.0, rationale=rationale))
 
     async def settle(self, claim: Claim, sem: asyncio.Semaphore) -> ClaimReport:
         async with sem:

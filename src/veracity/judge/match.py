@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from veracity.evidence.authority import authority_rank
+from veracity.evidence.authority import authority_rank, count_independent
 from veracity.evidence.numbers import NumberMention, extract_numbers, same_quantity
 from veracity.evidence.tokenize import content_terms
 from veracity.judge.base import Judgement
@@ -37,6 +37,7 @@ from veracity.types import (
     Evidence,
     Label,
     RankedPassage,
+    SourceKind,
     Stance,
     Verdict,
 )
@@ -363,6 +364,9 @@ class EvidenceMatchJudge:
                 evidence=[],
             )
         label, confidence, rationale, stances = self._decide(facets, relevant, lang)
+        label, confidence, rationale = self._weigh_sources(
+            label, confidence, rationale, relevant, stances, lang
+        )
         evidence = self._evidence(relevant, facets, stances)
         return Judgement(
             verdict=Verdict(label=label, confidence=round(confidence, 2), rationale=rationale),
@@ -370,6 +374,33 @@ class EvidenceMatchJudge:
         )
 
     # --- decision -----------------------------------------------------------------------------
+
+    @staticmethod
+    def _weigh_sources(
+        label: Label,
+        confidence: float,
+        rationale: str,
+        relevant: list[PassageCheck],
+        stances: dict[int, Stance],
+        lang: str,
+    ) -> tuple[Label, float, str]:
+        """Count independent supporting sources (by owner, not by copy) and do not call a claim
+        ``true`` on social / user-generated posts alone."""
+        supporting = [c.rp.source for c in relevant if stances.get(id(c)) == Stance.SUPPORTS]
+        if not supporting:
+            return label, confidence, rationale
+        n = count_independent([s.url for s in supporting])
+        rationale += (
+            f" 支持的独立信源:{n} 个。" if lang == "zh" else f" Independent supporting sources: {n}."
+        )
+        if label == Label.TRUE and all(s.kind == SourceKind.SOCIAL for s in supporting):
+            label, confidence = Label.MOSTLY_TRUE, min(confidence, 0.5)
+            rationale += (
+                " 仅有社交媒体信源支持,降为基本属实。"
+                if lang == "zh"
+                else " Only social-media posts support it, so it is rated mostly true."
+            )
+        return label, confidence, rationale
 
     def _decide(
         self, facets: Facets, relevant: list[PassageCheck], lang: str
