@@ -35,8 +35,6 @@ import hashlib
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from types import TracebackType
 from typing import Any, Literal, Protocol, Self, runtime_checkable
 from urllib.parse import urljoin, urlsplit
@@ -47,6 +45,7 @@ from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, sto
 
 from veracity.errors import BlockedURL, FetchError, MalformedPDF, VeracityError
 from veracity.evidence.authority import classify, owner
+from veracity.httputil import parse_retry_after
 from veracity.reader.html import decode_html, parse_html
 from veracity.reader.pdf import parse_pdf
 from veracity.reader.safety import Resolver, URLPolicy
@@ -208,24 +207,6 @@ class _Body:
     kind: ContentKind
     charset: str | None
     truncated: bool
-
-
-def _retry_after(value: str | None) -> float | None:
-    """Seconds to wait from a ``Retry-After`` header (delta-seconds or an HTTP date)."""
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
 def _content_type(headers: httpx.Headers) -> tuple[str, str | None]:
@@ -494,7 +475,7 @@ class Reader:
                 raise FetchError(f"GET {url}: HTTP {status} without a Location header")
             return _Redirect(urljoin(url, location).split("#", 1)[0])
         if status in _TRANSIENT:
-            raise _Transient(f"HTTP {status}", _retry_after(resp.headers.get("retry-after")))
+            raise _Transient(f"HTTP {status}", parse_retry_after(resp.headers.get("retry-after")))
         if not 200 <= status < 300:
             raise FetchError(f"GET {url}: HTTP {status}")
         mime, charset = _content_type(resp.headers)

@@ -30,7 +30,8 @@ import httpx
 from pydantic import SecretStr
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, stop_after_attempt
 
-from veracity.errors import ProviderError
+from veracity.errors import ConfigError, ProviderError
+from veracity.httputil import parse_retry_after
 from veracity.search.records import WorkRecord, works_to_results
 from veracity.search.settings import SearchSettings
 from veracity.types import SearchResult
@@ -83,26 +84,6 @@ class Retryable(Exception):
         self.retry_after = retry_after
 
 
-def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
-    """Seconds asked for by a ``Retry-After`` header (delta-seconds or an HTTP date)."""
-    if value is None:
-        return None
-    value = value.strip()
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
-
-
 async def run_with_retries(policy: RetryPolicy, attempt: Callable[[], Awaitable[Any]]) -> Any:
     """Run ``attempt`` until it does not raise :class:`Retryable` or the attempts run out
     (then the last :class:`Retryable` propagates)."""
@@ -134,9 +115,18 @@ class HttpProvider:
     Subclasses set ``name``, implement ``search`` and call :meth:`get_json`, :meth:`post_json`
     or :meth:`get_text`. The client is created on first use unless one was injected; an
     injected client is never closed here.
+
+    ``url_setting`` names the :class:`SearchSettings` field with the API's URL: ``base_url``
+    is the ``base_url`` argument, else that field, without a trailing slash (``""`` when
+    neither is set). ``key_setting`` names the field with a required API key: without a key
+    the constructor raises :class:`~veracity.errors.ConfigError`; with one it is ``_key``.
+    ``interval_setting`` names the field with the seconds to keep between two requests.
     """
 
     name: str = "http"
+    url_setting: str | None = None
+    key_setting: str | None = None
+    interval_setting: str | None = None
 
     def __init__(
         self,
@@ -144,13 +134,19 @@ class HttpProvider:
         *,
         client: httpx.AsyncClient | None = None,
         retry: RetryPolicy | None = None,
+        base_url: str | None = None,
     ) -> None:
         self.settings = settings if settings is not None else SearchSettings()
+        self._key = self._required_key(self.key_setting) if self.key_setting else ""
+        default_url = getattr(self.settings, self.url_setting) if self.url_setting else None
+        self.base_url: str = (base_url or default_url or "").rstrip("/")
         self.retry = retry if retry is not None else RetryPolicy.from_settings(self.settings)
         self._client = client
         self._owns_client = client is None
         # seconds between two requests of this provider (the API's own politeness rule)
-        self.min_interval = 0.0
+        self.min_interval: float = (
+            getattr(self.settings, self.interval_setting) if self.interval_setting else 0.0
+        )
         self._next_slot = 0.0
 
     # -- client ---------------------------------------------------------------------------
@@ -207,6 +203,13 @@ class HttpProvider:
                 secret = value.get_secret_value()
                 if secret:
                     yield secret
+
+    def _required_key(self, setting: str) -> str:
+        """The secret in the settings field ``setting``; :class:`ConfigError` when unset."""
+        key = getattr(self.settings, setting)
+        if not isinstance(key, SecretStr) or not key.get_secret_value():
+            raise ConfigError(f"{self.name} needs an API key: set VERACITY_{setting.upper()}")
+        return key.get_secret_value()
 
     def error(self, message: str) -> ProviderError:
         text = f"{self.name}: {message}"
@@ -314,6 +317,16 @@ class HttpProvider:
 
     def malformed(self, what: str) -> ProviderError:
         return self.error(f"malformed response: {what}")
+
+    def objects_at(self, data: dict[str, Any], key: str) -> list[dict[str, Any]]:
+        """The JSON objects in the list ``data[key]``: none when the key is absent or null,
+        :meth:`malformed` when it holds something other than a list."""
+        items = data.get(key)
+        if items is None:
+            return []
+        if not isinstance(items, list):
+            raise self.malformed(f"'{key}' is not a list")
+        return [item for item in items if isinstance(item, dict)]
 
 
 def json_error_message(body: Any) -> str:
@@ -535,7 +548,16 @@ def lang_code(lang: str | None) -> str | None:
 
 
 class ScholarlyProvider(HttpProvider):
-    """A provider whose hits are works: ``search`` is derived from ``works``."""
+    """A provider whose hits are works: ``search`` is derived from ``works``.
+
+    ``polite`` providers send :meth:`polite_user_agent` (the contact address) on every request.
+    """
+
+    polite: bool = False
+
+    @property
+    def user_agent(self) -> str:
+        return self.polite_user_agent() if self.polite else USER_AGENT
 
     async def works(self, query: str, *, limit: int = 10) -> list[WorkRecord]:
         raise NotImplementedError

@@ -14,10 +14,7 @@ import re
 import xml.etree.ElementTree as ET
 from typing import Any
 
-import httpx
-
 from veracity.search._http import (
-    RetryPolicy,
     ScholarlyProvider,
     blank,
     clamp_limit,
@@ -25,7 +22,6 @@ from veracity.search._http import (
     iso_date,
 )
 from veracity.search.records import WorkRecord, normalize_arxiv_id, normalize_doi
-from veracity.search.settings import SearchSettings
 
 MAX_RESULTS = 100
 MAX_TERMS = 10
@@ -94,18 +90,8 @@ class ArxivProvider(ScholarlyProvider):
     """Scholarly search on arXiv (keyless). No author search: arXiv has no author profiles."""
 
     name = "arxiv"
-
-    def __init__(
-        self,
-        settings: SearchSettings | None = None,
-        *,
-        client: httpx.AsyncClient | None = None,
-        retry: RetryPolicy | None = None,
-        base_url: str | None = None,
-    ) -> None:
-        super().__init__(settings, client=client, retry=retry)
-        self.base_url = base_url or self.settings.arxiv_url
-        self.min_interval = self.settings.arxiv_min_interval
+    url_setting = "arxiv_url"
+    interval_setting = "arxiv_min_interval"
 
     async def works(self, query: str, *, limit: int = 10) -> list[WorkRecord]:
         if blank(query) or limit <= 0:

@@ -9,12 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
-
-from veracity.errors import ConfigError
 from veracity.search._http import (
     HttpProvider,
-    RetryPolicy,
     blank,
     clamp_limit,
     finish,
@@ -22,7 +18,6 @@ from veracity.search._http import (
     lang_code,
     snippet_text,
 )
-from veracity.search.settings import SearchSettings
 from veracity.types import SearchResult
 
 MAX_COUNT = 20
@@ -33,21 +28,8 @@ class BraveProvider(HttpProvider):
     """Web search through the Brave Search API (needs ``VERACITY_BRAVE_API_KEY``)."""
 
     name = "brave"
-
-    def __init__(
-        self,
-        settings: SearchSettings | None = None,
-        *,
-        client: httpx.AsyncClient | None = None,
-        retry: RetryPolicy | None = None,
-        base_url: str | None = None,
-    ) -> None:
-        super().__init__(settings, client=client, retry=retry)
-        key = self.settings.brave_api_key
-        if key is None or not key.get_secret_value():
-            raise ConfigError("brave needs an API key: set VERACITY_BRAVE_API_KEY")
-        self._key = key.get_secret_value()
-        self.base_url = base_url or self.settings.brave_url
+    url_setting = "brave_url"
+    key_setting = "brave_api_key"
 
     async def search(
         self, query: str, *, limit: int = 10, lang: str | None = None

@@ -9,10 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
-
 from veracity.search._http import (
-    RetryPolicy,
     ScholarlyProvider,
     as_dict,
     as_float,
@@ -25,7 +22,6 @@ from veracity.search._http import (
     snippet_text,
 )
 from veracity.search.records import WorkRecord, arxiv_id_from_doi, normalize_doi
-from veracity.search.settings import SearchSettings
 
 MAX_ROWS = 100
 SELECT = (
@@ -63,21 +59,8 @@ class CrossrefProvider(ScholarlyProvider):
     """Scholarly search on Crossref (keyless)."""
 
     name = "crossref"
-
-    def __init__(
-        self,
-        settings: SearchSettings | None = None,
-        *,
-        client: httpx.AsyncClient | None = None,
-        retry: RetryPolicy | None = None,
-        base_url: str | None = None,
-    ) -> None:
-        super().__init__(settings, client=client, retry=retry)
-        self.base_url = (base_url or self.settings.crossref_url).rstrip("/")
-
-    @property
-    def user_agent(self) -> str:
-        return self.polite_user_agent()
+    url_setting = "crossref_url"
+    polite = True
 
     async def works(self, query: str, *, limit: int = 10) -> list[WorkRecord]:
         if blank(query) or limit <= 0:

@@ -13,10 +13,7 @@ import html
 import re
 from typing import Any
 
-import httpx
-
 from veracity.search._http import (
-    RetryPolicy,
     ScholarlyProvider,
     as_float,
     as_int,
@@ -32,7 +29,6 @@ from veracity.search.records import (
     arxiv_id_from_url,
     normalize_doi,
 )
-from veracity.search.settings import SearchSettings
 
 MAX_HITS = 1000
 _HOMONYM = re.compile(r"\s+\d{4}$")
@@ -57,17 +53,7 @@ class DblpProvider(ScholarlyProvider):
     """Scholarly search on DBLP: ``works`` and ``authors``."""
 
     name = "dblp"
-
-    def __init__(
-        self,
-        settings: SearchSettings | None = None,
-        *,
-        client: httpx.AsyncClient | None = None,
-        retry: RetryPolicy | None = None,
-        base_url: str | None = None,
-    ) -> None:
-        super().__init__(settings, client=client, retry=retry)
-        self.base_url = (base_url or self.settings.dblp_url).rstrip("/")
+    url_setting = "dblp_url"
 
     async def works(self, query: str, *, limit: int = 10) -> list[WorkRecord]:
         if blank(query) or limit <= 0:

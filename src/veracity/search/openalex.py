@@ -9,10 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
-
 from veracity.search._http import (
-    RetryPolicy,
     ScholarlyProvider,
     as_dict,
     as_float,
@@ -30,7 +27,6 @@ from veracity.search.records import (
     arxiv_id_from_url,
     normalize_doi,
 )
-from veracity.search.settings import SearchSettings
 
 MAX_PER_PAGE = 100
 WORK_FIELDS = (
@@ -76,21 +72,8 @@ class OpenAlexProvider(ScholarlyProvider):
     """Scholarly search on OpenAlex: ``works`` and ``authors`` (keyless)."""
 
     name = "openalex"
-
-    def __init__(
-        self,
-        settings: SearchSettings | None = None,
-        *,
-        client: httpx.AsyncClient | None = None,
-        retry: RetryPolicy | None = None,
-        base_url: str | None = None,
-    ) -> None:
-        super().__init__(settings, client=client, retry=retry)
-        self.base_url = (base_url or self.settings.openalex_url).rstrip("/")
-
-    @property
-    def user_agent(self) -> str:
-        return self.polite_user_agent()
+    url_setting = "openalex_url"
+    polite = True
 
     def _params(self, query: str, limit: int) -> dict[str, Any]:
         params: dict[str, Any] = {"search": query, "per-page": clamp_limit(limit, MAX_PER_PAGE)}
@@ -115,12 +98,7 @@ class OpenAlexProvider(ScholarlyProvider):
     # -- parsing --------------------------------------------------------------------------
 
     def _results(self, data: dict[str, Any]) -> list[dict[str, Any]]:
-        items = data.get("results")
-        if items is None:
-            return []
-        if not isinstance(items, list):
-            raise self.malformed("'results' is not a list")
-        return [i for i in items if isinstance(i, dict)]
+        return self.objects_at(data, "results")
 
     def parse_works(self, data: dict[str, Any]) -> list[WorkRecord]:
         """Work records from a ``/works`` list reply (a single work also parses)."""

@@ -12,10 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import httpx
-
 from veracity.search._http import (
-    RetryPolicy,
     ScholarlyProvider,
     blank,
     clamp_limit,
@@ -23,7 +20,6 @@ from veracity.search._http import (
     epoch_ms_date,
 )
 from veracity.search.records import AuthorRecord, WorkRecord
-from veracity.search.settings import SearchSettings
 
 MAX_LIMIT = 100
 SITE_URL = "https://openreview.net"
@@ -44,17 +40,7 @@ class OpenReviewProvider(ScholarlyProvider):
     """Scholarly search on OpenReview: ``works`` and ``authors`` (profiles)."""
 
     name = "openreview"
-
-    def __init__(
-        self,
-        settings: SearchSettings | None = None,
-        *,
-        client: httpx.AsyncClient | None = None,
-        retry: RetryPolicy | None = None,
-        base_url: str | None = None,
-    ) -> None:
-        super().__init__(settings, client=client, retry=retry)
-        self.base_url = (base_url or self.settings.openreview_url).rstrip("/")
+    url_setting = "openreview_url"
 
     async def works(self, query: str, *, limit: int = 10) -> list[WorkRecord]:
         if blank(query) or limit <= 0:
@@ -69,24 +55,14 @@ class OpenReviewProvider(ScholarlyProvider):
                 "limit": clamp_limit(limit, MAX_LIMIT),
             },
         )
-        notes = data.get("notes")
-        if notes is None:
-            return []
-        if not isinstance(notes, list):
-            raise self.malformed("'notes' is not a list")
-        works = [self.parse_note(n) for n in notes if isinstance(n, dict)]
+        works = [self.parse_note(n) for n in self.objects_at(data, "notes")]
         return [w for w in works if w is not None][:limit]
 
     async def authors(self, name: str, *, limit: int = 5) -> list[AuthorRecord]:
         if blank(name) or limit <= 0:
             return []
         data = await self.get_json(f"{self.base_url}/profiles/search", params={"fullname": name})
-        profiles = data.get("profiles")
-        if profiles is None:
-            return []
-        if not isinstance(profiles, list):
-            raise self.malformed("'profiles' is not a list")
-        authors = [self.parse_profile(p) for p in profiles if isinstance(p, dict)]
+        authors = [self.parse_profile(p) for p in self.objects_at(data, "profiles")]
         return [a for a in authors if a is not None][:limit]
 
     # -- parsing --------------------------------------------------------------------------

@@ -31,6 +31,7 @@ class SearxngProvider(HttpProvider):
     """Web search through a SearXNG instance (no key; the instance URL is required)."""
 
     name = "searxng"
+    url_setting = "searxng_url"
 
     def __init__(
         self,
@@ -40,11 +41,9 @@ class SearxngProvider(HttpProvider):
         retry: RetryPolicy | None = None,
         base_url: str | None = None,
     ) -> None:
-        super().__init__(settings, client=client, retry=retry)
-        url = base_url or self.settings.searxng_url
-        if not url:
+        super().__init__(settings, client=client, retry=retry, base_url=base_url)
+        if not self.base_url:
             raise ConfigError("searxng needs the URL of an instance: set VERACITY_SEARXNG_URL")
-        self.base_url = url.rstrip("/")
 
     async def search(
         self, query: str, *, limit: int = 10, lang: str | None = None
@@ -69,15 +68,8 @@ class SearxngProvider(HttpProvider):
         return super().error_detail(response)
 
     def _parse(self, data: dict[str, Any]) -> list[SearchResult]:
-        items = data.get("results")
-        if items is None:
-            return []
-        if not isinstance(items, list):
-            raise self.malformed("'results' is not a list")
         out: list[SearchResult] = []
-        for item in items:
-            if not isinstance(item, dict):
-                continue
+        for item in self.objects_at(data, "results"):
             url = item.get("url")
             if not isinstance(url, str) or not url.startswith(("http://", "https://")):
                 continue

@@ -10,10 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
-
 from veracity.search._http import (
-    RetryPolicy,
     ScholarlyProvider,
     as_dict,
     as_int,
@@ -23,7 +20,6 @@ from veracity.search._http import (
     iso_date,
 )
 from veracity.search.records import AuthorRecord, WorkRecord, normalize_arxiv_id, normalize_doi
-from veracity.search.settings import SearchSettings
 
 MAX_LIMIT = 100
 PAPER_FIELDS = (
@@ -39,18 +35,8 @@ class SemanticScholarProvider(ScholarlyProvider):
     """Scholarly search on Semantic Scholar: ``works`` and ``authors``."""
 
     name = "semanticscholar"
-
-    def __init__(
-        self,
-        settings: SearchSettings | None = None,
-        *,
-        client: httpx.AsyncClient | None = None,
-        retry: RetryPolicy | None = None,
-        base_url: str | None = None,
-    ) -> None:
-        super().__init__(settings, client=client, retry=retry)
-        self.base_url = (base_url or self.settings.semantic_scholar_url).rstrip("/")
-        self.min_interval = self.settings.semantic_scholar_min_interval
+    url_setting = "semantic_scholar_url"
+    interval_setting = "semantic_scholar_min_interval"
 
     def _headers(self) -> dict[str, str]:
         key = self.settings.semantic_scholar_api_key
@@ -90,12 +76,7 @@ class SemanticScholarProvider(ScholarlyProvider):
     # -- parsing --------------------------------------------------------------------------
 
     def _data(self, data: dict[str, Any]) -> list[dict[str, Any]]:
-        items = data.get("data")
-        if items is None:
-            return []
-        if not isinstance(items, list):
-            raise self.malformed("'data' is not a list")
-        return [i for i in items if isinstance(i, dict)]
+        return self.objects_at(data, "data")
 
     def parse_paper(self, paper: dict[str, Any]) -> WorkRecord | None:
         paper_id = paper.get("paperId")

@@ -9,12 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
-
-from veracity.errors import ConfigError
 from veracity.search._http import (
     HttpProvider,
-    RetryPolicy,
     blank,
     clamp_limit,
     clean_text,
@@ -23,7 +19,6 @@ from veracity.search._http import (
     lang_code,
     snippet_text,
 )
-from veracity.search.settings import SearchSettings
 from veracity.types import SearchResult
 
 MAX_NUM = 100
@@ -40,21 +35,8 @@ class SerperProvider(HttpProvider):
     """Web search through Serper (needs ``VERACITY_SERPER_API_KEY``)."""
 
     name = "serper"
-
-    def __init__(
-        self,
-        settings: SearchSettings | None = None,
-        *,
-        client: httpx.AsyncClient | None = None,
-        retry: RetryPolicy | None = None,
-        base_url: str | None = None,
-    ) -> None:
-        super().__init__(settings, client=client, retry=retry)
-        key = self.settings.serper_api_key
-        if key is None or not key.get_secret_value():
-            raise ConfigError("serper needs an API key: set VERACITY_SERPER_API_KEY")
-        self._key = key.get_secret_value()
-        self.base_url = base_url or self.settings.serper_url
+    url_setting = "serper_url"
+    key_setting = "serper_api_key"
 
     async def search(
         self, query: str, *, limit: int = 10, lang: str | None = None
@@ -73,12 +55,7 @@ class SerperProvider(HttpProvider):
         return finish(self._parse(data), limit)
 
     def _parse(self, data: dict[str, Any]) -> list[SearchResult]:
-        items = data.get("organic")
-        if items is None:
-            return []
-        if not isinstance(items, list):
-            raise self.malformed("'organic' is not a list")
-        ordered = sorted((i for i in items if isinstance(i, dict)), key=_position)
+        ordered = sorted(self.objects_at(data, "organic"), key=_position)
         out: list[SearchResult] = []
         for item in ordered:
             if not isinstance(item.get("link"), str):

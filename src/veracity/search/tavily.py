@@ -9,12 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
-
-from veracity.errors import ConfigError
 from veracity.search._http import (
     HttpProvider,
-    RetryPolicy,
     as_float,
     blank,
     clamp_limit,
@@ -23,7 +19,6 @@ from veracity.search._http import (
     human_date,
     snippet_text,
 )
-from veracity.search.settings import SearchSettings
 from veracity.types import SearchResult
 
 MAX_RESULTS = 20
@@ -33,21 +28,8 @@ class TavilyProvider(HttpProvider):
     """Web search through Tavily (needs ``VERACITY_TAVILY_API_KEY``)."""
 
     name = "tavily"
-
-    def __init__(
-        self,
-        settings: SearchSettings | None = None,
-        *,
-        client: httpx.AsyncClient | None = None,
-        retry: RetryPolicy | None = None,
-        base_url: str | None = None,
-    ) -> None:
-        super().__init__(settings, client=client, retry=retry)
-        key = self.settings.tavily_api_key
-        if key is None or not key.get_secret_value():
-            raise ConfigError("tavily needs an API key: set VERACITY_TAVILY_API_KEY")
-        self._key = key.get_secret_value()
-        self.base_url = base_url or self.settings.tavily_url
+    url_setting = "tavily_url"
+    key_setting = "tavily_api_key"
 
     async def search(
         self, query: str, *, limit: int = 10, lang: str | None = None
@@ -69,14 +51,9 @@ class TavilyProvider(HttpProvider):
         return finish(self._parse(data), limit)
 
     def _parse(self, data: dict[str, Any]) -> list[SearchResult]:
-        items = data.get("results")
-        if items is None:
-            return []
-        if not isinstance(items, list):
-            raise self.malformed("'results' is not a list")
         out: list[SearchResult] = []
-        for item in items:
-            if not isinstance(item, dict) or not isinstance(item.get("url"), str):
+        for item in self.objects_at(data, "results"):
+            if not isinstance(item.get("url"), str):
                 continue
             out.append(
                 SearchResult(

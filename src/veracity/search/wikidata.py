@@ -12,12 +12,9 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-import httpx
-
 from veracity.errors import ProviderError
 from veracity.search._http import (
     HttpProvider,
-    RetryPolicy,
     as_dict,
     blank,
     clamp_limit,
@@ -26,8 +23,7 @@ from veracity.search._http import (
     finish,
     lang_code,
 )
-from veracity.search.settings import SearchSettings
-from veracity.search.wikipedia import mediawiki_error
+from veracity.search.wikipedia import check_mediawiki
 from veracity.types import SearchResult
 
 log = logging.getLogger("veracity.search")
@@ -81,17 +77,7 @@ class WikidataProvider(HttpProvider):
     """Reference search on Wikidata (keyless)."""
 
     name = "wikidata"
-
-    def __init__(
-        self,
-        settings: SearchSettings | None = None,
-        *,
-        client: httpx.AsyncClient | None = None,
-        retry: RetryPolicy | None = None,
-        base_url: str | None = None,
-    ) -> None:
-        super().__init__(settings, client=client, retry=retry)
-        self.base_url = base_url or self.settings.wikidata_url
+    url_setting = "wikidata_url"
 
     async def search(
         self, query: str, *, limit: int = 10, lang: str | None = None
@@ -124,15 +110,8 @@ class WikidataProvider(HttpProvider):
         return finish(results, limit)
 
     def _parse_search(self, data: dict[str, Any]) -> list[dict[str, Any]]:
-        problem = mediawiki_error(data)
-        if problem:
-            raise self.error(f"API error {problem}")
-        items = data.get("search")
-        if items is None:
-            return []
-        if not isinstance(items, list):
-            raise self.malformed("'search' is not a list")
-        return [i for i in items if isinstance(i, dict) and isinstance(i.get("id"), str)]
+        check_mediawiki(self, data)
+        return [i for i in self.objects_at(data, "search") if isinstance(i.get("id"), str)]
 
     async def entities(self, ids: list[str], langs: list[str]) -> dict[str, dict[str, Any]]:
         """``wbgetentities`` for ``ids`` (at most 50), keyed by id; missing items left out."""
@@ -149,9 +128,7 @@ class WikidataProvider(HttpProvider):
         return self.parse_entities(data)
 
     def parse_entities(self, data: dict[str, Any]) -> dict[str, dict[str, Any]]:
-        problem = mediawiki_error(data)
-        if problem:
-            raise self.error(f"API error {problem}")
+        check_mediawiki(self, data)
         entities = data.get("entities")
         if not isinstance(entities, dict):
             raise self.malformed("'entities' is missing")

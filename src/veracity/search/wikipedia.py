@@ -15,12 +15,9 @@ import logging
 from typing import Any
 from urllib.parse import quote
 
-import httpx
-
 from veracity.errors import ProviderError
 from veracity.search._http import (
     HttpProvider,
-    RetryPolicy,
     blank,
     clamp_limit,
     clean_text,
@@ -28,7 +25,6 @@ from veracity.search._http import (
     lang_code,
     snippet_text,
 )
-from veracity.search.settings import SearchSettings
 from veracity.types import SearchResult
 
 log = logging.getLogger("veracity.search")
@@ -47,6 +43,13 @@ def mediawiki_error(data: dict[str, Any]) -> str | None:
     return f"{code}: {info}".rstrip(": ")
 
 
+def check_mediawiki(provider: HttpProvider, data: dict[str, Any]) -> None:
+    """Raise the provider's :class:`ProviderError` when a MediaWiki reply carries an error."""
+    problem = mediawiki_error(data)
+    if problem:
+        raise provider.error(f"API error {problem}")
+
+
 def lead_text(extract: str, limit: int = EXTRACT_CHARS) -> str:
     """The lead section, cut at the last sentence end before ``limit`` characters."""
     text = extract.strip()
@@ -62,17 +65,7 @@ class WikipediaProvider(HttpProvider):
     """Encyclopedia search on ``{lang}.wikipedia.org`` (keyless)."""
 
     name = "wikipedia"
-
-    def __init__(
-        self,
-        settings: SearchSettings | None = None,
-        *,
-        client: httpx.AsyncClient | None = None,
-        retry: RetryPolicy | None = None,
-        base_url: str | None = None,
-    ) -> None:
-        super().__init__(settings, client=client, retry=retry)
-        self.base_url = base_url or self.settings.wikipedia_url
+    url_setting = "wikipedia_url"
 
     def edition(self, lang: str | None) -> str:
         """The language edition for ``lang`` (``zh``, ``en`` …), else the configured default."""
@@ -132,9 +125,7 @@ class WikipediaProvider(HttpProvider):
         return finish(results, limit)
 
     def _parse_search(self, data: dict[str, Any]) -> list[dict[str, Any]]:
-        problem = mediawiki_error(data)
-        if problem:
-            raise self.error(f"API error {problem}")
+        check_mediawiki(self, data)
         query = data.get("query")
         if query is None:
             return []
@@ -176,9 +167,7 @@ class WikipediaProvider(HttpProvider):
 
     def parse_pages(self, data: dict[str, Any]) -> dict[int, dict[str, Any]]:
         """``query.pages`` of either format version (a list in 2, an object keyed by id in 1)."""
-        problem = mediawiki_error(data)
-        if problem:
-            raise self.error(f"API error {problem}")
+        check_mediawiki(self, data)
         query = data.get("query")
         if not isinstance(query, dict):
             return {}
