@@ -83,10 +83,10 @@ class LiveProgress:
             self.console.print(line, markup=False, highlight=False)
 
     def _render(self) -> Group:
-        settled = Table(title="settled", show_header=False, box=None, expand=False)
+        settled = Table(title="settled · 已核查结论清单", show_header=False, box=None, expand=False)
         for cid, label in self.settled.items():
             settled.add_row(cid, Text(label, style=_COLOURS.get(label, "")), _short(self.claims.get(cid, "")))
-        pending = Table(title="pending", show_header=False, box=None, expand=False)
+        pending = Table(title="pending · 待补充核查清单", show_header=False, box=None, expand=False)
         for cid, text in self.claims.items():
             if cid not in self.settled:
                 pending.add_row(cid, _short(text))
