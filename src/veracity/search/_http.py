@@ -211,20 +211,24 @@ class HttpProvider:
             raise ConfigError(f"{self.name} needs an API key: set VERACITY_{setting.upper()}")
         return key.get_secret_value()
 
-    def error(self, message: str) -> ProviderError:
-        text = f"{self.name}: {message}"
+    def mask(self, text: str) -> str:
+        """``text`` with every configured secret replaced by ``***``."""
         for secret in self.secrets():
             text = text.replace(secret, "***")
-        return ProviderError(text)
+        return text
+
+    def error(self, message: str) -> ProviderError:
+        return ProviderError(self.mask(f"{self.name}: {message}"))
 
     def error_detail(self, response: httpx.Response) -> str:
-        """A short reason from an error response: the API's own message when it has one."""
+        """A short reason from an error response: the API's own message when it has one.
+        Secrets are masked before the message is cut, so no part of a key survives the cut."""
         try:
             body = response.json()
         except ValueError:
             text = clean_text(strip_html(_SCRIPT.sub(" ", response.text)))
-            return text[:200]
-        return json_error_message(body)[:300]
+            return self.mask(text)[:200]
+        return self.mask(json_error_message(body))[:300]
 
     # -- requests -------------------------------------------------------------------------
 
