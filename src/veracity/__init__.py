@@ -32,7 +32,7 @@ from veracity.types import (
 
 if TYPE_CHECKING:
     from veracity.config import Settings
-    from veracity.pipeline import acheck, check
+    from veracity.pipeline import acheck, aresume, check
     from veracity.report import render
     from veracity.store import Store
 
@@ -41,6 +41,7 @@ __version__ = "0.1.0"
 _LAZY = {
     "check": "veracity.pipeline",
     "acheck": "veracity.pipeline",
+    "aresume": "veracity.pipeline",
     "render": "veracity.report",
     "Settings": "veracity.config",
     "Store": "veracity.store",
@@ -73,6 +74,7 @@ __all__ = [
     "Store",
     "Verdict",
     "acheck",
+    "aresume",
     "check",
     "render",
 ]

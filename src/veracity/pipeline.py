@@ -3,6 +3,13 @@
 The store sits beside the line and records every step. Each claim is researched concurrently;
 whatever goes wrong while researching one claim ends as that claim's ``unverifiable`` verdict with
 the reason in its rationale — a claim never disappears.
+
+Searches go through the store's search cache: a query some run already sent to a provider is
+answered from the cache (logged in the run's search log as ``cached``, not counted in
+``stats.searches``, no ``query_sent`` event). The local corpus is not cached: it is searched
+afresh each run. A run that stopped (killed, crashed, failed) is finished by :func:`aresume`
+from what the store holds: its input, options and checklist are in the store, settled claims
+are kept, and the searches it had sent come back from the cache.
 """
 
 from __future__ import annotations
@@ -11,8 +18,9 @@ import asyncio
 import contextlib
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from veracity.checklist.rules import main_subject, split_claims
 from veracity.config import Settings
@@ -95,7 +103,12 @@ class Run:
         progress: ProgressCallback | None,
         reader: Reader | None = None,
         read_per_query: int = 3,
+        logged: Iterable[tuple[str, str]] = (),
+        reuse_fetches: bool = False,
     ) -> None:
+        """``logged``: (provider, normalised query) pairs already in this run's search log (a
+        resumed run), which are not logged again. ``reuse_fetches``: read a URL from the
+        store's fetch cache before asking the reader."""
         self.run_id = run_id
         self.store = store
         self.providers = list(providers)
@@ -117,6 +130,8 @@ class Run:
         self.aliases: dict[str, list[str]] = getattr(judge, "aliases", {})
         self._identities: dict[str, asyncio.Task[list[str]]] = {}
         self._failures: dict[str, list[str]] = {}
+        self._logged: set[tuple[str, str]] = set(logged)
+        self.reuse_fetches = reuse_fetches
 
     # --- search, deduplicated across the whole run ---------------------------------------------
 
@@ -129,13 +144,32 @@ class Run:
         return await task
 
     async def _send(self, provider: SearchProvider, query: str, claim: Claim) -> list[SearchResult]:
-        emit(
-            self.progress,
-            Event(type="query_sent", run_id=self.run_id, claim_id=claim.id, provider=provider.name, query=query),
-        )
-        self.stats.searches += 1
-        results = await provider.search(query, limit=2 * self.settings.top_k, lang=claim.language)
-        self.store.record_search(self.run_id, provider.name, query, len(results))
+        """One search: from the store's cache when some run already sent it, else sent.
+
+        A query this run already logged (before it was resumed) is not logged or counted
+        again; for the local corpus that means it is searched again, silently (it is local,
+        and its results depend on the files, so they are not cached)."""
+        limit = 2 * self.settings.top_k
+        key = (provider.name, normalize_for_match(query))
+        first = key not in self._logged
+        self._logged.add(key)
+        cacheable = provider is not self.corpus
+        if cacheable:
+            hit = self.store.cached_search(provider.name, query, lang=claim.language, limit=limit)
+            if hit is not None:
+                if first:
+                    self.store.record_search(self.run_id, provider.name, query, len(hit), cached=True)
+                return hit
+        sent = first or cacheable  # a request that really goes out is always logged
+        if sent:
+            name = provider.name
+            emit(self.progress, Event(type="query_sent", run_id=self.run_id, claim_id=claim.id, provider=name, query=query))
+            self.stats.searches += 1
+        results = await provider.search(query, limit=limit, lang=claim.language)
+        if cacheable:
+            self.store.cache_search(provider.name, query, results, lang=claim.language, limit=limit)
+        if sent:
+            self.store.record_search(self.run_id, provider.name, query, len(results))
         return results
 
     # --- reading web results -------------------------------------------------------------------
@@ -149,6 +183,11 @@ class Run:
 
     async def _read(self, url: str) -> Document | None:
         assert self.reader is not None
+        doc = self.store.cached_fetch(url) if self.reuse_fetches else None
+        if doc is not None:
+            self.documents[url] = doc
+            self.documents.setdefault(doc.source.url, doc)
+            return doc
         try:
             doc = await self.reader.fetch(url)
         except Exception as err:
@@ -173,10 +212,18 @@ class Run:
         return await task
 
     async def _resolve(self, title: str) -> list[str]:
+        """Other titles of a work; cached in the store when every scholarly source answered."""
         from veracity.search.identity import resolve_work
 
-        identity = await resolve_work(title, self._works)  # type: ignore[arg-type]
-        others = [t for t in identity.titles if normalize_for_match(t) != normalize_for_match(title)]
+        cache_key = "identity:" + ",".join(sorted(p.name for p in self._works))
+        cached = self.store.cache_get(cache_key, title)
+        if isinstance(cached, list):
+            others = [str(t) for t in cached]
+        else:
+            identity = await resolve_work(title, self._works)  # type: ignore[arg-type]
+            others = [t for t in identity.titles if normalize_for_match(t) != normalize_for_match(title)]
+            if not identity.errors:
+                self.store.cache_put(cache_key, title, others)
         if others:
             self.aliases[title] = others
         return others
@@ -185,7 +232,9 @@ class Run:
         """Anchors that look like a work's title: three or more words."""
         return [a for a in extract_facets(claim).anchors if len(a.split()) >= 3]
 
-    async def gather(self, claim: Claim) -> None:
+    async def gather(self, claim: Claim, *, local: bool = True) -> None:
+        """Search for ``claim`` and read the web hits; ``local=False`` skips the corpus (a
+        resumed run re-gathers settled claims only for the documents their searches read)."""
         found: list[tuple[Passage, Source]] = []
         failures: list[str] = []
         queries = [claim.text]
@@ -195,7 +244,8 @@ class Run:
                     queries += await self.other_titles(title)
                 except Exception as err:
                     failures.append(f"identity: {err}")
-        for provider, query in [(p, q) for q in queries for p in self.providers]:
+        providers = [p for p in self.providers if local or p is not self.corpus]
+        for provider, query in [(p, q) for q in queries for p in providers]:
             try:
                 results = await self.search(provider, query, claim)
             except Exception as err:  # a failing provider is named, never fatal
@@ -300,15 +350,49 @@ class Run:
         )
         return row
 
-    async def gather_all(self, claims: Sequence[Claim], sem: asyncio.Semaphore) -> None:
+    async def gather_all(
+        self, claims: Sequence[Claim], sem: asyncio.Semaphore, *, settled: Iterable[str] = (),
+    ) -> None:
+        """Gather every claim; those in ``settled`` (already judged) without the corpus."""
+        done = set(settled)
+
         async def one(c: Claim) -> None:
             async with sem:
                 try:
-                    await self.gather(c)
+                    await self.gather(c, local=c.id not in done)
                 except Exception as err:  # recorded; the claim is still judged
                     self._failures.setdefault(c.id, []).append(f"{type(err).__name__}: {err}")
 
         await asyncio.gather(*(one(c) for c in claims))
+
+
+# Settings that change what a run finds or concludes. They are recorded with the run, and a
+# resumed run researches its remaining claims with the same values.
+_RUN_KNOBS = ("top_k", "max_evidence", "rrf_k", "passage_sentences", "passage_max_chars", "max_claims")
+
+
+def _open_corpus(
+    corpus: Sequence[str | Path], settings: Settings, embedder: Embedder,
+    progress: ProgressCallback | None, run_id: Callable[[], str | None],
+) -> LocalCorpus | None:
+    """The local corpus of ``corpus`` folders (checked now, opened by :func:`_prepare`)."""
+    def warn(msg: str) -> None:
+        emit(progress, Event(type="warning", run_id=run_id(), message=msg))
+
+    dirs = [Path(c) for c in corpus]
+    return LocalCorpus(dirs, settings=settings, embedder=embedder, progress=warn) if dirs else None
+
+
+async def _prepare(run: Run, local: LocalCorpus | None, progress: ProgressCallback | None) -> None:
+    """Open the corpus (its index is built or reused) and put its figures in the stats."""
+    if local is None:
+        return
+    await asyncio.to_thread(local.open)
+    message = f"{len(local.documents)} documents, {len(local.skipped)} skipped"
+    emit(progress, Event(type="corpus_ready", run_id=run.run_id, message=message))
+    run.stats.skipped_files = list(local.skipped)
+    run.stats.documents = len(local.documents)
+    run.stats.passages = local.passage_count
 
 
 async def acheck(
@@ -327,6 +411,7 @@ async def acheck(
     embedder: Embedder | None = None,
     progress: ProgressCallback | None = None,
     concurrency: int = 4,
+    options: Mapping[str, Any] | None = None,
 ) -> Report:
     """Fact-check ``source`` (a path, ``"-"`` for stdin, or an :class:`InputDocument`).
 
@@ -334,6 +419,11 @@ async def acheck(
     ``reader`` reads (web pages and PDFs). A ``source`` that is an http(s) URL is read with
     ``reader`` as the input document. The run is recorded in the store (``db`` or the settings'
     path) and the finished :class:`Report` returned.
+
+    The run's options go to the store with it — the input document itself, the corpus folders,
+    languages, the judge's subject, the provider names and the settings that shape results —
+    so that :func:`aresume` can finish it if it stops. ``options`` adds caller entries (the
+    CLI records ``offline`` and ``allow_hosts``; ``providers`` overrides the provider names).
     """
     t0 = time.monotonic()
     settings = settings or Settings()
@@ -349,23 +439,28 @@ async def acheck(
         out_lang = "en"
 
     embedder = embedder or UseEmbedder(threads=settings.embed_threads)
+    run_id: str | None = None
     # the corpus folders are checked before the run starts: a missing folder is bad input
-    local: LocalCorpus | None = None
-    if corpus:
-        local = LocalCorpus(
-            [Path(c) for c in corpus],
-            settings=settings,
-            embedder=embedder,
-            progress=lambda msg: emit(progress, Event(type="warning", run_id=run_id, message=msg)),
-        )
+    local = _open_corpus(corpus, settings, embedder, progress, lambda: run_id)
     own_store = store is None
     if store is None:
         store = Store(Path(db) if db else settings.db_path)
-    judge = judge or EvidenceMatchJudge(
-        max_evidence=settings.max_evidence,
-        subject=main_subject(doc) or infer_subject(checklist),
-    )
+    subject = main_subject(doc) or infer_subject(checklist)
+    judge = judge or EvidenceMatchJudge(max_evidence=settings.max_evidence, subject=subject)
+    record: dict[str, Any] = {
+        "providers": [p.name for p in providers],
+        **(dict(options) if options else {}),
+        "input": doc.model_dump(mode="json"),
+        "corpus": [str(Path(c).resolve()) for c in corpus],
+        "lang": lang,
+        "report_lang": report_lang,
+        "claims": claims,
+        "subject": getattr(judge, "subject", subject),
+        "concurrency": concurrency,
+        "settings": {k: getattr(settings, k) for k in _RUN_KNOBS},
+    }
     run_id = store.new_run_id()
+    run: Run | None = None
     try:
         store.start_run(
             run_id,
@@ -374,7 +469,7 @@ async def acheck(
             language=out_lang,
             judge=judge.name,
             uses_llm=judge.uses_llm,
-            options={"corpus": [str(c) for c in corpus], "lang": lang, "claims": claims},
+            options=record,
         )
         emit(progress, Event(type="run_started", run_id=run_id, message=doc.origin))
         store.save_claims(run_id, checklist)
@@ -386,23 +481,10 @@ async def acheck(
                 claims=[{"id": c.id, "text": c.text} for c in checklist],
             ),
         )
-        all_providers: list[SearchProvider] = []
-        if local is not None:
-            await asyncio.to_thread(local.open)
-            all_providers.append(local)
-            emit(
-                progress,
-                Event(
-                    type="corpus_ready",
-                    run_id=run_id,
-                    message=f"{len(local.documents)} documents, {len(local.skipped)} skipped",
-                ),
-            )
-        all_providers.extend(providers)
         run = Run(
             run_id=run_id,
             store=store,
-            providers=all_providers,
+            providers=([local] if local is not None else []) + list(providers),
             corpus=local,
             embedder=embedder,
             judge=judge,
@@ -411,10 +493,7 @@ async def acheck(
             progress=progress,
             reader=reader,
         )
-        if local is not None:
-            run.stats.skipped_files = list(local.skipped)
-            run.stats.documents = len(local.documents)
-            run.stats.passages = local.passage_count
+        await _prepare(run, local, progress)
         sem = asyncio.Semaphore(max(1, concurrency))
         await run.gather_all(checklist, sem)
         rows = await asyncio.gather(*(run.settle(c, sem) for c in checklist))
@@ -433,12 +512,159 @@ async def acheck(
         emit(progress, Event(type="run_finished", run_id=run_id))
         return report
     except BaseException as err:
+        stats = run.stats if run is not None else Stats()
+        stats.seconds = round(time.monotonic() - t0, 3)
         with contextlib.suppress(Exception):
-            store.finish_run(run_id, Stats(seconds=round(time.monotonic() - t0, 3)), status="failed", error=str(err))
+            store.finish_run(run_id, stats, status="failed", error=str(err) or type(err).__name__)
         raise
     finally:
         if own_store:
             store.close()
+
+
+def _merged_stats(before: Stats, now: Stats, *, searches: int, elapsed: float) -> Stats:
+    """The statistics of a resumed run: what the earlier attempt recorded (a failed run keeps
+    its figures; a killed one has none) plus this attempt's work. ``searches`` is taken from
+    the run's search log, which both attempts wrote as they went."""
+    summed = ("llm_calls", "prompt_tokens", "completion_tokens", "fetches", "quotes_dropped", "fetch_failures")
+    update: dict[str, Any] = {k: getattr(before, k) + getattr(now, k) for k in summed}
+    for k in ("documents", "passages", "skipped_files"):  # the corpus as this attempt opened it
+        update[k] = getattr(now, k) or getattr(before, k)
+    return now.model_copy(update={**update, "searches": searches, "seconds": round(elapsed, 3)})
+
+
+async def aresume(
+    run_id: str,
+    *,
+    settings: Settings | None = None,
+    store: Store | None = None,
+    db: str | Path | None = None,
+    judge: Judge | None = None,
+    providers: Sequence[SearchProvider] | None = None,
+    reader: Reader | None = None,
+    embedder: Embedder | None = None,
+    progress: ProgressCallback | None = None,
+    concurrency: int | None = None,
+) -> Report:
+    """Finish a run that stopped before its end (killed, crashed or failed) and return its report.
+
+    Everything comes from the store: the input document, options and checklist recorded at the
+    start; claims that already have a verdict are kept as they are, the others are researched
+    and judged. Every claim is searched again so that the documents the run read are all back
+    in the pool each claim is ranked against — but searches come from the search cache and
+    pages from the fetch cache, so nothing already sent goes out again (the corpus is skipped
+    for settled claims). A run that is already ``done`` is returned unchanged.
+
+    ``providers=None`` builds the providers named in the run's options (and a reader with the
+    store's fetch cache, honouring the recorded ``offline`` and ``allow_hosts``); pass objects
+    to use others. ``judge`` defaults to the evidence-match judge with the recorded subject; a
+    run decided by another judge needs that judge passed in. Raises :class:`RunNotFound` for
+    an unknown id and :class:`InputError` for a run recorded without its input.
+    """
+    t0 = time.monotonic()
+    settings = settings or Settings()
+    own_store = store is None
+    if store is None:
+        store = Store(Path(db) if db else settings.db_path)
+    closers: list[Any] = []
+    reopened = False
+    run: Run | None = None
+    before = Stats()
+    try:
+        info = store.get_run(run_id)
+        if info["status"] == "done":
+            return store.load_report(run_id)
+        options: dict[str, Any] = info["options"]
+        if not isinstance(options.get("input"), dict):
+            raise InputError(
+                f"run {run_id} cannot be resumed: it was recorded without its input"
+                " (by an older veracity)"
+            )
+        doc = InputDocument.model_validate(options["input"])
+        knobs = {k: v for k, v in (options.get("settings") or {}).items() if k in _RUN_KNOBS}
+        if knobs:
+            settings = settings.model_copy(update=knobs)
+        out_lang = "zh" if info["language"] == "zh" else "en"
+        judge = judge or EvidenceMatchJudge(max_evidence=settings.max_evidence, subject=options.get("subject"))
+        if judge.name != info["judge"]:
+            raise InputError(
+                f"run {run_id} was judged by {info['judge']!r}; resume it with that judge,"
+                f" not {judge.name!r}"
+            )
+        embedder = embedder or UseEmbedder(threads=settings.embed_threads)
+        local = _open_corpus(options.get("corpus") or [], settings, embedder, progress, lambda: run_id)
+        if providers is None:
+            from veracity.search.registry import build_providers
+
+            providers = build_providers([str(n) for n in options.get("providers") or []])
+            closers.extend(providers)
+        if reader is None and providers:
+            from veracity.reader.cache import StoreFetchCache
+
+            allow = [str(h) for h in options.get("allow_hosts") or []]
+            reader = Reader(allow=allow, cache=StoreFetchCache(store), offline=bool(options.get("offline")))
+            closers.append(reader)
+
+        checklist = store.load_claims(run_id)
+        if not checklist:  # stopped between recording the run and its checklist
+            checklist = split_claims(doc, max_claims=settings.max_claims)
+            store.save_claims(run_id, checklist)
+        settled = store.settled_claims(run_id)
+        before = Stats.model_validate(info["stats"]) if info["stats"] else Stats()
+        store.reopen_run(run_id)
+        reopened = True
+        emit(progress, Event(type="run_started", run_id=run_id, message=f"resuming {doc.origin}"))
+        ready = [{"id": c.id, "text": c.text} for c in checklist]
+        emit(progress, Event(type="claims_ready", run_id=run_id, claims=ready))
+        for c in checklist:
+            if c.id in settled:
+                label = settled[c.id].value
+                emit(progress, Event(type="claim_settled", run_id=run_id, claim_id=c.id, label=label))
+        run = Run(
+            run_id=run_id,
+            store=store,
+            providers=([local] if local is not None else []) + list(providers),
+            corpus=local,
+            embedder=embedder,
+            judge=judge,
+            settings=settings,
+            lang=out_lang,
+            progress=progress,
+            reader=reader,
+            logged=[(s["provider"], normalize_for_match(s["query"])) for s in store.searches(run_id)],
+            reuse_fetches=True,
+        )
+        await _prepare(run, local, progress)
+        sem = asyncio.Semaphore(max(1, concurrency or int(options.get("concurrency") or 4)))
+        await run.gather_all(checklist, sem, settled=settled)
+        await asyncio.gather(*(run.settle(c, sem) for c in checklist if c.id not in settled))
+        sent = sum(1 for s in store.searches(run_id) if not s["cached"])
+        elapsed = before.seconds + time.monotonic() - t0
+        stats = _merged_stats(before, run.stats, searches=sent, elapsed=elapsed)
+        store.finish_run(run_id, stats)
+        emit(progress, Event(type="run_finished", run_id=run_id))
+        return store.load_report(run_id)
+    except BaseException as err:
+        if reopened:
+            now = run.stats if run is not None else Stats()
+            elapsed = before.seconds + time.monotonic() - t0
+            stats = _merged_stats(before, now, searches=now.searches, elapsed=elapsed)
+            with contextlib.suppress(Exception):
+                store.finish_run(run_id, stats, status="failed", error=str(err) or type(err).__name__)
+        raise
+    finally:
+        for tool in closers:
+            close = getattr(tool, "aclose", None)
+            if close is not None:
+                with contextlib.suppress(Exception):
+                    await close()
+        if own_store:
+            store.close()
+
+
+def resume(run_id: str, **kwargs: object) -> Report:
+    """Synchronous :func:`aresume`."""
+    return asyncio.run(aresume(run_id, **kwargs))  # type: ignore[arg-type]
 
 
 async def read_url_input(url: str, *, reader: Reader | None = None, lang: str = "auto") -> InputDocument:

@@ -17,7 +17,7 @@ import json
 import secrets
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,6 +26,7 @@ from typing import Any, cast
 
 from veracity.errors import RunNotFound, StoreError
 from veracity.store.migrations import migrate
+from veracity.text import normalize_for_match
 from veracity.types import (
     Claim,
     ClaimReport,
@@ -35,6 +36,7 @@ from veracity.types import (
     Language,
     PageSpan,
     Report,
+    SearchResult,
     Source,
     SourceKind,
     Span,
@@ -333,27 +335,114 @@ class Store:
                                (content_hash,)).fetchone()
         return None if row is None else str(row[0])
 
-    def record_search(self, run_id: str, provider: str, query: str, n_results: int) -> None:
-        """Note that ``query`` was sent to ``provider`` during the run and what it returned."""
+    def record_search(
+        self, run_id: str, provider: str, query: str, n_results: int, *, cached: bool = False,
+    ) -> None:
+        """Note that the run searched ``provider`` for ``query`` and how many results came back;
+        ``cached`` when the answer came from the search cache instead of a request."""
         with self._tx("record search") as conn:
             self._require_run(conn, run_id)
             conn.execute(
-                "INSERT INTO searches (run_id, provider, query, n_results, created)"
-                " VALUES (?, ?, ?, ?, ?)", (run_id, provider, query, n_results, _now()),
+                "INSERT INTO searches (run_id, provider, query, n_results, created, cached)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (run_id, provider, query, n_results, _now(), int(cached)),
             )
 
     def searches(self, run_id: str) -> list[dict[str, Any]]:
-        """The searches of a run in the order they were recorded."""
+        """The searches of a run in the order they were recorded (``cached``: answered from
+        the search cache, no request sent)."""
         with self._use("read searches") as conn:
             self._require_run(conn, run_id)
             rows = conn.execute(
-                "SELECT provider, query, n_results, created FROM searches WHERE run_id = ?"
-                " ORDER BY rowid", (run_id,),
+                "SELECT provider, query, n_results, created, cached FROM searches"
+                " WHERE run_id = ? ORDER BY rowid", (run_id,),
             ).fetchall()
-        keys = ("provider", "query", "n_results", "created")
-        return [dict(zip(keys, r, strict=True)) for r in rows]
+        keys = ("provider", "query", "n_results", "created", "cached")
+        out = [dict(zip(keys, r, strict=True)) for r in rows]
+        for row in out:
+            row["cached"] = bool(row["cached"])
+        return out
+
+    # --- the search cache -----------------------------------------------------------------
+    #
+    # One row per (provider, normalised query, language): the JSON a provider answered. Rows
+    # are shared by all runs and never expire on their own; ``max_results`` is the limit the
+    # request was sent with (NULL: none), so a later request for more results is not served
+    # a shorter list.
+
+    def cache_get(
+        self, provider: str, query: str, *, lang: str | None = None, limit: int | None = None,
+    ) -> Any | None:
+        """The decoded JSON cached for ``provider`` and ``query``, or None when there is none
+        (or it was fetched with a smaller limit than ``limit`` and may be cut short)."""
+        with self._use("read search cache") as conn:
+            row = conn.execute(
+                "SELECT results, max_results FROM search_cache"
+                " WHERE provider = ? AND query = ? AND lang = ?",
+                (provider, normalize_for_match(query), lang or ""),
+            ).fetchone()
+        if row is None:
+            return None
+        data = json.loads(row[0])
+        stored_limit = row[1]
+        complete = stored_limit is None or (isinstance(data, list) and len(data) < stored_limit)
+        if limit is not None and not complete and stored_limit < limit:
+            return None
+        return data
+
+    def cache_put(
+        self, provider: str, query: str, data: Any, *, lang: str | None = None,
+        limit: int | None = None,
+    ) -> None:
+        """Cache ``data`` (JSON-able) as ``provider``'s answer to ``query``, replacing any
+        earlier answer."""
+        with self._tx("write search cache") as conn:
+            conn.execute(
+                "INSERT INTO search_cache (provider, query, lang, max_results, results, created)"
+                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (provider, query, lang) DO UPDATE SET"
+                " max_results = excluded.max_results, results = excluded.results,"
+                " created = excluded.created",
+                (provider, normalize_for_match(query), lang or "", limit,
+                 json.dumps(data, ensure_ascii=False), _now()),
+            )
+
+    def cached_search(
+        self, provider: str, query: str, *, lang: str | None = None, limit: int | None = None,
+    ) -> list[SearchResult] | None:
+        """The results ``provider`` gave for ``query`` (at most ``limit``), or None."""
+        data = self.cache_get(provider, query, lang=lang, limit=limit)
+        if not isinstance(data, list):
+            return None
+        results = [SearchResult.model_validate(r) for r in data]
+        return results if limit is None else results[:limit]
+
+    def cache_search(
+        self, provider: str, query: str, results: Sequence[SearchResult], *,
+        lang: str | None = None, limit: int | None = None,
+    ) -> None:
+        """Remember ``results`` as ``provider``'s answer to ``query``."""
+        self.cache_put(provider, query, [r.model_dump(mode="json") for r in results],
+                       lang=lang, limit=limit)
 
     # --- results --------------------------------------------------------------------------
+
+    def settled_claims(self, run_id: str) -> dict[str, Label]:
+        """The claims of the run that already have a verdict: id → label."""
+        with self._use("read verdicts") as conn:
+            self._require_run(conn, run_id)
+            rows = conn.execute(
+                "SELECT claim_id, label FROM verdicts WHERE run_id = ?", (run_id,),
+            ).fetchall()
+        return {str(r[0]): Label(r[1]) for r in rows}
+
+    def reopen_run(self, run_id: str) -> None:
+        """Mark a run ``running`` again (to resume it): finish time and error are cleared."""
+        with self._tx("reopen run") as conn:
+            self._require_run(conn, run_id)
+            conn.execute(
+                "UPDATE runs SET status = 'running', error = NULL, finished = NULL WHERE id = ?",
+                (run_id,),
+            )
 
     def save_result(self, run_id: str, claim_report: ClaimReport) -> None:
         """Store a claim's verdict and evidence, replacing any earlier result for that claim.

@@ -104,6 +104,21 @@ MIGRATIONS: list[str] = [
         fetched_at TEXT NOT NULL
     );
     """,
+    # 3: the search cache — what a provider answered to a query, by provider, normalised query
+    # and language, shared by every run (warm re-runs and resumed runs send nothing again) — and
+    # in each run's search log, whether a search was answered from that cache.
+    """
+    CREATE TABLE search_cache (
+        provider TEXT NOT NULL,
+        query TEXT NOT NULL,
+        lang TEXT NOT NULL DEFAULT '',
+        max_results INTEGER,
+        results TEXT NOT NULL,
+        created TEXT NOT NULL,
+        PRIMARY KEY (provider, query, lang)
+    );
+    ALTER TABLE searches ADD COLUMN cached INTEGER NOT NULL DEFAULT 0;
+    """,
 ]
 """Append only. ``len(MIGRATIONS)`` is the schema version this code writes."""
 
