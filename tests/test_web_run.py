@@ -349,3 +349,19 @@ def test_providers_command_lists_every_provider() -> None:
     for info in ALL_PROVIDERS:
         assert info.name in res.output
     assert "needs VERACITY_BRAVE_API_KEY" in res.output
+
+
+def test_url_input_that_404s_is_one_error_line_and_exit_2(web: LocalWeb, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from veracity.cli import main
+
+    res = CliRunner().invoke(
+        main,
+        ["check", f"{web.base}/no-such-page", "--allow-host", "127.0.0.1", "--db", str(tmp_path / "db.sqlite"), "-q"],
+        env={"VERACITY_CACHE_DIR": str(tmp_path / "cache")},
+    )
+    assert res.exit_code == 2
+    lines = [ln for ln in res.output.splitlines() if ln.strip()]
+    assert len(lines) == 1 and lines[0].startswith("veracity: error: cannot read input URL")
+    assert "404" in lines[0] and "Traceback" not in res.output

@@ -298,11 +298,21 @@ def runs(db: Path | None, limit: int) -> None:
 @click.option("--data", type=click.Path(path_type=Path, exists=True), required=True,
               help="wice: claim/dev.jsonl · factcheck-bench: its folder · jsonl: a file of "
                    '{"id", "claim", "label", "evidence"} with labels on veracity\'s scale')
+@click.option("--judge", "judge_name", type=click.Choice(["evidence-match"]), default="evidence-match",
+              show_default=True, help="Judge to evaluate (the LLM judge arrives with the agent).")
 @click.option("--limit", type=int, help="Evaluate a random sample of N items.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the sample.")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write the figures as JSON.")
 @click.option("-q", "--quiet", is_flag=True)
-def eval_cmd(dataset: str, data: Path, limit: int | None, seed: int, output: Path | None, quiet: bool) -> None:
+def eval_cmd(
+    dataset: str,
+    data: Path,
+    judge_name: str,
+    limit: int | None,
+    seed: int,
+    output: Path | None,
+    quiet: bool,
+) -> None:
     """Measure the offline judge on a labelled claim set."""
     import json
 

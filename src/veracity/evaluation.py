@@ -216,6 +216,10 @@ def metrics(preds: list[Prediction], classes: list[str]) -> dict:
         "labels": dict(Counter(p.label.value for p in preds)),
         "evidence_recall": round(hit / len(with_gold), 4) if with_gold else None,
         "seconds_per_claim": round(sum(p.seconds for p in preds) / n, 4) if n else 0.0,
+        # the offline judge calls no model; the LLM judge will fill these per claim
+        "llm_calls_per_claim": 0.0,
+        "tokens_per_claim": 0.0,
+        "cost_per_claim": 0.0,
     }
 
 
