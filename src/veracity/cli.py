@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from collections.abc import Callable, Coroutine
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -93,8 +94,6 @@ def check(
     The report goes to stdout (or -o FILE) in the chosen format; progress goes to stderr.
     """
     from veracity.config import Settings
-    from veracity.progress import LiveProgress
-    from veracity.report import render
 
     settings = Settings()
     updates: dict[str, object] = {}
@@ -112,33 +111,51 @@ def check(
             "every claim will be unverifiable.",
             err=True,
         )
+    _run_and_print(
+        lambda progress: _run_check(
+            input,
+            corpus=list(corpus),
+            claims=claims_mode,
+            report_lang=None if lang == "auto" else lang,
+            settings=settings,
+            provider_names=list(provider_names),
+            offline=offline,
+            allow_hosts=list(allow_hosts),
+            progress=progress,
+        ),
+        fmt=fmt, lang=None, output=output, quiet=quiet, what="checked",
+    )
+
+
+def _run_and_print(
+    start: Callable[[ProgressCallback], Coroutine[Any, Any, Report]],
+    *,
+    fmt: str,
+    lang: str | None,
+    output: Path | None,
+    quiet: bool,
+    what: str,
+) -> None:
+    """Run a check or resume with the live view, write the report, and turn every failure
+    into one error line and its exit code."""
+    from veracity.progress import LiveProgress
+    from veracity.report import render
+
     live = LiveProgress(enabled=not quiet)
     try:
         with live:
-            report = asyncio.run(
-                _run_check(
-                    input,
-                    corpus=list(corpus),
-                    claims=claims_mode,
-                    report_lang=None if lang == "auto" else lang,
-                    settings=settings,
-                    provider_names=list(provider_names),
-                    offline=offline,
-                    allow_hosts=list(allow_hosts),
-                    progress=live.handle,
-                )
-            )
+            report = asyncio.run(start(live.handle))
     except VeracityError as err:
         _fail(err, err.exit_code)
     except KeyboardInterrupt:
         _fail(RuntimeError("interrupted"), 130)
     except Exception as err:  # pragma: no cover - last resort: one line, not a traceback
         _fail(RuntimeError(f"unexpected failure: {type(err).__name__}: {err}"), 1)
-    _write_output(render(report, fmt), output)
+    _write_output(render(report, fmt, lang), output)
     if not quiet:
         s = report.summary
         click.echo(
-            f"veracity: run {report.run_id}: {s.total} claims, "
+            f"veracity: run {report.run_id} {what}: {s.total} claims, "
             + ", ".join(f"{k}={v}" for k, v in s.counts.items() if v)
             + f" in {report.stats.seconds:.1f}s"
             + (f"; report written to {output}" if output else ""),
@@ -210,31 +227,14 @@ def resume(run_id: str, fmt: str, output: Path | None, db: Path | None, quiet: b
     """
     from veracity.config import Settings
     from veracity.pipeline import aresume
-    from veracity.progress import LiveProgress
-    from veracity.report import render
 
     settings = Settings()
     if db is not None:
         settings = settings.model_copy(update={"db_path": db})
-    live = LiveProgress(enabled=not quiet)
-    try:
-        with live:
-            report = asyncio.run(aresume(run_id, settings=settings, progress=live.handle))
-    except VeracityError as err:
-        _fail(err, err.exit_code)
-    except KeyboardInterrupt:
-        _fail(RuntimeError("interrupted"), 130)
-    except Exception as err:  # pragma: no cover - last resort: one line, not a traceback
-        _fail(RuntimeError(f"unexpected failure: {type(err).__name__}: {err}"), 1)
-    _write_output(render(report, fmt), output)
-    if not quiet:
-        s = report.summary
-        click.echo(
-            f"veracity: run {report.run_id} resumed: {s.total} claims, "
-            + ", ".join(f"{k}={v}" for k, v in s.counts.items() if v)
-            + (f"; report written to {output}" if output else ""),
-            err=True,
-        )
+    _run_and_print(
+        lambda progress: aresume(run_id, settings=settings, progress=progress),
+        fmt=fmt, lang=None, output=output, quiet=quiet, what="resumed",
+    )
 
 
 @main.command(name="providers")
