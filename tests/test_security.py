@@ -13,12 +13,11 @@ The local web server and helpers come from ``test_faults``.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import socket
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -31,12 +30,12 @@ from test_faults import (
     Sleeps,
     claims_file,
     html_page,
+    run,
     searx_answer,
     send,
     serve_local_web,
 )
 from veracity.config import Settings
-from veracity.pipeline import acheck
 from veracity.reader.fetch import Reader
 from veracity.search._http import RetryPolicy
 from veracity.search.registry import build_providers
@@ -149,22 +148,10 @@ def _injection_run(web: LocalWeb, tmp_path: Path, note: str, embedder: Any) -> t
         retry=RetryPolicy(retries=0, sleep=Sleeps()),
     )
 
-    async def go() -> Report:
-        async with Reader(allow=["127.0.0.1"], retries=1) as reader:
-            try:
-                return await acheck(
-                    claims_file(tmp_path, INJECTION_CLAIMS),
-                    claims=True,
-                    settings=settings,
-                    providers=providers,
-                    reader=reader,
-                    embedder=embedder,
-                )
-            finally:
-                for p in providers:
-                    await p.aclose()  # type: ignore[attr-defined]
-
-    report = asyncio.run(go())
+    report = run(
+        claims_file(tmp_path, INJECTION_CLAIMS), settings, embedder, providers,
+        Reader(allow=["127.0.0.1"], retries=1),
+    )
     assert report.stats.fetches == 1 and report.stats.fetch_failures == []
     with Store(settings.db_path) as store:
         doc = store.cached_fetch(web.url("/profile"))
@@ -253,22 +240,7 @@ def _secret_run(
         ],
     )
 
-    async def go() -> Report:
-        async with Reader(allow=["127.0.0.1"], retries=1) as reader:
-            try:
-                return await acheck(
-                    claims,
-                    claims=True,
-                    settings=settings,
-                    providers=providers,
-                    reader=reader,
-                    embedder=embedder,
-                )
-            finally:
-                for p in providers:
-                    await p.aclose()  # type: ignore[attr-defined]
-
-    report = asyncio.run(go())
+    report = run(claims, settings, embedder, providers, Reader(allow=["127.0.0.1"], retries=1))
     # the key was really sent to the API (and so really echoed back)
     assert any(h.get("x-subscription-token") == SECRET for h in web.headers_seen)
     assert web.requests["/brave"] >= 1 and report.stats.fetches == 1
@@ -397,22 +369,7 @@ def test_metadata_url_in_search_results_is_never_fetched(
         ],
     )
 
-    async def go(providers: Sequence[Any]) -> Report:
-        async with Reader(allow=["127.0.0.1"], retries=1) as reader:
-            try:
-                return await acheck(
-                    claims,
-                    claims=True,
-                    settings=settings,
-                    providers=providers,
-                    reader=reader,
-                    embedder=use_embedder,
-                )
-            finally:
-                for p in providers:
-                    await p.aclose()
-
-    report = asyncio.run(go(providers))
+    report = run(claims, settings, use_embedder, providers, Reader(allow=["127.0.0.1"], retries=1))
     assert [c.id for c in report.claims] == ["bristol", "prize"]
     assert report.claims[0].verdict.label in (Label.TRUE, Label.MOSTLY_TRUE)
     lines = [f for f in report.stats.fetch_failures if f.startswith(METADATA + ":")]
