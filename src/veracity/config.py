@@ -37,3 +37,47 @@ class Settings(BaseSettings):
     top_k: int = Field(default=8, description="passages ranked per claim and shown to the judge")
     rrf_k: int = Field(default=60, description="reciprocal-rank-fusion constant")
     max_evidence: int = Field(default=3, ge=1, le=5, description="evidence items per claim")
+
+    # language model (the research agent); no base URL → the offline evidence-match judge
+    llm_base_url: str | None = Field(default=None, description="OpenAI-compatible endpoint, e.g. http://localhost:8080/v1")
+    llm_api_key: str | None = Field(default=None, description="bearer key for the endpoint")
+    llm_model: str = Field(default="gpt-4o-mini", description="model for every stage without its own")
+    llm_model_checklist: str | None = Field(default=None, description="model for the checklist stage")
+    llm_model_plan: str | None = Field(default=None, description="model for query planning")
+    llm_model_judge: str | None = Field(default=None, description="model for the verdicts")
+    llm_timeout: float = Field(default=60.0, gt=0, description="seconds per LLM request")
+    llm_retries: int = Field(default=3, ge=0, description="retries on 429, 5xx, timeouts")
+    llm_concurrency: int = Field(default=8, ge=1, description="LLM requests in flight at once")
+    llm_temperature: float = Field(default=0.0, ge=0.0, le=2.0)
+    llm_max_output_tokens: int = Field(default=2048, ge=64)
+    llm_prices: dict[str, tuple[float, float]] = Field(
+        default_factory=lambda: dict(DEFAULT_PRICES),
+        description="USD per million (prompt, completion) tokens by model name; JSON in the env",
+    )
+
+    # the agent's budget per run (defaults suit a document of about ten claims)
+    max_rounds: int = Field(default=3, ge=1, description="plan → search → read → judge rounds")
+    max_llm_calls: int = Field(default=80, ge=1)
+    max_llm_tokens: int = Field(default=400_000, ge=1000, description="prompt + completion tokens")
+    max_searches: int = Field(default=200, ge=1, description="queries sent to providers")
+    max_seconds: float = Field(default=900.0, gt=0, description="wall time of the research rounds")
+    queries_per_round: int = Field(default=3, ge=1, le=8, description="queries planned per claim and round")
+    read_per_claim: int = Field(default=3, ge=0, description="new web pages read per claim and round")
+
+    def model_for(self, stage: str) -> str:
+        """The model a stage uses: its own setting, else ``llm_model``."""
+        own = getattr(self, f"llm_model_{stage}", None)
+        return str(own or self.llm_model)
+
+
+# USD per million tokens (prompt, completion), list prices as published by the vendors in 2025;
+# override or extend with VERACITY_LLM_PRICES='{"my-model": [0.2, 0.6]}'. Unknown models cost 0.
+DEFAULT_PRICES: dict[str, tuple[float, float]] = {
+    "gpt-4o": (2.50, 10.00),
+    "gpt-4o-mini": (0.15, 0.60),
+    "gpt-4.1": (2.00, 8.00),
+    "gpt-4.1-mini": (0.40, 1.60),
+    "gpt-4.1-nano": (0.10, 0.40),
+    "deepseek-chat": (0.27, 1.10),
+    "deepseek-reasoner": (0.55, 2.19),
+}

@@ -15,7 +15,11 @@
     ├── ProviderError               a search provider failed (kept per query, never fatal)
     ├── FetchError                  the reader could not fetch a URL
     │   └── BlockedURL              refused by the SSRF guard
-    └── ConfigError                 settings that cannot work together (exit 2)
+    ├── ConfigError                 settings that cannot work together (exit 2)
+    ├── LLMError                    no usable answer from the language model
+    │   ├── LLMUnavailable          connection refused, timeouts or 429/5xx after every retry
+    │   └── LLMOutputError          the answer failed validation, also after the repair call
+    └── BudgetExhausted             a run's budget (calls, tokens, searches, seconds) is spent
 
 A single file the corpus cannot read is not an error: it is skipped and listed in the report.
 """
@@ -87,3 +91,19 @@ class BlockedURL(FetchError):
 
 class ConfigError(VeracityError):
     exit_code = 2
+
+
+class LLMError(VeracityError):
+    exit_code = 3
+
+
+class LLMUnavailable(LLMError):
+    pass
+
+
+class LLMOutputError(LLMError):
+    pass
+
+
+class BudgetExhausted(VeracityError):
+    """Raised by a budget guard; the agent turns it into ``unverifiable`` rows with the reason."""

@@ -112,6 +112,8 @@ class Claim(_Model):
     language: Language = "en"
     type: str = "statement"  # education, employment, role, authorship, award, quantity, summary …
     context: str | None = Field(default=None, description="heading the claim sits under")
+    checkworthy: float | None = Field(default=None, ge=0.0, le=1.0, description="how worth checking (LLM checklist)")
+    queries: list[str] = Field(default_factory=list, description="first search queries (LLM checklist)")
 
 
 class Source(_Model):
@@ -235,6 +237,9 @@ class Stats(_Model):
     documents: int = 0
     passages: int = 0
     quotes_dropped: int = Field(default=0, description="quotes removed for not being verbatim")
+    cost_usd: float = Field(default=0.0, description="LLM cost from the configured price table")
+    rounds: int = Field(default=0, description="agent rounds (plan → search → read → judge)")
+    llm_cached: int = Field(default=0, description="LLM answers taken from the cache")
     skipped_files: list[str] = Field(default_factory=list)
     fetch_failures: list[str] = Field(default_factory=list, description="URLs that could not be read")
 

@@ -12,6 +12,8 @@ from veracity.types import Claim, Evidence, RankedPassage, Verdict
 class Judgement(BaseModel):
     verdict: Verdict
     evidence: list[Evidence] = Field(default_factory=list)
+    settled: bool = Field(default=True, description="False: the evidence is not enough yet; research more")
+    missing: str | None = Field(default=None, description="what is still missing, for the next round's plan")
 
 
 class Judge(Protocol):

@@ -25,6 +25,7 @@ from types import TracebackType
 from typing import Any, cast
 
 from veracity.errors import RunNotFound, StoreError
+from veracity.llm.base import LLMCall
 from veracity.store.migrations import migrate
 from veracity.text import normalize_for_match
 from veracity.types import (
@@ -218,6 +219,11 @@ class Store:
                     span=claim.span, type_=claim.type, language=claim.language,
                     context=claim.context,
                 )
+                conn.execute(
+                    "UPDATE claims SET checkworthy = ?, queries = ? WHERE run_id = ? AND id = ?",
+                    (claim.checkworthy, json.dumps(claim.queries, ensure_ascii=False) if claim.queries else None,
+                     run_id, claim.id),
+                )
 
     @staticmethod
     def _upsert_claim(
@@ -248,13 +254,44 @@ class Store:
         with self._use("load claims") as conn:
             lang, _ = self._require_run(conn, run_id)
             rows = conn.execute(
-                "SELECT id, text, original, span_start, span_end, type, language, context"
-                " FROM claims WHERE run_id = ? ORDER BY idx", (run_id,),
+                "SELECT id, text, original, span_start, span_end, type, language, context,"
+                " checkworthy, queries FROM claims WHERE run_id = ? ORDER BY idx", (run_id,),
             ).fetchall()
         return [
             Claim(id=r[0], text=r[1], original=r[2] if r[2] is not None else r[1],
                   span=Span(start=r[3], end=r[4]) if r[3] is not None else None, type=r[5],
-                  language=cast(Language, r[6] or lang), context=r[7])
+                  language=cast(Language, r[6] or lang), context=r[7], checkworthy=r[8],
+                  queries=json.loads(r[9]) if r[9] else [])
+            for r in rows
+        ]
+
+    # --- language-model calls -------------------------------------------------------------
+
+    def record_llm_call(self, run_id: str | None, call: LLMCall) -> None:
+        """Append one model call (or cached answer) to the run's call log."""
+        with self._tx("record llm call") as conn:
+            conn.execute(
+                "INSERT INTO llm_calls (run_id, stage, model, mode, messages, response,"
+                " prompt_tokens, completion_tokens, latency_ms, cost_usd, cached, repair, error,"
+                " created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (run_id, call.stage, call.model, call.mode,
+                 json.dumps(call.messages, ensure_ascii=False), call.response,
+                 call.prompt_tokens, call.completion_tokens, call.latency_ms, call.cost_usd,
+                 int(call.cached), int(call.repair), call.error, _now()),
+            )
+
+    def llm_calls(self, run_id: str) -> list[LLMCall]:
+        """The run's model calls in the order they were made."""
+        with self._use("read llm calls") as conn:
+            rows = conn.execute(
+                "SELECT stage, model, mode, messages, response, prompt_tokens, completion_tokens,"
+                " latency_ms, cost_usd, cached, repair, error FROM llm_calls WHERE run_id = ?"
+                " ORDER BY rowid", (run_id,),
+            ).fetchall()
+        return [
+            LLMCall(stage=r[0], model=r[1], mode=r[2], messages=json.loads(r[3]), response=r[4],
+                    prompt_tokens=r[5], completion_tokens=r[6], latency_ms=r[7], cost_usd=r[8],
+                    cached=bool(r[9]), repair=bool(r[10]), error=r[11])
             for r in rows
         ]
 

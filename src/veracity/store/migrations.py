@@ -119,6 +119,29 @@ MIGRATIONS: list[str] = [
     );
     ALTER TABLE searches ADD COLUMN cached INTEGER NOT NULL DEFAULT 0;
     """,
+    # 4: the agent — every language-model call of a run (stage, model, prompt, answer, tokens,
+    # latency, cost; cached answers too), and the LLM checklist's extra fields on claims.
+    """
+    CREATE TABLE llm_calls (
+        run_id TEXT REFERENCES runs (id) ON DELETE CASCADE,
+        stage TEXT NOT NULL,
+        model TEXT NOT NULL,
+        mode TEXT NOT NULL,
+        messages TEXT NOT NULL,
+        response TEXT,
+        prompt_tokens INTEGER NOT NULL DEFAULT 0,
+        completion_tokens INTEGER NOT NULL DEFAULT 0,
+        latency_ms REAL NOT NULL DEFAULT 0,
+        cost_usd REAL NOT NULL DEFAULT 0,
+        cached INTEGER NOT NULL DEFAULT 0,
+        repair INTEGER NOT NULL DEFAULT 0,
+        error TEXT,
+        created TEXT NOT NULL
+    );
+    CREATE INDEX llm_calls_run ON llm_calls (run_id);
+    ALTER TABLE claims ADD COLUMN checkworthy REAL;
+    ALTER TABLE claims ADD COLUMN queries TEXT;
+    """,
 ]
 """Append only. ``len(MIGRATIONS)`` is the schema version this code writes."""
 
