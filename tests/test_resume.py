@@ -3,7 +3,7 @@ with the same report a clean run gives, without judging a settled claim again or
 search twice.
 
 * In-process: the progress callback raises a ``BaseException`` after the third settled claim
-  (the run is recorded ``failed``), then :func:`veracity.pipeline.aresume` finishes it.
+  (the run is recorded ``failed``), then :func:`veracity.resume.aresume` finishes it.
 * A real ``veracity check`` subprocess is killed with SIGKILL once some verdicts are stored
   (the run stays ``running``), then ``veracity resume`` finishes it.
 * The store's search cache: warm re-runs send nothing; the cache honours the result limit.
@@ -36,7 +36,8 @@ from veracity.cli import main
 from veracity.config import Settings
 from veracity.errors import RunNotFound
 from veracity.events import Event
-from veracity.pipeline import acheck, aresume
+from veracity.pipeline import acheck
+from veracity.resume import aresume
 from veracity.store import SCHEMA_VERSION, Store
 from veracity.types import Claim, Document, Report, SearchResult, Source, SourceKind
 

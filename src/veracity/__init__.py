@@ -32,8 +32,9 @@ from veracity.types import (
 
 if TYPE_CHECKING:
     from veracity.config import Settings
-    from veracity.pipeline import acheck, aresume, check
+    from veracity.pipeline import acheck, check
     from veracity.report import render
+    from veracity.resume import aresume
     from veracity.store import Store
 
 __version__ = "0.1.0"
@@ -41,7 +42,7 @@ __version__ = "0.1.0"
 _LAZY = {
     "check": "veracity.pipeline",
     "acheck": "veracity.pipeline",
-    "aresume": "veracity.pipeline",
+    "aresume": "veracity.resume",
     "render": "veracity.report",
     "Settings": "veracity.config",
     "Store": "veracity.store",

@@ -73,6 +73,15 @@ def main() -> None:
 @click.option("--offline", is_flag=True, help="Read web pages only from the store's fetch cache.")
 @click.option("--allow-host", "allow_hosts", multiple=True, metavar="HOST",
               help="Let the reader fetch from this private host/IP/CIDR (e.g. a local SearXNG).")
+@click.option("--llm", "llm_url", metavar="URL",
+              help="OpenAI-compatible endpoint for the research agent (env VERACITY_LLM_BASE_URL).")
+@click.option("--model", metavar="NAME", help="Model for every agent stage (env VERACITY_LLM_MODEL).")
+@click.option("--no-llm", is_flag=True, help="Use the offline evidence-match judge even when an LLM is configured.")
+@click.option("--cache", is_flag=True,
+              help="Answer LLM calls and corpus searches from the store when the same request was answered before.")
+@click.option("--max-rounds", type=click.IntRange(1, 20), help="Agent rounds (plan, search, read, judge); default 3.")
+@click.option("--concurrency", type=click.IntRange(1, 256), default=4, show_default=True,
+              help="Claims researched at once.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress on stderr.")
 def check(
     input: str,
@@ -87,11 +96,20 @@ def check(
     provider_names: tuple[str, ...],
     offline: bool,
     allow_hosts: tuple[str, ...],
+    llm_url: str | None,
+    model: str | None,
+    no_llm: bool,
+    cache: bool,
+    max_rounds: int | None,
+    concurrency: int,
     quiet: bool,
 ) -> None:
     """Fact-check INPUT (a file path, an http(s) URL, or - for stdin).
 
     The report goes to stdout (or -o FILE) in the chosen format; progress goes to stderr.
+    With an LLM endpoint (--llm or VERACITY_LLM_BASE_URL) the research agent writes the
+    checklist, plans searches over several rounds and judges each claim; without one the
+    offline evidence-match judge decides.
     """
     from veracity.config import Settings
 
@@ -103,6 +121,14 @@ def check(
         updates["max_claims"] = max_claims
     if db is not None:
         updates["db_path"] = db
+    if llm_url:
+        updates["llm_base_url"] = llm_url
+    if model:
+        updates["llm_model"] = model
+    if no_llm:
+        updates["llm_base_url"] = None
+    if max_rounds is not None:
+        updates["max_rounds"] = max_rounds
     if updates:
         settings = settings.model_copy(update=updates)
     if not corpus and not provider_names and not quiet:
@@ -122,6 +148,8 @@ def check(
             offline=offline,
             allow_hosts=list(allow_hosts),
             progress=progress,
+            cache=cache,
+            concurrency=concurrency,
         ),
         fmt=fmt, lang=None, output=output, quiet=quiet, what="checked",
     )
@@ -158,9 +186,20 @@ def _run_and_print(
             f"veracity: run {report.run_id} {what}: {s.total} claims, "
             + ", ".join(f"{k}={v}" for k, v in s.counts.items() if v)
             + f" in {report.stats.seconds:.1f}s"
+            + _llm_figures(report)
             + (f"; report written to {output}" if output else ""),
             err=True,
         )
+
+
+def _llm_figures(report: Report) -> str:
+    """"; 34 LLM calls (2 cached), 51,200 tokens, $0.0123" — empty for a run without a model."""
+    st = report.stats
+    if not report.uses_llm:
+        return ""
+    cached = f" ({st.llm_cached} cached)" if st.llm_cached else ""
+    tokens = st.prompt_tokens + st.completion_tokens
+    return f"; {st.llm_calls} LLM calls{cached}, {tokens:,} tokens, ${st.cost_usd:.4f}, {st.rounds} rounds"
 
 
 async def _run_check(
@@ -174,6 +213,8 @@ async def _run_check(
     offline: bool,
     allow_hosts: list[str],
     progress: ProgressCallback,
+    cache: bool = False,
+    concurrency: int = 4,
 ) -> Report:
     """Build the providers, reader and store for one CLI run and hand them to the pipeline."""
     from veracity.pipeline import acheck
@@ -202,6 +243,8 @@ async def _run_check(
                 reader=reader,
                 progress=progress,
                 options={"offline": offline, "allow_hosts": allow_hosts},
+                cache=cache,
+                concurrency=concurrency,
             )
         finally:
             if reader is not None:
@@ -226,7 +269,7 @@ def resume(run_id: str, fmt: str, output: Path | None, db: Path | None, quiet: b
     got come from the store's caches, so nothing is sent twice. A finished run is printed as is.
     """
     from veracity.config import Settings
-    from veracity.pipeline import aresume
+    from veracity.resume import aresume
 
     settings = Settings()
     if db is not None:

@@ -18,6 +18,7 @@
     ├── ConfigError                 settings that cannot work together (exit 2)
     ├── LLMError                    no usable answer from the language model
     │   ├── LLMUnavailable          connection refused, timeouts or 429/5xx after every retry
+    │   │   └── LLMRequestError     one failed request, as a backend reports it (status, retry_after)
     │   └── LLMOutputError          the answer failed validation, also after the repair call
     └── BudgetExhausted             a run's budget (calls, tokens, searches, seconds) is spent
 
@@ -99,6 +100,21 @@ class LLMError(VeracityError):
 
 class LLMUnavailable(LLMError):
     pass
+
+
+class LLMRequestError(LLMUnavailable):
+    """One request to a model endpoint failed. ``status`` is the HTTP status (None for timeouts
+    and connection errors), ``retry_after`` the seconds the server asked to wait, and
+    ``transient`` tells whether sending the same request again may succeed."""
+
+    def __init__(
+        self, message: str, *, status: int | None = None, retry_after: float | None = None,
+        transient: bool = False,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.retry_after = retry_after
+        self.transient = transient
 
 
 class LLMOutputError(LLMError):

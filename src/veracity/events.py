@@ -15,6 +15,8 @@ EventType = Literal[
     "query_sent",  # claim_id, provider, query
     "document_read",  # url
     "claim_settled",  # claim_id, label
+    "round_started",  # round, message: pending / settled counts (the research agent)
+    "llm_call",  # stage, message: tokens and cost of one model call (cached ones too)
     "run_finished",  # message: summary line
     "warning",  # message
 ]
@@ -30,6 +32,8 @@ class Event(BaseModel):
     label: str | None = None
     message: str | None = None
     claims: list[dict[str, str]] = Field(default_factory=list)
+    round: int | None = None
+    stage: str | None = None
 
 
 ProgressCallback = Callable[[Event], None]

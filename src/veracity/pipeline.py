@@ -7,7 +7,7 @@ the reason in its rationale — a claim never disappears.
 Searches go through the store's search cache: a query some run already sent to a provider is
 answered from the cache (logged in the run's search log as ``cached``, not counted in
 ``stats.searches``, no ``query_sent`` event). The local corpus is not cached: it is searched
-afresh each run. A run that stopped (killed, crashed, failed) is finished by :func:`aresume`
+afresh each run. A run that stopped (killed, crashed, failed) is finished by :func:`veracity.resume.aresume`
 from what the store holds: its input, options and checklist are in the store, settled claims
 are kept, and the searches it had sent come back from the cache.
 """
@@ -22,6 +22,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from veracity.agent.ledger import Budget
+from veracity.agent.loop import Agent
+from veracity.agent.wiring import agent_checklist, bind_llm, default_llm
 from veracity.checklist.rules import main_subject, split_claims
 from veracity.config import Settings
 from veracity.corpus.index import LocalCorpus
@@ -33,6 +36,7 @@ from veracity.evidence.ranking import HybridIndex, rank
 from veracity.ingest import read_input
 from veracity.judge.base import Judge, Judgement
 from veracity.judge.match import EvidenceMatchJudge, extract_facets
+from veracity.llm.base import StructuredLLM
 from veracity.reader.fetch import Reader
 from veracity.search.base import SearchProvider
 from veracity.store import Store
@@ -105,6 +109,8 @@ class Run:
         read_per_query: int = 3,
         logged: Iterable[tuple[str, str]] = (),
         reuse_fetches: bool = False,
+        cache_corpus: bool = False,
+        stats: Stats | None = None,
     ) -> None:
         """``logged``: (provider, normalised query) pairs already in this run's search log (a
         resumed run), which are not logged again. ``reuse_fetches``: read a URL from the
@@ -120,7 +126,7 @@ class Run:
         self.progress = progress
         self.reader = reader
         self.read_per_query = read_per_query
-        self.stats = Stats()
+        self.stats = stats if stats is not None else Stats()
         self.documents: dict[str, Document] = {}  # url → document read in this run
         self._doc_index: dict[str, HybridIndex] = {}
         self._reads: dict[str, asyncio.Task[Document | None]] = {}
@@ -132,6 +138,8 @@ class Run:
         self._failures: dict[str, list[str]] = {}
         self._logged: set[tuple[str, str]] = set(logged)
         self.reuse_fetches = reuse_fetches
+        self.cache_corpus = cache_corpus
+        self._cache_names: dict[str, str] = {}
 
     # --- search, deduplicated across the whole run ---------------------------------------------
 
@@ -153,9 +161,10 @@ class Run:
         key = (provider.name, normalize_for_match(query))
         first = key not in self._logged
         self._logged.add(key)
-        cacheable = provider is not self.corpus
+        cacheable = provider is not self.corpus or self.cache_corpus
+        cache_name = self._cache_name(provider)
         if cacheable:
-            hit = self.store.cached_search(provider.name, query, lang=claim.language, limit=limit)
+            hit = self.store.cached_search(cache_name, query, lang=claim.language, limit=limit)
             if hit is not None:
                 if first:
                     self.store.record_search(self.run_id, provider.name, query, len(hit), cached=True)
@@ -167,10 +176,19 @@ class Run:
             self.stats.searches += 1
         results = await provider.search(query, limit=limit, lang=claim.language)
         if cacheable:
-            self.store.cache_search(provider.name, query, results, lang=claim.language, limit=limit)
+            self.store.cache_search(cache_name, query, results, lang=claim.language, limit=limit)
         if sent:
             self.store.record_search(self.run_id, provider.name, query, len(results))
         return results
+
+    def _cache_name(self, provider: SearchProvider) -> str:
+        """The search cache's key for a provider; the local corpus (cached only with
+        ``cache_corpus``) is keyed by its fingerprint, so an edited corpus is searched anew."""
+        if provider is not self.corpus or self.corpus is None:
+            return provider.name
+        if provider.name not in self._cache_names:
+            self._cache_names[provider.name] = f"{provider.name}@{self.corpus.fingerprint}"
+        return self._cache_names[provider.name]
 
     # --- reading web results -------------------------------------------------------------------
 
@@ -277,7 +295,8 @@ class Run:
                 out.append((index.passages[hit.index], doc.source))
         return out
 
-    async def research(self, claim: Claim) -> ClaimReport:
+    async def ranked(self, claim: Claim) -> list[RankedPassage]:
+        """The claim's best passages: its corpus hits plus every document read in the run."""
         candidates: dict[str, tuple[Passage, Source]] = {}
         pool = self._found.get(claim.id, []) + await asyncio.to_thread(self._read_passages, claim)
         for passage, source in pool:
@@ -295,6 +314,10 @@ class Run:
             )
             for h in hits
         ]
+        return ranked
+
+    async def research(self, claim: Claim) -> ClaimReport:
+        ranked = await self.ranked(claim)
         judgement = await self.judge.judge(claim, ranked, self.lang)
         judgement = self._verify_quotes(judgement)
         failures = self._failures.get(claim.id, [])
@@ -304,6 +327,7 @@ class Run:
 
     def _verify_quotes(self, judgement: Judgement) -> Judgement:
         """Keep only quotes found verbatim in the stored text of the source they cite."""
+        self.stats.quotes_dropped += getattr(judgement, "dropped_quotes", 0)
         kept = []
         for ev in judgement.evidence:
             doc = self._doc_for_url(ev.source.url)
@@ -339,6 +363,11 @@ class Run:
                 row = await self.research(claim)
             except Exception as err:  # never lose a claim
                 row = self._failed_row(claim, err)
+        self.record(claim, row)
+        return row
+
+    def record(self, claim: Claim, row: ClaimReport) -> None:
+        """Store a claim's final row (and the documents its quotes come from); tell the caller."""
         for ev in row.evidence:
             doc = self._doc_for_url(ev.source.url)
             if doc is not None:
@@ -348,7 +377,6 @@ class Run:
             self.progress,
             Event(type="claim_settled", run_id=self.run_id, claim_id=claim.id, label=row.verdict.label.value),
         )
-        return row
 
     async def gather_all(
         self, claims: Sequence[Claim], sem: asyncio.Semaphore, *, settled: Iterable[str] = (),
@@ -372,10 +400,13 @@ _RUN_KNOBS = ("top_k", "max_evidence", "rrf_k", "passage_sentences", "passage_ma
 
 
 def _open_corpus(
-    corpus: Sequence[str | Path], settings: Settings, embedder: Embedder,
+    corpus: Sequence[str | Path] | LocalCorpus, settings: Settings, embedder: Embedder,
     progress: ProgressCallback | None, run_id: Callable[[], str | None],
 ) -> LocalCorpus | None:
-    """The local corpus of ``corpus`` folders (checked now, opened by :func:`_prepare`)."""
+    """The local corpus of ``corpus`` folders (checked now, opened by :func:`_prepare`), or
+    the :class:`LocalCorpus` passed in (a server or batch shares one between runs)."""
+    if isinstance(corpus, LocalCorpus):
+        return corpus
     def warn(msg: str) -> None:
         emit(progress, Event(type="warning", run_id=run_id(), message=msg))
 
@@ -398,7 +429,7 @@ async def _prepare(run: Run, local: LocalCorpus | None, progress: ProgressCallba
 async def acheck(
     source: str | Path | InputDocument,
     *,
-    corpus: Sequence[str | Path] = (),
+    corpus: Sequence[str | Path] | LocalCorpus = (),
     claims: bool = False,
     lang: str = "auto",
     report_lang: str | None = None,
@@ -412,8 +443,17 @@ async def acheck(
     progress: ProgressCallback | None = None,
     concurrency: int = 4,
     options: Mapping[str, Any] | None = None,
+    llm: StructuredLLM | None = None,
+    cache: bool = False,
 ) -> Report:
     """Fact-check ``source`` (a path, ``"-"`` for stdin, or an :class:`InputDocument`).
+
+    With a language model — ``llm``, or the client the settings describe
+    (``VERACITY_LLM_BASE_URL``) when no ``judge`` is given — the research agent runs: an LLM
+    checklist, rounds of plan → search → read → judge with a budget, and the LLM judge
+    (:mod:`veracity.agent.loop`). Without one, each claim is searched once and judged by the
+    offline evidence-match judge. ``cache``: answer LLM calls and corpus searches from the
+    store's caches when an identical request was answered before (a warm re-run sends nothing).
 
     ``corpus`` folders are searched offline; ``providers`` adds other search backends whose hits
     ``reader`` reads (web pages and PDFs). A ``source`` that is an http(s) URL is read with
@@ -433,6 +473,12 @@ async def acheck(
         doc = await read_url_input(source, reader=reader, lang=lang)
     else:
         doc = read_input(source, claims=claims, max_bytes=settings.max_input_bytes, lang=lang)
+    if llm is None and judge is None:
+        llm = default_llm(settings)
+        own_llm = llm
+    else:
+        own_llm = None
+    # the rule-based checklist: the whole checklist without a model, the subject's hint with one
     checklist = split_claims(doc, max_claims=settings.max_claims)
     out_lang = report_lang if report_lang in ("zh", "en") else doc.language
     if out_lang not in ("zh", "en"):
@@ -446,17 +492,21 @@ async def acheck(
     if store is None:
         store = Store(Path(db) if db else settings.db_path)
     subject = main_subject(doc) or infer_subject(checklist)
-    judge = judge or EvidenceMatchJudge(max_evidence=settings.max_evidence, subject=subject)
+    if llm is None:
+        judge = judge or EvidenceMatchJudge(max_evidence=settings.max_evidence, subject=subject)
+    judge_name = judge.name if judge is not None else "llm"
     record: dict[str, Any] = {
         "providers": [p.name for p in providers],
         **(dict(options) if options else {}),
         "input": doc.model_dump(mode="json"),
-        "corpus": [str(Path(c).resolve()) for c in corpus],
+        "corpus": [str(d) for d in local.dirs] if local is not None else [],
         "lang": lang,
         "report_lang": report_lang,
         "claims": claims,
         "subject": getattr(judge, "subject", subject),
         "concurrency": concurrency,
+        "agent": llm is not None,
+        "cache": cache,
         "settings": {k: getattr(settings, k) for k in _RUN_KNOBS},
     }
     run_id = store.new_run_id()
@@ -467,11 +517,23 @@ async def acheck(
             input=doc.origin,
             title=doc.title,
             language=out_lang,
-            judge=judge.name,
-            uses_llm=judge.uses_llm,
+            judge=judge_name,
+            uses_llm=judge.uses_llm if judge is not None else True,
             options=record,
         )
         emit(progress, Event(type="run_started", run_id=run_id, message=doc.origin))
+        usage = Stats()
+        budget = Budget(settings)
+        bound: StructuredLLM | None = None
+        if llm is not None:
+            bound = bind_llm(llm, store=store, run_id=run_id, stats=usage, budget=budget,
+                             progress=progress, cache=cache)
+            checklist = await agent_checklist(doc, bound, settings=settings, progress=progress, run_id=run_id)
+            if judge is None:
+                from veracity.judge.llm import LLMJudge
+
+                judge = LLMJudge(bound, max_evidence=settings.max_evidence, subject=subject)
+        assert judge is not None
         store.save_claims(run_id, checklist)
         emit(
             progress,
@@ -492,16 +554,21 @@ async def acheck(
             lang=out_lang,
             progress=progress,
             reader=reader,
+            cache_corpus=cache,
+            stats=usage,
         )
         await _prepare(run, local, progress)
         sem = asyncio.Semaphore(max(1, concurrency))
-        await run.gather_all(checklist, sem)
-        rows = await asyncio.gather(*(run.settle(c, sem) for c in checklist))
+        if bound is not None:
+            rows = await Agent(run, llm=bound, budget=budget).research_all(checklist, sem)
+        else:
+            await run.gather_all(checklist, sem)
+            rows = await asyncio.gather(*(run.settle(c, sem) for c in checklist))
         run.stats.seconds = round(time.monotonic() - t0, 3)
         report = Report(
             run_id=run_id,
             language=out_lang,  # type: ignore[arg-type]
-            judge=judge.name,
+            judge=judge_name,
             uses_llm=judge.uses_llm,
             input=doc.origin,
             title=doc.title,
@@ -518,153 +585,11 @@ async def acheck(
             store.finish_run(run_id, stats, status="failed", error=str(err) or type(err).__name__)
         raise
     finally:
-        if own_store:
-            store.close()
-
-
-def _merged_stats(before: Stats, now: Stats, *, searches: int, elapsed: float) -> Stats:
-    """The statistics of a resumed run: what the earlier attempt recorded (a failed run keeps
-    its figures; a killed one has none) plus this attempt's work. ``searches`` is taken from
-    the run's search log, which both attempts wrote as they went."""
-    summed = ("llm_calls", "prompt_tokens", "completion_tokens", "fetches", "quotes_dropped", "fetch_failures")
-    update: dict[str, Any] = {k: getattr(before, k) + getattr(now, k) for k in summed}
-    for k in ("documents", "passages", "skipped_files"):  # the corpus as this attempt opened it
-        update[k] = getattr(now, k) or getattr(before, k)
-    return now.model_copy(update={**update, "searches": searches, "seconds": round(elapsed, 3)})
-
-
-async def aresume(
-    run_id: str,
-    *,
-    settings: Settings | None = None,
-    store: Store | None = None,
-    db: str | Path | None = None,
-    judge: Judge | None = None,
-    providers: Sequence[SearchProvider] | None = None,
-    reader: Reader | None = None,
-    embedder: Embedder | None = None,
-    progress: ProgressCallback | None = None,
-    concurrency: int | None = None,
-) -> Report:
-    """Finish a run that stopped before its end (killed, crashed or failed) and return its report.
-
-    Everything comes from the store: the input document, options and checklist recorded at the
-    start; claims that already have a verdict are kept as they are, the others are researched
-    and judged. Every claim is searched again so that the documents the run read are all back
-    in the pool each claim is ranked against — but searches come from the search cache and
-    pages from the fetch cache, so nothing already sent goes out again (the corpus is skipped
-    for settled claims). A run that is already ``done`` is returned unchanged.
-
-    ``providers=None`` builds the providers named in the run's options (and a reader with the
-    store's fetch cache, honouring the recorded ``offline`` and ``allow_hosts``); pass objects
-    to use others. ``judge`` defaults to the evidence-match judge with the recorded subject; a
-    run decided by another judge needs that judge passed in. Raises :class:`RunNotFound` for
-    an unknown id and :class:`InputError` for a run recorded without its input.
-    """
-    t0 = time.monotonic()
-    settings = settings or Settings()
-    own_store = store is None
-    if store is None:
-        store = Store(Path(db) if db else settings.db_path)
-    closers: list[Any] = []
-    reopened = False
-    run: Run | None = None
-    before = Stats()
-    try:
-        info = store.get_run(run_id)
-        if info["status"] == "done":
-            return store.load_report(run_id)
-        options: dict[str, Any] = info["options"]
-        if not isinstance(options.get("input"), dict):
-            raise InputError(
-                f"run {run_id} cannot be resumed: it was recorded without its input"
-                " (by an older veracity)"
-            )
-        doc = InputDocument.model_validate(options["input"])
-        knobs = {k: v for k, v in (options.get("settings") or {}).items() if k in _RUN_KNOBS}
-        if knobs:
-            settings = settings.model_copy(update=knobs)
-        out_lang = "zh" if info["language"] == "zh" else "en"
-        judge = judge or EvidenceMatchJudge(max_evidence=settings.max_evidence, subject=options.get("subject"))
-        if judge.name != info["judge"]:
-            raise InputError(
-                f"run {run_id} was judged by {info['judge']!r}; resume it with that judge,"
-                f" not {judge.name!r}"
-            )
-        embedder = embedder or UseEmbedder(threads=settings.embed_threads)
-        local = _open_corpus(options.get("corpus") or [], settings, embedder, progress, lambda: run_id)
-        if providers is None:
-            from veracity.search.registry import build_providers
-
-            providers = build_providers([str(n) for n in options.get("providers") or []])
-            closers.extend(providers)
-        if reader is None and providers:
-            from veracity.reader.cache import StoreFetchCache
-
-            allow = [str(h) for h in options.get("allow_hosts") or []]
-            reader = Reader(allow=allow, cache=StoreFetchCache(store), offline=bool(options.get("offline")))
-            closers.append(reader)
-
-        checklist = store.load_claims(run_id)
-        if not checklist:  # stopped between recording the run and its checklist
-            checklist = split_claims(doc, max_claims=settings.max_claims)
-            store.save_claims(run_id, checklist)
-        settled = store.settled_claims(run_id)
-        before = Stats.model_validate(info["stats"]) if info["stats"] else Stats()
-        store.reopen_run(run_id)
-        reopened = True
-        emit(progress, Event(type="run_started", run_id=run_id, message=f"resuming {doc.origin}"))
-        ready = [{"id": c.id, "text": c.text} for c in checklist]
-        emit(progress, Event(type="claims_ready", run_id=run_id, claims=ready))
-        for c in checklist:
-            if c.id in settled:
-                label = settled[c.id].value
-                emit(progress, Event(type="claim_settled", run_id=run_id, claim_id=c.id, label=label))
-        run = Run(
-            run_id=run_id,
-            store=store,
-            providers=([local] if local is not None else []) + list(providers),
-            corpus=local,
-            embedder=embedder,
-            judge=judge,
-            settings=settings,
-            lang=out_lang,
-            progress=progress,
-            reader=reader,
-            logged=[(s["provider"], normalize_for_match(s["query"])) for s in store.searches(run_id)],
-            reuse_fetches=True,
-        )
-        await _prepare(run, local, progress)
-        sem = asyncio.Semaphore(max(1, concurrency or int(options.get("concurrency") or 4)))
-        await run.gather_all(checklist, sem, settled=settled)
-        await asyncio.gather(*(run.settle(c, sem) for c in checklist if c.id not in settled))
-        sent = sum(1 for s in store.searches(run_id) if not s["cached"])
-        elapsed = before.seconds + time.monotonic() - t0
-        stats = _merged_stats(before, run.stats, searches=sent, elapsed=elapsed)
-        store.finish_run(run_id, stats)
-        emit(progress, Event(type="run_finished", run_id=run_id))
-        return store.load_report(run_id)
-    except BaseException as err:
-        if reopened:
-            now = run.stats if run is not None else Stats()
-            elapsed = before.seconds + time.monotonic() - t0
-            stats = _merged_stats(before, now, searches=now.searches, elapsed=elapsed)
+        if own_llm is not None:
             with contextlib.suppress(Exception):
-                store.finish_run(run_id, stats, status="failed", error=str(err) or type(err).__name__)
-        raise
-    finally:
-        for tool in closers:
-            close = getattr(tool, "aclose", None)
-            if close is not None:
-                with contextlib.suppress(Exception):
-                    await close()
+                await own_llm.aclose()  # type: ignore[attr-defined]
         if own_store:
             store.close()
-
-
-def resume(run_id: str, **kwargs: object) -> Report:
-    """Synchronous :func:`aresume`."""
-    return asyncio.run(aresume(run_id, **kwargs))  # type: ignore[arg-type]
 
 
 async def read_url_input(url: str, *, reader: Reader | None = None, lang: str = "auto") -> InputDocument:

@@ -36,6 +36,9 @@ class LiveProgress:
         self.claims: dict[str, str] = {}
         self.settled: dict[str, str] = {}
         self.queries = 0
+        self.llm_calls = 0
+        self.llm_cached = 0
+        self.round = 0
         self.status = "starting"
         self._live: Live | None = None
 
@@ -67,6 +70,15 @@ class LiveProgress:
             self._plain(self.status)
         elif event.type == "query_sent":
             self.queries += 1
+        elif event.type == "round_started":
+            self.round = event.round or self.round + 1
+            self.status = event.message or f"round {self.round}"
+            self._plain(self.status)
+        elif event.type == "llm_call":
+            if event.message == "cached":
+                self.llm_cached += 1
+            else:
+                self.llm_calls += 1
         elif event.type == "claim_settled" and event.claim_id:
             self.settled[event.claim_id] = event.label or "?"
             self._plain(
@@ -90,8 +102,8 @@ class LiveProgress:
         for cid, text in self.claims.items():
             if cid not in self.settled:
                 pending.add_row(cid, _short(text))
-        footer = Text(
-            f"{self.status} · {len(self.settled)}/{len(self.claims)} settled · {self.queries} searches",
-            style="bold",
-        )
+        line = f"{self.status} · {len(self.settled)}/{len(self.claims)} settled · {self.queries} searches"
+        if self.llm_calls or self.llm_cached:
+            line += f" · {self.llm_calls} LLM calls" + (f" ({self.llm_cached} cached)" if self.llm_cached else "")
+        footer = Text(line, style="bold")
         return Group(settled, pending, footer)

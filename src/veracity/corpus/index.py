@@ -173,6 +173,17 @@ class LocalCorpus:
                 f"in {time.perf_counter() - started:.1f}s)"
             )
 
+    @property
+    def fingerprint(self) -> str:
+        """A short hash of what the corpus holds (each document's URL and text) and how it is
+        indexed: equal fingerprints give equal search results, so they may be cached."""
+        self.open()
+        digest = hashlib.sha256(json.dumps(self._params(), sort_keys=True).encode("utf-8"))
+        for doc in sorted(self.documents, key=lambda d: d.source.url):
+            digest.update(doc.source.url.encode("utf-8") + b"\0")
+            digest.update(hashlib.sha256(doc.text.encode("utf-8")).digest())
+        return digest.hexdigest()[:16]
+
     def refresh(self) -> None:
         """Look at the folders again (for a long-lived process): re-index what changed."""
         with self._lock:

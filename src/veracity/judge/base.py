@@ -14,6 +14,7 @@ class Judgement(BaseModel):
     evidence: list[Evidence] = Field(default_factory=list)
     settled: bool = Field(default=True, description="False: the evidence is not enough yet; research more")
     missing: str | None = Field(default=None, description="what is still missing, for the next round's plan")
+    dropped_quotes: int = Field(default=0, description="citations the judge dropped (unknown passage, empty quote)")
 
 
 class Judge(Protocol):

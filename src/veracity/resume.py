@@ -1,0 +1,213 @@
+"""Finishing a run that stopped before its end (killed, crashed, failed): :func:`aresume`.
+
+Everything comes from the store — the input, options and checklist recorded when the run
+started, the verdicts already given, the searches already answered and the pages already read —
+so a resumed run sends nothing twice and ends with the report a clean run gives.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from veracity.agent.ledger import Budget
+from veracity.agent.loop import Agent
+from veracity.agent.wiring import bind_llm, default_llm
+from veracity.checklist.rules import split_claims
+from veracity.config import Settings
+from veracity.errors import ConfigError, InputError
+from veracity.events import Event, ProgressCallback, emit
+from veracity.evidence.embed import Embedder, UseEmbedder
+from veracity.judge.base import Judge
+from veracity.judge.match import EvidenceMatchJudge
+from veracity.llm.base import StructuredLLM
+from veracity.pipeline import _RUN_KNOBS, Run, _open_corpus, _prepare
+from veracity.reader.fetch import Reader
+from veracity.search.base import SearchProvider
+from veracity.store import Store
+from veracity.text import normalize_for_match
+from veracity.types import InputDocument, Report, Stats
+
+
+def _merged_stats(before: Stats, now: Stats, *, searches: int, elapsed: float) -> Stats:
+    """The statistics of a resumed run: what the earlier attempt recorded (a failed run keeps
+    its figures; a killed one has none) plus this attempt's work. ``searches`` is taken from
+    the run's search log, which both attempts wrote as they went."""
+    summed = ("llm_calls", "prompt_tokens", "completion_tokens", "fetches", "quotes_dropped", "fetch_failures",
+              "cost_usd", "llm_cached")
+    update: dict[str, Any] = {k: getattr(before, k) + getattr(now, k) for k in summed}
+    for k in ("documents", "passages", "skipped_files"):  # the corpus as this attempt opened it
+        update[k] = getattr(now, k) or getattr(before, k)
+    return now.model_copy(update={**update, "searches": searches, "seconds": round(elapsed, 3)})
+
+
+async def aresume(
+    run_id: str,
+    *,
+    settings: Settings | None = None,
+    store: Store | None = None,
+    db: str | Path | None = None,
+    judge: Judge | None = None,
+    providers: Sequence[SearchProvider] | None = None,
+    reader: Reader | None = None,
+    embedder: Embedder | None = None,
+    progress: ProgressCallback | None = None,
+    concurrency: int | None = None,
+    llm: StructuredLLM | None = None,
+) -> Report:
+    """Finish a run that stopped before its end (killed, crashed or failed) and return its report.
+
+    Everything comes from the store: the input document, options and checklist recorded at the
+    start; claims that already have a verdict are kept as they are, the others are researched
+    and judged. Every claim is searched again so that the documents the run read are all back
+    in the pool each claim is ranked against — but searches come from the search cache and
+    pages from the fetch cache, so nothing already sent goes out again (the corpus is skipped
+    for settled claims). A run that is already ``done`` is returned unchanged.
+
+    ``providers=None`` builds the providers named in the run's options (and a reader with the
+    store's fetch cache, honouring the recorded ``offline`` and ``allow_hosts``); pass objects
+    to use others. ``judge`` defaults to the evidence-match judge with the recorded subject; a
+    run decided by another judge needs that judge passed in. Raises :class:`RunNotFound` for
+    an unknown id and :class:`InputError` for a run recorded without its input.
+
+    A run of the research agent is finished by the agent: ``llm`` or the client the settings
+    describe (:class:`ConfigError` when there is none); its pending claims start again from
+    round one with a fresh budget, their searches answered from the cache.
+    """
+    t0 = time.monotonic()
+    settings = settings or Settings()
+    own_store = store is None
+    if store is None:
+        store = Store(Path(db) if db else settings.db_path)
+    closers: list[Any] = []
+    own_llm: StructuredLLM | None = None
+    reopened = False
+    run: Run | None = None
+    before = Stats()
+    try:
+        info = store.get_run(run_id)
+        if info["status"] == "done":
+            return store.load_report(run_id)
+        options: dict[str, Any] = info["options"]
+        if not isinstance(options.get("input"), dict):
+            raise InputError(
+                f"run {run_id} cannot be resumed: it was recorded without its input"
+                " (by an older veracity)"
+            )
+        doc = InputDocument.model_validate(options["input"])
+        knobs = {k: v for k, v in (options.get("settings") or {}).items() if k in _RUN_KNOBS}
+        if knobs:
+            settings = settings.model_copy(update=knobs)
+        out_lang = "zh" if info["language"] == "zh" else "en"
+        agent = bool(options.get("agent"))
+        if agent and llm is None:
+            llm = own_llm = default_llm(settings)
+            if llm is None:
+                raise ConfigError(
+                    f"run {run_id} was researched by the LLM agent; set VERACITY_LLM_BASE_URL"
+                    " (and the model settings) to resume it"
+                )
+        if not agent:
+            judge = judge or EvidenceMatchJudge(max_evidence=settings.max_evidence, subject=options.get("subject"))
+        if judge is not None and judge.name != info["judge"]:
+            raise InputError(
+                f"run {run_id} was judged by {info['judge']!r}; resume it with that judge,"
+                f" not {judge.name!r}"
+            )
+        embedder = embedder or UseEmbedder(threads=settings.embed_threads)
+        local = _open_corpus(options.get("corpus") or [], settings, embedder, progress, lambda: run_id)
+        if providers is None:
+            from veracity.search.registry import build_providers
+
+            providers = build_providers([str(n) for n in options.get("providers") or []])
+            closers.extend(providers)
+        if reader is None and providers:
+            from veracity.reader.cache import StoreFetchCache
+
+            allow = [str(h) for h in options.get("allow_hosts") or []]
+            reader = Reader(allow=allow, cache=StoreFetchCache(store), offline=bool(options.get("offline")))
+            closers.append(reader)
+
+        checklist = store.load_claims(run_id)
+        if not checklist:  # stopped between recording the run and its checklist
+            checklist = split_claims(doc, max_claims=settings.max_claims)
+            store.save_claims(run_id, checklist)
+        settled = store.settled_claims(run_id)
+        before = Stats.model_validate(info["stats"]) if info["stats"] else Stats()
+        store.reopen_run(run_id)
+        reopened = True
+        usage = Stats()
+        budget = Budget(settings)
+        bound: StructuredLLM | None = None
+        if llm is not None:
+            bound = bind_llm(llm, store=store, run_id=run_id, stats=usage, budget=budget,
+                             progress=progress, cache=bool(options.get("cache")))
+            if judge is None:
+                from veracity.judge.llm import LLMJudge
+
+                judge = LLMJudge(bound, max_evidence=settings.max_evidence, subject=options.get("subject"))
+        assert judge is not None
+        emit(progress, Event(type="run_started", run_id=run_id, message=f"resuming {doc.origin}"))
+        ready = [{"id": c.id, "text": c.text} for c in checklist]
+        emit(progress, Event(type="claims_ready", run_id=run_id, claims=ready))
+        for c in checklist:
+            if c.id in settled:
+                label = settled[c.id].value
+                emit(progress, Event(type="claim_settled", run_id=run_id, claim_id=c.id, label=label))
+        run = Run(
+            run_id=run_id,
+            store=store,
+            providers=([local] if local is not None else []) + list(providers),
+            corpus=local,
+            embedder=embedder,
+            judge=judge,
+            settings=settings,
+            lang=out_lang,
+            progress=progress,
+            reader=reader,
+            logged=[(s["provider"], normalize_for_match(s["query"])) for s in store.searches(run_id)],
+            reuse_fetches=True,
+            cache_corpus=bool(options.get("cache")),
+            stats=usage,
+        )
+        await _prepare(run, local, progress)
+        sem = asyncio.Semaphore(max(1, concurrency or int(options.get("concurrency") or 4)))
+        if bound is not None:
+            await Agent(run, llm=bound, budget=budget).research_all(
+                [c for c in checklist if c.id not in settled], sem)
+        else:
+            await run.gather_all(checklist, sem, settled=settled)
+            await asyncio.gather(*(run.settle(c, sem) for c in checklist if c.id not in settled))
+        sent = sum(1 for s in store.searches(run_id) if not s["cached"])
+        elapsed = before.seconds + time.monotonic() - t0
+        stats = _merged_stats(before, run.stats, searches=sent, elapsed=elapsed)
+        store.finish_run(run_id, stats)
+        emit(progress, Event(type="run_finished", run_id=run_id))
+        return store.load_report(run_id)
+    except BaseException as err:
+        if reopened:
+            now = run.stats if run is not None else Stats()
+            elapsed = before.seconds + time.monotonic() - t0
+            stats = _merged_stats(before, now, searches=now.searches, elapsed=elapsed)
+            with contextlib.suppress(Exception):
+                store.finish_run(run_id, stats, status="failed", error=str(err) or type(err).__name__)
+        raise
+    finally:
+        if own_llm is not None:
+            closers.append(own_llm)
+        for tool in closers:
+            close = getattr(tool, "aclose", None)
+            if close is not None:
+                with contextlib.suppress(Exception):
+                    await close()
+        if own_store:
+            store.close()
+
+
+def resume(run_id: str, **kwargs: object) -> Report:
+    """Synchronous :func:`aresume`."""
+    return asyncio.run(aresume(run_id, **kwargs))  # type: ignore[arg-type]

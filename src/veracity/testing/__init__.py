@@ -1,0 +1,8 @@
+"""Test doubles shipped with the package, for the test suite, the bench and demos.
+
+* :mod:`veracity.testing.llm_server` — :class:`~veracity.testing.llm_server.ScriptedLLMServer`,
+  an OpenAI-compatible chat server on 127.0.0.1 that answers from a script;
+* :mod:`veracity.testing.scripted_model` — a deterministic responder to plug into it.
+
+Nothing here imports pytest.
+"""
