@@ -20,11 +20,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import random
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+import httpx
 
 from veracity.config import Settings
 from veracity.corpus.index import LocalCorpus
@@ -32,8 +35,6 @@ from veracity.evidence.embed import UseEmbedder
 from veracity.llm import build_llm
 from veracity.pipeline import acheck
 from veracity.store import Store
-from veracity.testing.llm_server import ScriptedLLMServer
-from veracity.testing.scripted_model import scripted_responder
 from veracity.types import InputDocument, Report
 
 FIRST = ["Alice", "Bruno", "Chen", "Dana", "Emeka", "Farah", "Goran", "Hana", "Ivan", "Jun"]
@@ -52,6 +53,37 @@ class SlowCorpus(LocalCorpus):
         type(self).calls += 1
         await asyncio.sleep(self.delay)
         return await super().search(query, limit=limit, lang=lang)
+
+
+class RemoteScriptedLLM:
+    """``python -m veracity.testing.llm_server`` in a child process; ``requests`` asks it how
+    many chat requests it has answered."""
+
+    def __init__(self, latency: float) -> None:
+        self.latency = latency
+        self.base_url = ""
+        self.proc: subprocess.Popen[str] | None = None
+
+    def __enter__(self) -> RemoteScriptedLLM:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "veracity.testing.llm_server", "--latency", str(self.latency)],
+            stdout=subprocess.PIPE, text=True,
+        )
+        assert self.proc.stdout is not None
+        self.base_url = self.proc.stdout.readline().strip()
+        if not self.base_url.startswith("http"):
+            raise RuntimeError("the scripted LLM server did not start")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.proc is not None:
+            self.proc.terminate()
+            self.proc.wait(timeout=10)
+
+    @property
+    def requests(self) -> int:
+        stats = httpx.get(self.base_url + "/scripted/stats", timeout=5).json()
+        return int(stats["requests"])
 
 
 def make_data(root: Path, n: int, seed: int = 7) -> list[str]:
@@ -107,8 +139,9 @@ def main() -> None:
     sentences = make_data(work / "corpus", n)
     embedder = UseEmbedder(threads=2)
 
-    with ScriptedLLMServer(latency=args.llm_ms / 1000) as srv:
-        srv.responder = scripted_responder
+    # the model runs in its own process, as a remote service would: its HTTP handling must not
+    # compete with the agent for this process's interpreter
+    with RemoteScriptedLLM(latency=args.llm_ms / 1000) as srv:
 
         def settings(db: str) -> Settings:
             return Settings(
@@ -122,8 +155,11 @@ def main() -> None:
             c.open()
             return c
 
-        # each claim alone (a one-sentence document): the slowest sets the bar
+        # each claim alone (a one-sentence document): the slowest sets the bar; one run first
+        # warms the process up (encoder, imports) so that it does not flatter the ratio
         single = settings("single.sqlite")
+        asyncio.run(one_run(sentences[0], corpus=corpus(single), settings=single, embedder=embedder,
+                            cache=False, concurrency=1))
         alone = []
         for sentence in sentences:
             t0 = time.perf_counter()
@@ -134,12 +170,12 @@ def main() -> None:
 
         # the whole document, cold
         full = settings("full.sqlite")
-        requests0, SlowCorpus.calls = len(srv.requests), 0
+        requests0, SlowCorpus.calls = srv.requests, 0
         t0 = time.perf_counter()
         report = asyncio.run(one_run(" ".join(sentences), corpus=corpus(full), settings=full,
                                      embedder=embedder, cache=True, concurrency=n))
         wall = time.perf_counter() - t0
-        llm_requests = len(srv.requests) - requests0
+        llm_requests = srv.requests - requests0
         with Store(full.db_path) as store:
             sent = [(s["provider"], s["query"].casefold()) for s in store.searches(report.run_id) if not s["cached"]]
             calls = store.llm_calls(report.run_id)
@@ -147,12 +183,12 @@ def main() -> None:
         prompt_tokens = sum(c.prompt_tokens for c in calls if not c.cached)
 
         # the same document again, warm, from the caches
-        requests1, SlowCorpus.calls = len(srv.requests), 0
+        requests1, SlowCorpus.calls = srv.requests, 0
         t1 = time.perf_counter()
         warm = asyncio.run(one_run(" ".join(sentences), corpus=corpus(full), settings=full,
                                    embedder=embedder, cache=True, concurrency=n))
         warm_wall = time.perf_counter() - t1
-        warm_llm, warm_search = len(srv.requests) - requests1, SlowCorpus.calls
+        warm_llm, warm_search = srv.requests - requests1, SlowCorpus.calls
 
     claims = len(report.claims)
     print(f"scripted LLM {args.llm_ms:.0f} ms/call, corpus search {args.search_ms:.0f} ms/query, {claims} claims")

@@ -22,6 +22,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from veracity.agent.ledger import Budget
 from veracity.agent.loop import Agent
 from veracity.agent.wiring import agent_checklist, bind_llm, default_llm
@@ -32,7 +34,8 @@ from veracity.corpus.passages import split_passages
 from veracity.errors import FetchError, InputError
 from veracity.events import Event, ProgressCallback, emit
 from veracity.evidence.embed import Embedder, UseEmbedder
-from veracity.evidence.ranking import HybridIndex, rank
+from veracity.evidence.ranking import Hit, HybridIndex
+from veracity.evidence.tokenize import tokenize
 from veracity.ingest import read_input
 from veracity.judge.base import Judge, Judgement
 from veracity.judge.match import EvidenceMatchJudge, extract_facets
@@ -129,6 +132,8 @@ class Run:
         self.stats = stats if stats is not None else Stats()
         self.documents: dict[str, Document] = {}  # url → document read in this run
         self._doc_index: dict[str, HybridIndex] = {}
+        self._vectors: dict[str, np.ndarray] = {}  # passage id → embedding, for ranking
+        self._tokens: dict[str, list[str]] = {}  # passage id → BM25 tokens, for ranking
         self._reads: dict[str, asyncio.Task[Document | None]] = {}
         self._queries: dict[tuple[str, str], asyncio.Task[list[SearchResult]]] = {}
         self._found: dict[str, list[tuple[Passage, Source]]] = {}
@@ -303,7 +308,7 @@ class Run:
             candidates.setdefault(passage.id, (passage, source))
         passages = [p for p, _ in candidates.values()]
         sources = [s for _, s in candidates.values()]
-        hits = await asyncio.to_thread(rank, claim.text, passages, self.embedder, self.settings.top_k)
+        hits = await asyncio.to_thread(self._rank, claim.text, passages)
         ranked = [
             RankedPassage(
                 passage=passages[h.index],
@@ -315,6 +320,35 @@ class Run:
             for h in hits
         ]
         return ranked
+
+    def _rank(self, query: str, passages: list[Passage]) -> list[Hit]:
+        """Rank ``passages`` for ``query``, embedding only what has no vector yet: corpus
+        passages bring theirs from the corpus index, others are embedded once per run."""
+        if not passages or not query.strip():
+            return []
+        missing = [p for p in passages if p.id not in self._vectors]
+        if self.corpus is not None:
+            for p in list(missing):
+                vec = self.corpus.vector_of(p.id)
+                if vec is not None:
+                    self._vectors[p.id] = vec
+            missing = [p for p in missing if p.id not in self._vectors]
+        texts = [p.index_text for p in missing]
+        if self.corpus is not None and self.corpus.embedder is self.embedder:
+            query_vec = self.corpus.query_vector(query)
+        else:
+            texts.insert(0, query)
+        fresh = np.asarray(self.embedder.embed(texts), dtype=np.float32) if texts else None
+        if fresh is not None and len(texts) > len(missing):
+            query_vec, fresh = fresh[0], fresh[1:]
+        for p, vec in zip(missing, fresh if fresh is not None else [], strict=True):
+            self._vectors[p.id] = vec
+        for p in passages:
+            if p.id not in self._tokens:
+                self._tokens[p.id] = tokenize(p.index_text)
+        index = HybridIndex(passages, np.stack([self._vectors[p.id] for p in passages]), self.embedder,
+                            rrf_k=self.settings.rrf_k, tokens=[self._tokens[p.id] for p in passages])
+        return index.search(query, self.settings.top_k, query_vec=query_vec)
 
     async def research(self, claim: Claim) -> ClaimReport:
         ranked = await self.ranked(claim)

@@ -4,7 +4,8 @@ The rounds are global, as in the seed's run: in round *r* every pending claim pl
 queries (round 1 takes the checklist's queries and the claim itself, so it costs no planning
 call), every query goes to every provider (an identical query is sent once per run, whichever
 claim asked), new web hits are read, and only then is each pending claim ranked against its
-corpus hits plus *every* document read so far in the run and judged. A claim the judge settles
+corpus hits plus *every* document read so far in the run and judged. (Without a reader no
+page is read, so each claim goes on to its judgement as soon as its own searches are back.) A claim the judge settles
 leaves the pending list with its verdict; one the judge cannot settle yet carries the judge's
 note of what is missing into the next round's plan. When rounds, LLM calls, tokens, searches or
 time run out, the claims still pending are reported ``unverifiable`` with the reason.
@@ -74,8 +75,13 @@ class Agent:
                 type="round_started", run_id=self.run.run_id, round=rnd,
                 message=f"round {rnd}: {len(pending)} pending, {len(claims) - len(pending)} settled",
             ))
-            await asyncio.gather(*(self._gather(c, rnd, sem) for c in pending))
-            outcomes = await asyncio.gather(*(self._judge(c, rnd, sem) for c in pending))
+            if self.run.reader is None:
+                # nothing is read from the web, so no claim waits for another's pages: each
+                # claim is judged as soon as its own searches are back
+                outcomes = await asyncio.gather(*(self._gather_and_judge(c, rnd, sem) for c in pending))
+            else:
+                await asyncio.gather(*(self._gather(c, rnd, sem) for c in pending))
+                outcomes = await asyncio.gather(*(self._judge(c, rnd, sem) for c in pending))
             last_round = rnd == self.budget.max_rounds
             for claim, outcome in zip(pending, outcomes, strict=True):
                 row = self._conclude(claim, rnd, outcome, last_round=last_round)
@@ -143,6 +149,12 @@ class Agent:
                     to_read.append(r.url)
         if to_read:
             await asyncio.gather(*(run.read(u) for u in to_read))
+
+    async def _gather_and_judge(
+        self, claim: Claim, rnd: int, sem: asyncio.Semaphore,
+    ) -> Judgement | BaseException:
+        await self._gather(claim, rnd, sem)
+        return await self._judge(claim, rnd, sem)
 
     async def _judge(self, claim: Claim, rnd: int, sem: asyncio.Semaphore) -> Judgement | BaseException:
         if claim.id in self._stopped:

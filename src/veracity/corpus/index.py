@@ -125,6 +125,8 @@ class LocalCorpus:
         self.parsed = 0
         self.reused = False
         self._index: HybridIndex | None = None
+        self._rows: dict[str, int] | None = None
+        self._queries: dict[str, np.ndarray] = {}  # query text → embedding, oldest first
         self._by_url: dict[str, Document] = {}
         self._lock = threading.Lock()
         self._opened = False
@@ -219,8 +221,33 @@ class LocalCorpus:
         if self._index is None or not query.strip() or k <= 0:
             return []
         with self._lock:  # the embedder is not guaranteed to be thread-safe
-            hits = self._index.search(query, k)
+            hits = self._index.search(query, k, query_vec=self._query_vector(query))
         return [(self._index.passages[h.index], h) for h in hits]
+
+    def query_vector(self, query: str) -> np.ndarray:
+        """The embedding of a query text (remembered: a claim is searched, then ranked)."""
+        with self._lock:
+            return self._query_vector(query)
+
+    def _query_vector(self, query: str) -> np.ndarray:
+        vec = self._queries.get(query)
+        if vec is None:
+            vec = np.asarray(self.embedder.embed([query]), dtype=np.float32)[0]
+            if len(self._queries) >= 4096:
+                self._queries.pop(next(iter(self._queries)))
+            self._queries[query] = vec
+        return vec
+
+    def vector_of(self, passage_id: str) -> np.ndarray | None:
+        """The stored embedding of an indexed passage (None for one the index lacks)."""
+        index = self._index
+        if index is None:
+            return None
+        rows = self._rows
+        if rows is None or len(rows) != len(index.passages):
+            rows = self._rows = {p.id: i for i, p in enumerate(index.passages)}
+        row = rows.get(passage_id)
+        return None if row is None else index.embeddings[row]
 
     def get_document(self, url: str) -> Document:
         """The indexed document with this URL (trailing ``/`` ignored); ``KeyError`` if none."""

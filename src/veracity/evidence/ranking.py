@@ -142,14 +142,18 @@ class HybridIndex:
         embedder: Embedder,
         *,
         rrf_k: int = 60,
+        tokens: list[list[str]] | None = None,
     ) -> None:
         """Index ``passages`` whose embedding rows are given (row ``i`` belongs to passage
-        ``i``). The BM25 index is built here; use :meth:`build` to compute embeddings too."""
+        ``i``). The BM25 index is built here (from ``tokens``, the passages' tokens, when the
+        caller has them); use :meth:`build` to compute embeddings too."""
         embeddings = np.asarray(embeddings, dtype=np.float32)
         if len(passages) == 0 and embeddings.size == 0:
             embeddings = embeddings.reshape(0, int(embedder.dim))
         self._setup(passages, embeddings, embedder, rrf_k)
-        self._lexical = _Lexical.build([tokenize(p.index_text) for p in self.passages])
+        if tokens is None or len(tokens) != len(self.passages):
+            tokens = [tokenize(p.index_text) for p in self.passages]
+        self._lexical = _Lexical.build(tokens)
 
     def _setup(
         self, passages: list[Passage], embeddings: np.ndarray, embedder: Embedder, rrf_k: int

@@ -11,6 +11,7 @@ speaks to any OpenAI-compatible endpoint and :mod:`veracity.llm.fake` answers fr
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable
 from importlib import resources
@@ -75,8 +76,12 @@ def estimate_tokens(text: str) -> int:
     vocabularies), at least one for non-empty text."""
     if not text:
         return 0
-    cjk = sum(1 for ch in text if ord(ch) > 0x2E7F and is_cjk(ch))
+    cjk = len(_CJK.findall(text))
     return max(1, cjk + (len(text) - cjk + 3) // 4)
+
+
+# Han ideographs (with extension A and compatibility forms), kana, Hangul syllables
+_CJK = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af]")
 
 
 def messages_tokens(messages: list[Message]) -> int:

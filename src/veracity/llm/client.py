@@ -35,7 +35,7 @@ from collections.abc import Callable
 from string import Template
 from typing import Any, Protocol
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from tenacity import (
     AsyncRetrying,
     RetryCallState,
@@ -272,7 +272,7 @@ class LLMClient:
     async def structured(self, stage: str, messages: list[Message], schema: type[M]) -> M:
         """A validated ``schema`` instance answering ``messages`` (see the module docstring)."""
         model = self.settings.model_for(stage)
-        json_schema = schema.model_json_schema()
+        json_schema = _schema_of(schema)
         key = cache_key(model, stage, messages, json_schema)
         if self.cache is not None:
             cached = self._from_cache(key, stage, model, messages, schema)
@@ -422,3 +422,9 @@ __all__ = [
     "FORMAT_REJECT_STATUSES", "MODES", "AnswerError", "ChatBackend", "LLMClient",
     "cache_key", "extract_json", "parse_answer", "repair_prompt", "with_json_instructions",
 ]
+
+
+@functools.lru_cache(maxsize=64)
+def _schema_of(schema: type[BaseModel]) -> dict[str, Any]:
+    """A model's JSON schema, built once per class (building it costs more than a request)."""
+    return schema.model_json_schema()

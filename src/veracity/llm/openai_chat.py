@@ -107,7 +107,9 @@ class OpenAIChat:
         }
         fmt = response_format(mode, schema, schema_name)
         if fmt is not None:
-            kwargs["response_format"] = fmt
+            # sent as is: the SDK's walk over typed parameters would visit every node of the
+            # JSON schema on every request, and the schema is already plain JSON
+            kwargs["extra_body"] = {"response_format": fmt}
         try:
             resp = await self._sdk().chat.completions.create(**kwargs)
         except openai.APITimeoutError as err:

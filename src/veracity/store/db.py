@@ -83,6 +83,9 @@ class Store:
         try:
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA journal_mode = WAL")
+            # WAL with NORMAL sync: a commit survives a crash of the process (what resume needs)
+            # without an fsync per write; only a power cut can lose the last few commits
+            conn.execute("PRAGMA synchronous = NORMAL")
             migrate(conn)
         except (sqlite3.Error, RuntimeError) as e:
             conn.close()

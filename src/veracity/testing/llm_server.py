@@ -108,6 +108,9 @@ class _Handler(BaseHTTPRequestHandler):
         path = urlsplit(self.path).path.rstrip("/")
         if path in ("/v1/models", "/models"):
             self._send(200, self.scripted.models_payload())
+        elif path == "/v1/scripted/stats":  # for a process that runs the server elsewhere
+            count = len(self.scripted.requests)
+            self._send(200, {"requests": count, "max_in_flight": self.scripted.max_in_flight})
         else:
             self._send(404, error_payload(404, f"no route for GET {path}"))
 
@@ -313,3 +316,33 @@ class ScriptedLLMServer:
                 "total_tokens": prompt_tokens + completion_tokens,
             },
         }
+
+
+def main(argv: list[str] | None = None) -> None:
+    """``python -m veracity.testing.llm_server [--port N] [--latency S]``: serve the scripted
+    model (:mod:`veracity.testing.scripted_model`) until interrupted, for demos and benches.
+    Prints the base URL to use as ``VERACITY_LLM_BASE_URL`` on its first line."""
+    import argparse
+    import sys
+
+    from veracity.testing.scripted_model import scripted_responder
+
+    ap = argparse.ArgumentParser(prog="python -m veracity.testing.llm_server", description=main.__doc__)
+    ap.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (0: any free port)")
+    ap.add_argument("--latency", type=float, default=0.0, help="seconds added to every answer")
+    args = ap.parse_args(argv)
+    server = ScriptedLLMServer(latency=args.latency, responder=scripted_responder, port=args.port)
+    server.start()
+    print(server.base_url, flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+        sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()

@@ -4,8 +4,8 @@
 simple model would, from the request alone (no network, deterministic): the checklist from the
 ``<document>`` block (split by veracity's rule-based splitter), search queries from the
 ``<claim>`` block, and verdicts by word overlap between the claim and each ``<passage>``: a
-passage that covers the claim's content words supports it and is quoted, sentence by sentence
-as it stands; otherwise the claim stays unverifiable and the responder asks for another round.
+passage that covers the claim's content words supports it and is quoted as it stands (or
+refutes it, when the quoted sentence gives other figures than the claim); otherwise the claim stays unverifiable and the responder asks for another round.
 
 Plug it into :class:`veracity.testing.llm_server.ScriptedLLMServer` as ``responder``.
 """
@@ -20,6 +20,7 @@ _DOCUMENT = re.compile(r"<document>\s*(.*?)\s*</document>", re.S)
 _CLAIM = re.compile(r"<claim>\s*(.*?)\s*</claim>", re.S)
 _PASSAGE = re.compile(r'<passage id="([^"]+)"[^>]*>\s*(.*?)\s*</passage>', re.S)
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9.'-]*|[\u4e00-\u9fff]")
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _SENTENCE = re.compile(r"(?<=[.!?。!?])\s+|(?<=[。!?])")
 _STOP = frozenset(
     ["a", "an", "the", "of", "in", "on", "at", "to", "for", "and", "or", "is", "was", "were", "are", "be", "been", "by", "with", "as", "from", "that", "this", "it", "its", "he", "she", "his", "her", "they", "their", "has", "had", "have", "who", "which", "also"]
@@ -71,6 +72,16 @@ def _judge(claim: str, passages: list[tuple[str, str]]) -> dict[str, Any]:
     if scored and scored[0][0] >= 0.6:
         score, pid, text = scored[0]
         quote = _best_sentence(text, want)
+        claimed, stated = set(_NUMBER.findall(claim)), set(_NUMBER.findall(quote))
+        if claimed and stated and not claimed <= stated:  # the passage gives other figures
+            return {
+                "label": "false",
+                "confidence": 0.7,
+                "rationale": f"[{pid}] gives {', '.join(sorted(stated))}, not {', '.join(sorted(claimed - stated))}.",
+                "sufficient": True,
+                "missing": "",
+                "citations": [{"passage": pid, "stance": "refutes", "quote": quote}],
+            }
         return {
             "label": "true" if score >= 0.8 else "mostly_true",
             "confidence": round(min(0.95, score), 2),
