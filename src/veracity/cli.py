@@ -341,8 +341,8 @@ def runs(db: Path | None, limit: int) -> None:
 @click.option("--data", type=click.Path(path_type=Path, exists=True), required=True,
               help="wice: claim/dev.jsonl · factcheck-bench: its folder · jsonl: a file of "
                    '{"id", "claim", "label", "evidence"} with labels on veracity\'s scale')
-@click.option("--judge", "judge_name", type=click.Choice(["evidence-match"]), default="evidence-match",
-              show_default=True, help="Judge to evaluate (the LLM judge arrives with the agent).")
+@click.option("--judge", "judge_name", type=click.Choice(["evidence-match", "llm"]), default="evidence-match",
+              show_default=True, help="Judge to evaluate; llm uses VERACITY_LLM_BASE_URL / VERACITY_LLM_MODEL.")
 @click.option("--limit", type=int, help="Evaluate a random sample of N items.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the sample.")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write the figures as JSON.")
@@ -356,7 +356,7 @@ def eval_cmd(
     output: Path | None,
     quiet: bool,
 ) -> None:
-    """Measure the offline judge on a labelled claim set."""
+    """Measure a judge (offline or LLM) on a labelled claim set."""
     import json
 
     from veracity.evaluation import (
@@ -383,7 +383,20 @@ def eval_cmd(
         if not quiet and (i % 25 == 0 or i == n):
             click.echo(f"  {i}/{n}", err=True)
 
-    result = run_eval(items, classes, limit=limit, seed=seed, progress=tick, fold=fold)
+    judge, usage = None, None
+    if judge_name == "llm":
+        from veracity.config import Settings
+        from veracity.evaluation import llm_judge_for_eval
+
+        try:
+            judge, usage = llm_judge_for_eval(Settings())
+        except VeracityError as err:
+            _fail(err, err.exit_code)
+    try:
+        result = run_eval(items, classes, limit=limit, seed=seed, progress=tick, fold=fold,
+                          judge=judge, usage=usage)
+    except VeracityError as err:
+        _fail(err, err.exit_code)
     result["dataset"] = dataset
     result["data"] = str(data)
     click.echo(markdown_table(result, classes))

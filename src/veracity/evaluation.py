@@ -216,7 +216,7 @@ def metrics(preds: list[Prediction], classes: list[str]) -> dict:
         "labels": dict(Counter(p.label.value for p in preds)),
         "evidence_recall": round(hit / len(with_gold), 4) if with_gold else None,
         "seconds_per_claim": round(sum(p.seconds for p in preds) / n, 4) if n else 0.0,
-        # the offline judge calls no model; the LLM judge will fill these per claim
+        # the offline judge calls no model; run_eval fills these for the LLM judge
         "llm_calls_per_claim": 0.0,
         "tokens_per_claim": 0.0,
         "cost_per_claim": 0.0,
@@ -231,11 +231,16 @@ def run_eval(
     seed: int = 0,
     progress: Callable[[int, int], None] | None = None,
     fold: dict[Label, str] | None = None,
+    judge: object | None = None,
+    usage: Callable[[], tuple[int, int, float]] | None = None,
 ) -> dict:
+    """Evaluate ``judge`` (default: the evidence-match judge) on ``items``. ``usage`` reports
+    the LLM calls, tokens and cost spent so far (for a judge that calls a model); the figures
+    per claim go into the result."""
     if limit is not None and limit < len(items):
         rnd = random.Random(seed)
         items = rnd.sample(items, limit)
-    ev = Evaluator(fold=fold)
+    ev = Evaluator(fold=fold, judge=judge)
     preds = []
     for i, item in enumerate(items, 1):
         preds.append(ev.predict(item))
@@ -243,7 +248,37 @@ def run_eval(
             progress(i, len(items))
     out = metrics(preds, classes)
     out["judge"] = getattr(ev.judge, "name", "?")
+    if usage is not None and preds:
+        calls, tokens, cost = usage()
+        out["llm_calls_per_claim"] = round(calls / len(preds), 3)
+        out["tokens_per_claim"] = round(tokens / len(preds), 1)
+        out["cost_per_claim"] = round(cost / len(preds), 6)
     return out
+
+
+def llm_judge_for_eval(settings: object) -> tuple[object, Callable[[], tuple[int, int, float]]]:
+    """The LLM judge on the model the settings describe, and a function that reports the
+    calls, tokens and cost it has spent. Raises :class:`ConfigError` without an endpoint."""
+    from veracity.config import Settings
+    from veracity.errors import ConfigError
+    from veracity.judge.llm import LLMJudge
+    from veracity.llm import build_llm
+    from veracity.llm.base import LLMCall
+
+    assert isinstance(settings, Settings)
+    client = build_llm(settings)
+    if client is None:
+        raise ConfigError("--judge llm needs an endpoint: set VERACITY_LLM_BASE_URL (and VERACITY_LLM_MODEL)")
+    spent = [0, 0, 0.0]
+
+    def record(call: LLMCall) -> None:
+        if not call.cached:
+            spent[0] += 1
+            spent[1] += call.prompt_tokens + call.completion_tokens
+            spent[2] += call.cost_usd
+
+    judge = LLMJudge(client.bind(recorder=record))
+    return judge, lambda: (int(spent[0]), int(spent[1]), float(spent[2]))
 
 
 def markdown_table(result: dict, classes: list[str]) -> str:
