@@ -328,6 +328,8 @@ def test_cli_runs_the_agent_on_the_example(server: ScriptedLLMServer, tmp_path: 
     assert "LLM calls" in proc.stderr
     assert len(report["claims"]) >= 10
     assert sum(report["summary"]["counts"].values()) == len(report["claims"])
+    stopped = [c["verdict"]["rationale"] for c in report["claims"] if "核查未能完成" in c["verdict"]["rationale"]]
+    assert all("no new evidence" not in r and "insufficient" not in r for r in stopped)  # said in Chinese
     checker = SHARED / "tools" / "report_check.py"
     if checker.exists():
         res = subprocess.run([sys.executable, str(checker), str(out), str(EXAMPLE_CORPUS)],

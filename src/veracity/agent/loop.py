@@ -33,6 +33,21 @@ if TYPE_CHECKING:
     from veracity.pipeline import Run
 
 
+# why research on a claim stopped, in the report's two languages
+_REASONS = {
+    "no_rounds": ("no rounds left", "没有剩余的核查轮次"),
+    "no_progress": ("no new evidence turned up in round {n}", "第 {n} 轮没有找到新的证据"),
+    "insufficient": ("the evidence was still insufficient after {n} rounds", "{n} 轮核查后证据仍不充分"),
+    "no_queries": ("the planner found no new query to try in round {n}", "第 {n} 轮没有可尝试的新检索词"),
+    "budget": ("{detail}", "核查预算已用尽({detail})"),
+}
+
+
+def reason_text(lang: str, key: str, **values: object) -> str:
+    en, zh = _REASONS[key]
+    return (zh if lang == "zh" else en).format(**values)
+
+
 def _exhausted_text(lang: str, reason: str, before: str | None) -> str:
     if lang == "zh":
         head = f"核查未能完成,无法核实:{reason}。"
@@ -68,7 +83,7 @@ class Agent:
                 self.budget.guard_time()
             except BudgetExhausted as err:
                 for c in pending:
-                    rows[c.id] = self._exhaust(c, str(err))
+                    rows[c.id] = self._exhaust(c, self._reason("budget", detail=err))
                 break
             self.run.stats.rounds = rnd
             emit(self.run.progress, Event(
@@ -88,7 +103,7 @@ class Agent:
                 if row is not None:
                     rows[claim.id] = row
         for cid in self.ledger.pending():  # only reachable with max_rounds exhausted mid-way
-            rows[cid] = self._exhaust(by_id[cid], "no rounds left")
+            rows[cid] = self._exhaust(by_id[cid], self._reason("no_rounds"))
         return [rows[c.id] for c in claims]
 
     # --- one round for one claim -----------------------------------------------------------
@@ -184,9 +199,9 @@ class Agent:
 
         entry = self.ledger.entries[claim.id]
         if isinstance(outcome, _NoProgress):
-            return self._exhaust(claim, f"no new evidence turned up in round {rnd}")
+            return self._exhaust(claim, self._reason("no_progress", n=rnd))
         if isinstance(outcome, BudgetExhausted):
-            return self._exhaust(claim, str(outcome))
+            return self._exhaust(claim, self._reason("budget", detail=outcome))
         if isinstance(outcome, BaseException):
             row = self.run._failed_row(claim, outcome)
             self.ledger.exhaust(claim.id, f"{type(outcome).__name__}: {outcome}")
@@ -200,10 +215,13 @@ class Agent:
             return row
         entry.missing = outcome.missing
         if last_round:
-            return self._exhaust(claim, f"the evidence was still insufficient after {rnd} rounds")
+            return self._exhaust(claim, self._reason("insufficient", n=rnd))
         if rnd > 1 and self._new_queries.get(claim.id, 0) == 0:
-            return self._exhaust(claim, f"the planner found no new query to try in round {rnd}")
+            return self._exhaust(claim, self._reason("no_queries", n=rnd))
         return None
+
+    def _reason(self, key: str, **values: object) -> str:
+        return reason_text(self.run.lang, key, **values)
 
     def _exhaust(self, claim: Claim, reason: str) -> ClaimReport:
         from veracity.pipeline import _row
