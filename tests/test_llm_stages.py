@@ -377,3 +377,18 @@ def test_planner_with_nothing_new_returns_nothing() -> None:
     out = run(plan_queries(CLAIM, llm, lang="en", missing=None, tried=["jane doe  turing prize"]))
     assert out == []
     assert "<tried>\n- jane doe turing prize\n</tried>" in llm.text()
+
+
+def test_rationale_labels_become_the_numbers_of_the_shown_evidence() -> None:
+    from veracity.judge.llm import number_citations
+    from veracity.types import Evidence, Source
+
+    src = Source(url="https://example.org/a", title="A")
+    evidence = [
+        Evidence(quote="one", source=src, passage_id="doc#2"),
+        Evidence(quote="two", source=src, passage_id="doc#5"),
+    ]
+    refs = {"P1": "doc#5", "P2": "doc#9", "P3": "doc#2"}
+    text = "Confirmed by [P3] and [P1, P2]; the page [P2] says nothing. 见[P1]。"
+    assert number_citations(text, refs, evidence) == "Confirmed by [1] and [2]; the page says nothing. 见[2]。"
+    assert number_citations("Only [P2] speaks of it.", refs, evidence) == "Only speaks of it."

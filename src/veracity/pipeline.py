@@ -370,6 +370,10 @@ class Run:
             else:
                 self.stats.quotes_dropped += 1
         judgement.evidence = kept
+        if judgement.refs:
+            from veracity.judge.llm import number_citations
+
+            judgement.verdict.rationale = number_citations(judgement.verdict.rationale, judgement.refs, kept)
         return judgement
 
     def _doc_for_url(self, url: str) -> Document | None:
@@ -426,6 +430,52 @@ class Run:
                     self._failures.setdefault(c.id, []).append(f"{type(err).__name__}: {err}")
 
         await asyncio.gather(*(one(c) for c in claims))
+
+
+def _setup_research(
+    llm: StructuredLLM | None, judge: Judge | None, *, store: Store, run_id: str, settings: Settings,
+    progress: ProgressCallback | None, cache: bool, subject: str | None,
+) -> tuple[Stats, Budget, StructuredLLM | None, Judge]:
+    """A run's statistics, budget, its binding of ``llm`` (None without a model) and its judge
+    (the LLM judge on that binding unless ``judge`` is given)."""
+    usage, budget = Stats(), Budget(settings)
+    if llm is None:
+        assert judge is not None
+        return usage, budget, None, judge
+    bound = bind_llm(llm, store=store, run_id=run_id, stats=usage, budget=budget, progress=progress, cache=cache)
+    if judge is None:
+        from veracity.judge.llm import LLMJudge
+
+        judge = LLMJudge(bound, max_evidence=settings.max_evidence, subject=subject)
+    return usage, budget, bound, judge
+
+
+def new_run(
+    run_id: str, *, store: Store, local: LocalCorpus | None, providers: Sequence[SearchProvider],
+    embedder: Embedder, judge: Judge, settings: Settings, lang: str, progress: ProgressCallback | None,
+    reader: Reader | None, stats: Stats, cache: bool, **extra: Any,
+) -> Run:
+    """The :class:`Run` of a check or a resume (``extra``: resume's own arguments)."""
+    return Run(
+        run_id=run_id, store=store, providers=([local] if local is not None else []) + list(providers),
+        corpus=local, embedder=embedder, judge=judge, settings=settings, lang=lang, progress=progress,
+        reader=reader, cache_corpus=cache, stats=stats, **extra,
+    )
+
+
+async def research(
+    run: Run, claims: Sequence[Claim], sem: asyncio.Semaphore, *, bound: StructuredLLM | None,
+    budget: Budget, settled: Iterable[str] = (),
+) -> list[ClaimReport]:
+    """Research and judge the claims not in ``settled``: the agent's rounds with a model, one
+    search-and-judge pass without (settled claims are searched again, skipping the corpus, so
+    that the pages they read are back in the pool)."""
+    done = set(settled)
+    todo = [c for c in claims if c.id not in done]
+    if bound is not None:
+        return await Agent(run, llm=bound, budget=budget).research_all(todo, sem)
+    await run.gather_all(claims, sem, settled=done)
+    return list(await asyncio.gather(*(run.settle(c, sem) for c in todo)))
 
 
 # Settings that change what a run finds or concludes. They are recorded with the run, and a
@@ -556,18 +606,12 @@ async def acheck(
             options=record,
         )
         emit(progress, Event(type="run_started", run_id=run_id, message=doc.origin))
-        usage = Stats()
-        budget = Budget(settings)
-        bound: StructuredLLM | None = None
-        if llm is not None:
-            bound = bind_llm(llm, store=store, run_id=run_id, stats=usage, budget=budget,
-                             progress=progress, cache=cache)
+        usage, budget, bound, judge = _setup_research(
+            llm, judge, store=store, run_id=run_id, settings=settings, progress=progress, cache=cache,
+            subject=subject,
+        )
+        if bound is not None:
             checklist = await agent_checklist(doc, bound, settings=settings, progress=progress, run_id=run_id)
-            if judge is None:
-                from veracity.judge.llm import LLMJudge
-
-                judge = LLMJudge(bound, max_evidence=settings.max_evidence, subject=subject)
-        assert judge is not None
         store.save_claims(run_id, checklist)
         emit(
             progress,
@@ -577,27 +621,13 @@ async def acheck(
                 claims=[{"id": c.id, "text": c.text} for c in checklist],
             ),
         )
-        run = Run(
-            run_id=run_id,
-            store=store,
-            providers=([local] if local is not None else []) + list(providers),
-            corpus=local,
-            embedder=embedder,
-            judge=judge,
-            settings=settings,
-            lang=out_lang,
-            progress=progress,
-            reader=reader,
-            cache_corpus=cache,
-            stats=usage,
+        run = new_run(
+            run_id, store=store, local=local, providers=providers, embedder=embedder, judge=judge,
+            settings=settings, lang=out_lang, progress=progress, reader=reader, stats=usage, cache=cache,
         )
         await _prepare(run, local, progress)
         sem = asyncio.Semaphore(max(1, concurrency))
-        if bound is not None:
-            rows = await Agent(run, llm=bound, budget=budget).research_all(checklist, sem)
-        else:
-            await run.gather_all(checklist, sem)
-            rows = await asyncio.gather(*(run.settle(c, sem) for c in checklist))
+        rows = await research(run, checklist, sem, bound=bound, budget=budget)
         run.stats.seconds = round(time.monotonic() - t0, 3)
         report = Report(
             run_id=run_id,

@@ -14,9 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from veracity.agent.ledger import Budget
-from veracity.agent.loop import Agent
-from veracity.agent.wiring import bind_llm, default_llm
+from veracity.agent.wiring import default_llm
 from veracity.checklist.rules import split_claims
 from veracity.config import Settings
 from veracity.errors import ConfigError, InputError
@@ -25,7 +23,15 @@ from veracity.evidence.embed import Embedder, UseEmbedder
 from veracity.judge.base import Judge
 from veracity.judge.match import EvidenceMatchJudge
 from veracity.llm.base import StructuredLLM
-from veracity.pipeline import _RUN_KNOBS, Run, _open_corpus, _prepare
+from veracity.pipeline import (
+    _RUN_KNOBS,
+    Run,
+    _open_corpus,
+    _prepare,
+    _setup_research,
+    new_run,
+    research,
+)
 from veracity.reader.fetch import Reader
 from veracity.search.base import SearchProvider
 from veracity.store import Store
@@ -140,17 +146,10 @@ async def aresume(
         before = Stats.model_validate(info["stats"]) if info["stats"] else Stats()
         store.reopen_run(run_id)
         reopened = True
-        usage = Stats()
-        budget = Budget(settings)
-        bound: StructuredLLM | None = None
-        if llm is not None:
-            bound = bind_llm(llm, store=store, run_id=run_id, stats=usage, budget=budget,
-                             progress=progress, cache=bool(options.get("cache")))
-            if judge is None:
-                from veracity.judge.llm import LLMJudge
-
-                judge = LLMJudge(bound, max_evidence=settings.max_evidence, subject=options.get("subject"))
-        assert judge is not None
+        usage, budget, bound, judge = _setup_research(
+            llm, judge, store=store, run_id=run_id, settings=settings, progress=progress,
+            cache=bool(options.get("cache")), subject=options.get("subject"),
+        )
         emit(progress, Event(type="run_started", run_id=run_id, message=f"resuming {doc.origin}"))
         ready = [{"id": c.id, "text": c.text} for c in checklist]
         emit(progress, Event(type="claims_ready", run_id=run_id, claims=ready))
@@ -158,30 +157,15 @@ async def aresume(
             if c.id in settled:
                 label = settled[c.id].value
                 emit(progress, Event(type="claim_settled", run_id=run_id, claim_id=c.id, label=label))
-        run = Run(
-            run_id=run_id,
-            store=store,
-            providers=([local] if local is not None else []) + list(providers),
-            corpus=local,
-            embedder=embedder,
-            judge=judge,
-            settings=settings,
-            lang=out_lang,
-            progress=progress,
-            reader=reader,
+        run = new_run(
+            run_id, store=store, local=local, providers=providers, embedder=embedder, judge=judge,
+            settings=settings, lang=out_lang, progress=progress, reader=reader, stats=usage,
+            cache=bool(options.get("cache")), reuse_fetches=True,
             logged=[(s["provider"], normalize_for_match(s["query"])) for s in store.searches(run_id)],
-            reuse_fetches=True,
-            cache_corpus=bool(options.get("cache")),
-            stats=usage,
         )
         await _prepare(run, local, progress)
         sem = asyncio.Semaphore(max(1, concurrency or int(options.get("concurrency") or 4)))
-        if bound is not None:
-            await Agent(run, llm=bound, budget=budget).research_all(
-                [c for c in checklist if c.id not in settled], sem)
-        else:
-            await run.gather_all(checklist, sem, settled=settled)
-            await asyncio.gather(*(run.settle(c, sem) for c in checklist if c.id not in settled))
+        await research(run, checklist, sem, bound=bound, budget=budget, settled=settled)
         sent = sum(1 for s in store.searches(run_id) if not s["cached"])
         elapsed = before.seconds + time.monotonic() - t0
         stats = _merged_stats(before, run.stats, searches=sent, elapsed=elapsed)

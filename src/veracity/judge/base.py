@@ -14,6 +14,10 @@ class Judgement(BaseModel):
     evidence: list[Evidence] = Field(default_factory=list)
     settled: bool = Field(default=True, description="False: the evidence is not enough yet; research more")
     missing: str | None = Field(default=None, description="what is still missing, for the next round's plan")
+    refs: dict[str, str] = Field(
+        default_factory=dict,
+        description="passage labels the rationale cites ([P1]) → passage ids, to number them as the evidence",
+    )
     dropped_quotes: int = Field(default=0, description="citations the judge dropped (unknown passage, empty quote)")
 
 

@@ -145,6 +145,7 @@ class LLMJudge:
             settled=out.sufficient or label != Label.UNVERIFIABLE,
             missing=out.missing.strip() or None,
             dropped_quotes=dropped,
+            refs={label: rp.passage.id for label, rp in passage_ids(passages).items()},
         )
 
     def _evidence(self, citations: list[Citation], passages: list[RankedPassage]) -> tuple[list[Evidence], int]:
@@ -186,3 +187,26 @@ def _resolve(
     if m:
         return shown.get(f"P{int(m.group(1))}")
     return by_own_id.get(ref)
+
+
+_REF_GROUP = re.compile(r"\s?\[\s*(P\d+(?:\s*[,，、;；]\s*P\d+)*)\s*\]")
+
+
+def number_citations(rationale: str, refs: dict[str, str], evidence: list[Evidence]) -> str:
+    """Rewrite the model's passage labels in a rationale (``[P3]``, ``[P1, P2]``) as the numbers
+    of the evidence items the report shows (``[1]``); a label whose passage is not among the
+    shown evidence is removed, so the text never points at something the reader cannot see."""
+    number: dict[str, int] = {}
+    for i, ev in enumerate(evidence, start=1):
+        if ev.passage_id is not None:
+            number.setdefault(ev.passage_id, i)
+
+    def sub(m: re.Match[str]) -> str:
+        labels = re.findall(r"P\d+", m.group(1))
+        shown = sorted({number[refs[lb]] for lb in labels if lb in refs and refs[lb] in number})
+        if not shown:
+            return ""
+        lead = m.group(0)[0] if m.group(0)[0].isspace() else ""
+        return f"{lead}[{', '.join(map(str, shown))}]"
+
+    return _REF_GROUP.sub(sub, rationale).strip()
