@@ -11,6 +11,7 @@ speaks to any OpenAI-compatible endpoint and :mod:`veracity.llm.fake` answers fr
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Callable
@@ -89,6 +90,7 @@ def messages_tokens(messages: list[Message]) -> int:
     return sum(estimate_tokens(m.get("content", "")) + 4 for m in messages)
 
 
+@functools.lru_cache(maxsize=32)
 def load_prompt(name: str) -> str:
     """The text of ``llm/prompts/<name>.md`` (package data)."""
     return (resources.files("veracity.llm") / "prompts" / f"{name}.md").read_text(encoding="utf-8")
