@@ -335,3 +335,31 @@ def test_cli_runs_the_agent_on_the_example(server: ScriptedLLMServer, tmp_path: 
         res = subprocess.run([sys.executable, str(checker), str(out), str(EXAMPLE_CORPUS)],
                              capture_output=True, text=True, timeout=120)
         assert res.returncode == 0, res.stdout + res.stderr
+
+
+def test_slow_judge_and_rate_limit_cost_one_claim_at_most(
+    server: ScriptedLLMServer, tmp_path: Path, use_embedder: Any, corpus_dir: Path,
+) -> None:
+    """The first request meets a 429 with Retry-After (retried, honoured); the Turing claim's
+    judge never answers in time (timeout, no retries left): that claim alone ends unverifiable
+    with the failure named, the others are settled as usual."""
+    import time
+
+    def slow_for_turing(request: dict[str, Any]) -> Any:
+        if stage_of(request) == "judge" and "Turing" in request["messages"][-1]["content"].split("</claim>")[0]:
+            time.sleep(1.5)
+        return scripted_responder(request)
+
+    server.responder = slow_for_turing
+    server.enqueue(status=429, headers={"Retry-After": "0.3"})
+    started = time.monotonic()
+    report = run(server, tmp_path, use_embedder, corpus_dir, llm_timeout=0.6, llm_retries=1)
+    assert time.monotonic() - started >= 0.3
+    turing = next(c for c in report.claims if "Turing" in c.text)
+    assert turing.verdict.label == Label.UNVERIFIABLE
+    assert "no answer within" in turing.verdict.rationale or "LLM" in turing.verdict.rationale
+    bristol = next(c for c in report.claims if "Bristol" in c.text)
+    assert bristol.verdict.label in (Label.TRUE, Label.MOSTLY_TRUE)
+    with Store(tmp_path / "db.sqlite") as store:
+        errors = [c.error for c in store.llm_calls(report.run_id) if c.error]
+    assert any("429" in e for e in errors) and any("no answer" in e for e in errors)

@@ -50,9 +50,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "stats_searches": {"en": "{n} searches", "zh": "搜索 {n} 次"},
     "stats_documents": {"en": "{n} documents read", "zh": "阅读文档 {n} 篇"},
     "stats_llm": {
-        "en": "{n} LLM calls ({tokens} tokens)",
-        "zh": "调用语言模型 {n} 次（{tokens} 个词元）",
+        "en": "{n} LLM calls ({tokens} tokens, ${cost})",
+        "zh": "调用语言模型 {n} 次（{tokens} 个词元,费用 ${cost}）",
     },
+    "stats_rounds": {"en": "{n} research rounds", "zh": "核查 {n} 轮"},
+    "stats_cached": {"en": "{n} answers from the cache", "zh": "{n} 次调用取自缓存"},
     "stats_dropped": {
         "en": "{n} quotes dropped as not verbatim",
         "zh": "剔除非原文引文 {n} 条",
@@ -161,7 +163,11 @@ def stats_parts(stats: Stats, lang: str) -> list[str]:
     ]
     if stats.llm_calls:
         parts.append(t("stats_llm", lang, n=stats.llm_calls,
-                       tokens=stats.prompt_tokens + stats.completion_tokens))
+                       tokens=stats.prompt_tokens + stats.completion_tokens, cost=f"{stats.cost_usd:.4f}"))
+    if stats.llm_cached:
+        parts.append(t("stats_cached", lang, n=stats.llm_cached))
+    if stats.rounds:
+        parts.append(t("stats_rounds", lang, n=stats.rounds))
     if stats.quotes_dropped:
         parts.append(t("stats_dropped", lang, n=stats.quotes_dropped))
     if stats.skipped_files:
