@@ -264,18 +264,48 @@ def test_warm_rerun_with_cache_sends_nothing_and_reproduces_the_report(
     ]
 
 
-def test_server_down_every_claim_still_gets_a_row(
+def test_unreachable_model_fails_the_run_and_resume_finishes_it(
     tmp_path: Path, use_embedder: Any, corpus_dir: Path,
 ) -> None:
+    """A model that answers nothing usable (HTTP 500 to every request, in every response format)
+    stops the run with one clear error before any claim is judged; the run is recorded failed,
+    and ``aresume`` finishes it once the model is back — LLM checklist included."""
+    from veracity.errors import LLMUnavailable
+
     with ScriptedLLMServer() as srv:  # no responder: every request answers HTTP 500
-        events: list[Any] = []
+        settings = settings_for(srv, tmp_path, llm_retries=0)
         doc = InputDocument(text=DOC, language="en", origin="test", format="txt")
-        report = asyncio.run(acheck(doc, corpus=[corpus_dir], settings=settings_for(srv, tmp_path, llm_retries=0),
-                                    embedder=use_embedder, progress=events.append))
+        with pytest.raises(LLMUnavailable, match="veracity resume"):
+            asyncio.run(acheck(doc, corpus=[corpus_dir], settings=settings, embedder=use_embedder))
+        with Store(settings.db_path) as store:
+            (info,) = store.list_runs()
+        assert info["status"] == "failed"
+        srv.responder = scripted_responder  # the model is back
+        before = len(srv.requests)
+        report = asyncio.run(aresume(info["id"], settings=settings, embedder=use_embedder))
+        stages = [stage_of(r) for r in srv.requests[before:]]
+    assert stages[0] == "checklist" and "judge" in stages  # the checklist was asked again
+    assert len(report.claims) == 3 and report.uses_llm
+    assert any(c.verdict.label in (Label.TRUE, Label.MOSTLY_TRUE) for c in report.claims)
+
+
+def test_unusable_checklist_answer_falls_back_to_the_rules(
+    server: ScriptedLLMServer, tmp_path: Path, use_embedder: Any, corpus_dir: Path,
+) -> None:
+    def garbled(request: dict[str, Any]) -> Any:
+        if stage_of(request) == "checklist":
+            return "Here are the claims: first, Jack Rae studied..."  # no JSON, twice
+        return scripted_responder(request)
+
+    server.responder = garbled
+    events: list[Any] = []
+    doc = InputDocument(text=DOC, language="en", origin="test", format="txt")
+    report = asyncio.run(acheck(doc, corpus=[corpus_dir], settings=settings_for(server, tmp_path),
+                                embedder=use_embedder, progress=events.append))
     assert len(report.claims) == 3  # the rule-based checklist stood in
     assert any(e.type == "warning" and "checklist" in (e.message or "") for e in events)
-    assert all(c.verdict.label == Label.UNVERIFIABLE for c in report.claims)
-    assert all("LLM" in c.verdict.rationale or "failed" in c.verdict.rationale for c in report.claims)
+    assert [stage_of(r) for r in server.requests][:2] == ["checklist", "checklist"]  # + one repair
+    assert any(c.verdict.label != Label.UNVERIFIABLE for c in report.claims)
 
 
 def test_json_schema_rejected_falls_back_and_the_run_completes(
@@ -363,3 +393,22 @@ def test_slow_judge_and_rate_limit_cost_one_claim_at_most(
     with Store(tmp_path / "db.sqlite") as store:
         errors = [c.error for c in store.llm_calls(report.run_id) if c.error]
     assert any("429" in e for e in errors) and any("no answer" in e for e in errors)
+
+
+def test_cli_exits_3_with_one_line_when_the_model_is_unreachable(tmp_path: Path, corpus_dir: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from veracity.cli import main
+
+    doc = tmp_path / "doc.txt"
+    doc.write_text(DOC, encoding="utf-8")
+    for key, value in {"VERACITY_LLM_BASE_URL": "http://127.0.0.1:9/v1", "VERACITY_LLM_RETRIES": "0",
+                       "VERACITY_DB_PATH": str(tmp_path / "db.sqlite"),
+                       "VERACITY_CACHE_DIR": str(tmp_path / "cache")}.items():
+        monkeypatch.setenv(key, value)
+    result = CliRunner().invoke(main, ["check", str(doc), "--corpus", str(corpus_dir), "-q"])
+    assert result.exit_code == 3, result.output
+    lines = [ln for ln in result.output.splitlines() if ln.strip()]
+    assert len(lines) == 1 and lines[0].startswith("veracity: error:") and "veracity resume" in lines[0]
+    assert "Traceback" not in result.output

@@ -1,7 +1,7 @@
 """The ``veracity`` command: a thin shell over :mod:`veracity.pipeline` and the store.
 
-Exit codes: 0 success · 1 unexpected failure · 2 bad usage or bad input · 3 store failure ·
-130 interrupted.
+Exit codes: 0 success · 1 unexpected failure · 2 bad usage or bad input · 3 store or language
+model failure · 130 interrupted.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ Exit codes:
   1   unexpected failure (a bug: please report it)
   2   bad usage or bad input (missing/empty/binary/oversized/undecodable file,
       malformed PDF, bad claims list, unknown run id, missing corpus folder)
-  3   the store (SQLite database) could not be used
+  3   the store (SQLite database) or the language model could not be used
   130 interrupted
 """
 

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from veracity.agent.wiring import default_llm
+from veracity.agent.wiring import agent_checklist, default_llm
 from veracity.checklist.rules import split_claims
 from veracity.config import Settings
 from veracity.errors import ConfigError, InputError
@@ -139,9 +139,6 @@ async def aresume(
             closers.append(reader)
 
         checklist = store.load_claims(run_id)
-        if not checklist:  # stopped between recording the run and its checklist
-            checklist = split_claims(doc, max_claims=settings.max_claims)
-            store.save_claims(run_id, checklist)
         settled = store.settled_claims(run_id)
         before = Stats.model_validate(info["stats"]) if info["stats"] else Stats()
         store.reopen_run(run_id)
@@ -150,6 +147,12 @@ async def aresume(
             llm, judge, store=store, run_id=run_id, settings=settings, progress=progress,
             cache=bool(options.get("cache")), subject=options.get("subject"),
         )
+        if not checklist:  # stopped between recording the run and its checklist
+            if bound is not None:
+                checklist = await agent_checklist(doc, bound, settings=settings, progress=progress, run_id=run_id)
+            else:
+                checklist = split_claims(doc, max_claims=settings.max_claims)
+            store.save_claims(run_id, checklist)
         emit(progress, Event(type="run_started", run_id=run_id, message=f"resuming {doc.origin}"))
         ready = [{"id": c.id, "text": c.text} for c in checklist]
         emit(progress, Event(type="claims_ready", run_id=run_id, claims=ready))

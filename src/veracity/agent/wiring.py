@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from veracity.agent.ledger import Budget
 from veracity.config import Settings
-from veracity.errors import BudgetExhausted, LLMError
+from veracity.errors import BudgetExhausted, LLMError, LLMOutputError, LLMUnavailable
 from veracity.events import Event, ProgressCallback, emit
 from veracity.llm.base import LLMCall, StructuredLLM
 from veracity.store import Store
@@ -59,13 +59,30 @@ async def agent_checklist(
     doc: InputDocument, llm: StructuredLLM, *, settings: Settings,
     progress: ProgressCallback | None, run_id: str,
 ) -> list[Claim]:
-    """The LLM checklist; the rule-based splitter when the model gives no usable answer."""
+    """The LLM checklist; the rule-based splitter when the model's answer is unusable.
+
+    A model that cannot be reached (refused connection, timeouts, errors after every retry,
+    a refused key) stops the run instead: with every claim ahead needing the same model, a
+    report of failures helps nobody. The run is recorded ``failed`` and can be resumed."""
     from veracity.checklist.llm import llm_checklist
     from veracity.checklist.rules import split_claims
 
     try:
         return await llm_checklist(doc, llm, max_claims=settings.max_claims)
-    except (LLMError, BudgetExhausted) as err:
+    except LLMUnavailable as err:
+        raise LLMUnavailable(
+            f"{err} — the language model could not be used, so nothing was checked; when it is"
+            f" back, finish this run with `veracity resume {run_id}` (or check without it: --no-llm)"
+        ) from err
+    except LLMError as err:
+        if not isinstance(err, LLMOutputError):
+            raise  # a refused key or model: the same for every call
+        emit(progress, Event(
+            type="warning", run_id=run_id,
+            message=f"the LLM checklist failed ({err}); using the rule-based splitter",
+        ))
+        return split_claims(doc, max_claims=settings.max_claims)
+    except BudgetExhausted as err:
         emit(progress, Event(
             type="warning", run_id=run_id,
             message=f"the LLM checklist failed ({err}); using the rule-based splitter",
