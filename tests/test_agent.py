@@ -412,3 +412,19 @@ def test_cli_exits_3_with_one_line_when_the_model_is_unreachable(tmp_path: Path,
     lines = [ln for ln in result.output.splitlines() if ln.strip()]
     assert len(lines) == 1 and lines[0].startswith("veracity: error:") and "veracity resume" in lines[0]
     assert "Traceback" not in result.output
+
+
+def test_providers_names_the_model_without_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from veracity.cli import main
+
+    monkeypatch.delenv("VERACITY_LLM_BASE_URL", raising=False)
+    out = CliRunner().invoke(main, ["providers"]).output
+    assert "language model: none" in out
+    monkeypatch.setenv("VERACITY_LLM_BASE_URL", "https://user:secret@llm.example.com/v1?key=abc")
+    monkeypatch.setenv("VERACITY_LLM_MODEL", "small")
+    monkeypatch.setenv("VERACITY_LLM_MODEL_JUDGE", "big")
+    out = CliRunner().invoke(main, ["providers"]).output
+    assert "judge=big" in out and "plan=small" in out and "llm.example.com/v1" in out
+    assert "secret" not in out and "abc" not in out

@@ -291,6 +291,21 @@ def providers_cmd() -> None:
         state = "ready" if r.configured else f"needs {r.needs}"
         click.echo(f"{r.name.ljust(width)}  {r.kind:<9}  {state}")
     click.echo("\nthe local corpus is always available with --corpus DIR", err=True)
+    click.echo(_llm_status(), err=True)
+
+
+def _llm_status() -> str:
+    """One line on the research agent's model: which endpoint and models, or how to set one."""
+    from veracity.config import Settings
+    from veracity.llm.openai_chat import public_endpoint
+
+    settings = Settings()
+    if not settings.llm_base_url:
+        return "language model: none (offline judge); set VERACITY_LLM_BASE_URL to use the research agent"
+    models = {stage: settings.model_for(stage) for stage in ("checklist", "plan", "judge")}
+    shown = (settings.llm_model if len(set(models.values())) == 1
+             else ", ".join(f"{k}={v}" for k, v in models.items()))
+    return f"language model: {shown} at {public_endpoint(settings.llm_base_url)}"
 
 
 @main.command(epilog=EXIT_HELP)
