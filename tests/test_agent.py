@@ -428,3 +428,24 @@ def test_providers_names_the_model_without_secrets(monkeypatch: pytest.MonkeyPat
     out = CliRunner().invoke(main, ["providers"]).output
     assert "judge=big" in out and "plan=small" in out and "llm.example.com/v1" in out
     assert "secret" not in out and "abc" not in out
+
+
+def test_reads_prefer_authoritative_and_independent_pages() -> None:
+    from veracity.agent.loop import pick_reads
+
+    def hit(url: str, rank: int) -> SearchResult:
+        return SearchResult(url=url, provider="web", rank=rank)
+
+    results = [
+        hit("https://twitter.com/someone/status/1", 1),
+        hit("https://www.example-news.com/a", 2),
+        hit("https://www.example-news.com/b", 3),
+        hit("https://arxiv.org/abs/2112.11446", 4),
+        hit("https://www.example-news.com/a", 5),  # the same page from another engine
+    ]
+    picked = pick_reads(results, 3)
+    assert picked[0] == "https://arxiv.org/abs/2112.11446"
+    assert picked[1] == "https://www.example-news.com/a"
+    assert "https://www.example-news.com/b" not in picked[:2]  # another owner comes first
+    assert len(picked) == 3 and len(set(picked)) == 3
+    assert pick_reads(results, 0) == []

@@ -27,7 +27,7 @@ from veracity.events import Event, emit
 from veracity.judge.base import Judgement
 from veracity.llm.base import StructuredLLM
 from veracity.text import normalize_for_match
-from veracity.types import Claim, ClaimReport, Label, Verdict
+from veracity.types import Claim, ClaimReport, Label, SearchResult, Verdict
 
 if TYPE_CHECKING:
     from veracity.pipeline import Run
@@ -145,7 +145,7 @@ class Agent:
         results = await asyncio.gather(
             *(run.search(p, q, claim) for p, q in pairs), return_exceptions=True
         )
-        to_read: list[str] = []
+        web: list[SearchResult] = []
         for (provider, _), res in zip(pairs, results, strict=True):
             if isinstance(res, BaseException):
                 run._failures.setdefault(claim.id, []).append(f"{provider.name}: {res}")
@@ -155,13 +155,9 @@ class Agent:
                     if r.passage.id not in have:
                         have.add(r.passage.id)
                         found.append((r.passage, run.corpus.source_for(r.url)))
-                elif (
-                    run.reader is not None
-                    and r.url not in run.documents
-                    and r.url not in to_read
-                    and len(to_read) < self.settings.read_per_claim
-                ):
-                    to_read.append(r.url)
+                elif run.reader is not None and r.url not in run.documents:
+                    web.append(r)
+        to_read = pick_reads(web, self.settings.read_per_claim)
         if to_read:
             await asyncio.gather(*(run.read(u) for u in to_read))
 
@@ -237,6 +233,33 @@ class Agent:
         self.ledger.exhaust(claim.id, reason)
         self.run.record(claim, row)
         return row
+
+
+def pick_reads(results: Sequence[SearchResult], n: int) -> list[str]:
+    """The ``n`` web hits worth reading: the most authoritative kinds first (primary, scholarly,
+    encyclopedia, news, unknown, social), one page per owner before a second from the same one,
+    the search engines' order breaking ties."""
+    from veracity.evidence.authority import authority_rank, classify, owner
+
+    seen: set[str] = set()
+    ranked: list[tuple[int, int, str]] = []
+    for order, r in enumerate(results):
+        if r.url in seen:
+            continue
+        seen.add(r.url)
+        kind = classify(r.url, title=r.title, provider=r.provider)
+        ranked.append((-authority_rank(kind), order, r.url))
+    ranked.sort()
+    picked: list[str] = []
+    owners: set[str] = set()
+    for _, _, url in ranked:  # first pass: one page per owner
+        if len(picked) < n and owner(url) not in owners:
+            owners.add(owner(url))
+            picked.append(url)
+    for _, _, url in ranked:
+        if len(picked) < n and url not in picked:
+            picked.append(url)
+    return picked
 
 
 class _NoProgress(Exception):
