@@ -37,15 +37,23 @@ def test_metrics_count_the_confusion_matrix() -> None:
     assert 0 < m["macro_f1"] < 1
 
 
+GOPHER = "Gopher is a language model with 280 billion parameters, trained by DeepMind."
+
+
+def write_set(path: Path, *rows: tuple[str, str, str, str]) -> Path:
+    """A JSONL claim set of (id, claim, label, evidence) rows."""
+    path.write_text("\n".join(json.dumps(dict(zip(("id", "claim", "label", "evidence"), r, strict=True)))
+                              for r in rows), encoding="utf-8")
+    return path
+
+
 def test_jsonl_eval_through_the_cli(tmp_path: Path) -> None:
-    data = tmp_path / "set.jsonl"
-    rows = [
-        {"id": "a", "claim": "Gopher is a language model with 280 billion parameters.", "label": "true",
-         "evidence": "Gopher is a language model with 280 billion parameters, trained by DeepMind."},
-        {"id": "b", "claim": "Marie Curie won the Nobel Prize in Physics in 1903.", "label": "unverifiable",
-         "evidence": "A bakery opened near the station last week."},
-    ]
-    data.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    data = write_set(
+        tmp_path / "set.jsonl",
+        ("a", "Gopher is a language model with 280 billion parameters.", "true", GOPHER),
+        ("b", "Marie Curie won the Nobel Prize in Physics in 1903.", "unverifiable",
+         "A bakery opened near the station last week."),
+    )
     out = tmp_path / "r.json"
     res = CliRunner().invoke(main, ["eval", "jsonl", "--data", str(data), "-o", str(out), "-q"])
     assert res.exit_code == 0, res.output
@@ -61,14 +69,11 @@ def test_llm_judge_eval_through_the_cli(tmp_path: Path, monkeypatch: pytest.Monk
     from veracity.testing.llm_server import ScriptedLLMServer
     from veracity.testing.scripted_model import scripted_responder
 
-    data = tmp_path / "set.jsonl"
-    rows = [
-        {"id": "a", "claim": "Gopher is a language model with 280 billion parameters.", "label": "true",
-         "evidence": "Gopher is a language model with 280 billion parameters, trained by DeepMind."},
-        {"id": "b", "claim": "Gopher is a language model with 175 billion parameters.", "label": "false",
-         "evidence": "Gopher is a language model with 280 billion parameters, trained by DeepMind."},
-    ]
-    data.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    data = write_set(
+        tmp_path / "set.jsonl",
+        ("a", "Gopher is a language model with 280 billion parameters.", "true", GOPHER),
+        ("b", "Gopher is a language model with 175 billion parameters.", "false", GOPHER),
+    )
     monkeypatch.delenv("VERACITY_LLM_BASE_URL", raising=False)
     res = CliRunner().invoke(main, ["eval", "jsonl", "--data", str(data), "--judge", "llm", "-q"])
     assert res.exit_code == 2 and "VERACITY_LLM_BASE_URL" in res.output

@@ -16,7 +16,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -31,6 +31,7 @@ from veracity.reader.fetch import Reader
 from veracity.search._http import RetryPolicy
 from veracity.search.searxng import SearxngProvider
 from veracity.search.settings import SearchSettings
+from veracity.testing.http import send
 from veracity.types import Label, Report, SearchResult
 
 # --- a small local web -------------------------------------------------------------------------
@@ -38,22 +39,6 @@ from veracity.types import Label, Report, SearchResult
 Route = Callable[[BaseHTTPRequestHandler], None]
 
 
-def send(
-    h: BaseHTTPRequestHandler,
-    status: int,
-    ctype: str,
-    body: bytes,
-    headers: dict[str, str] | None = None,
-) -> None:
-    """Write a complete response."""
-    h.send_response(status)
-    h.send_header("Content-Type", ctype)
-    h.send_header("Content-Length", str(len(body)))
-    for k, v in (headers or {}).items():
-        h.send_header(k, v)
-    h.end_headers()
-    with suppress(BrokenPipeError, ConnectionResetError):  # the client gave up (timeouts)
-        h.wfile.write(body)
 
 
 def html_page(title: str, body: str) -> bytes:

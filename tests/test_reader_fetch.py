@@ -18,6 +18,7 @@ from fpdf import FPDF
 
 from veracity.errors import BlockedURL, FetchError, MalformedPDF
 from veracity.reader import MemoryFetchCache, Reader
+from veracity.testing.http import send
 from veracity.types import Document, Source, SourceKind
 
 ARTICLE = (
@@ -66,16 +67,7 @@ class _Handler(BaseHTTPRequestHandler):
         self, status: int, body: bytes = b"", ctype: str = "text/html; charset=utf-8",
         headers: dict[str, str] | None = None,
     ) -> None:
-        try:
-            self.send_response(status)
-            self.send_header("Content-Type", ctype)
-            self.send_header("Content-Length", str(len(body)))
-            for k, v in (headers or {}).items():
-                self.send_header(k, v)
-            self.end_headers()
-            self.wfile.write(body)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
+        send(self, status, ctype, body, headers)
 
     def _redirect(self, location: str) -> None:
         self._send(302, b"", headers={"Location": location})

@@ -12,8 +12,9 @@ Names are imported lazily, so ``import veracity.llm`` does not load the ``openai
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from veracity._lazy import lazy_getattr
 
 if TYPE_CHECKING:
     from veracity.config import Settings
@@ -62,10 +63,4 @@ def build_llm(settings: Settings) -> LLMClient | None:
     return LLMClient(backend, settings)
 
 
-def __getattr__(name: str) -> Any:
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module 'veracity.llm' has no attribute {name!r}")
-    value = getattr(import_module(f"veracity.llm.{module}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_getattr(__name__, _WHERE)

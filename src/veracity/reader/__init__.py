@@ -10,8 +10,9 @@ Names are imported lazily, so ``import veracity.reader`` stays cheap.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from veracity._lazy import lazy_getattr
 
 if TYPE_CHECKING:
     from veracity.reader.fetch import FetchCache, MemoryFetchCache, Reader
@@ -44,10 +45,4 @@ _WHERE = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module 'veracity.reader' has no attribute {name!r}")
-    value = getattr(import_module(f"veracity.reader.{module}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_getattr(__name__, _WHERE)

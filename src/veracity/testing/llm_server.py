@@ -31,6 +31,7 @@ from typing import Any, cast
 from urllib.parse import urlsplit
 
 from veracity.llm.base import estimate_tokens
+from veracity.testing.http import send
 
 Content = str | dict[str, Any] | list[Any]
 Responder = Callable[[dict[str, Any]], Content]
@@ -93,16 +94,7 @@ class _Handler(BaseHTTPRequestHandler):
             data, ctype = payload.encode("utf-8"), "text/plain; charset=utf-8"
         else:
             data, ctype = json.dumps(payload, ensure_ascii=False).encode("utf-8"), "application/json"
-        try:
-            self.send_response(status)
-            self.send_header("Content-Type", ctype)
-            self.send_header("Content-Length", str(len(data)))
-            for key, value in (headers or {}).items():
-                self.send_header(key, value)
-            self.end_headers()
-            self.wfile.write(data)
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the client gave up (a timeout); nobody is listening any more
+        send(self, status, ctype, data, headers)
 
     def do_GET(self) -> None:
         path = urlsplit(self.path).path.rstrip("/")
