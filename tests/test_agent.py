@@ -449,3 +449,21 @@ def test_reads_prefer_authoritative_and_independent_pages() -> None:
     assert "https://www.example-news.com/b" not in picked[:2]  # another owner comes first
     assert len(picked) == 3 and len(set(picked)) == 3
     assert pick_reads(results, 0) == []
+
+
+def test_rows_carry_the_research_trail_into_the_store_and_html(
+    server: ScriptedLLMServer, tmp_path: Path, use_embedder: Any, corpus_dir: Path,
+) -> None:
+    from veracity.report import render
+
+    report = run(server, tmp_path, use_embedder, corpus_dir, max_rounds=2)
+    for row in report.claims:
+        assert row.research is not None and row.research.rounds >= 1
+        assert row.text in row.research.queries  # round 1 searches the claim itself
+        assert (row.research.state == "exhausted") == (row.research.reason is not None)
+    turing = next(c for c in report.claims if "Turing" in c.text)
+    assert turing.research is not None and turing.research.state == "exhausted"
+    with Store(tmp_path / "db.sqlite") as store:
+        assert store.load_report(report.run_id).claims == report.claims
+    page = render(report, "html")
+    assert page.count('<details class="research">') == 3

@@ -215,6 +215,15 @@ class Verdict(_Model):
     rationale: str
 
 
+class Research(_Model):
+    """How the research agent reached a row's verdict (absent without the agent)."""
+
+    state: Literal["settled", "exhausted"]
+    rounds: int = Field(ge=0, description="rounds the claim took part in")
+    queries: list[str] = Field(default_factory=list, description="search queries planned for the claim")
+    reason: str | None = Field(default=None, description="why research stopped (exhausted)")
+
+
 class ClaimReport(_Model):
     """One row of the report table."""
 
@@ -225,6 +234,7 @@ class ClaimReport(_Model):
     type: str = "statement"
     verdict: Verdict
     evidence: list[Evidence] = Field(default_factory=list, max_length=5)
+    research: Research | None = None
 
 
 class Stats(_Model):

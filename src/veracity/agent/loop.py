@@ -20,14 +20,14 @@ import asyncio
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from veracity.agent.ledger import Budget, Ledger
+from veracity.agent.ledger import Budget, ClaimState, Ledger
 from veracity.agent.planner import plan_queries
 from veracity.errors import BudgetExhausted
 from veracity.events import Event, emit
 from veracity.judge.base import Judgement
 from veracity.llm.base import StructuredLLM
 from veracity.text import normalize_for_match
-from veracity.types import Claim, ClaimReport, Label, SearchResult, Verdict
+from veracity.types import Claim, ClaimReport, Label, Research, SearchResult, Verdict
 
 if TYPE_CHECKING:
     from veracity.pipeline import Run
@@ -201,14 +201,12 @@ class Agent:
         if isinstance(outcome, BaseException):
             row = self.run._failed_row(claim, outcome)
             self.ledger.exhaust(claim.id, f"{type(outcome).__name__}: {outcome}")
-            self.run.record(claim, row)
-            return row
+            return self._record(claim, row)
         self._last[claim.id] = outcome
         if outcome.settled and (outcome.verdict.label == Label.UNVERIFIABLE or outcome.evidence):
             row = _row(claim, outcome.verdict, outcome.evidence[: self.settings.max_evidence])
             self.ledger.settle(claim.id, row.verdict.label.value)
-            self.run.record(claim, row)
-            return row
+            return self._record(claim, row)
         entry.missing = outcome.missing
         if last_round:
             return self._exhaust(claim, self._reason("insufficient", n=rnd))
@@ -231,6 +229,15 @@ class Agent:
         evidence = last.evidence[: self.settings.max_evidence] if last else []
         row = _row(claim, verdict, evidence)
         self.ledger.exhaust(claim.id, reason)
+        return self._record(claim, row)
+
+    def _record(self, claim: Claim, row: ClaimReport) -> ClaimReport:
+        """Attach the ledger's account of the claim to its row and store the row."""
+        entry = self.ledger.entries[claim.id]
+        row.research = Research(
+            state="settled" if entry.state is ClaimState.SETTLED else "exhausted",
+            rounds=entry.rounds, queries=list(entry.queries), reason=entry.reason,
+        )
         self.run.record(claim, row)
         return row
 

@@ -65,6 +65,10 @@ def _verdict_cell(row: ClaimReport, lang: str) -> str:
            f'<span class="confidence">{esc(L.confidence_text(v.confidence, lang))}</span>')
     if v.rationale.strip():
         out += f'<p class="rationale">{esc(v.rationale.strip())}</p>'
+    if row.research is not None and row.research.queries:
+        summary = L.t("research", lang, n=row.research.rounds)
+        queries = "".join(f"<li>{esc(q)}</li>" for q in row.research.queries)
+        out += f'<details class="research"><summary>{esc(summary)}</summary><ul>{queries}</ul></details>'
     return out
 
 

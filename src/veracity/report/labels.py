@@ -18,6 +18,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "col_evidence": {"en": "Evidence", "zh": "证据"},
     "date_unknown": {"en": "date unknown", "zh": "未知日期"},
     "no_evidence": {"en": "no evidence", "zh": "无证据"},
+    "research": {"en": "searched in {n} round(s) for", "zh": "检索 {n} 轮,检索词"},
     "untitled": {"en": "untitled", "zh": "无标题"},
     "confidence": {"en": "confidence {pct}%", "zh": "置信度 {pct}%"},
     "original": {"en": "Original wording: {text}", "zh": "原文措辞：{text}"},

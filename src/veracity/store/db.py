@@ -37,6 +37,7 @@ from veracity.types import (
     Language,
     PageSpan,
     Report,
+    Research,
     SearchResult,
     Source,
     SourceKind,
@@ -505,10 +506,10 @@ class Store:
             conn.execute("DELETE FROM evidence WHERE run_id = ? AND claim_id = ?", (run_id, cr.id))
             conn.execute("DELETE FROM verdicts WHERE run_id = ? AND claim_id = ?", (run_id, cr.id))
             conn.execute(
-                "INSERT INTO verdicts (run_id, claim_id, label, confidence, rationale)"
-                " VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO verdicts (run_id, claim_id, label, confidence, rationale, research)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
                 (run_id, cr.id, cr.verdict.label.value, cr.verdict.confidence,
-                 cr.verdict.rationale),
+                 cr.verdict.rationale, cr.research.model_dump_json() if cr.research else None),
             )
             for idx, ev in enumerate(cr.evidence):
                 override = self._source_override(conn, run_id, cr.id, ev)
@@ -559,6 +560,13 @@ class Store:
                     " WHERE run_id = ?", (run_id,),
                 )
             }
+            research = {
+                r[0]: Research.model_validate_json(r[1])
+                for r in conn.execute(
+                    "SELECT claim_id, research FROM verdicts WHERE run_id = ? AND research IS NOT NULL",
+                    (run_id,),
+                )
+            }
             ev_rows = conn.execute(
                 "SELECT e.claim_id, e.quote, e.stance, e.url, e.page, e.passage_id,"
                 " e.source_json, d.content_hash, d.url, d.title, d.published,"
@@ -587,7 +595,7 @@ class Store:
             rows.append(ClaimReport(
                 id=c[0], text=c[1], original=c[2],
                 span=Span(start=c[3], end=c[4]) if c[3] is not None else None, type=c[5],
-                verdict=verdict, evidence=evidence.get(c[0], []),
+                verdict=verdict, evidence=evidence.get(c[0], []), research=research.get(c[0]),
             ))
         return Report(
             run_id=rid, language=language, judge=judge, uses_llm=bool(uses_llm),

@@ -142,6 +142,10 @@ MIGRATIONS: list[str] = [
     ALTER TABLE claims ADD COLUMN checkworthy REAL;
     ALTER TABLE claims ADD COLUMN queries TEXT;
     """,
+    # 5: how the research agent reached each verdict (rounds, queries, why it stopped), as JSON.
+    """
+    ALTER TABLE verdicts ADD COLUMN research TEXT;
+    """,
 ]
 """Append only. ``len(MIGRATIONS)`` is the schema version this code writes."""
 
