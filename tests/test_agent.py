@@ -467,3 +467,22 @@ def test_rows_carry_the_research_trail_into_the_store_and_html(
         assert store.load_report(report.run_id).claims == report.claims
     page = render(report, "html")
     assert page.count('<details class="research">') == 3
+
+
+def test_calls_command_lists_every_model_call(
+    server: ScriptedLLMServer, tmp_path: Path, use_embedder: Any, corpus_dir: Path,
+) -> None:
+    from click.testing import CliRunner
+
+    from veracity.cli import main
+
+    report = run(server, tmp_path, use_embedder, corpus_dir)
+    db = str(tmp_path / "db.sqlite")
+    out = CliRunner().invoke(main, ["calls", report.run_id, "--db", db])
+    assert out.exit_code == 0
+    lines = out.output.strip().splitlines()
+    assert len(lines) == report.stats.llm_calls and "checklist" in lines[0]
+    full = CliRunner().invoke(main, ["calls", report.run_id, "--db", db, "--json"]).output.splitlines()
+    assert json.loads(full[0])["messages"][0]["role"] == "system"
+    missing = CliRunner().invoke(main, ["calls", "no-such-run", "--db", db])
+    assert missing.exit_code == 2 and "veracity: error:" in missing.output

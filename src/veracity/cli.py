@@ -351,6 +351,38 @@ def runs(db: Path | None, limit: int) -> None:
         )
 
 
+@main.command(name="calls", epilog=EXIT_HELP)
+@click.argument("run_id")
+@click.option("--db", type=click.Path(path_type=Path, dir_okay=False), help="SQLite store.")
+@click.option("--full", is_flag=True, help="Print each call's messages and answer too.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per call (prompts included).")
+def calls(run_id: str, db: Path | None, full: bool, as_json: bool) -> None:
+    """List the language-model calls of RUN_ID: stage, model, mode, tokens, latency, cost."""
+    from veracity.config import Settings
+    from veracity.store import Store
+
+    try:
+        with Store(db or Settings().db_path) as store:
+            rows = store.llm_calls(run_id)
+    except VeracityError as err:
+        _fail(err, err.exit_code)
+    if not rows:
+        click.echo(f"run {run_id} made no language-model calls", err=True)
+    for i, c in enumerate(rows, start=1):
+        if as_json:
+            click.echo(c.model_dump_json())
+            continue
+        flags = " ".join(f for f, on in (("cached", c.cached), ("repair", c.repair)) if on)
+        click.echo(
+            f"{i:>4}  {c.stage:<9} {c.model}  {c.mode:<11} {c.prompt_tokens:>6}+{c.completion_tokens:<5}"
+            f" {c.latency_ms:>7.0f} ms  ${c.cost_usd:.5f}  {flags}" + (f"  error: {c.error}" if c.error else "")
+        )
+        if full:
+            for m in c.messages:
+                click.echo(f"      [{m.get('role')}]\n{m.get('content', '')}\n")
+            click.echo(f"      [answer]\n{c.response or ''}\n")
+
+
 @main.command(name="eval", epilog=EXIT_HELP)
 @click.argument("dataset", type=click.Choice(["wice", "factcheck-bench", "jsonl"]))
 @click.option("--data", type=click.Path(path_type=Path, exists=True), required=True,

@@ -287,6 +287,7 @@ class Store:
     def llm_calls(self, run_id: str) -> list[LLMCall]:
         """The run's model calls in the order they were made."""
         with self._use("read llm calls") as conn:
+            self._require_run(conn, run_id)
             rows = conn.execute(
                 "SELECT stage, model, mode, messages, response, prompt_tokens, completion_tokens,"
                 " latency_ms, cost_usd, cached, repair, error FROM llm_calls WHERE run_id = ?"
