@@ -303,7 +303,9 @@ class Run:
     async def ranked(self, claim: Claim) -> list[RankedPassage]:
         """The claim's best passages: its corpus hits plus every document read in the run."""
         candidates: dict[str, tuple[Passage, Source]] = {}
-        pool = self._found.get(claim.id, []) + await asyncio.to_thread(self._read_passages, claim)
+        pool = list(self._found.get(claim.id, []))
+        if self.documents:  # pages read in this run (no thread hop when there are none)
+            pool += await asyncio.to_thread(self._read_passages, claim)
         for passage, source in pool:
             candidates.setdefault(passage.id, (passage, source))
         passages = [p for p, _ in candidates.values()]
