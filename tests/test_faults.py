@@ -26,6 +26,7 @@ import pytest
 
 from veracity.config import Settings
 from veracity.errors import ProviderError
+from veracity.httputil import aclose_all
 from veracity.pipeline import acheck
 from veracity.reader.fetch import Reader
 from veracity.search._http import RetryPolicy
@@ -193,12 +194,7 @@ def run(
                 embedder=embedder,
             )
         finally:
-            if reader is not None:
-                await reader.aclose()
-            for p in providers:
-                close = getattr(p, "aclose", None)
-                if close is not None:
-                    await close()
+            await aclose_all([reader, *providers])
 
     return asyncio.run(go())
 

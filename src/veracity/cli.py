@@ -247,12 +247,9 @@ async def _run_check(
                 concurrency=concurrency,
             )
         finally:
-            if reader is not None:
-                await reader.aclose()
-            for p in providers:
-                close = getattr(p, "aclose", None)
-                if close is not None:
-                    await close()
+            from veracity.httputil import aclose_all
+
+            await aclose_all([reader, *providers])
 
 
 @main.command(epilog=EXIT_HELP)

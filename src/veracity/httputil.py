@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
@@ -28,3 +30,13 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+async def aclose_all(tools: Iterable[object]) -> None:
+    """Close every tool that has an ``aclose`` (providers, readers, LLM clients); a failure to
+    close one is ignored so that it neither hides the run's result nor leaves the others open."""
+    for tool in tools:
+        close = getattr(tool, "aclose", None)
+        if close is not None:
+            with contextlib.suppress(Exception):
+                await close()

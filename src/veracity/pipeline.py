@@ -36,6 +36,7 @@ from veracity.events import Event, ProgressCallback, emit
 from veracity.evidence.embed import Embedder, UseEmbedder
 from veracity.evidence.ranking import Hit, HybridIndex
 from veracity.evidence.tokenize import tokenize
+from veracity.httputil import aclose_all
 from veracity.ingest import read_input
 from veracity.judge.base import Judge, Judgement
 from veracity.judge.match import EvidenceMatchJudge, extract_facets
@@ -651,9 +652,7 @@ async def acheck(
             store.finish_run(run_id, stats, status="failed", error=str(err) or type(err).__name__)
         raise
     finally:
-        if own_llm is not None:
-            with contextlib.suppress(Exception):
-                await own_llm.aclose()  # type: ignore[attr-defined]
+        await aclose_all([own_llm])
         if own_store:
             store.close()
 

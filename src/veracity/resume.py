@@ -20,6 +20,7 @@ from veracity.config import Settings
 from veracity.errors import ConfigError, InputError
 from veracity.events import Event, ProgressCallback, emit
 from veracity.evidence.embed import Embedder, UseEmbedder
+from veracity.httputil import aclose_all
 from veracity.judge.base import Judge
 from veracity.judge.match import EvidenceMatchJudge
 from veracity.llm.base import StructuredLLM
@@ -186,11 +187,7 @@ async def aresume(
     finally:
         if own_llm is not None:
             closers.append(own_llm)
-        for tool in closers:
-            close = getattr(tool, "aclose", None)
-            if close is not None:
-                with contextlib.suppress(Exception):
-                    await close()
+        await aclose_all(closers)
         if own_store:
             store.close()
 
