@@ -35,7 +35,7 @@ from veracity.errors import (
     UndecodableInput,
 )
 from veracity.text import detect_language
-from veracity.types import ClaimInput, InputDocument, Language, Span
+from veracity.types import ClaimInput, Document, InputDocument, Language, Span
 
 __all__ = ["decode_text", "parse_claims_list", "read_input", "sniff_format"]
 
@@ -329,16 +329,7 @@ def _read_html(raw: bytes, name: str, origin: str, lang: str) -> InputDocument:
     from veracity.reader.html import parse_html
 
     doc = parse_html(raw, origin)
-    text = _normalise_newlines(doc.text)
-    if not text.strip():
-        raise EmptyInput(f"{name}: the HTML page has no readable main text")
-    return InputDocument(
-        text=text,
-        language=_language(lang, text),
-        origin=origin,
-        format="html",
-        title=doc.source.title,
-    )
+    return _from_document(doc, "html", origin, lang, EmptyInput(f"{name}: the HTML page has no readable main text"))
 
 
 def _read_pdf(data: bytes, name: str, origin: str, lang: str) -> InputDocument:
@@ -349,14 +340,19 @@ def _read_pdf(data: bytes, name: str, origin: str, lang: str) -> InputDocument:
     except MalformedPDF as exc:
         msg = str(exc)
         raise MalformedPDF(msg if name in msg else f"{name}: {msg}") from None
+    return _from_document(doc, "pdf", origin, lang, MalformedPDF(f"{name}: the PDF has no text layer (is it a scan?)"))
+
+
+def _from_document(doc: Document, fmt: str, origin: str, lang: str, empty: InputError) -> InputDocument:
+    """The input document of a parsed page or PDF; ``empty`` is raised when it has no text."""
     text = _normalise_newlines(doc.text)
     if not text.strip():
-        raise MalformedPDF(f"{name}: the PDF has no text layer (is it a scan?)")
+        raise empty
     return InputDocument(
         text=text,
         language=_language(lang, text),
         origin=origin,
-        format="pdf",
+        format=fmt,  # type: ignore[arg-type]
         title=doc.source.title,
     )
 
