@@ -11,7 +11,8 @@
     │   └── ClaimsFormatError       a bad ``--claims`` list
     ├── CorpusError                 a corpus folder cannot be used at all (exit 2)
     ├── StoreError                  the SQLite store failed (exit 3)
-    │   └── RunNotFound             no run with that id (exit 2)
+    │   ├── RunNotFound             no run with that id (exit 2)
+    │   └── JobNotFound             no job with that id (exit 2)
     ├── ProviderError               a search provider failed (kept per query, never fatal)
     ├── FetchError                  the reader could not fetch a URL
     │   └── BlockedURL              refused by the SSRF guard
@@ -75,6 +76,10 @@ class StoreError(VeracityError):
 
 
 class RunNotFound(StoreError):
+    exit_code = 2
+
+
+class JobNotFound(StoreError):
     exit_code = 2
 
 

@@ -26,6 +26,7 @@ from typing import Any, cast
 
 from veracity.errors import RunNotFound, StoreError
 from veracity.llm.base import LLMCall
+from veracity.store.jobs import JobTable
 from veracity.store.migrations import migrate
 from veracity.text import normalize_for_match
 from veracity.types import (
@@ -65,7 +66,7 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-class Store:
+class Store(JobTable):
     """A veracity store in one SQLite file. Use as a context manager or call :meth:`close`."""
 
     def __init__(self, path: Path | str) -> None:

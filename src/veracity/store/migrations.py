@@ -146,6 +146,29 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE verdicts ADD COLUMN research TEXT;
     """,
+    # 6: jobs — checks submitted to the HTTP API (kind 'api') and documents of a batch (kind
+    # 'batch', one row per document, unique by batch and key), each with its request and status,
+    # so that a restarted server or a re-run batch picks up what is unfinished.
+    """
+    CREATE TABLE jobs (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('api', 'batch')),
+        batch TEXT,
+        key TEXT,
+        status TEXT NOT NULL DEFAULT 'queued'
+            CHECK (status IN ('queued', 'running', 'done', 'failed')),
+        request TEXT NOT NULL DEFAULT '{}',
+        run_id TEXT,
+        result TEXT,
+        error TEXT,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        created TEXT NOT NULL,
+        started TEXT,
+        finished TEXT
+    );
+    CREATE INDEX jobs_kind_status ON jobs (kind, status);
+    CREATE UNIQUE INDEX jobs_batch_key ON jobs (batch, key) WHERE batch IS NOT NULL;
+    """,
 ]
 """Append only. ``len(MIGRATIONS)`` is the schema version this code writes."""
 
