@@ -216,21 +216,18 @@ async def _run_check(
     cache: bool = False,
     concurrency: int = 4,
 ) -> Report:
-    """Build the providers, reader and store for one CLI run and hand them to the pipeline."""
+    """One CLI run: the pipeline with the store, providers and reader the flags name."""
     from veracity.pipeline import acheck
-    from veracity.reader.cache import StoreFetchCache
     from veracity.reader.fetch import Reader
-    from veracity.search.registry import build_providers
     from veracity.store import Store
 
-    needs_reader = bool(provider_names) or input.lower().startswith(("http://", "https://"))
     with Store(settings.db_path) as store:
-        providers = build_providers(provider_names) if provider_names else []
-        reader = (
-            Reader(allow=allow_hosts, cache=StoreFetchCache(store), offline=offline)
-            if needs_reader
-            else None
-        )
+        # a URL input is read with the store's fetch cache too (and honours --offline)
+        reader = None
+        if input.lower().startswith(("http://", "https://")):
+            from veracity.reader.cache import StoreFetchCache
+
+            reader = Reader(allow=allow_hosts, cache=StoreFetchCache(store), offline=offline)
         try:
             return await acheck(
                 input,
@@ -239,17 +236,17 @@ async def _run_check(
                 report_lang=report_lang,
                 settings=settings,
                 store=store,
-                providers=providers,
+                providers=provider_names,
                 reader=reader,
                 progress=progress,
-                options={"offline": offline, "allow_hosts": allow_hosts},
+                offline=offline,
+                allow_hosts=allow_hosts,
                 cache=cache,
                 concurrency=concurrency,
             )
         finally:
-            from veracity.httputil import aclose_all
-
-            await aclose_all([reader, *providers])
+            if reader is not None:
+                await reader.aclose()
 
 
 @main.command(epilog=EXIT_HELP)

@@ -524,7 +524,7 @@ async def acheck(
     store: Store | None = None,
     db: str | Path | None = None,
     judge: Judge | None = None,
-    providers: Sequence[SearchProvider] = (),
+    providers: Sequence[SearchProvider | str] = (),
     reader: Reader | None = None,
     embedder: Embedder | None = None,
     progress: ProgressCallback | None = None,
@@ -532,6 +532,8 @@ async def acheck(
     options: Mapping[str, Any] | None = None,
     llm: StructuredLLM | None = None,
     cache: bool = False,
+    offline: bool = False,
+    allow_hosts: Sequence[str] = (),
 ) -> Report:
     """Fact-check ``source`` (a path, ``"-"`` for stdin, or an :class:`InputDocument`).
 
@@ -543,9 +545,13 @@ async def acheck(
     store's caches when an identical request was answered before (a warm re-run sends nothing).
 
     ``corpus`` folders are searched offline; ``providers`` adds other search backends whose hits
-    ``reader`` reads (web pages and PDFs). A ``source`` that is an http(s) URL is read with
-    ``reader`` as the input document. The run is recorded in the store (``db`` or the settings'
-    path) and the finished :class:`Report` returned.
+    ``reader`` reads (web pages and PDFs): provider objects, or names from
+    :mod:`veracity.search.registry` (``"wikipedia"``, ``"searxng"``…), which are built here and
+    closed at the end. When providers are given and ``reader`` is not, a reader is built with
+    the store's fetch cache, ``allow_hosts`` (the SSRF guard's allow-list) and ``offline``
+    (pages only from the cache). A ``source`` that is an http(s) URL is read with ``reader`` as
+    the input document. The run is recorded in the store (``db`` or the settings' path) and the
+    finished :class:`Report` returned.
 
     The run's options go to the store with it — the input document itself, the corpus folders,
     languages, the judge's subject, the provider names and the settings that shape results —
@@ -578,12 +584,23 @@ async def acheck(
     own_store = store is None
     if store is None:
         store = Store(Path(db) if db else settings.db_path)
+    closers: list[Any] = [own_llm]
+    try:
+        searchers, reader = _build_sources(providers, reader, store, offline=offline, allow_hosts=allow_hosts,
+                                           closers=closers)
+    except BaseException:
+        await aclose_all(closers)
+        if own_store:
+            store.close()
+        raise
     subject = main_subject(doc) or infer_subject(checklist)
     if llm is None:
         judge = judge or EvidenceMatchJudge(max_evidence=settings.max_evidence, subject=subject)
     judge_name = judge.name if judge is not None else "llm"
     record: dict[str, Any] = {
-        "providers": [p.name for p in providers],
+        "providers": [p.name for p in searchers],
+        "offline": offline,
+        "allow_hosts": list(allow_hosts),
         **(dict(options) if options else {}),
         "input": doc.model_dump(mode="json"),
         "corpus": [str(d) for d in local.dirs] if local is not None else [],
@@ -625,7 +642,7 @@ async def acheck(
             ),
         )
         run = new_run(
-            run_id, store=store, local=local, providers=providers, embedder=embedder, judge=judge,
+            run_id, store=store, local=local, providers=searchers, embedder=embedder, judge=judge,
             settings=settings, lang=out_lang, progress=progress, reader=reader, stats=usage, cache=cache,
         )
         await _prepare(run, local, progress)
@@ -652,9 +669,32 @@ async def acheck(
             store.finish_run(run_id, stats, status="failed", error=str(err) or type(err).__name__)
         raise
     finally:
-        await aclose_all([own_llm])
+        await aclose_all(closers)
         if own_store:
             store.close()
+
+
+def _build_sources(
+    providers: Sequence[SearchProvider | str], reader: Reader | None, store: Store, *, offline: bool,
+    allow_hosts: Sequence[str], closers: list[Any],
+) -> tuple[list[SearchProvider], Reader | None]:
+    """The run's search providers (names built from the registry) and its reader (one with the
+    store's fetch cache when there are providers and none was passed); what is built here goes
+    on ``closers``."""
+    names = [p for p in providers if isinstance(p, str)]
+    searchers = [p for p in providers if not isinstance(p, str)]
+    if names:
+        from veracity.search.registry import build_providers
+
+        built = build_providers(names)
+        closers.extend(built)
+        searchers += built
+    if reader is None and searchers:
+        from veracity.reader.cache import StoreFetchCache
+
+        reader = Reader(allow=list(allow_hosts), cache=StoreFetchCache(store), offline=offline)
+        closers.append(reader)
+    return searchers, reader
 
 
 async def read_url_input(url: str, *, reader: Reader | None = None, lang: str = "auto") -> InputDocument:
