@@ -365,3 +365,36 @@ def test_url_input_that_404s_is_one_error_line_and_exit_2(web: LocalWeb, tmp_pat
     lines = [ln for ln in res.output.splitlines() if ln.strip()]
     assert len(lines) == 1 and lines[0].startswith("veracity: error: cannot read input URL")
     assert "404" in lines[0] and "Traceback" not in res.output
+
+
+def test_acheck_builds_named_providers_and_a_cached_reader(
+    web: LocalWeb, tmp_path: Path, use_embedder: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`acheck(providers=["searxng"], allow_hosts=…)`: the Python API builds the provider and a
+    reader with the store's fetch cache itself (what the CLI, server and batch rely on)."""
+    monkeypatch.setenv("VERACITY_SEARXNG_URL", web.base)
+    claims = _claims_file(tmp_path)
+    settings = Settings(cache_dir=tmp_path / "cache", db_path=tmp_path / "db.sqlite")
+    with Store(settings.db_path) as store:
+        report = asyncio.run(acheck(claims, claims=True, settings=settings, store=store,
+                                    providers=["searxng"], allow_hosts=["127.0.0.1"], embedder=use_embedder))
+        assert report.stats.searches == 3 and report.stats.fetches == 3
+        assert any(ev.source.url.startswith(web.base) for row in report.claims for ev in row.evidence)
+        options = store.get_run(report.run_id)["options"]
+        assert (options["providers"], options["allow_hosts"], options["offline"]) == (["searxng"], ["127.0.0.1"], False)
+        pages_before = {p: web.requests[p] for p in PAGE_PATHS}
+        again = asyncio.run(acheck(claims, claims=True, settings=settings, store=store, providers=["searxng"],
+                                   allow_hosts=["127.0.0.1"], offline=True, embedder=use_embedder))
+        # --offline: every page came from the store's fetch cache, none was requested again
+        assert {p: web.requests[p] for p in PAGE_PATHS} == pages_before
+        assert [c.verdict.label for c in again.claims] == [c.verdict.label for c in report.claims]
+
+
+def test_acheck_unknown_provider_name_is_a_config_error(tmp_path: Path) -> None:
+    from veracity.errors import ConfigError
+
+    settings = Settings(cache_dir=tmp_path / "cache", db_path=tmp_path / "db.sqlite")
+    with pytest.raises(ConfigError, match="unknown search provider"):
+        asyncio.run(acheck(_claims_file(tmp_path), claims=True, settings=settings, providers=["nope"]))
+    with Store(settings.db_path) as store:
+        assert store.list_runs() == []  # refused before the run was recorded
