@@ -48,7 +48,31 @@ def _write_output(text: str, output: Path | None) -> None:
         raise click.UsageError(f"cannot write {output}: {err.strerror or err}") from err
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_HELP)
+class _Commands(click.Group):
+    """The command group, with commands that live in other packages (the server, batch)
+    imported only when they are asked for, so that ``veracity check`` loads none of them."""
+
+    lazy: dict[str, str] = {  # noqa: RUF012 - read-only table
+        "batch": "veracity.batch.cli:batch",
+        "serve": "veracity.server.cli:serve",
+    }
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *self.lazy])
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = self.lazy.get(cmd_name)
+        if target is None:
+            return super().get_command(ctx, cmd_name)
+        import importlib
+
+        module, attr = target.split(":")
+        command = getattr(importlib.import_module(module), attr)
+        assert isinstance(command, click.Command)
+        return command
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_HELP)
 @click.version_option(package_name="veracity")
 def main() -> None:
     """veracity — evidence-grounded fact-checking.
