@@ -55,3 +55,14 @@ def test_batch_jobs_are_unique_by_key_and_requeued(tmp_path: Path) -> None:
         assert [j.id for j in store.list_jobs(kind="batch", status="queued")] == [a.id, b.id, other.id]
         with pytest.raises(ValueError):
             store.add_job("batch", {}, batch="/out")
+
+
+def test_jobs_keep_the_order_they_were_queued_in(tmp_path: Path) -> None:
+    """Regression: jobs queued in the same millisecond were ordered by their random id suffix."""
+    with Store(tmp_path / "db.sqlite") as store:
+        ids = [store.add_job("api", {"n": i}).id for i in range(30)]
+        assert [j.id for j in store.list_jobs(kind="api")] == ids
+        assert [j.id for j in store.list_jobs(kind="api", newest_first=True, limit=5)] == ids[::-1][:5]
+        for jid in ids:
+            store.start_job(jid)
+        assert [j.id for j in store.requeue_jobs(kind="api")] == ids

@@ -17,6 +17,7 @@ from typing import Any
 from veracity.agent.wiring import agent_checklist, default_llm
 from veracity.checklist.rules import split_claims
 from veracity.config import Settings
+from veracity.corpus.index import LocalCorpus
 from veracity.errors import ConfigError, InputError
 from veracity.events import Event, ProgressCallback, emit
 from veracity.evidence.embed import Embedder, UseEmbedder
@@ -65,6 +66,7 @@ async def aresume(
     progress: ProgressCallback | None = None,
     concurrency: int | None = None,
     llm: StructuredLLM | None = None,
+    corpus: LocalCorpus | None = None,
 ) -> Report:
     """Finish a run that stopped before its end (killed, crashed or failed) and return its report.
 
@@ -75,6 +77,8 @@ async def aresume(
     pages from the fetch cache, so nothing already sent goes out again (the corpus is skipped
     for settled claims). A run that is already ``done`` is returned unchanged.
 
+    ``corpus``: an opened :class:`LocalCorpus` to search instead of opening the recorded
+    folders anew (a server or batch shares one between runs; it should index the same folders).
     ``providers=None`` builds the providers named in the run's options (and a reader with the
     store's fetch cache, honouring the recorded ``offline`` and ``allow_hosts``); pass objects
     to use others. ``judge`` defaults to the evidence-match judge with the recorded subject; a
@@ -126,7 +130,8 @@ async def aresume(
                 f" not {judge.name!r}"
             )
         embedder = embedder or UseEmbedder(threads=settings.embed_threads)
-        local = _open_corpus(options.get("corpus") or [], settings, embedder, progress, lambda: run_id)
+        local = _open_corpus(corpus if corpus is not None else options.get("corpus") or [], settings, embedder,
+                             progress, lambda: run_id)
         if providers is None:
             from veracity.search.registry import build_providers
 

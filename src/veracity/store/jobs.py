@@ -109,10 +109,12 @@ class JobTable:
     def list_jobs(
         self, *, kind: JobKind | None = None, batch: str | None = None,
         status: JobStatus | Sequence[JobStatus] | None = None, limit: int | None = None,
+        newest_first: bool = False,
     ) -> list[Job]:
-        """Jobs in the order they were queued, filtered by kind, batch and status."""
+        """Jobs in the order they were queued (the newest first with ``newest_first``), filtered
+        by kind, batch and status."""
         where, args = self._filters(kind=kind, batch=batch, status=status)
-        sql = _SELECT + where + " ORDER BY created, id"
+        sql = _SELECT + where + (" ORDER BY rowid DESC" if newest_first else " ORDER BY rowid")
         if limit is not None:
             sql += " LIMIT ?"
             args.append(limit)
@@ -189,7 +191,7 @@ class JobTable:
         resume the run instead of starting over."""
         where, args = self._filters(kind=kind, batch=batch, status=statuses)
         with self._tx("requeue jobs") as conn:
-            ids = [r[0] for r in conn.execute("SELECT id FROM jobs" + where, args).fetchall()]
+            ids = [r[0] for r in conn.execute("SELECT id FROM jobs" + where + " ORDER BY rowid", args).fetchall()]
             for jid in ids:
                 conn.execute("UPDATE jobs SET status = 'queued', finished = NULL WHERE id = ?", (jid,))
         return [self.get_job(j) for j in ids]

@@ -1,0 +1,231 @@
+"""What ``POST /v1/checks`` accepts, turned into a stored :class:`~veracity.server.jobs.JobRequest`.
+
+Text, claims lists and uploaded files are ingested at submission with the CLI's own reader
+(:func:`veracity.ingest.read_input`), so bad input is refused at once with the error the CLI
+would print, and the job keeps the ingested :class:`~veracity.types.InputDocument`. Pasted text
+is read like standard input (its format sniffed); an upload is read like a file of its name's
+suffix; a claims list is read like ``veracity check --claims``. A URL is only checked for its
+form here: the page is read when the job runs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import re
+import tempfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path, PurePosixPath, PureWindowsPath
+from typing import Any
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from veracity.config import Settings
+from veracity.ingest import read_input
+from veracity.server.jobs import CheckOptions, JobRequest
+from veracity.types import InputDocument
+
+TEXT_ORIGIN = "submitted text"
+CLAIMS_ORIGIN = "submitted claims"
+_SUFFIX = re.compile(r"\.[a-z0-9]{1,10}")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+class ClaimItem(BaseModel):
+    """One claim of a claims list, with its own id."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(min_length=1, max_length=200)
+    claim: str = Field(min_length=1)
+
+
+class CheckBody(CheckOptions):
+    """The JSON body of ``POST /v1/checks``: exactly one of ``text``, ``url`` and ``claims``,
+    plus the options."""
+
+    text: str | None = Field(default=None, description="the document to check")
+    url: str | None = Field(default=None, max_length=2000, description="an http(s) page to check")
+    claims: list[str | ClaimItem] | None = Field(
+        default=None, min_length=1, description="claims to check: strings, or {id, claim} objects",
+    )
+
+    @model_validator(mode="after")
+    def _one_source(self) -> CheckBody:
+        given = [k for k in ("text", "url", "claims") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError("give exactly one of text, url and claims" + (f" (got {', '.join(given)})" if given else ""))
+        if self.text is not None and not self.text.strip():
+            raise ValueError("text is empty")
+        if self.url is not None:
+            parts = urlsplit(self.url.strip())
+            if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+                raise ValueError("url must be an http(s) URL with a host")
+        return self
+
+    def options(self) -> CheckOptions:
+        return CheckOptions.model_validate(self.model_dump(include=set(CheckOptions.model_fields)))
+
+
+class BadInput(Exception):
+    """A submission that cannot be checked; ``status`` and ``code`` go to the error body."""
+
+    def __init__(self, message: str, *, status: int = 400, code: str = "bad_input") -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+
+
+def _input_error(err: Exception, name: str, shown: str) -> BadInput:
+    """An ingest refusal as a :class:`BadInput` naming ``shown`` instead of ``name``."""
+    from veracity.errors import InputTooLarge
+
+    message = " ".join(str(err).replace(name, shown).split())
+    if isinstance(err, InputTooLarge):
+        return BadInput(message, status=413, code="too_large")
+    return BadInput(message)
+
+
+def _ingest_stream(data: bytes, *, settings: Settings, claims: bool, shown: str, origin: str) -> InputDocument:
+    from veracity.errors import InputError
+
+    try:
+        doc = read_input("-", claims=claims, max_bytes=settings.max_input_bytes, stdin=io.BytesIO(data))
+    except InputError as err:
+        raise _input_error(err, "standard input", shown) from None
+    return doc.model_copy(update={"origin": origin})
+
+
+def check_providers(names: Sequence[str], allowed: Sequence[str]) -> list[str]:
+    """The request's providers, lower-cased and deduplicated; :class:`BadInput` for one the
+    server does not offer."""
+    wanted = list(dict.fromkeys(n.strip().lower() for n in names if n and n.strip()))
+    refused = [n for n in wanted if n not in allowed]
+    if refused:
+        offered = ", ".join(allowed) or "none"
+        raise BadInput(f"search provider(s) not offered by this server: {', '.join(refused)} (offered: {offered})",
+                       code="unknown_provider")
+    return wanted
+
+
+async def request_from_body(body: CheckBody, *, settings: Settings, allowed: Sequence[str]) -> JobRequest:
+    """The job request of a JSON submission (text and claims are ingested now)."""
+    options = body.options()
+    options.providers = check_providers(options.providers, allowed)
+    if body.url is not None:
+        return JobRequest(source="url", url=body.url.strip(), options=options)
+    if body.text is not None:
+        data = body.text.encode("utf-8")
+        doc = await asyncio.to_thread(_ingest_stream, data, settings=settings, claims=False,
+                                      shown="text", origin=TEXT_ORIGIN)
+        if options.title:
+            doc = doc.model_copy(update={"title": options.title})
+        return JobRequest(source="text", input=doc.model_dump(mode="json"), options=options)
+    assert body.claims is not None
+    if len(body.claims) > settings.max_claims:
+        raise BadInput(f"{len(body.claims)} claims, more than this server checks at once ({settings.max_claims})")
+    lines = []
+    for item in body.claims:
+        obj = {"claim": item} if isinstance(item, str) else {"id": item.id, "claim": item.claim}
+        lines.append(json.dumps(obj, ensure_ascii=False))
+    doc = await asyncio.to_thread(_ingest_stream, "\n".join(lines).encode("utf-8"), settings=settings,
+                                  claims=True, shown="claims", origin=CLAIMS_ORIGIN)
+    if options.title:
+        doc = doc.model_copy(update={"title": options.title})
+    return JobRequest(source="claims", input=doc.model_dump(mode="json"), options=options)
+
+
+def safe_filename(name: str | None) -> str:
+    """The last part of an uploaded file's name, without control characters (``upload`` when
+    nothing is left)."""
+    raw = name or ""
+    base = PureWindowsPath(PurePosixPath(raw).name).name
+    base = _CONTROL.sub("", base).strip()[:200]
+    return base or "upload"
+
+
+def _ingest_file(data: bytes, filename: str, settings: Settings) -> InputDocument:
+    """Read uploaded bytes as the CLI reads a file of that name."""
+    from veracity.errors import InputError
+
+    suffix = Path(filename).suffix.lower()
+    suffix = suffix if _SUFFIX.fullmatch(suffix) else ""
+    with tempfile.TemporaryDirectory(prefix="veracity-upload-") as tmp:
+        path = Path(tmp) / ("input" + suffix)
+        path.write_bytes(data)
+        try:
+            doc = read_input(path, max_bytes=settings.max_input_bytes)
+        except InputError as err:
+            raise _input_error(err, str(path), filename) from None
+    return doc.model_copy(update={"origin": filename})
+
+
+def _form_bool(value: str, name: str) -> bool:
+    v = value.strip().lower()
+    if v in ("1", "true", "yes", "on"):
+        return True
+    if v in ("0", "false", "no", "off", ""):
+        return False
+    raise BadInput(f"form field {name} must be true or false, not {value!r}", status=422, code="invalid_request")
+
+
+def options_from_form(fields: Mapping[str, Sequence[str]]) -> CheckOptions:
+    """The options of a multipart submission: one ``options`` field of JSON, or the options as
+    separate fields (``providers`` repeated or comma-separated)."""
+    unknown = sorted(set(fields) - {"options", "lang", "providers", "corpus", "max_rounds", "title"})
+    if unknown:
+        raise BadInput(f"unknown form field(s): {', '.join(unknown)}", status=422, code="invalid_request")
+    data: dict[str, Any] = {}
+    if "options" in fields:
+        if len(fields) > 1:
+            raise BadInput("give the options either as one options field or as separate fields, not both",
+                           status=422, code="invalid_request")
+        try:
+            parsed = json.loads(fields["options"][-1])
+        except ValueError as err:
+            raise BadInput(f"form field options is not JSON: {err}", status=422, code="invalid_request") from None
+        if not isinstance(parsed, dict):
+            raise BadInput("form field options must be a JSON object", status=422, code="invalid_request")
+        data = parsed
+    else:
+        if "lang" in fields:
+            data["lang"] = fields["lang"][-1].strip()
+        if "providers" in fields:
+            data["providers"] = [p.strip() for v in fields["providers"] for p in v.split(",") if p.strip()]
+        if "corpus" in fields:
+            data["corpus"] = _form_bool(fields["corpus"][-1], "corpus")
+        if "max_rounds" in fields and fields["max_rounds"][-1].strip():
+            data["max_rounds"] = fields["max_rounds"][-1].strip()
+        if "title" in fields and fields["title"][-1].strip():
+            data["title"] = fields["title"][-1].strip()
+    try:
+        return CheckOptions.model_validate(data)
+    except ValidationError as err:
+        raise BadInput(validation_message(err), status=422, code="invalid_request") from None
+
+
+async def request_from_upload(
+    data: bytes, filename: str | None, options: CheckOptions, *, settings: Settings, allowed: Sequence[str],
+) -> JobRequest:
+    """The job request of an uploaded file (ingested now)."""
+    options.providers = check_providers(options.providers, allowed)
+    name = safe_filename(filename)
+    doc = await asyncio.to_thread(_ingest_file, data, name, settings)
+    if options.title:
+        doc = doc.model_copy(update={"title": options.title})
+    return JobRequest(source="file", input=doc.model_dump(mode="json"), options=options)
+
+
+def validation_message(err: ValidationError | Sequence[Any]) -> str:
+    """One line out of pydantic's (or FastAPI's) validation errors: ``where: what`` for the
+    first few."""
+    errors = err.errors() if isinstance(err, ValidationError) else list(err)
+    parts = []
+    for e in errors[:3]:
+        loc = ".".join(str(p) for p in e.get("loc", ()) if p not in ("body",))
+        msg = str(e.get("msg", "invalid")).removeprefix("Value error, ")
+        parts.append(f"{loc}: {msg}" if loc else msg)
+    more = f" (and {len(errors) - 3} more)" if len(errors) > 3 else ""
+    return "; ".join(parts) + more if parts else "invalid request"

@@ -1,0 +1,248 @@
+"""The server's job runner: checks submitted to the API, run a few at a time in the server's loop.
+
+A job is a row of the store's job table (kind ``"api"``) whose ``request`` holds what the run
+needs (see :class:`JobRequest`): the input document already ingested at submission, or the URL
+to read, and the options. :class:`JobRunner` runs up to ``workers`` jobs at once as asyncio
+tasks; each is one :func:`veracity.pipeline.acheck` call with the server's shared store,
+sentence encoder, local corpus and language model, and its progress events go to the job's
+:class:`~veracity.server.sse.EventLog`. The run id is linked to the job as soon as the run is
+recorded (its ``run_started`` event).
+
+A job that fails ends ``failed`` with a one-line error; nothing a job does stops the server.
+
+Restarts: :meth:`JobRunner.start` puts jobs left ``running`` back in the queue and runs every
+queued job, oldest first. A job whose run was already recorded is finished with
+:func:`veracity.resume.aresume` (settled claims are kept, searches come from the cache); one
+without a run starts again. :meth:`JobRunner.stop` cancels running jobs: they stay ``running``
+in the store, so the next start resumes them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Sequence
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from veracity.config import Settings
+from veracity.corpus.index import LocalCorpus
+from veracity.errors import RunNotFound, VeracityError
+from veracity.events import Event
+from veracity.evidence.embed import Embedder
+from veracity.llm.base import StructuredLLM
+from veracity.server.sse import EventHub, EventLog
+from veracity.store import Store
+from veracity.store.jobs import Job
+from veracity.types import InputDocument, Report
+
+log = logging.getLogger("veracity.server")
+
+SourceKind = Literal["text", "url", "claims", "file"]
+
+
+class CheckOptions(BaseModel):
+    """Options of one check, as the API takes them."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    lang: Literal["auto", "zh", "en"] = Field(default="auto", description="report language (auto: the input's)")
+    providers: list[str] = Field(default_factory=list, description="search providers besides the corpus")
+    corpus: bool = Field(default=True, description="search the server's local corpus")
+    max_rounds: int | None = Field(default=None, ge=1, le=20, description="research rounds of the agent")
+    title: str | None = Field(default=None, max_length=500, description="a title for the report")
+
+
+class JobRequest(BaseModel):
+    """What the store keeps as an API job's request."""
+
+    source: SourceKind
+    input: dict[str, Any] | None = Field(default=None, description="the ingested InputDocument (JSON)")
+    url: str | None = None
+    options: CheckOptions = Field(default_factory=CheckOptions)
+
+    def describe(self) -> str:
+        """A short name for listings: the title, the URL or the input's origin."""
+        if self.options.title:
+            return self.options.title
+        if self.url:
+            return self.url
+        doc = self.input or {}
+        return str(doc.get("title") or doc.get("origin") or self.source)
+
+
+def one_line(err: BaseException, limit: int = 500) -> str:
+    """An exception as one line: the message of veracity's own errors, else ``Type: message``."""
+    text = " ".join(str(err).split())
+    if not isinstance(err, VeracityError):
+        text = f"{type(err).__name__}: {text}" if text else type(err).__name__
+    text = text or type(err).__name__
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def summary_of(report: Report) -> dict[str, Any]:
+    """The small result kept on a finished job: claim counts and the run's cost."""
+    s = report.summary
+    return {
+        "claims": s.total,
+        "counts": {k: v for k, v in s.counts.items() if v},
+        "seconds": report.stats.seconds,
+        "llm_calls": report.stats.llm_calls,
+        "cost_usd": report.stats.cost_usd,
+    }
+
+
+class JobRunner:
+    """Runs the API's jobs; see the module docstring. Create and use it inside the server's loop."""
+
+    def __init__(
+        self, *, store: Store, settings: Settings, embedder: Embedder, corpus: LocalCorpus | None,
+        llm: StructuredLLM | None, hub: EventHub, workers: int = 2, concurrency: int = 4,
+    ) -> None:
+        self.store = store
+        self.settings = settings
+        self.embedder = embedder
+        self.corpus = corpus
+        self.llm = llm
+        self.hub = hub
+        self.concurrency = concurrency
+        self._sem = asyncio.Semaphore(max(1, workers))
+        self._tasks: dict[str, asyncio.Task[None]] = {}
+        self._stopping = False
+
+    @property
+    def stopping(self) -> bool:
+        """True once :meth:`stop` was called: no new job is taken."""
+        return self._stopping
+
+    @property
+    def active(self) -> int:
+        """Jobs scheduled in this process and not finished (running or waiting for a worker)."""
+        return len(self._tasks)
+
+    async def start(self) -> list[Job]:
+        """Requeue the jobs a stopped server left running and schedule every queued job."""
+        self.store.requeue_jobs(kind="api", statuses=("running",))
+        queued = self.store.list_jobs(kind="api", status="queued")
+        for job in queued:
+            self._schedule(job.id)
+        if queued:
+            log.info("veracity server: %d queued check(s) to run", len(queued))
+        return queued
+
+    def submit(self, request: JobRequest) -> Job:
+        """Store a new job and schedule it."""
+        job = self.store.add_job("api", request.model_dump(mode="json"))
+        self._schedule(job.id)
+        return job
+
+    def _schedule(self, job_id: str) -> None:
+        if job_id in self._tasks:
+            return
+        events = self.hub.open(job_id)
+        task = asyncio.create_task(self._run(job_id, events), name=f"veracity-job-{job_id}")
+        self._tasks[job_id] = task
+        task.add_done_callback(lambda _t: self._tasks.pop(job_id, None))
+
+    async def stop(self, timeout: float = 10.0) -> None:
+        """Cancel every job of this process (they stay queued or running in the store) and
+        close their streams."""
+        self._stopping = True
+        tasks = list(self._tasks.values())
+        for task in tasks:
+            task.cancel()
+        if tasks:
+            await asyncio.wait(tasks, timeout=timeout)
+        self.hub.abandon_all()
+
+    async def _run(self, job_id: str, events: EventLog) -> None:
+        """One job: wait for a worker, run it, record how it ended. Never raises (but for
+        cancellation, which leaves the job as the store has it)."""
+        async with self._sem:
+            try:
+                job = self.store.start_job(job_id)
+                report = await self._execute(job, events)
+            except asyncio.CancelledError:
+                raise
+            except Exception as err:
+                message = one_line(err)
+                if not isinstance(err, VeracityError):
+                    log.exception("veracity server: check %s failed", job_id)
+                with contextlib.suppress(Exception):
+                    self.store.finish_job(job_id, "failed", error=message)
+                events.end("failed", message)
+            else:
+                try:
+                    self.store.finish_job(job_id, "done", result=summary_of(report), run_id=report.run_id)
+                except Exception as err:  # the store failed under us: say so on the stream
+                    log.exception("veracity server: cannot record check %s as done", job_id)
+                    events.end("failed", one_line(err))
+                else:
+                    events.end("done")
+            finally:
+                self.hub.prune()
+
+    async def _execute(self, job: Job, events: EventLog) -> Report:
+        """The run of ``job``: resumed when it has one, else a new check."""
+        request = JobRequest.model_validate(job.request)
+        options = request.options
+        settings = self.settings
+        if options.max_rounds is not None:
+            settings = settings.model_copy(update={"max_rounds": options.max_rounds})
+        linked = [job.run_id]
+
+        def progress(event: Event) -> None:
+            if event.type == "run_started" and event.run_id and event.run_id != linked[0]:
+                linked[0] = event.run_id
+                self.store.set_job_run(job.id, event.run_id)
+            events.publish(event)
+
+        if job.run_id:
+            try:
+                return await self._resume(job.run_id, settings, progress)
+            except RunNotFound:
+                log.warning("veracity server: run %s of check %s is gone; starting again", job.run_id, job.id)
+        return await self._check(request, settings, progress)
+
+    async def _resume(self, run_id: str, settings: Settings, progress: Any) -> Report:
+        """Finish a stopped run; the model is passed only to a run the research agent started
+        (a run of the offline judge is finished by that judge)."""
+        from veracity.resume import aresume
+
+        options = self.store.get_run(run_id)["options"]
+        agent = bool(options.get("agent"))
+        # the server's shared corpus, when the run searched it (else the run had none)
+        corpus = self.corpus if options.get("corpus") else None
+        return await aresume(
+            run_id, settings=settings, store=self.store, embedder=self.embedder, progress=progress,
+            llm=self.llm if agent else None, concurrency=self.concurrency, corpus=corpus,
+        )
+
+    async def _check(self, request: JobRequest, settings: Settings, progress: Any) -> Report:
+        from veracity.pipeline import acheck
+
+        options = request.options
+        corpus: LocalCorpus | Sequence[str] = self.corpus if options.corpus and self.corpus is not None else ()
+        report_lang = None if options.lang == "auto" else options.lang
+        source: str | InputDocument
+        reader = None
+        if request.source == "url":
+            assert request.url is not None
+            from veracity.reader.cache import StoreFetchCache
+            from veracity.reader.fetch import Reader
+
+            source = request.url
+            reader = Reader(cache=StoreFetchCache(self.store))
+        else:
+            source = InputDocument.model_validate(request.input)
+        try:
+            return await acheck(
+                source, corpus=corpus, report_lang=report_lang, settings=settings, store=self.store,
+                providers=list(options.providers), reader=reader, embedder=self.embedder,
+                progress=progress, concurrency=self.concurrency, llm=self.llm,
+            )
+        finally:
+            if reader is not None:
+                await reader.aclose()

@@ -1,0 +1,141 @@
+"""Helpers for the HTTP server's tests: a real uvicorn server in a thread, an SSE reader, and
+the small corpus and scripted model the checks run against."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from veracity.config import Settings
+from veracity.server.app import ServerConfig, create_app
+from veracity.server.cli import bind_socket, make_server
+from veracity.testing.llm_server import ScriptedLLMServer
+
+HOSTILE = "<img src=x onerror=alert(1)>"
+PAGES = {
+    "bristol.md": (
+        "# Jack Rae\n\nurl: https://example.org/rae\n\nJack Rae studied computer science at the "
+        "University of Bristol. He later worked at DeepMind on large language models.\n"
+    ),
+    "gopher.md": (
+        f"# Gopher {HOSTILE}\n\nurl: https://example.org/gopher\n\nGopher is a language model with 280 "
+        "billion parameters, described by DeepMind in 2021.\n"
+    ),
+}
+DOC = (
+    "Jack Rae studied computer science at the University of Bristol. "
+    "Gopher is a language model with 280 billion parameters. "
+    "Jack Rae won the Turing Award in 2019."
+)
+
+
+def write_corpus(root: Path) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    for name, text in PAGES.items():
+        (root / name).write_text(text, encoding="utf-8")
+    return root
+
+
+def settings_for(srv: ScriptedLLMServer | None, tmp: Path, **kw: Any) -> Settings:
+    values: dict[str, Any] = {
+        "db_path": tmp / "db.sqlite", "cache_dir": tmp / "cache", "llm_model": "scripted",
+        "llm_retries": 1, "llm_timeout": 10.0,
+        "llm_base_url": srv.base_url if srv is not None else None,
+    }
+    values.update(kw)
+    return Settings(**values)
+
+
+def config_for(srv: ScriptedLLMServer | None, tmp: Path, corpus: Path | None, embedder: Any, **kw: Any) -> ServerConfig:
+    settings = kw.pop("settings", None) or settings_for(srv, tmp)
+    return ServerConfig(settings=settings, corpus=[corpus] if corpus else [], embedder=embedder,
+                        providers=[], **kw)
+
+
+class LiveServer:
+    """The app served by uvicorn on 127.0.0.1 (a free port) in a thread."""
+
+    def __init__(self, config: ServerConfig) -> None:
+        self.app = create_app(config)
+        sock = bind_socket("127.0.0.1", 0)
+        self.port = int(sock.getsockname()[1])
+        self.server = make_server(self.app, host="127.0.0.1", port=self.port, log_level="warning", graceful=2)
+        self._thread = threading.Thread(target=self.server.run, kwargs={"sockets": [sock]}, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def __enter__(self) -> LiveServer:
+        self._thread.start()
+        deadline = time.monotonic() + 60
+        while not self.server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("the test server did not start")
+            time.sleep(0.02)
+        return self
+
+    def stop(self) -> float:
+        """Stop the server; return how long that took."""
+        t0 = time.monotonic()
+        self.server.should_exit = True
+        self._thread.join(timeout=30)
+        assert not self._thread.is_alive(), "the test server did not stop"
+        return time.monotonic() - t0
+
+    def __exit__(self, *exc: object) -> None:
+        if self._thread.is_alive():
+            self.stop()
+
+
+def parse_frames(text: str) -> list[dict[str, Any]]:
+    """``text/event-stream`` text → [{"id", "event", "data"}] (comments dropped)."""
+    out = []
+    for block in text.split("\n\n"):
+        fields: dict[str, Any] = {}
+        for line in block.split("\n"):
+            if not line or line.startswith(":"):
+                continue
+            key, _, value = line.partition(": ")
+            fields[key] = value
+        if "event" in fields:
+            out.append({"id": int(fields["id"]), "event": fields["event"], "data": json.loads(fields["data"])})
+    return out
+
+
+def read_events(
+    client: httpx.Client, path: str, *, headers: dict[str, str] | None = None,
+    until: Callable[[dict[str, Any]], bool] | None = None, timeout: float = 30,
+) -> tuple[list[dict[str, Any]], bool]:
+    """Read a job's event stream until it closes (or ``until`` says stop); return the events and
+    whether the stream closed by itself."""
+    frames: list[dict[str, Any]] = []
+    buf = ""
+    with client.stream("GET", path, headers=headers, timeout=timeout) as resp:
+        assert resp.status_code == 200, resp.read()
+        assert resp.headers["content-type"].startswith("text/event-stream")
+        for chunk in resp.iter_text():
+            buf += chunk
+            while "\n\n" in buf:
+                block, buf = buf.split("\n\n", 1)
+                frames.extend(parse_frames(block + "\n\n"))
+                if until is not None and frames and until(frames[-1]):
+                    return frames, False
+    return frames, True
+
+
+def wait_done(client: httpx.Client, job_id: str, *, headers: dict[str, str] | None = None,
+              timeout: float = 60) -> dict[str, Any]:
+    """Poll a job until it is done or failed; return its view."""
+    deadline = time.monotonic() + timeout
+    while True:
+        view = client.get(f"/v1/checks/{job_id}", headers=headers).json()
+        if view["status"] in ("done", "failed") or time.monotonic() > deadline:
+            return dict(view)
+        time.sleep(0.05)
