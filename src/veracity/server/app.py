@@ -76,7 +76,7 @@ class ServerConfig(BaseModel):
     token: SecretStr | None = Field(default=None, description="bearer token for /v1/* (required off loopback)")
     host: str = "127.0.0.1"
     port: int = 8000
-    workers: int = Field(default=2, ge=1, le=64, description="checks run at once")
+    workers: int = Field(default=8, ge=1, le=64, description="checks run at once")
     concurrency: int = Field(default=4, ge=1, le=256, description="claims researched at once in one check")
     max_body_bytes: int = Field(default=10 * 1024 * 1024, ge=1024, description="largest request body")
     providers: list[str] | None = Field(default=None, description="providers offered (default: the configured ones)")

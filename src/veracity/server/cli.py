@@ -69,7 +69,7 @@ def url_of(host: str, port: int) -> str:
               help="Folder of html/md/txt/pdf files every check may search (repeatable).")
 @click.option("--token", envvar="VERACITY_SERVER_TOKEN", metavar="TOKEN",
               help="Bearer token required on /v1/* (env VERACITY_SERVER_TOKEN); needed off loopback.")
-@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True,
+@click.option("--workers", type=click.IntRange(1, 64), default=8, show_default=True,
               help="Checks run at once.")
 @click.option("--provider", "providers", multiple=True, metavar="NAME",
               help="Search provider a check may use (repeatable; default: every configured one).")
