@@ -534,3 +534,34 @@ def test_shared_boilerplate_is_embedded_once(tmp_path: Path, settings: Settings)
     assert sorted(embedder.texts) == sorted(
         [f"Site\n{footer}"] + [f"Site\nPage {i} reports finding number {i}." for i in range(3)]
     )
+
+
+def test_fingerprint_is_computed_once_per_opening(tmp_path: Path) -> None:
+    """Regression: every run asked for the fingerprint (a hash of every document) from the event
+    loop, blocking it behind the corpus lock while searches ran; it is now kept until refresh."""
+    root = tmp_path / "docs"
+    root.mkdir()
+    (root / "a.md").write_text("# A\n\nAda Quill studied at Bristol.\n", encoding="utf-8")
+    settings = Settings(cache_dir=tmp_path / "cache", db_path=tmp_path / "db.sqlite")
+    corpus = _open([root], settings)
+    first = corpus.fingerprint
+    corpus.documents = []  # a second computation would hash nothing and differ
+    assert corpus.fingerprint == first
+    (root / "a.md").write_text("# A\n\nAda Quill studied at Leeds.\n", encoding="utf-8")
+    corpus.refresh()
+    assert len(corpus.documents) == 1 and corpus.fingerprint != first
+
+
+def test_a_run_without_corpus_caching_never_fingerprints_the_corpus(tmp_path: Path) -> None:
+    from veracity.pipeline import acheck
+    from veracity.types import InputDocument
+
+    root = tmp_path / "docs"
+    root.mkdir()
+    (root / "a.md").write_text("# A\n\nAda Quill studied at Bristol.\n", encoding="utf-8")
+    settings = Settings(cache_dir=tmp_path / "cache", db_path=tmp_path / "db.sqlite")
+    corpus = _open([root], settings)
+    doc = InputDocument(text="Ada Quill studied at Bristol.", language="en", origin="t", format="txt")
+    report = asyncio.run(acheck(doc, corpus=corpus, settings=settings, embedder=corpus.embedder))
+    assert report.stats.documents == 1
+    assert corpus._fingerprint is None  # searched, never hashed (not cached without --cache)

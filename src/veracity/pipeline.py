@@ -168,7 +168,7 @@ class Run:
         first = key not in self._logged
         self._logged.add(key)
         cacheable = provider is not self.corpus or self.cache_corpus
-        cache_name = self._cache_name(provider)
+        cache_name = self._cache_name(provider) if cacheable else provider.name
         if cacheable:
             hit = self.store.cached_search(cache_name, query, lang=claim.language, limit=limit)
             if hit is not None:

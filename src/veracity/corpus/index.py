@@ -130,6 +130,7 @@ class LocalCorpus:
         self._by_url: dict[str, Document] = {}
         self._lock = threading.Lock()
         self._opened = False
+        self._fingerprint: str | None = None  # computed once per opening
         self._persist = True  # False when the cache folder cannot be written
 
     # --- public API ----------------------------------------------------------------------------
@@ -144,7 +145,10 @@ class LocalCorpus:
         return len(self._index.passages) if self._index is not None else 0
 
     def open(self) -> None:
-        """Build the index, or load it from the cache when no file changed. Idempotent."""
+        """Build the index, or load it from the cache when no file changed. Idempotent (and,
+        once open, lock-free: runs call it from the event loop while searches hold the lock)."""
+        if self._opened:
+            return
         with self._lock:
             if self._opened:
                 return
@@ -178,18 +182,22 @@ class LocalCorpus:
     @property
     def fingerprint(self) -> str:
         """A short hash of what the corpus holds (each document's URL and text) and how it is
-        indexed: equal fingerprints give equal search results, so they may be cached."""
+        indexed: equal fingerprints give equal search results, so they may be cached.
+        Computed once per opening (it hashes every document); :meth:`refresh` renews it."""
         self.open()
-        digest = hashlib.sha256(json.dumps(self._params(), sort_keys=True).encode("utf-8"))
-        for doc in sorted(self.documents, key=lambda d: d.source.url):
-            digest.update(doc.source.url.encode("utf-8") + b"\0")
-            digest.update(hashlib.sha256(doc.text.encode("utf-8")).digest())
-        return digest.hexdigest()[:16]
+        if self._fingerprint is None:
+            digest = hashlib.sha256(json.dumps(self._params(), sort_keys=True).encode("utf-8"))
+            for doc in sorted(self.documents, key=lambda d: d.source.url):
+                digest.update(doc.source.url.encode("utf-8") + b"\0")
+                digest.update(hashlib.sha256(doc.text.encode("utf-8")).digest())
+            self._fingerprint = digest.hexdigest()[:16]
+        return self._fingerprint
 
     def refresh(self) -> None:
         """Look at the folders again (for a long-lived process): re-index what changed."""
         with self._lock:
             self._opened = False
+            self._fingerprint = None
         self.open()
 
     async def search(

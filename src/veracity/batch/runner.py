@@ -1,0 +1,532 @@
+"""The batch runner in one process, and what the Ray runner shares with it.
+
+A batch is a set of documents (:mod:`veracity.batch.inputs`) checked into one output folder.
+Each document is a job of kind ``batch`` in the store's job table (``batch`` = the absolute
+output folder, ``key`` = the document's key), which makes a batch resumable:
+
+* a document whose job is ``done`` and whose output files all exist is skipped (without even
+  being read). When some of its files are missing, they are written again from the store if
+  its run is there and the document is unchanged; otherwise it is checked again — so deleting
+  an edited document's reports gets it checked anew;
+* a document whose job has a run in the store that did not finish (the batch was killed, or
+  the run failed) is finished with :func:`veracity.resume.aresume` — when the document is
+  unchanged and the run was researched the same way (with or without a model) — else checked
+  afresh; failed documents are retried.
+
+:class:`Batch` holds that bookkeeping (plan, outputs, job rows, ``summary.json``) for both
+runners. :class:`Resources` is what the documents of one process share: the store, one
+sentence encoder, one opened :class:`~veracity.corpus.index.LocalCorpus`, one LLM client and
+the search providers behind the rate limiter. :func:`run_local` runs the documents as asyncio
+tasks of one event loop, ``options.concurrency`` at a time.
+
+Output files are written atomically (a temporary file renamed into place), so a killed batch
+never leaves a half-written report behind.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from veracity.batch.inputs import BatchItem, discover, load_document, output_names
+from veracity.config import Settings
+from veracity.corpus.index import LocalCorpus
+from veracity.errors import InputError, RunNotFound, VeracityError
+from veracity.events import Event, ProgressCallback
+from veracity.evidence.embed import Embedder, UseEmbedder
+from veracity.httputil import aclose_all
+from veracity.llm.base import StructuredLLM
+from veracity.reader.fetch import Reader
+from veracity.search.base import SearchProvider
+from veracity.search.ratelimit import (
+    RateLimiter,
+    TokenBucketLimiter,
+    limit_providers,
+    resolve_rates,
+)
+from veracity.search.settings import SearchSettings
+from veracity.store import Store
+from veracity.store.jobs import Job
+from veracity.types import InputDocument, Label, Report
+
+try:  # POSIX advisory locks: one batch at a time per output folder
+    import fcntl
+except ImportError:  # pragma: no cover
+    fcntl = None  # type: ignore[assignment]
+
+Format = Literal["md", "html", "json"]
+FORMATS: tuple[Format, ...] = ("md", "html", "json")
+SUMMARY_FILE = "summary.json"
+LOCK_FILE = ".veracity-batch.lock"
+
+
+class BatchOptions(BaseModel):
+    """What a batch does; the same for the local and the Ray runner."""
+
+    input: Path = Field(description="folder of documents or a .jsonl file")
+    out_dir: Path = Field(description="where the reports and summary.json go")
+    corpus: list[Path] = Field(default_factory=list, description="local corpus folders")
+    providers: list[str] = Field(default_factory=list, description="search provider names")
+    rates: dict[str, float | None] = Field(
+        default_factory=dict, description="requests/s by provider over the defaults (None: no limit)")
+    concurrency: int = Field(default=4, ge=1, description="documents at once (per process or Ray worker)")
+    claim_concurrency: int = Field(default=4, ge=1, description="claims at once within a document")
+    formats: list[Format] = Field(default_factory=lambda: list[Format](["json", "md"]))
+    report_lang: Literal["zh", "en"] | None = None
+    cache: bool = False
+
+
+class BatchEvent(BaseModel):
+    """What a runner tells its progress view."""
+
+    type: Literal["planned", "started", "claim", "done", "failed", "warning"]
+    key: str | None = None
+    total: int = 0
+    skipped: int = 0
+    claims: int = 0
+    message: str | None = None
+
+
+BatchCallback = Callable[[BatchEvent], None]
+
+
+class BatchSummary(BaseModel):
+    """``summary.json``: the figures of the batch's documents as they stand after this run."""
+
+    batch: str = Field(description="the output folder (absolute): the jobs' batch id")
+    input: str
+    runner: str = "local"
+    workers: int = 1
+    documents: int = Field(description="documents in the input")
+    done: int
+    failed: int
+    skipped: int = Field(description="documents done by an earlier run, not checked again")
+    checked: int = Field(description="documents checked (or finished) by this run")
+    claims: int = Field(description="claims of every done document")
+    verdicts: dict[str, int]
+    llm_calls: int
+    llm_cached: int
+    prompt_tokens: int
+    completion_tokens: int
+    tokens: int
+    cost_usd: float
+    seconds: float = Field(description="wall time of this run")
+    claims_checked: int = Field(description="claims of the documents this run checked")
+    claims_per_second: float
+    failures: list[dict[str, str]] = Field(default_factory=list, description="key and error of each failed document")
+
+
+Action = Literal["skip", "render", "resume", "run"]
+
+
+@dataclass
+class Task:
+    """One document of this run: its job and what to do with it."""
+
+    item: BatchItem
+    job: Job
+    name: str
+    action: Action
+
+
+def describe_error(err: BaseException | str) -> str:
+    """One line for a failed document: a veracity error's own message, else the type too."""
+    if isinstance(err, str):
+        text = err
+    elif isinstance(err, VeracityError):
+        text = str(err) or type(err).__name__
+    else:
+        text = f"{type(err).__name__}: {err}"
+    return " ".join(text.split())[:2000]
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+
+
+class Batch:
+    """A batch's bookkeeping: which documents to check, their job rows, output files and
+    the summary. Both runners drive one; every method runs on the driver."""
+
+    def __init__(
+        self, options: BatchOptions, settings: Settings, store: Store, *,
+        progress: BatchCallback | None = None, runner: str = "local",
+    ) -> None:
+        self.options = options
+        self.settings = settings
+        self.store = store
+        self.progress = progress
+        self.runner = runner
+        self.workers = 1
+        self.out_dir = options.out_dir.expanduser().resolve()
+        self.batch_id = str(self.out_dir)
+        self.tasks: list[Task] = []
+        self.checked: dict[str, int] = {}  # key → claims, documents finished by this run
+        self._t0 = time.monotonic()
+
+    # --- planning ----------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold the output folder for this run (an advisory lock file): a second batch
+        writing to the same folder at the same time is refused with :class:`InputError`."""
+        try:
+            self.out_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise InputError(f"cannot create output folder {self.out_dir}: {err.strerror or err}") from err
+        if fcntl is None:  # pragma: no cover
+            yield
+            return
+        with open(self.out_dir / LOCK_FILE, "a+b") as fh:
+            try:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError as err:
+                raise InputError(
+                    f"another batch is writing to {self.out_dir}; wait for it to finish") from err
+            try:
+                yield
+            finally:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+    def plan(self) -> list[Task]:
+        """Discover the documents, queue a job for each new one and decide what to do with
+        each (see the module docstring). Rewrites the outputs of done documents whose files
+        are missing, straight from the store."""
+        items = discover(self.options.input)
+        names = output_names(it.key for it in items)
+        tasks: list[Task] = []
+        for item in items:
+            job = self.store.add_job("batch", item.request(), batch=self.batch_id, key=item.key)
+            task = Task(item=item, job=job, name=names[item.key], action="run")
+            if job.status == "done":
+                if all(p.exists() for p in self.outputs(task.name).values()):
+                    task.action = "skip"
+                elif self._render(task):
+                    task.action = "render"
+            elif job.run_id and self._run_status(job.run_id) is not None:
+                task.action = "resume"
+            tasks.append(task)
+        self.tasks = tasks
+        skipped = sum(t.action in ("skip", "render") for t in tasks)
+        self.emit(BatchEvent(type="planned", total=len(tasks), skipped=skipped))
+        return tasks
+
+    def _run_status(self, run_id: str) -> str | None:
+        try:
+            return str(self.store.get_run(run_id)["status"])
+        except RunNotFound:
+            return None
+
+    def _render(self, task: Task) -> bool:
+        """Write a done document's missing files from its stored run; False (check it again)
+        when the run is not in this store or the document changed since."""
+        run_id = task.job.run_id
+        if not run_id or self._run_status(run_id) != "done":
+            return False
+        try:
+            doc = load_document(task.item, max_bytes=self.settings.max_input_bytes)
+            if self.store.get_run(run_id)["options"].get("input") != doc.model_dump(mode="json"):
+                return False
+            self.write(task, self.store.load_report(run_id))
+        except (VeracityError, OSError):
+            return False
+        return True
+
+    def resumable(self, task: Task, doc: InputDocument, *, agent: bool) -> str | None:
+        """The run to finish for this document, or None to check it afresh: the job's run,
+        when it is in the store, not done, recorded this very document, and was researched
+        the same way (``agent``: with a model)."""
+        run_id = task.job.run_id
+        if not run_id:
+            return None
+        try:
+            info = self.store.get_run(run_id)
+        except RunNotFound:
+            return None
+        options = info["options"]
+        if options.get("input") != doc.model_dump(mode="json"):
+            return None
+        if info["status"] != "done" and bool(options.get("agent")) != agent:
+            return None
+        return run_id
+
+    # --- one document --------------------------------------------------------------------------
+
+    def emit(self, event: BatchEvent) -> None:
+        if self.progress is not None:
+            with contextlib.suppress(Exception):  # the view is the caller's code
+                self.progress(event)
+
+    def begin(self, task: Task) -> None:
+        """Mark the document's job ``running``."""
+        task.job = self.store.start_job(task.job.id)
+        self.emit(BatchEvent(type="started", key=task.item.key))
+
+    def run_progress(self, task: Task) -> ProgressCallback:
+        """The progress callback of the document's run: links the job to the run as soon as
+        the run is recorded, and passes settled claims and warnings on."""
+        key, job_id = task.item.key, task.job.id
+
+        def handle(event: Event) -> None:
+            if event.type == "run_started" and event.run_id:
+                self.store.set_job_run(job_id, event.run_id)
+            elif event.type == "claim_settled":
+                self.emit(BatchEvent(type="claim", key=key))
+            elif event.type == "warning" and event.message:
+                self.emit(BatchEvent(type="warning", key=key, message=event.message))
+
+        return handle
+
+    def outputs(self, name: str) -> dict[Format, Path]:
+        """The output file of each requested format."""
+        return {fmt: self.out_dir / f"{name}.{fmt}" for fmt in self.options.formats}
+
+    def write(self, task: Task, report: Report) -> list[str]:
+        """Write the document's report in every requested format (atomically)."""
+        from veracity.report import render
+
+        written = []
+        for fmt, path in self.outputs(task.name).items():
+            lang = self.options.report_lang if fmt != "json" else None
+            _atomic_write(path, render(report, fmt, lang))
+            written.append(path.name)
+        return written
+
+    def complete(self, task: Task, report: Report, *, extra: dict[str, Any] | None = None) -> None:
+        """Write the outputs and close the job ``done`` with the document's figures (or
+        ``failed`` when the files cannot be written)."""
+        try:
+            files = self.write(task, report)
+        except OSError as err:
+            self.fail(task, f"cannot write the report: {err.strerror or err}")
+            return
+        st = report.summary
+        result: dict[str, Any] = {
+            "claims": st.total,
+            "verdicts": {k: v for k, v in st.counts.items() if v},
+            "llm_calls": report.stats.llm_calls,
+            "llm_cached": report.stats.llm_cached,
+            "prompt_tokens": report.stats.prompt_tokens,
+            "completion_tokens": report.stats.completion_tokens,
+            "cost_usd": report.stats.cost_usd,
+            "seconds": report.stats.seconds,
+            "outputs": files,
+            **(extra or {}),
+        }
+        self.store.finish_job(task.job.id, "done", result=result, run_id=report.run_id)
+        self.checked[task.item.key] = st.total
+        self.emit(BatchEvent(type="done", key=task.item.key, claims=st.total))
+
+    def fail(self, task: Task, err: BaseException | str) -> None:
+        """Close the job ``failed`` with a one-line reason."""
+        message = describe_error(err)
+        self.store.finish_job(task.job.id, "failed", error=message)
+        self.emit(BatchEvent(type="failed", key=task.item.key, message=message))
+
+    # --- the end -------------------------------------------------------------------------------
+
+    def summarize(self) -> BatchSummary:
+        """The batch's figures from its job rows (the documents of this input only), written
+        to ``summary.json`` and returned."""
+        rows = {j.key: j for j in self.store.list_jobs(kind="batch", batch=self.batch_id)}
+        verdicts = {label.value: 0 for label in Label}
+        totals = dict.fromkeys(("claims", "llm_calls", "llm_cached", "prompt_tokens", "completion_tokens"), 0)
+        cost = 0.0
+        done = failed = 0
+        failures: list[dict[str, str]] = []
+        for task in self.tasks:
+            job = rows.get(task.item.key, task.job)
+            if job.status == "done":
+                done += 1
+                result = job.result or {}
+                for k in totals:
+                    totals[k] += int(result.get(k) or 0)
+                cost += float(result.get("cost_usd") or 0.0)
+                for label, n in (result.get("verdicts") or {}).items():
+                    verdicts[label] = verdicts.get(label, 0) + int(n)
+            else:
+                failed += 1
+                failures.append({"key": task.item.key, "error": job.error or f"not finished ({job.status})"})
+        seconds = round(time.monotonic() - self._t0, 3)
+        claims_checked = sum(self.checked.values())
+        summary = BatchSummary(
+            batch=self.batch_id, input=str(self.options.input.expanduser().resolve()), runner=self.runner,
+            workers=self.workers, documents=len(self.tasks), done=done, failed=failed,
+            skipped=sum(t.action in ("skip", "render") for t in self.tasks), checked=len(self.checked),
+            verdicts=verdicts, cost_usd=round(cost, 6), seconds=seconds,
+            tokens=totals["prompt_tokens"] + totals["completion_tokens"], claims_checked=claims_checked,
+            claims_per_second=round(claims_checked / seconds, 3) if seconds > 0 else 0.0,
+            failures=failures, **totals,
+        )
+        _atomic_write(self.out_dir / SUMMARY_FILE, summary.model_dump_json(indent=2) + "\n")
+        return summary
+
+
+# --- what the documents of one process share ---------------------------------------------------
+
+
+class Resources:
+    """The tools the documents of one process share. Building it checks the corpus folders
+    and provider names (bad ones raise before any document starts); :meth:`prepare` opens the
+    corpus index (the slow part) when there is work to do; :meth:`aclose` closes what it built.
+
+    ``limiter``: the rate limiter shared by the providers (a local token bucket by default;
+    the Ray runner passes the one backed by its named actor). ``search_settings``: the
+    providers' keys and URLs (default: from the environment)."""
+
+    def __init__(
+        self, options: BatchOptions, settings: Settings, store: Store, *,
+        embedder: Embedder | None = None, limiter: RateLimiter | None = None,
+        warn: Callable[[str], None] | None = None, search_settings: SearchSettings | None = None,
+    ) -> None:
+        from veracity.llm import build_llm
+        from veracity.search.registry import build_providers
+
+        self.settings = settings
+        self.store = store
+        self.embedder: Embedder = embedder or UseEmbedder(threads=settings.embed_threads)
+        self.corpus = (LocalCorpus(list(options.corpus), settings=settings, embedder=self.embedder, progress=warn)
+                       if options.corpus else None)
+        self.limiter: RateLimiter = limiter or TokenBucketLimiter(resolve_rates(options.rates))
+        built = build_providers(list(options.providers), search_settings)
+        self._closers: list[Any] = list(built)
+        self.providers: list[SearchProvider] = limit_providers(built, self.limiter)
+        self.reader: Reader | None = None
+        if self.providers:
+            from veracity.reader.cache import StoreFetchCache
+
+            self.reader = Reader(cache=StoreFetchCache(store))
+            self._closers.append(self.reader)
+        self.llm: StructuredLLM | None = build_llm(settings)
+        self._closers.append(self.llm)
+
+    async def prepare(self) -> None:
+        """Open the corpus index (built, or loaded from the cache) and take its fingerprint."""
+        if self.corpus is not None:
+            corpus = self.corpus
+            await asyncio.to_thread(lambda: corpus.fingerprint)  # opens it too
+
+    async def aclose(self) -> None:
+        await aclose_all(self._closers)
+
+
+async def validate_options(options: BatchOptions, settings: Settings,
+                           search_settings: SearchSettings | None = None) -> None:
+    """Raise what a batch with these options would raise at its start — a missing corpus
+    folder (:class:`~veracity.errors.CorpusError`), an unknown or unconfigured provider
+    (:class:`~veracity.errors.ConfigError`) — without loading or opening anything."""
+    from veracity.search.registry import build_providers
+
+    if options.corpus:
+        LocalCorpus(list(options.corpus), settings=settings, embedder=UseEmbedder(threads=1))
+    await aclose_all(build_providers(list(options.providers), search_settings))
+
+
+async def check_document(
+    doc: InputDocument, res: Resources, options: BatchOptions, *, progress: ProgressCallback | None = None,
+    record: dict[str, Any] | None = None,
+) -> Report:
+    """Check one document with the shared tools (:func:`veracity.pipeline.acheck`);
+    ``record`` goes into the run's options (the batch and the document's key)."""
+    from veracity.pipeline import acheck
+
+    return await acheck(
+        doc, corpus=res.corpus if res.corpus is not None else (), report_lang=options.report_lang,
+        settings=res.settings, store=res.store, providers=res.providers, reader=res.reader,
+        embedder=res.embedder, progress=progress, concurrency=options.claim_concurrency,
+        options=record, llm=res.llm, cache=options.cache,
+    )
+
+
+async def finish_document(
+    run_id: str, res: Resources, options: BatchOptions, *, progress: ProgressCallback | None = None,
+) -> Report:
+    """Finish a document's stopped run (:func:`veracity.resume.aresume`) with the shared tools
+    (the shared corpus too, when the run recorded the same folders)."""
+    from veracity.resume import aresume
+
+    recorded = res.store.get_run(run_id)["options"].get("corpus") or []
+    same = res.corpus is not None and recorded == [str(d) for d in res.corpus.dirs]
+    return await aresume(
+        run_id, settings=res.settings, store=res.store, providers=res.providers, reader=res.reader,
+        embedder=res.embedder, progress=progress, concurrency=options.claim_concurrency, llm=res.llm,
+        corpus=res.corpus if same else None,
+    )
+
+
+# --- the local runner ----------------------------------------------------------------------------
+
+
+async def run_local(
+    options: BatchOptions, settings: Settings, *, store: Store | None = None,
+    progress: BatchCallback | None = None, embedder: Embedder | None = None,
+) -> BatchSummary:
+    """Run the batch in this process: its documents as asyncio tasks of one event loop,
+    ``options.concurrency`` at a time, sharing one :class:`Resources`. Returns the summary
+    (also written to ``summary.json``); failed documents are in it, never raised.
+
+    Raises :class:`InputError` / :class:`~veracity.errors.ConfigError` /
+    :class:`~veracity.errors.CorpusError` (exit 2) for a batch that cannot start: a missing
+    input, a bad provider name or corpus folder, an output folder in use."""
+    own_store = store is None
+    if store is None:
+        store = Store(settings.db_path)
+    try:
+        batch = Batch(options, settings, store, progress=progress)
+
+        def warn(message: str) -> None:
+            batch.emit(BatchEvent(type="warning", message=message))
+
+        res = Resources(options, settings, store, embedder=embedder, warn=warn)
+        try:
+            with batch.locked():
+                todo = [t for t in batch.plan() if t.action in ("run", "resume")]
+                if todo:
+                    await res.prepare()
+                    sem = asyncio.Semaphore(options.concurrency)
+                    await asyncio.gather(*(_run_one(batch, res, t, sem) for t in todo))
+                return batch.summarize()
+        finally:
+            await res.aclose()
+    finally:
+        if own_store:
+            store.close()
+
+
+async def _run_one(batch: Batch, res: Resources, task: Task, sem: asyncio.Semaphore) -> None:
+    """Check (or finish) one document and close its job; its failure stays its own."""
+    async with sem:
+        batch.begin(task)
+        progress = batch.run_progress(task)
+        try:
+            doc = await asyncio.to_thread(load_document, task.item, max_bytes=res.settings.max_input_bytes)
+            run_id = batch.resumable(task, doc, agent=res.llm is not None)
+            if run_id is not None:
+                report = await finish_document(run_id, res, batch.options, progress=progress)
+            else:
+                record = {"batch": batch.batch_id, "key": task.item.key}
+                report = await check_document(doc, res, batch.options, progress=progress, record=record)
+        except Exception as err:  # the document fails alone
+            batch.fail(task, err)
+            return
+        batch.complete(task, report)
+
+
+def run_batch(options: BatchOptions, settings: Settings, **kwargs: Any) -> BatchSummary:
+    """Synchronous :func:`run_local`."""
+    return asyncio.run(run_local(options, settings, **kwargs))
