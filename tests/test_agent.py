@@ -26,7 +26,7 @@ from veracity.pipeline import acheck
 from veracity.resume import aresume
 from veracity.store import Store
 from veracity.testing.llm_server import ScriptedLLMServer
-from veracity.testing.scripted_model import scripted_responder
+from veracity.testing.scripted_model import scripted_responder, stage_of
 from veracity.types import Document, InputDocument, Label, Report, SearchResult, Source, SourceKind
 
 Responder = Callable[[dict[str, Any]], Any]
@@ -62,15 +62,6 @@ def server() -> Iterator[ScriptedLLMServer]:
     with ScriptedLLMServer() as srv:
         srv.responder = scripted_responder
         yield srv
-
-
-def stage_of(request: dict[str, Any]) -> str:
-    text = json.dumps(request.get("messages", []), ensure_ascii=False)
-    if "<document>" in text:
-        return "checklist"
-    if "<passage" in text:
-        return "judge"
-    return "plan"
 
 
 def settings_for(srv: ScriptedLLMServer, tmp_path: Path, **kw: Any) -> Settings:

@@ -24,6 +24,7 @@ import pytest
 from veracity.batch.runner import BatchOptions, run_local
 from veracity.config import Settings
 from veracity.store import Store
+from veracity.testing.http import send
 from veracity.testing.llm_server import ScriptedLLMServer
 from veracity.testing.scripted_model import scripted_responder
 
@@ -59,12 +60,7 @@ class _Searx(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         self.arrivals.append(time.monotonic())
-        body = json.dumps({"results": []}).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        send(self, 200, "application/json", json.dumps({"results": []}).encode())
 
     def log_message(self, *args: Any) -> None:
         return None

@@ -39,6 +39,7 @@ from veracity.events import Event
 from veracity.pipeline import acheck
 from veracity.resume import aresume
 from veracity.store import SCHEMA_VERSION, Store
+from veracity.testing.http import send
 from veracity.types import Claim, Document, Report, SearchResult, Source, SourceKind
 
 CLAIMS = [
@@ -268,12 +269,7 @@ class _Searx(BaseHTTPRequestHandler):
 
         self.queries.append(parse_qs(urlsplit(self.path).query).get("q", [""])[0])
         time.sleep(0.05)
-        body = json.dumps({"results": []}).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        send(self, 200, "application/json", json.dumps({"results": []}).encode())
 
     def log_message(self, *args: Any) -> None:
         return None

@@ -4,7 +4,6 @@ run, finished jobs still stream their results, and stopping never waits on open 
 from __future__ import annotations
 
 import asyncio
-import json
 import threading
 from pathlib import Path
 from typing import Any
@@ -24,17 +23,8 @@ from veracity.server.app import create_app
 from veracity.server.jobs import CheckOptions, JobRequest
 from veracity.store import Store
 from veracity.testing.llm_server import ScriptedLLMServer
-from veracity.testing.scripted_model import scripted_responder
+from veracity.testing.scripted_model import scripted_responder, stage_of
 from veracity.types import InputDocument
-
-
-def stage_of(request: dict[str, Any]) -> str:
-    text = json.dumps(request.get("messages", []), ensure_ascii=False)
-    if "<document>" in text:
-        return "checklist"
-    if "<passage" in text:
-        return "judge"
-    return "plan"
 
 
 def test_a_running_job_is_resumed_by_the_next_server(tmp_path: Path, use_embedder: Any) -> None:

@@ -135,26 +135,8 @@ def check(
     checklist, plans searches over several rounds and judges each claim; without one the
     offline evidence-match judge decides.
     """
-    from veracity.config import Settings
-
-    settings = Settings()
-    updates: dict[str, object] = {}
-    if max_bytes is not None:
-        updates["max_input_bytes"] = max_bytes
-    if max_claims is not None:
-        updates["max_claims"] = max_claims
-    if db is not None:
-        updates["db_path"] = db
-    if llm_url:
-        updates["llm_base_url"] = llm_url
-    if model:
-        updates["llm_model"] = model
-    if no_llm:
-        updates["llm_base_url"] = None
-    if max_rounds is not None:
-        updates["max_rounds"] = max_rounds
-    if updates:
-        settings = settings.model_copy(update=updates)
+    settings = settings_from_flags(db=db, llm_url=llm_url, model=model, no_llm=no_llm, max_input_bytes=max_bytes,
+                                   max_claims=max_claims, max_rounds=max_rounds)
     if not corpus and not provider_names and not quiet:
         click.echo(
             "veracity: note: no --corpus given and no search provider configured; "
@@ -177,6 +159,28 @@ def check(
         ),
         fmt=fmt, lang=None, output=output, quiet=quiet, what="checked",
     )
+
+
+def settings_from_flags(
+    *, db: Path | None = None, llm_url: str | None = None, model: str | None = None, no_llm: bool = False,
+    **knobs: object,
+) -> Settings:
+    """The settings (``VERACITY_*``) with a command's flags over them: ``--db``, ``--llm``,
+    ``--model``, ``--no-llm`` (no endpoint: the offline judge) and settings given by name
+    (``max_rounds=3``; ``None`` leaves a setting as it is)."""
+    from veracity.config import Settings
+
+    updates: dict[str, object] = {k: v for k, v in knobs.items() if v is not None}
+    if db is not None:
+        updates["db_path"] = db
+    if llm_url:
+        updates["llm_base_url"] = llm_url
+    if model:
+        updates["llm_model"] = model
+    if no_llm:
+        updates["llm_base_url"] = None
+    settings = Settings()
+    return settings.model_copy(update=updates) if updates else settings
 
 
 def _run_and_print(

@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
@@ -219,7 +219,7 @@ def batch(
     with --ray, across all workers.
     """
     from veracity.batch.runner import BatchOptions
-    from veracity.config import Settings
+    from veracity.cli import settings_from_flags
     from veracity.search.ratelimit import parse_rate_option
 
     formats = _formats(fmt)
@@ -229,18 +229,7 @@ def batch(
 
             raise InputNotFound(f"{input}: no such file or folder")
         overrides = dict(parse_rate_option(r) for r in rates)
-        settings = Settings()
-        updates: dict[str, Any] = {}
-        if db is not None:
-            updates["db_path"] = db
-        if llm_url:
-            updates["llm_base_url"] = llm_url
-        if model:
-            updates["llm_model"] = model
-        if no_llm:
-            updates["llm_base_url"] = None
-        if updates:
-            settings = settings.model_copy(update=updates)
+        settings = settings_from_flags(db=db, llm_url=llm_url, model=model, no_llm=no_llm)
         _check_rate_names(overrides)
         options = BatchOptions(
             input=input, out_dir=out_dir, corpus=list(corpus), providers=list(providers), rates=overrides,

@@ -100,6 +100,16 @@ def _judge(claim: str, passages: list[tuple[str, str]]) -> dict[str, Any]:
     }
 
 
+def stage_of(request: dict[str, Any]) -> str:
+    """Which of the agent's stages sent a chat request: ``checklist``, ``judge`` or ``plan``."""
+    text = json.dumps(request.get("messages", []), ensure_ascii=False)
+    if "<document>" in text:
+        return "checklist"
+    if "<passage" in text:
+        return "judge"
+    return "plan"
+
+
 def scripted_responder(request: dict[str, Any]) -> str:
     """One answer (JSON text) for an OpenAI chat-completions request body."""
     user = _user_text(request)
