@@ -26,6 +26,15 @@ EXAMPLE_CORPUS = EXAMPLE / "corpus"
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 
 
+def write_tree(root: Path, files: dict[str, str]) -> Path:
+    """Write ``files`` (relative path → text, folders made as needed) under ``root``; returns it."""
+    root.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    return root
+
+
 class NetworkBlocked(OSError):
     """Raised by the guard of :func:`block_network` instead of touching the network."""
 

@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from conftest import EXAMPLE_CORPUS, EXAMPLE_PROFILE, REPO, SHARED
+from conftest import EXAMPLE_CORPUS, EXAMPLE_PROFILE, REPO, SHARED, write_tree
 from veracity.config import Settings
 from veracity.pipeline import acheck
 from veracity.resume import aresume
@@ -50,11 +50,7 @@ DOC = (
 
 @pytest.fixture
 def corpus_dir(tmp_path: Path) -> Path:
-    root = tmp_path / "corpus"
-    root.mkdir()
-    for name, text in PAGES.items():
-        (root / name).write_text(text, encoding="utf-8")
-    return root
+    return write_tree(tmp_path / "corpus", PAGES)
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ judge. Rate limits are tested with a fake clock, and in a real batch through a f
 from __future__ import annotations
 
 import asyncio
-import itertools
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from conftest import write_tree
 from veracity.batch.cli import batch as batch_cmd
 from veracity.batch.inputs import discover, output_names, safe_name
 from veracity.batch.runner import Batch, BatchEvent, BatchOptions, BatchSummary, run_local
@@ -62,19 +62,12 @@ DOCS = {
 
 @pytest.fixture
 def corpus_dir(tmp_path: Path) -> Path:
-    root = tmp_path / "corpus"
-    root.mkdir()
-    for name, text in PAGES.items():
-        (root / name).write_text(text, encoding="utf-8")
-    return root
+    return write_tree(tmp_path / "corpus", PAGES)
 
 
 @pytest.fixture
 def docs_dir(tmp_path: Path) -> Path:
-    root = tmp_path / "docs"
-    for key, text in DOCS.items():
-        (root / key).parent.mkdir(parents=True, exist_ok=True)
-        (root / key).write_text(text, encoding="utf-8")
+    root = write_tree(tmp_path / "docs", DOCS)
     (root / "notes.json").write_text("{}", encoding="utf-8")  # not a document: ignored
     (root / ".hidden.txt").write_text("Hidden text.", encoding="utf-8")  # hidden: ignored
     return root
@@ -493,14 +486,16 @@ def test_a_batch_shares_one_limiter_across_its_documents(
 
     fake = Timed("wikipedia")
     monkeypatch.setattr(registry, "build_providers", lambda names, settings=None, **kw: [fake])
-    rate = 40.0
+    rate = 10.0
     options = BatchOptions(input=docs_dir, out_dir=tmp_path / "out", corpus=[corpus_dir], providers=["wikipedia"],
                            rates={"wikipedia": rate}, concurrency=3)
     summary = run(options, settings_for(tmp_path), use_embedder)
     assert summary.done == 3 and fake.closed
     assert len(fake.queries) >= 5  # at least one per claim, from three documents at once
-    gaps = [b - a for a, b in itertools.pairwise(times)]
-    assert min(gaps) >= 0.8 / rate, gaps
+    # the limiter releases request k at first + k/rate, so a late wake-up shortens one gap but
+    # not the whole span (regression: asserting on each gap was flaky on a loaded machine)
+    span = times[-1] - times[0]
+    assert span >= (len(times) - 1) / rate - 0.1, (len(times), span)
     with Store(tmp_path / "db.sqlite") as store:
         runs = store.list_runs(limit=100)
         sent = sum(1 for r in runs for s in store.searches(r["id"]) if s["provider"] == "wikipedia" and not s["cached"])

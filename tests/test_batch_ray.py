@@ -21,6 +21,7 @@ from typing import Any, ClassVar
 
 import pytest
 
+from conftest import write_tree
 from veracity.batch.runner import BatchOptions, run_local
 from veracity.config import Settings
 from veracity.store import Store
@@ -78,21 +79,14 @@ def searx() -> Iterator[tuple[str, list[float]]]:
         server.server_close()
 
 
-def _write(root: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text, encoding="utf-8")
-    return root
-
-
 def test_ray_batch_matches_the_local_runner_and_resumes_across_runners(
     cluster: Any, tmp_path: Path, searx: tuple[str, list[float]], use_embedder: Any,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     searx_url, arrivals = searx
     monkeypatch.setenv("VERACITY_SEARXNG_URL", searx_url)  # the driver's search settings
-    corpus = _write(tmp_path / "corpus", PAGES)
-    docs = _write(tmp_path / "docs", DOCS)
+    corpus = write_tree(tmp_path / "corpus", PAGES)
+    docs = write_tree(tmp_path / "docs", DOCS)
     out = tmp_path / "out"
     rate = 5.0  # slots 200 ms apart: wide against the jitter of actor calls and HTTP
     with ScriptedLLMServer() as server:
