@@ -12,6 +12,7 @@ from typing import Any
 
 import httpx
 
+from conftest import write_tree
 from veracity.config import Settings
 from veracity.server.app import ServerConfig, create_app
 from veracity.server.cli import bind_socket, make_server
@@ -36,10 +37,7 @@ DOC = (
 
 
 def write_corpus(root: Path) -> Path:
-    root.mkdir(parents=True, exist_ok=True)
-    for name, text in PAGES.items():
-        (root / name).write_text(text, encoding="utf-8")
-    return root
+    return write_tree(root, PAGES)
 
 
 def settings_for(srv: ScriptedLLMServer | None, tmp: Path, **kw: Any) -> Settings:

@@ -374,3 +374,44 @@ def test_a_quiet_live_stream_pings_then_ends_after_the_job() -> None:
     assert frames[0] == PING and frames.count(PING) >= 2
     assert frames[-2].startswith("id: 1\nevent: run_started\ndata: {")
     assert frames[-1] == 'id: 2\nevent: end\ndata: {"id": "j1", "status": "done", "error": null}\n\n'
+
+
+def test_checks_share_one_rate_limit_per_provider(tmp_path: Path, use_embedder: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The server builds its providers once; every check searches through them, behind one
+    token bucket per provider (here SearXNG at 5/s), whatever the number of checks at once."""
+    import threading
+    import time
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from veracity.testing.http import send
+
+    arrivals: list[float] = []
+
+    class Searx(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            arrivals.append(time.monotonic())
+            send(self, 200, "application/json", b'{"results": []}')
+
+        def log_message(self, *args: Any) -> None:
+            return None
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Searx)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    monkeypatch.setenv("VERACITY_SEARXNG_URL", f"http://127.0.0.1:{httpd.server_port}")
+    rate = 5.0
+    config = config_for(None, tmp_path, None, use_embedder, rates={"searxng": rate}).model_copy(
+        update={"providers": ["searxng"]})
+    docs = ["Ada Quill studied at Bristol. Ada Quill won a prize in 2019.",
+            "Bo Lindqvist studied at Leeds. Bo Lindqvist wrote a book in 2020.",
+            "Cy Moreau studied at Lyon. Cy Moreau moved to Porto in 2021."]
+    try:
+        with LiveServer(config) as live, httpx.Client(base_url=live.url, timeout=30) as client:
+            ids = [submit(client, {"text": d, "providers": ["searxng"], "corpus": False}) for d in docs]
+            views = [wait_done(client, i) for i in ids]
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    assert [v["status"] for v in views] == ["done"] * 3
+    assert len(arrivals) == 6  # one query per claim, from three checks running at once
+    # released 1/rate apart by the shared bucket (a late wake-up shortens one gap, not the span)
+    assert arrivals[-1] - arrivals[0] >= (len(arrivals) - 1) / rate - 0.1

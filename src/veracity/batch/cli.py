@@ -220,7 +220,7 @@ def batch(
     """
     from veracity.batch.runner import BatchOptions
     from veracity.cli import settings_from_flags
-    from veracity.search.ratelimit import parse_rate_option
+    from veracity.search.ratelimit import parse_rate_options
 
     formats = _formats(fmt)
     try:
@@ -228,9 +228,8 @@ def batch(
             from veracity.errors import InputNotFound
 
             raise InputNotFound(f"{input}: no such file or folder")
-        overrides = dict(parse_rate_option(r) for r in rates)
+        overrides = parse_rate_options(rates)
         settings = settings_from_flags(db=db, llm_url=llm_url, model=model, no_llm=no_llm)
-        _check_rate_names(overrides)
         options = BatchOptions(
             input=input, out_dir=out_dir, corpus=list(corpus), providers=list(providers), rates=overrides,
             concurrency=concurrency, claim_concurrency=claim_concurrency, formats=formats,  # type: ignore[arg-type]
@@ -264,13 +263,3 @@ def batch(
         print_summary(summary, view.console, out_dir=out_dir)
     sys.exit(EXIT_SOME_FAILED if summary.failed else 0)
 
-
-def _check_rate_names(overrides: dict[str, float | None]) -> None:
-    """A --rate for a provider that does not exist is a typo: say so."""
-    from veracity.errors import ConfigError
-    from veracity.search.registry import ALL_PROVIDERS
-
-    known = {p.name for p in ALL_PROVIDERS}
-    unknown = sorted(set(overrides) - known)
-    if unknown:
-        raise ConfigError(f"--rate for unknown provider(s): {', '.join(unknown)} (known: {', '.join(sorted(known))})")

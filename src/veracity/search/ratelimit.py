@@ -90,6 +90,19 @@ def parse_rate_option(option: str) -> tuple[str, float | None]:
     return name.strip().lower(), parse_rate(rate)
 
 
+def parse_rate_options(options: Iterable[str]) -> dict[str, float | None]:
+    """Every ``--rate NAME=RATE`` value of a command, checked: a name that is no provider is a
+    typo and raises :class:`ConfigError`, as does a bad rate."""
+    from veracity.search.registry import ALL_PROVIDERS
+
+    overrides = dict(parse_rate_option(o) for o in options)
+    known = {p.name for p in ALL_PROVIDERS}
+    unknown = sorted(set(overrides) - known)
+    if unknown:
+        raise ConfigError(f"--rate for unknown provider(s): {', '.join(unknown)} (known: {', '.join(sorted(known))})")
+    return overrides
+
+
 def resolve_rates(overrides: Mapping[str, float | None] | None = None, *,
                   defaults: Mapping[str, float] = DEFAULT_RATES) -> dict[str, float]:
     """The defaults with ``overrides`` applied (None removes a provider's limit)."""

@@ -80,6 +80,9 @@ class ServerConfig(BaseModel):
     concurrency: int = Field(default=4, ge=1, le=256, description="claims researched at once in one check")
     max_body_bytes: int = Field(default=10 * 1024 * 1024, ge=1024, description="largest request body")
     providers: list[str] | None = Field(default=None, description="providers offered (default: the configured ones)")
+    rates: dict[str, float | None] = Field(
+        default_factory=dict, description="requests per second by provider over the defaults (None: no limit)",
+    )
     keepalive: float = Field(default=15.0, gt=0, description="seconds between keep-alive comments on a stream")
     keep_logs: int = Field(default=200, ge=0, description="finished jobs whose events stay in memory")
     log_ttl: float = Field(default=3600.0, gt=0, description="seconds a finished job's events stay in memory")
@@ -152,6 +155,8 @@ class ServerState:
         self.runner: JobRunner | None = None
         self.hub = EventHub(keep_finished=config.keep_logs, ttl=config.log_ttl)
         self._own_llm: Any = None
+        self._closers: list[Any] = []
+        self.searchers: dict[str, Any] = {}
         self.llm: Any = config.llm
 
     async def start(self) -> None:
@@ -161,6 +166,7 @@ class ServerState:
         from veracity.store import Store
 
         self.store = Store(self.settings.db_path)
+        self.searchers = self._build_searchers()
         if self.llm is None and self.settings.llm_base_url:
             from veracity.llm import build_llm
 
@@ -171,17 +177,29 @@ class ServerState:
         self.runner = JobRunner(
             store=self.store, settings=self.settings, embedder=self.embedder, corpus=self.corpus,
             llm=self.llm, hub=self.hub, workers=self.config.workers, concurrency=self.config.concurrency,
+            providers=self.searchers,
         )
         await self.runner.start()
+
+    def _build_searchers(self) -> dict[str, Any]:
+        """The offered providers, built once and shared by every check behind one rate limiter
+        per provider (so that many checks at once stay within each service's limits)."""
+        from veracity.search.ratelimit import TokenBucketLimiter, limit_providers, resolve_rates
+        from veracity.search.registry import build_providers
+
+        built = build_providers(self.providers) if self.providers else []
+        self._closers = list(built)
+        limiter = TokenBucketLimiter(resolve_rates(self.config.rates))
+        return {p.name: p for p in limit_providers(built, limiter)}
 
     async def stop(self) -> None:
         """Cancel running jobs (they resume at the next start) and release what :meth:`start` made."""
         if self.runner is not None:
             await self.runner.stop()
         self.hub.abandon_all()
-        if self._own_llm is not None:
-            with contextlib.suppress(Exception):
-                await self._own_llm.aclose()
+        from veracity.httputil import aclose_all
+
+        await aclose_all([self._own_llm, *self._closers])
         if self.store is not None:
             self.store.close()
 

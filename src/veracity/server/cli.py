@@ -73,12 +73,16 @@ def url_of(host: str, port: int) -> str:
               help="Checks run at once.")
 @click.option("--provider", "providers", multiple=True, metavar="NAME",
               help="Search provider a check may use (repeatable; default: every configured one).")
+@click.option("--rate", "rates", multiple=True, metavar="NAME=N/s",
+              help="Request rate for a provider, shared by every check, over the defaults "
+                   "(wikipedia=5/s, arxiv=1/3s, 60/min; 'off': none).")
 def serve(host: str, port: int, db: Path | None, corpus: tuple[Path, ...], token: str | None,
-          workers: int, providers: tuple[str, ...]) -> None:
+          workers: int, providers: tuple[str, ...], rates: tuple[str, ...]) -> None:
     """Serve the HTTP API and the web page (OpenAPI docs at /docs).
 
     Checks run in this process, a few at a time; they are kept in the store, so checks that a
-    stopped server left unfinished are resumed when it starts again. The language model is the
+    stopped server left unfinished are resumed when it starts again. Search providers are
+    built once and shared by every check, each behind one rate limit (see --rate). The language model is the
     one VERACITY_LLM_BASE_URL describes; without one the offline evidence-match judge decides.
     """
     from pydantic import SecretStr
@@ -90,11 +94,12 @@ def serve(host: str, port: int, db: Path | None, corpus: tuple[Path, ...], token
         _fail(f"refusing to serve on {host} without a token: pass --token or set VERACITY_SERVER_TOKEN", 2)
     try:
         from veracity.config import Settings
+        from veracity.search.ratelimit import parse_rate_options
         from veracity.store import Store
 
         config = ServerConfig(settings=Settings(), db=db, corpus=list(corpus), host=host,
                               port=port, workers=workers, providers=list(providers) or None,
-                              token=SecretStr(token) if token else None)
+                              token=SecretStr(token) if token else None, rates=parse_rate_options(rates))
         Store(config.resolved_settings().db_path).close()  # a store that cannot open fails here
         app = create_app(config)
     except VeracityError as err:

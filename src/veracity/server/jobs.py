@@ -22,7 +22,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -33,6 +33,7 @@ from veracity.errors import RunNotFound, VeracityError
 from veracity.events import Event
 from veracity.evidence.embed import Embedder
 from veracity.llm.base import StructuredLLM
+from veracity.search.base import SearchProvider
 from veracity.server.sse import EventHub, EventLog
 from veracity.store import Store
 from veracity.store.jobs import Job
@@ -100,7 +101,11 @@ class JobRunner:
     def __init__(
         self, *, store: Store, settings: Settings, embedder: Embedder, corpus: LocalCorpus | None,
         llm: StructuredLLM | None, hub: EventHub, workers: int = 2, concurrency: int = 4,
+        providers: Mapping[str, SearchProvider] | None = None,
     ) -> None:
+        """``providers``: the server's search providers by name, shared by every job (built
+        once, behind the server's rate limiter); a job's names are looked up there, and built
+        for the job alone when missing."""
         self.store = store
         self.settings = settings
         self.embedder = embedder
@@ -108,6 +113,7 @@ class JobRunner:
         self.llm = llm
         self.hub = hub
         self.concurrency = concurrency
+        self.providers = dict(providers or {})
         self._sem = asyncio.Semaphore(max(1, workers))
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._stopping = False
@@ -215,10 +221,17 @@ class JobRunner:
         agent = bool(options.get("agent"))
         # the server's shared corpus, when the run searched it (else the run had none)
         corpus = self.corpus if options.get("corpus") else None
+        names = [str(n) for n in options.get("providers") or []]
+        shared = [self.providers[n] for n in names if n in self.providers]
         return await aresume(
             run_id, settings=settings, store=self.store, embedder=self.embedder, progress=progress,
             llm=self.llm if agent else None, concurrency=self.concurrency, corpus=corpus,
+            providers=shared if len(shared) == len(names) else None,  # else built from the names
         )
+
+    def _providers(self, names: Sequence[str]) -> list[SearchProvider | str]:
+        """The shared provider of each name (a name the server did not build stays a name)."""
+        return [self.providers.get(n, n) for n in names]
 
     async def _check(self, request: JobRequest, settings: Settings, progress: Any) -> Report:
         from veracity.pipeline import acheck
@@ -240,7 +253,7 @@ class JobRunner:
         try:
             return await acheck(
                 source, corpus=corpus, report_lang=report_lang, settings=settings, store=self.store,
-                providers=list(options.providers), reader=reader, embedder=self.embedder,
+                providers=self._providers(options.providers), reader=reader, embedder=self.embedder,
                 progress=progress, concurrency=self.concurrency, llm=self.llm,
             )
         finally:
