@@ -65,10 +65,17 @@ def test_a_running_job_is_resumed_by_the_next_server(tmp_path: Path, use_embedde
         before = len(llm.requests)
         gate.set()
 
+        last_seen = events[-1]["id"]  # what the attached subscriber had before the restart
         with LiveServer(config_for(llm, tmp_path, corpus, use_embedder)) as second, \
                 httpx.Client(base_url=second.url, timeout=30) as c:
             events, closed = read_events(c, f"/v1/checks/{job_id}/events")
             view = wait_done(c, job_id)
+            # reconnecting with the old Last-Event-ID: the resumed attempt's events are numbered
+            # above every earlier one, so nothing of it is skipped (regression: both attempts
+            # counted from 1, and the old id hid the new attempt's first events)
+            again, _ = read_events(c, f"/v1/checks/{job_id}/events", headers={"Last-Event-ID": str(last_seen)})
+        assert [e["id"] for e in again] == [e["id"] for e in events]
+        assert events[0]["id"] == 1_000_001 > last_seen
         stages = [stage_of(r) for r in llm.requests[before:]]
 
     assert view["status"] == "done", view["error"]

@@ -133,7 +133,7 @@ class JobRunner:
         self.store.requeue_jobs(kind="api", statuses=("running",))
         queued = self.store.list_jobs(kind="api", status="queued")
         for job in queued:
-            self._schedule(job.id)
+            self._schedule(job.id, attempt=job.attempts)
         if queued:
             log.info("veracity server: %d queued check(s) to run", len(queued))
         return queued
@@ -144,10 +144,10 @@ class JobRunner:
         self._schedule(job.id)
         return job
 
-    def _schedule(self, job_id: str) -> None:
+    def _schedule(self, job_id: str, *, attempt: int = 0) -> None:
         if job_id in self._tasks:
             return
-        events = self.hub.open(job_id)
+        events = self.hub.open(job_id, attempt=attempt)
         task = asyncio.create_task(self._run(job_id, events), name=f"veracity-job-{job_id}")
         self._tasks[job_id] = task
         task.add_done_callback(lambda _t: self._tasks.pop(job_id, None))

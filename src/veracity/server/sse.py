@@ -1,7 +1,8 @@
 """Per-job event logs and the server-sent-event streams read from them.
 
 Every job the server runs gets an :class:`EventLog`: the progress events of its run
-(:class:`veracity.events.Event`), numbered from 1, kept in memory so that a subscriber who
+(:class:`veracity.events.Event`), numbered from 1 (a job that a restarted server resumes:
+from 1,000,001 for its second attempt, and so on), kept in memory so that a subscriber who
 comes late gets every earlier event first (replay) and then the live ones. When the job ends
 the log records its final status and each stream closes with an ``end`` event.
 
@@ -64,6 +65,9 @@ def end_frame(seq: int, job_id: str, status: str, error: str | None) -> str:
 
 PING = ": ping\n\n"
 
+ATTEMPT_SPAN = 1_000_000
+"""Event numbers each attempt of a job has to itself (see :meth:`EventHub.open`)."""
+
 
 class EventLog:
     """The events of one job, in order, and the job's final status once it ended.
@@ -71,12 +75,13 @@ class EventLog:
     Made and used on the server's event loop; :meth:`publish` may be called from any thread
     (the call is handed to the loop)."""
 
-    def __init__(self, job_id: str, *, max_events: int = 2000) -> None:
+    def __init__(self, job_id: str, *, max_events: int = 2000, base: int = 0) -> None:
+        """``base``: the number before the first event's (0: events count from 1)."""
         self.job_id = job_id
         self.max_events = max_events
         self.events: list[LoggedEvent] = []
         self.seqs: list[int] = []
-        self.last_seq = 0
+        self.last_seq = base
         self.dropped = 0
         self.status: str | None = None  # "done" / "failed" once the job ended
         self.error: str | None = None
@@ -148,10 +153,13 @@ class EventHub:
         self._logs: OrderedDict[str, EventLog] = OrderedDict()
         self.stopping = False
 
-    def open(self, job_id: str) -> EventLog:
-        """A fresh log for a job about to run (replacing an older one)."""
+    def open(self, job_id: str, *, attempt: int = 0) -> EventLog:
+        """A fresh log for a job about to run (replacing an older one). ``attempt``: how many
+        times the job was started before (by this or an earlier server process); its events
+        are numbered from ``attempt * ATTEMPT_SPAN + 1``, so that a client reconnecting with a
+        ``Last-Event-ID`` from an earlier attempt is sent the whole of the new one."""
         self.prune()
-        log = EventLog(job_id, max_events=self.max_events)
+        log = EventLog(job_id, max_events=self.max_events, base=attempt * ATTEMPT_SPAN)
         self._logs.pop(job_id, None)
         self._logs[job_id] = log
         return log
