@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -32,9 +33,25 @@ Exit codes:
 """
 
 
-def _fail(err: BaseException, code: int) -> None:
+def fail(err: BaseException | str, code: int) -> NoReturn:
+    """Print ``veracity: error: <err>`` on stderr (one line) and exit with ``code``."""
     click.echo(f"veracity: error: {err}", err=True)
     sys.exit(code)
+
+
+@contextmanager
+def one_line_errors(interrupted: str = "interrupted") -> Iterator[None]:
+    """Turn what the block raises into one error line and the exit code: a
+    :class:`VeracityError` its own, Ctrl-C 130 (with ``interrupted`` as the message), anything
+    else 1 — never a traceback."""
+    try:
+        yield
+    except VeracityError as err:
+        fail(err, err.exit_code)
+    except KeyboardInterrupt:
+        fail(RuntimeError(interrupted), 130)
+    except Exception as err:  # pragma: no cover - last resort: one line, not a traceback
+        fail(RuntimeError(f"unexpected failure: {type(err).__name__}: {err}"), 1)
 
 
 def _write_output(text: str, output: Path | None) -> None:
@@ -198,15 +215,8 @@ def _run_and_print(
     from veracity.report import render
 
     live = LiveProgress(enabled=not quiet)
-    try:
-        with live:
-            report = asyncio.run(start(live.handle))
-    except VeracityError as err:
-        _fail(err, err.exit_code)
-    except KeyboardInterrupt:
-        _fail(RuntimeError("interrupted"), 130)
-    except Exception as err:  # pragma: no cover - last resort: one line, not a traceback
-        _fail(RuntimeError(f"unexpected failure: {type(err).__name__}: {err}"), 1)
+    with one_line_errors(), live:
+        report = asyncio.run(start(live.handle))
     _write_output(render(report, fmt, lang), output)
     if not quiet:
         s = report.summary
@@ -347,7 +357,7 @@ def show(run_id: str, fmt: str, lang: str, output: Path | None, db: Path | None)
         with Store(path) as store:
             report = store.load_report(run_id)
     except VeracityError as err:
-        _fail(err, err.exit_code)
+        fail(err, err.exit_code)
     _write_output(render(report, fmt, None if lang == "auto" else lang), output)
 
 
@@ -364,7 +374,7 @@ def runs(db: Path | None, limit: int) -> None:
         with Store(path) as store:
             rows = store.list_runs(limit=limit)
     except VeracityError as err:
-        _fail(err, err.exit_code)
+        fail(err, err.exit_code)
     if not rows:
         click.echo("no runs yet", err=True)
     for r in rows:
@@ -387,7 +397,7 @@ def calls(run_id: str, db: Path | None, full: bool, as_json: bool) -> None:
         with Store(db or Settings().db_path) as store:
             rows = store.llm_calls(run_id)
     except VeracityError as err:
-        _fail(err, err.exit_code)
+        fail(err, err.exit_code)
     if not rows:
         click.echo(f"run {run_id} made no language-model calls", err=True)
     for i, c in enumerate(rows, start=1):
@@ -446,7 +456,7 @@ def eval_cmd(
         items = list(load_jsonl(data))
     classes, fold = DATASETS.get(dataset, ([label.value for label in Label], None))
     if not items:
-        _fail(ValueError(f"no items in {data}"), 2)
+        fail(ValueError(f"no items in {data}"), 2)
 
     def tick(i: int, n: int) -> None:
         if not quiet and (i % 25 == 0 or i == n):
@@ -460,12 +470,12 @@ def eval_cmd(
         try:
             judge, usage = llm_judge_for_eval(Settings())
         except VeracityError as err:
-            _fail(err, err.exit_code)
+            fail(err, err.exit_code)
     try:
         result = run_eval(items, classes, limit=limit, seed=seed, progress=tick, fold=fold,
                           judge=judge, usage=usage)
     except VeracityError as err:
-        _fail(err, err.exit_code)
+        fail(err, err.exit_code)
     result["dataset"] = dataset
     result["data"] = str(data)
     click.echo(markdown_table(result, classes))

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from veracity.cli import fail, one_line_errors, settings_from_flags
 from veracity.errors import VeracityError
 
 if TYPE_CHECKING:
@@ -163,11 +164,6 @@ def _formats(value: str) -> list[str]:
     return list(dict.fromkeys(wanted))
 
 
-def _fail(err: BaseException, code: int) -> None:
-    click.echo(f"veracity: error: {err}", err=True)
-    sys.exit(code)
-
-
 @click.command("batch", epilog=BATCH_EXIT_HELP)
 @click.argument("input", metavar="INPUT_DIR|FILE.jsonl", type=click.Path(path_type=Path))
 @click.option("-o", "--output", "out_dir", required=True, type=click.Path(path_type=Path, file_okay=False),
@@ -219,7 +215,6 @@ def batch(
     with --ray, across all workers.
     """
     from veracity.batch.runner import BatchOptions
-    from veracity.cli import settings_from_flags
     from veracity.search.ratelimit import parse_rate_options
 
     formats = _formats(fmt)
@@ -236,29 +231,22 @@ def batch(
             report_lang=None if lang == "auto" else lang, cache=cache,  # type: ignore[arg-type]
         )
     except VeracityError as err:
-        _fail(err, err.exit_code)
+        fail(err, err.exit_code)
     view = BatchView(enabled=not quiet)
     if not corpus and not providers:
         view.note = "no --corpus and no --provider given; every claim will be unverifiable"
-    try:
-        with view:
-            if ray_address is not None:
-                from veracity.batch.ray_runner import run_ray
+    with one_line_errors("interrupted; run the same command again to go on"), view:
+        if ray_address is not None:
+            from veracity.batch.ray_runner import run_ray
 
-                summary = asyncio.run(run_ray(
-                    options, settings, address=ray_address, workers=ray_workers,
-                    worker_db=str(worker_db) if worker_db else None, progress=view.handle,
-                ))
-            else:
-                from veracity.batch.runner import run_local
+            summary = asyncio.run(run_ray(
+                options, settings, address=ray_address, workers=ray_workers,
+                worker_db=str(worker_db) if worker_db else None, progress=view.handle,
+            ))
+        else:
+            from veracity.batch.runner import run_local
 
-                summary = asyncio.run(run_local(options, settings, progress=view.handle))
-    except VeracityError as err:
-        _fail(err, err.exit_code)
-    except KeyboardInterrupt:
-        _fail(RuntimeError("interrupted; run the same command again to go on"), 130)
-    except Exception as err:  # pragma: no cover - last resort: one line, not a traceback
-        _fail(RuntimeError(f"unexpected failure: {type(err).__name__}: {err}"), 1)
+            summary = asyncio.run(run_local(options, settings, progress=view.handle))
     if not quiet:
         print_summary(summary, view.console, out_dir=out_dir)
     sys.exit(EXIT_SOME_FAILED if summary.failed else 0)

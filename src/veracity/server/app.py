@@ -244,25 +244,23 @@ class CheckAccepted(BaseModel):
     status: str
 
 
-class CheckView(BaseModel):
+class _CheckState(BaseModel):
+    """What every view of a check says: its id, status, run and times, and its error."""
+
     id: str
     status: str
     run_id: str | None
     created: str
     started: str | None
     finished: str | None
+    error: str | None
+
+
+class CheckView(_CheckState):
     report: dict[str, Any] | None = Field(description="the JSON report once the check is done")
-    error: str | None
 
 
-class CheckSummary(BaseModel):
-    id: str
-    status: str
-    run_id: str | None
-    created: str
-    started: str | None
-    finished: str | None
-    error: str | None
+class CheckSummary(_CheckState):
     source: str | None = Field(description="text, url, claims or file")
     title: str | None = Field(description="the report title, URL or file name")
     result: dict[str, Any] | None = Field(description="claim counts and cost once done")

@@ -9,18 +9,13 @@ from __future__ import annotations
 
 import contextlib
 import socket
-import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
+from veracity.cli import fail
 from veracity.errors import VeracityError
-
-
-def _fail(message: str, code: int) -> None:
-    click.echo(f"veracity: error: {message}", err=True)
-    sys.exit(code)
 
 
 def make_server(app: Any, *, host: str, port: int, log_level: str = "info", graceful: float = 5.0) -> Any:
@@ -91,7 +86,7 @@ def serve(host: str, port: int, db: Path | None, corpus: tuple[Path, ...], token
 
     token = (token or "").strip() or None
     if not is_loopback(host) and not token:
-        _fail(f"refusing to serve on {host} without a token: pass --token or set VERACITY_SERVER_TOKEN", 2)
+        fail(f"refusing to serve on {host} without a token: pass --token or set VERACITY_SERVER_TOKEN", 2)
     try:
         from veracity.config import Settings
         from veracity.search.ratelimit import parse_rate_options
@@ -103,11 +98,11 @@ def serve(host: str, port: int, db: Path | None, corpus: tuple[Path, ...], token
         Store(config.resolved_settings().db_path).close()  # a store that cannot open fails here
         app = create_app(config)
     except VeracityError as err:
-        _fail(str(err), err.exit_code)
+        fail(str(err), err.exit_code)
     try:
         sock = bind_socket(host, port)
     except OSError as err:
-        _fail(f"cannot listen on {host}:{port}: {err.strerror or err}", 2)
+        fail(f"cannot listen on {host}:{port}: {err.strerror or err}", 2)
     bound = sock.getsockname()[1]
     click.echo(f"veracity: serving on {url_of(host, bound)} (API docs at {url_of(host, bound)}docs)")
     server = make_server(app, host=host, port=bound)
