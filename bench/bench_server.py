@@ -6,7 +6,8 @@ generated corpus (one short page per fact, as in ``bench_agent.py``). The bench 
 (default 50) submissions at once with ``httpx.AsyncClient``, each a short document of 3–5
 claims; right after its submission is accepted, each job's event stream is opened and read to
 its ``end`` event. Prints: submissions accepted and errors, time from submission to the job's
-first progress event (p50 / p95), time to the job's end (p50 / p95), total wall time and claims
+first progress event (p50 / p95; ``queued`` for a check that waits for a worker) and to its
+run's start, time to the job's end (p50 / p95), total wall time and claims
 settled per second.
 
 Run:  python bench/bench_server.py [--jobs 50] [--workers 8] [--llm-ms 200]
@@ -77,7 +78,8 @@ async def one_job(client: httpx.AsyncClient, text: str) -> dict[str, Any]:
         return {"accepted": False, "error": f"HTTP {resp.status_code}: {resp.text[:200]}"}
     job_id = resp.json()["id"]
     accepted_at = time.perf_counter() - t0
-    first: float | None = None
+    first: float | None = None  # any progress event (`queued` when every worker is busy)
+    started: float | None = None  # the run's first event (`run_started`)
     status, settled = None, 0
     async with client.stream("GET", f"/v1/checks/{job_id}/events") as stream:
         event = None
@@ -86,11 +88,14 @@ async def one_job(client: httpx.AsyncClient, text: str) -> dict[str, Any]:
                 event = line[7:]
                 if first is None and event != "end":
                     first = time.perf_counter() - t0
+                if started is None and event == "run_started":
+                    started = time.perf_counter() - t0
                 settled += event == "claim_settled"
             elif line.startswith("data: ") and event == "end":
                 status = json.loads(line[6:])["status"]
                 break
-    return {"accepted": True, "id": job_id, "submit": accepted_at, "first": first, "end": time.perf_counter() - t0,
+    return {"accepted": True, "id": job_id, "submit": accepted_at, "first": first, "started": started,
+            "end": time.perf_counter() - t0,
             "status": status, "settled": settled}
 
 
@@ -131,6 +136,7 @@ def main() -> None:
     accepted = [r for r in results if r["accepted"]]
     done = [r for r in accepted if r["status"] == "done"]
     firsts = [r["first"] for r in accepted if r["first"] is not None]
+    starts = [r["started"] for r in accepted if r["started"] is not None]
     ends = [r["end"] for r in accepted]
     if os.environ.get("BENCH_DEBUG"):
         for r in sorted(accepted, key=lambda r: r["first"] or 0):
@@ -145,6 +151,8 @@ def main() -> None:
     print(f"  submission answered  p50 {pct(submits, 0.5):.2f} s, p95 {pct(submits, 0.95):.2f} s")
     print(f"  first progress event p50 {pct(firsts, 0.5):.2f} s, p95 {pct(firsts, 0.95):.2f} s "
           f"(max {max(firsts, default=float('nan')):.2f} s)")
+    print(f"  run started          p50 {pct(starts, 0.5):.2f} s, p95 {pct(starts, 0.95):.2f} s "
+          f"(the wait for a free worker)")
     print(f"  check finished       p50 {pct(ends, 0.5):.2f} s, p95 {pct(ends, 0.95):.2f} s")
     print(f"  total {wall:.2f} s; {claims} claims settled → {claims / wall:.1f} claims/s; "
           f"{llm_requests} LLM requests ({llm_requests / max(claims, 1):.2f} per claim)")

@@ -415,3 +415,22 @@ def test_checks_share_one_rate_limit_per_provider(tmp_path: Path, use_embedder: 
     assert len(arrivals) == 6  # one query per claim, from three checks running at once
     # released 1/rate apart by the shared bucket (a late wake-up shortens one gap, not the span)
     assert arrivals[-1] - arrivals[0] >= (len(arrivals) - 1) / rate - 0.1
+
+
+def test_a_check_waiting_for_a_worker_says_so_with_its_place_in_line(tmp_path: Path, use_embedder: Any) -> None:
+    """With every worker busy, a new check's first event is ``queued`` with the number of
+    checks ahead of it; then it runs like any other."""
+    corpus = write_corpus(tmp_path / "corpus")
+    with ScriptedLLMServer(latency=0.3) as slow:
+        slow.responder = scripted_responder
+        config = config_for(slow, tmp_path, corpus, use_embedder, workers=1)
+        with LiveServer(config) as live, httpx.Client(base_url=live.url, timeout=30) as client:
+            ids = [submit(client, {"text": f"Jack Rae studied computer science at the University of Bristol in {y}."})
+                   for y in (2001, 2002, 2003)]
+            streams = [read_events(client, f"/v1/checks/{i}/events")[0] for i in ids]
+            views = [wait_done(client, i) for i in ids]
+    assert [v["status"] for v in views] == ["done"] * 3
+    first = [s[0] for s in streams]
+    assert first[0]["event"] == "run_started"  # a free worker: no queue
+    assert [(f["event"], f["data"]["position"]) for f in first[1:]] == [("queued", 0), ("queued", 1)]
+    assert all(s[1]["event"] == "run_started" and s[-1]["event"] == "end" for s in streams[1:])

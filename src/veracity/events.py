@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 EventType = Literal[
+    "queued",  # position: checks ahead of this one (the server, when every worker is busy)
     "run_started",  # run_id, message = input
     "claims_ready",  # claims: [{id, text}]
     "corpus_ready",  # message: documents / passages / skipped
@@ -34,6 +35,7 @@ class Event(BaseModel):
     claims: list[dict[str, str]] = Field(default_factory=list)
     round: int | None = None
     stage: str | None = None
+    position: int | None = None
 
 
 ProgressCallback = Callable[[Event], None]

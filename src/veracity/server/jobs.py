@@ -114,7 +114,10 @@ class JobRunner:
         self.hub = hub
         self.concurrency = concurrency
         self.providers = dict(providers or {})
-        self._sem = asyncio.Semaphore(max(1, workers))
+        self.workers = max(1, workers)
+        self._waiting = 0  # scheduled jobs waiting for a worker
+        self._running = 0  # jobs holding a worker
+        self._sem = asyncio.Semaphore(self.workers)
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._stopping = False
 
@@ -148,6 +151,10 @@ class JobRunner:
         if job_id in self._tasks:
             return
         events = self.hub.open(job_id, attempt=attempt)
+        ahead = self._waiting - self._free_workers()  # scheduled here and not yet running
+        if ahead >= 0:  # every worker will be busy: say so at once, with the place in line
+            events.publish(Event(type="queued", position=ahead))
+        self._waiting += 1
         task = asyncio.create_task(self._run(job_id, events), name=f"veracity-job-{job_id}")
         self._tasks[job_id] = task
         task.add_done_callback(lambda _t: self._tasks.pop(job_id, None))
@@ -166,7 +173,12 @@ class JobRunner:
     async def _run(self, job_id: str, events: EventLog) -> None:
         """One job: wait for a worker, run it, record how it ended. Never raises (but for
         cancellation, which leaves the job as the store has it)."""
-        async with self._sem:
+        try:
+            await self._sem.acquire()
+        finally:
+            self._waiting -= 1
+        self._running += 1
+        try:
             try:
                 job = self.store.start_job(job_id)
                 report = await self._execute(job, events)
@@ -189,7 +201,13 @@ class JobRunner:
                     events.end("done")
             finally:
                 self.hub.prune()
+        finally:
+            self._running -= 1
+            self._sem.release()
 
+    def _free_workers(self) -> int:
+        """Workers not running a job (jobs already waiting take them first)."""
+        return self.workers - self._running
     async def _execute(self, job: Job, events: EventLog) -> Report:
         """The run of ``job``: resumed when it has one, else a new check."""
         request = JobRequest.model_validate(job.request)

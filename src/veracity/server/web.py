@@ -95,6 +95,7 @@ UI_STRINGS: dict[str, dict[str, str]] = {
     "st_idle": {"en": "Ready.", "zh": "就绪。"},
     "st_submitting": {"en": "Submitting…", "zh": "正在提交……"},
     "st_queued": {"en": "Queued", "zh": "排队中"},
+    "st_queued_n": {"en": "Queued: {n} checks ahead", "zh": "排队中:前面还有 {n} 项核查"},
     "st_running": {"en": "Running", "zh": "核查中"},
     "st_round": {"en": "Round {n}", "zh": "第 {n} 轮"},
     "st_finishing": {"en": "Writing the report…", "zh": "正在生成报告……"},

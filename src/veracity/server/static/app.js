@@ -405,6 +405,9 @@
     }
     if (data === null || typeof data !== "object") data = {};
     switch (event.type) {
+      case "queued":
+        setStatus(ui("st_queued_n", { n: typeof data.position === "number" ? data.position : "?" }), "queued");
+        break;
       case "run_started":
         setStatus(ui("st_running"), "running");
         break;
