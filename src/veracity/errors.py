@@ -128,3 +128,15 @@ class LLMOutputError(LLMError):
 
 class BudgetExhausted(VeracityError):
     """Raised by a budget guard; the agent turns it into ``unverifiable`` rows with the reason."""
+
+
+def one_line(err: BaseException | str, limit: int = 500) -> str:
+    """An error as one line of at most ``limit`` characters: the message of veracity's own
+    errors (and of a string), ``Type: message`` for any other exception."""
+    text = err if isinstance(err, str) else str(err)
+    text = " ".join(text.split())
+    if isinstance(err, BaseException):
+        if text and not isinstance(err, VeracityError):
+            text = f"{type(err).__name__}: {text}"
+        text = text or type(err).__name__
+    return text if len(text) <= limit else text[: limit - 1] + "…"

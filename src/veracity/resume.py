@@ -28,6 +28,7 @@ from veracity.llm.base import StructuredLLM
 from veracity.pipeline import (
     _RUN_KNOBS,
     Run,
+    _build_sources,
     _open_corpus,
     _prepare,
     _setup_research,
@@ -132,17 +133,11 @@ async def aresume(
         embedder = embedder or UseEmbedder(threads=settings.embed_threads)
         local = _open_corpus(corpus if corpus is not None else options.get("corpus") or [], settings, embedder,
                              progress, lambda: run_id)
-        if providers is None:
-            from veracity.search.registry import build_providers
-
-            providers = build_providers([str(n) for n in options.get("providers") or []])
-            closers.extend(providers)
-        if reader is None and providers:
-            from veracity.reader.cache import StoreFetchCache
-
-            allow = [str(h) for h in options.get("allow_hosts") or []]
-            reader = Reader(allow=allow, cache=StoreFetchCache(store), offline=bool(options.get("offline")))
-            closers.append(reader)
+        named = [str(n) for n in options.get("providers") or []]
+        searchers, reader = _build_sources(
+            named if providers is None else providers, reader, store, offline=bool(options.get("offline")),
+            allow_hosts=[str(h) for h in options.get("allow_hosts") or []], closers=closers,
+        )
 
         checklist = store.load_claims(run_id)
         settled = store.settled_claims(run_id)
@@ -167,7 +162,7 @@ async def aresume(
                 label = settled[c.id].value
                 emit(progress, Event(type="claim_settled", run_id=run_id, claim_id=c.id, label=label))
         run = new_run(
-            run_id, store=store, local=local, providers=providers, embedder=embedder, judge=judge,
+            run_id, store=store, local=local, providers=searchers, embedder=embedder, judge=judge,
             settings=settings, lang=out_lang, progress=progress, reader=reader, stats=usage,
             cache=bool(options.get("cache")), reuse_fetches=True,
             logged=[(s["provider"], normalize_for_match(s["query"])) for s in store.searches(run_id)],

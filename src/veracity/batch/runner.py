@@ -40,7 +40,7 @@ from pydantic import BaseModel, Field
 from veracity.batch.inputs import BatchItem, discover, load_document, output_names
 from veracity.config import Settings
 from veracity.corpus.index import LocalCorpus
-from veracity.errors import InputError, RunNotFound, VeracityError
+from veracity.errors import InputError, RunNotFound, VeracityError, one_line
 from veracity.events import Event, ProgressCallback
 from veracity.evidence.embed import Embedder, UseEmbedder
 from veracity.httputil import aclose_all
@@ -55,7 +55,7 @@ from veracity.search.ratelimit import (
 )
 from veracity.search.settings import SearchSettings
 from veracity.store import Store
-from veracity.store.jobs import Job
+from veracity.store.jobs import Job, report_result
 from veracity.types import InputDocument, Label, Report
 
 try:  # POSIX advisory locks: one batch at a time per output folder
@@ -139,14 +139,8 @@ class Task:
 
 
 def describe_error(err: BaseException | str) -> str:
-    """One line for a failed document: a veracity error's own message, else the type too."""
-    if isinstance(err, str):
-        text = err
-    elif isinstance(err, VeracityError):
-        text = str(err) or type(err).__name__
-    else:
-        text = f"{type(err).__name__}: {err}"
-    return " ".join(text.split())[:2000]
+    """One line for a failed document (:func:`veracity.errors.one_line`, longer than the default)."""
+    return one_line(err, limit=2000)
 
 
 def _atomic_write(path: Path, text: str) -> None:
@@ -315,22 +309,10 @@ class Batch:
         except OSError as err:
             self.fail(task, f"cannot write the report: {err.strerror or err}")
             return
-        st = report.summary
-        result: dict[str, Any] = {
-            "claims": st.total,
-            "verdicts": {k: v for k, v in st.counts.items() if v},
-            "llm_calls": report.stats.llm_calls,
-            "llm_cached": report.stats.llm_cached,
-            "prompt_tokens": report.stats.prompt_tokens,
-            "completion_tokens": report.stats.completion_tokens,
-            "cost_usd": report.stats.cost_usd,
-            "seconds": report.stats.seconds,
-            "outputs": files,
-            **(extra or {}),
-        }
+        result = {**report_result(report), "outputs": files, **(extra or {})}
         self.store.finish_job(task.job.id, "done", result=result, run_id=report.run_id)
-        self.checked[task.item.key] = st.total
-        self.emit(BatchEvent(type="done", key=task.item.key, claims=st.total))
+        self.checked[task.item.key] = report.summary.total
+        self.emit(BatchEvent(type="done", key=task.item.key, claims=report.summary.total))
 
     def fail(self, task: Task, err: BaseException | str) -> None:
         """Close the job ``failed`` with a one-line reason."""
@@ -399,6 +381,7 @@ class Resources:
 
         self.settings = settings
         self.store = store
+        self.cache = options.cache
         self.embedder: Embedder = embedder or UseEmbedder(threads=settings.embed_threads)
         self.corpus = (LocalCorpus(list(options.corpus), settings=settings, embedder=self.embedder, progress=warn)
                        if options.corpus else None)
@@ -416,10 +399,13 @@ class Resources:
         self._closers.append(self.llm)
 
     async def prepare(self) -> None:
-        """Open the corpus index (built, or loaded from the cache) and take its fingerprint."""
-        if self.corpus is not None:
-            corpus = self.corpus
-            await asyncio.to_thread(lambda: corpus.fingerprint)  # opens it too
+        """Open the corpus index (built, or loaded from the cache), and take its fingerprint
+        when corpus searches are cached (the runs key the cache by it) — both off the loop."""
+        corpus = self.corpus
+        if corpus is not None:
+            await asyncio.to_thread(corpus.open)
+            if self.cache:
+                await asyncio.to_thread(lambda: corpus.fingerprint)
 
     async def aclose(self) -> None:
         await aclose_all(self._closers)

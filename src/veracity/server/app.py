@@ -104,26 +104,14 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def offered_providers(names: list[str] | None) -> list[str]:
-    """The providers a server offers: ``names`` (each must exist and be configured), or every
-    configured one."""
-    from veracity.search.registry import ALL_PROVIDERS, configured_names, is_configured
-    from veracity.search.settings import SearchSettings
+def build_shared_providers(names: list[str] | None, rates: dict[str, float | None]) -> list[Any]:
+    """The providers a server offers — ``names``, or every configured one — built (an unknown
+    or unconfigured name raises :class:`ConfigError`) and wrapped in one rate limiter."""
+    from veracity.search.ratelimit import TokenBucketLimiter, limit_providers, resolve_rates
+    from veracity.search.registry import build_providers, configured_names
 
-    if names is None:
-        return configured_names()
-    search = SearchSettings()
-    infos = {i.name: i for i in ALL_PROVIDERS}
-    out: list[str] = []
-    for raw in names:
-        name = raw.strip().lower()
-        info = infos.get(name)
-        if info is None:
-            raise ConfigError(f"unknown search provider {raw!r} (known: {', '.join(infos)})")
-        if not is_configured(info, search):
-            raise ConfigError(f"search provider '{name}' is not configured: {info.needs}")
-        out.append(name)
-    return list(dict.fromkeys(out))
+    built = build_providers(configured_names() if names is None else names)
+    return limit_providers(built, TokenBucketLimiter(resolve_rates(rates)))
 
 
 class ServerState:
@@ -140,7 +128,6 @@ class ServerState:
             raise ConfigError(
                 f"refusing to serve on {config.host} without a token: pass --token or set VERACITY_SERVER_TOKEN"
             )
-        self.providers = offered_providers(config.providers)
         if config.embedder is None:
             from veracity.evidence.embed import UseEmbedder
 
@@ -151,12 +138,15 @@ class ServerState:
             LocalCorpus(list(config.corpus), settings=self.settings, embedder=self.embedder, progress=log.info)
             if config.corpus else None
         )
+        # the search providers, built once (unknown or unconfigured names fail here) and shared
+        # by every check, each behind one rate limit
+        self._closers: list[Any] = build_shared_providers(config.providers, config.rates)
+        self.searchers: dict[str, Any] = {p.name: p for p in self._closers}
+        self.providers = list(self.searchers)
         self.store: Any = None
         self.runner: JobRunner | None = None
         self.hub = EventHub(keep_finished=config.keep_logs, ttl=config.log_ttl)
         self._own_llm: Any = None
-        self._closers: list[Any] = []
-        self.searchers: dict[str, Any] = {}
         self.llm: Any = config.llm
 
     async def start(self) -> None:
@@ -166,7 +156,6 @@ class ServerState:
         from veracity.store import Store
 
         self.store = Store(self.settings.db_path)
-        self.searchers = self._build_searchers()
         if self.llm is None and self.settings.llm_base_url:
             from veracity.llm import build_llm
 
@@ -180,17 +169,6 @@ class ServerState:
             providers=self.searchers,
         )
         await self.runner.start()
-
-    def _build_searchers(self) -> dict[str, Any]:
-        """The offered providers, built once and shared by every check behind one rate limiter
-        per provider (so that many checks at once stay within each service's limits)."""
-        from veracity.search.ratelimit import TokenBucketLimiter, limit_providers, resolve_rates
-        from veracity.search.registry import build_providers
-
-        built = build_providers(self.providers) if self.providers else []
-        self._closers = list(built)
-        limiter = TokenBucketLimiter(resolve_rates(self.config.rates))
-        return {p.name: p for p in limit_providers(built, limiter)}
 
     async def stop(self) -> None:
         """Cancel running jobs (they resume at the next start) and release what :meth:`start` made."""
@@ -263,7 +241,7 @@ class CheckView(_CheckState):
 class CheckSummary(_CheckState):
     source: str | None = Field(description="text, url, claims or file")
     title: str | None = Field(description="the report title, URL or file name")
-    result: dict[str, Any] | None = Field(description="claim counts and cost once done")
+    result: dict[str, Any] | None = Field(description="claims, verdict counts, LLM calls, tokens and cost once done")
 
 
 class ChecksList(BaseModel):

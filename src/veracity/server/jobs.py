@@ -29,14 +29,14 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from veracity.config import Settings
 from veracity.corpus.index import LocalCorpus
-from veracity.errors import RunNotFound, VeracityError
+from veracity.errors import RunNotFound, VeracityError, one_line
 from veracity.events import Event
 from veracity.evidence.embed import Embedder
 from veracity.llm.base import StructuredLLM
 from veracity.search.base import SearchProvider
 from veracity.server.sse import EventHub, EventLog
 from veracity.store import Store
-from veracity.store.jobs import Job
+from veracity.store.jobs import Job, report_result
 from veracity.types import InputDocument, Report
 
 log = logging.getLogger("veracity.server")
@@ -72,27 +72,6 @@ class JobRequest(BaseModel):
             return self.url
         doc = self.input or {}
         return str(doc.get("title") or doc.get("origin") or self.source)
-
-
-def one_line(err: BaseException, limit: int = 500) -> str:
-    """An exception as one line: the message of veracity's own errors, else ``Type: message``."""
-    text = " ".join(str(err).split())
-    if not isinstance(err, VeracityError):
-        text = f"{type(err).__name__}: {text}" if text else type(err).__name__
-    text = text or type(err).__name__
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def summary_of(report: Report) -> dict[str, Any]:
-    """The small result kept on a finished job: claim counts and the run's cost."""
-    s = report.summary
-    return {
-        "claims": s.total,
-        "counts": {k: v for k, v in s.counts.items() if v},
-        "seconds": report.stats.seconds,
-        "llm_calls": report.stats.llm_calls,
-        "cost_usd": report.stats.cost_usd,
-    }
 
 
 class JobRunner:
@@ -193,7 +172,7 @@ class JobRunner:
                 events.end("failed", message)
             else:
                 try:
-                    self.store.finish_job(job_id, "done", result=summary_of(report), run_id=report.run_id)
+                    self.store.finish_job(job_id, "done", result=report_result(report), run_id=report.run_id)
                 except Exception as err:  # the store failed under us: say so on the stream
                     log.exception("veracity server: cannot record check %s as done", job_id)
                     events.end("failed", one_line(err))

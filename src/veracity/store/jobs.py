@@ -21,6 +21,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from veracity.errors import JobNotFound
+from veracity.types import Report
 
 JobKind = Literal["api", "batch"]
 JobStatus = Literal["queued", "running", "done", "failed"]
@@ -55,6 +56,22 @@ def _now() -> str:
 def new_job_id() -> str:
     """A short id that sorts by creation time: ``j-YYYYMMDD-HHMMSS-xxxxxxxx`` (UTC)."""
     return "j-" + datetime.now(UTC).strftime("%Y%m%d-%H%M%S") + "-" + secrets.token_hex(4)
+
+
+def report_result(report: Report) -> dict[str, Any]:
+    """The small summary a finished job keeps as its ``result``: claims, verdict counts (the
+    labels given), LLM calls, tokens, cost and seconds of its run."""
+    st = report.stats
+    return {
+        "claims": report.summary.total,
+        "verdicts": {k: v for k, v in report.summary.counts.items() if v},
+        "llm_calls": st.llm_calls,
+        "llm_cached": st.llm_cached,
+        "prompt_tokens": st.prompt_tokens,
+        "completion_tokens": st.completion_tokens,
+        "cost_usd": st.cost_usd,
+        "seconds": st.seconds,
+    }
 
 
 def _job(row: Sequence[Any]) -> Job:
