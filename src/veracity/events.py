@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from typing import Literal
 
 from pydantic import BaseModel, Field
+
+from veracity.types import Claim, Label
 
 EventType = Literal[
     "queued",  # position: checks ahead of this one (the server, when every worker is busy)
@@ -47,3 +49,13 @@ def emit(callback: ProgressCallback | None, event: Event) -> None:
         return
     with contextlib.suppress(Exception):  # the callback is the caller's code
         callback(event)
+
+
+def checklist_events(run_id: str, claims: Sequence[Claim], settled: Mapping[str, Label]) -> list[Event]:
+    """A run's state as events: ``claims_ready`` with its checklist, then one ``claim_settled``
+    per claim already judged (a resumed run says so first; a stream rebuilt from the store is
+    made of them)."""
+    events = [Event(type="claims_ready", run_id=run_id, claims=[{"id": c.id, "text": c.text} for c in claims])]
+    events += [Event(type="claim_settled", run_id=run_id, claim_id=c.id, label=settled[c.id].value)
+               for c in claims if c.id in settled]
+    return events

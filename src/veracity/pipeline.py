@@ -32,7 +32,7 @@ from veracity.config import Settings
 from veracity.corpus.index import LocalCorpus
 from veracity.corpus.passages import split_passages
 from veracity.errors import FetchError, InputError
-from veracity.events import Event, ProgressCallback, emit
+from veracity.events import Event, ProgressCallback, checklist_events, emit
 from veracity.evidence.embed import Embedder, UseEmbedder
 from veracity.evidence.ranking import Hit, HybridIndex
 from veracity.evidence.tokenize import tokenize
@@ -633,14 +633,8 @@ async def acheck(
         if bound is not None:
             checklist = await agent_checklist(doc, bound, settings=settings, progress=progress, run_id=run_id)
         store.save_claims(run_id, checklist)
-        emit(
-            progress,
-            Event(
-                type="claims_ready",
-                run_id=run_id,
-                claims=[{"id": c.id, "text": c.text} for c in checklist],
-            ),
-        )
+        for event in checklist_events(run_id, checklist, {}):  # the claims, none settled yet
+            emit(progress, event)
         run = new_run(
             run_id, store=store, local=local, providers=searchers, embedder=embedder, judge=judge,
             settings=settings, lang=out_lang, progress=progress, reader=reader, stats=usage, cache=cache,

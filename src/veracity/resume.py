@@ -19,7 +19,7 @@ from veracity.checklist.rules import split_claims
 from veracity.config import Settings
 from veracity.corpus.index import LocalCorpus
 from veracity.errors import ConfigError, InputError
-from veracity.events import Event, ProgressCallback, emit
+from veracity.events import Event, ProgressCallback, checklist_events, emit
 from veracity.evidence.embed import Embedder, UseEmbedder
 from veracity.httputil import aclose_all
 from veracity.judge.base import Judge
@@ -155,12 +155,8 @@ async def aresume(
                 checklist = split_claims(doc, max_claims=settings.max_claims)
             store.save_claims(run_id, checklist)
         emit(progress, Event(type="run_started", run_id=run_id, message=f"resuming {doc.origin}"))
-        ready = [{"id": c.id, "text": c.text} for c in checklist]
-        emit(progress, Event(type="claims_ready", run_id=run_id, claims=ready))
-        for c in checklist:
-            if c.id in settled:
-                label = settled[c.id].value
-                emit(progress, Event(type="claim_settled", run_id=run_id, claim_id=c.id, label=label))
+        for event in checklist_events(run_id, checklist, settled):
+            emit(progress, event)
         run = new_run(
             run_id, store=store, local=local, providers=searchers, embedder=embedder, judge=judge,
             settings=settings, lang=out_lang, progress=progress, reader=reader, stats=usage,

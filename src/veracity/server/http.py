@@ -84,10 +84,7 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = None
-        for name, value in scope.get("headers", []):
-            if name == b"content-length":
-                declared = value
+        declared = _header(scope, b"content-length")
         if declared is not None:
             try:
                 size = int(declared)
@@ -138,13 +135,21 @@ class BodyLimit:
 
     @staticmethod
     async def _refuse(send: Send, status: int, code: str, message: str) -> None:
-        body = json.dumps(error_body(status, code, message)).encode("utf-8")
-        await send({
-            "type": "http.response.start", "status": status,
-            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
-                        (b"connection", b"close"), (b"x-content-type-options", b"nosniff")],
-        })
-        await send({"type": "http.response.body", "body": body})
+        await send_error(send, status, code, message, headers=[(b"connection", b"close")])
+
+
+async def send_error(
+    send: Send, status: int, code: str, message: str, *, headers: list[tuple[bytes, bytes]] | None = None,
+) -> None:
+    """Answer with the API's error body straight over ASGI (for the middlewares, which answer
+    before the app runs)."""
+    body = json.dumps(error_body(status, code, message)).encode("utf-8")
+    await send({
+        "type": "http.response.start", "status": status,
+        "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
+                    *(headers or []), (b"x-content-type-options", b"nosniff")],
+    })
+    await send({"type": "http.response.body", "body": body})
 
 
 def _header(scope: Scope, name: bytes) -> bytes | None:
@@ -176,11 +181,6 @@ class BearerAuth:
         if scope["type"] != "http" or self.allowed(scope):
             await self.app(scope, receive, send)
             return
-        body = json.dumps(error_body(401, "unauthorized",
-                                     "a valid bearer token is required (Authorization: Bearer <token>)")).encode()
-        await send({
-            "type": "http.response.start", "status": 401,
-            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
-                        (b"www-authenticate", b"Bearer"), (b"x-content-type-options", b"nosniff")],
-        })
-        await send({"type": "http.response.body", "body": body})
+        await send_error(send, 401, "unauthorized",
+                         "a valid bearer token is required (Authorization: Bearer <token>)",
+                         headers=[(b"www-authenticate", b"Bearer")])

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from veracity.errors import VeracityError
-from veracity.events import Event
+from veracity.events import Event, checklist_events
 from veracity.store import Store
 from veracity.store.jobs import Job
 
@@ -198,17 +198,8 @@ def stored_events(store: Store, job: Job) -> list[LoggedEvent]:
         settled = store.settled_claims(job.run_id)
     except VeracityError:
         return []
-    out: list[LoggedEvent] = []
-
-    def add(event: Event) -> None:
-        out.append(LoggedEvent(len(out) + 1, event.type, event.model_dump_json()))
-
-    if claims:
-        add(Event(type="claims_ready", run_id=job.run_id, claims=[{"id": c.id, "text": c.text} for c in claims]))
-    for c in claims:
-        if c.id in settled:
-            add(Event(type="claim_settled", run_id=job.run_id, claim_id=c.id, label=settled[c.id].value))
-    return out
+    events = checklist_events(job.run_id, claims, settled) if claims else []
+    return [LoggedEvent(i, e.type, e.model_dump_json()) for i, e in enumerate(events, start=1)]
 
 
 async def event_stream(
