@@ -326,9 +326,8 @@ async def _lane(batch: Batch, worker: Any, queue: deque[Task]) -> None:
         except Exception as err:
             batch.fail(task, err)
             continue
-        record = {"batch": batch.batch_id, "key": task.item.key}
         try:
-            payload = await worker.check.remote(task.item.key, doc.model_dump(mode="json"), record)
+            payload = await worker.check.remote(task.item.key, doc.model_dump(mode="json"), batch.record(task))
         except Exception as err:  # the actor died (its lanes stop; the others go on)
             batch.fail(task, f"the Ray worker failed: {describe_error(err)}")
             return

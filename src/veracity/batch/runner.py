@@ -212,7 +212,7 @@ class Batch:
                     task.action = "skip"
                 elif self._render(task):
                     task.action = "render"
-            elif job.run_id and self._run_status(job.run_id) is not None:
+            elif self._run_info(job.run_id) is not None:
                 task.action = "resume"
             tasks.append(task)
         self.tasks = tasks
@@ -220,23 +220,24 @@ class Batch:
         self.emit(BatchEvent(type="planned", total=len(tasks), skipped=skipped))
         return tasks
 
-    def _run_status(self, run_id: str) -> str | None:
+    def _run_info(self, run_id: str | None) -> dict[str, Any] | None:
+        """The job's run as the store holds it (None: no run, or not in this store)."""
         try:
-            return str(self.store.get_run(run_id)["status"])
+            return self.store.get_run(run_id) if run_id else None
         except RunNotFound:
             return None
 
     def _render(self, task: Task) -> bool:
         """Write a done document's missing files from its stored run; False (check it again)
         when the run is not in this store or the document changed since."""
-        run_id = task.job.run_id
-        if not run_id or self._run_status(run_id) != "done":
+        info = self._run_info(task.job.run_id)
+        if info is None or info["status"] != "done":
             return False
         try:
             doc = load_document(task.item, max_bytes=self.settings.max_input_bytes)
-            if self.store.get_run(run_id)["options"].get("input") != doc.model_dump(mode="json"):
+            if info["options"].get("input") != doc.model_dump(mode="json"):
                 return False
-            self.write(task, self.store.load_report(run_id))
+            self.write(task, self.store.load_report(info["id"]))
         except (VeracityError, OSError):
             return False
         return True
@@ -245,19 +246,15 @@ class Batch:
         """The run to finish for this document, or None to check it afresh: the job's run,
         when it is in the store, not done, recorded this very document, and was researched
         the same way (``agent``: with a model)."""
-        run_id = task.job.run_id
-        if not run_id:
-            return None
-        try:
-            info = self.store.get_run(run_id)
-        except RunNotFound:
+        info = self._run_info(task.job.run_id)
+        if info is None:
             return None
         options = info["options"]
         if options.get("input") != doc.model_dump(mode="json"):
             return None
         if info["status"] != "done" and bool(options.get("agent")) != agent:
             return None
-        return run_id
+        return str(info["id"])
 
     # --- one document --------------------------------------------------------------------------
 
@@ -285,6 +282,10 @@ class Batch:
                 self.emit(BatchEvent(type="warning", key=key, message=event.message))
 
         return handle
+
+    def record(self, task: Task) -> dict[str, str]:
+        """What the document's run records of the batch in its options: the batch and the key."""
+        return {"batch": self.batch_id, "key": task.item.key}
 
     def outputs(self, name: str) -> dict[Format, Path]:
         """The output file of each requested format."""
@@ -505,8 +506,7 @@ async def _run_one(batch: Batch, res: Resources, task: Task, sem: asyncio.Semaph
             if run_id is not None:
                 report = await finish_document(run_id, res, batch.options, progress=progress)
             else:
-                record = {"batch": batch.batch_id, "key": task.item.key}
-                report = await check_document(doc, res, batch.options, progress=progress, record=record)
+                report = await check_document(doc, res, batch.options, progress=progress, record=batch.record(task))
         except Exception as err:  # the document fails alone
             batch.fail(task, err)
             return
