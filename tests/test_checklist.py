@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -381,3 +382,134 @@ def test_bare_short_lines_are_headings_outside_markdown() -> None:
     assert coral.text.startswith("Ana Silva 在葡萄牙主导")
     assert only(claims, "清华大学").original == "张三担任清华大学教授"  # has a verb: not a heading
     assert "Education" not in [c.original for c in claims]
+
+
+# --- self-contained claims: subject, pronouns, Q&A labels, accented names --------------------
+
+CURIE_BODY = (
+    "Born in Warsaw, Marie Curie was a physicist and chemist. She moved to Paris in 1891. "
+    "She died in 1934.\n"
+)
+
+
+@pytest.mark.parametrize("suffix", ["md", "txt"])
+def test_pronoun_goes_to_the_body_subject_not_a_heading_word(tmp_path: Path, suffix: str) -> None:
+    path = tmp_path / f"note.{suffix}"
+    path.write_text("# Note\n\n" + CURIE_BODY, encoding="utf-8")
+    doc = read_input(path, max_bytes=1_000_000)
+    claims = split_claims(doc)
+    assert_spans(doc, claims)
+    assert main_subject(doc) == "Marie Curie"
+    assert only(claims, "1934").text == "Marie Curie died in 1934."
+    assert only(claims, "Paris").text == "Marie Curie moved to Paris in 1891."
+    assert not find(claims, "Note")
+    # a batch line's title that is no name is ignored the same way
+    line = doc_of(CURIE_BODY, fmt="txt", title="Note")
+    assert main_subject(line) == "Marie Curie"
+    # a heading that is the name is used
+    named = doc_of("# Marie Curie\n\nShe died in 1934.\n")
+    assert only(split_claims(named), "1934").text == "Marie Curie died in 1934."
+    # a phrase heading is no name: the pronoun stays
+    assert main_subject(doc_of("# Early life\n\nShe was born in Warsaw in 1867.\n")) is None
+
+
+def test_chinese_pronoun_goes_to_the_body_subject_not_a_heading_word() -> None:
+    doc = doc_of("# 笔记\n\n1867年，居里夫人出生于华沙。她于1934年在法国去世。\n")
+    claims = split_claims(doc)
+    assert_spans(doc, claims)
+    assert main_subject(doc) == "居里夫人"
+    assert only(claims, "1934").text == "居里夫人于1934年在法国去世。"
+
+
+def test_pronoun_after_a_leading_adverbial() -> None:
+    text = (
+        "Marie Curie was a physicist and chemist. In 1903 she shared the Nobel Prize in Physics. "
+        "In 1911, she won the Nobel Prize in Chemistry. After the war she founded a radium "
+        "institute. In 1913 the university awarded her an honorary degree.\n"
+    )
+    doc = doc_of(text, fmt="txt")
+    claims = split_claims(doc)
+    assert_spans(doc, claims)
+    assert only(claims, "1903").text == "In 1903 Marie Curie shared the Nobel Prize in Physics."
+    assert only(claims, "1911").text == "In 1911, Marie Curie won the Nobel Prize in Chemistry."
+    assert only(claims, "institute").text == "After the war Marie Curie founded a radium institute."
+    # "her" after a verb is an object, not the subject of the clause: left alone
+    assert only(claims, "1913").text == text.split(". ")[-1].strip()
+
+    he = doc_of("Pierre Curie was a physicist. After the war he taught at the Sorbonne.\n")
+    assert only(split_claims(he), "Sorbonne").text.startswith("After the war Pierre Curie taught")
+
+    zh = doc_of("王芳是一名物理学家。2015年她加入北京大学。在北京大学期间，她主持了三个项目。")
+    zh_claims = split_claims(zh)
+    assert_spans(zh, zh_claims)
+    assert only(zh_claims, "加入").text == "2015年王芳加入北京大学。"
+    assert only(zh_claims, "主持").text == "在北京大学期间，王芳主持了三个项目。"
+
+
+def test_pronouns_that_cannot_stand_for_the_subject_stay() -> None:
+    # a woman's bio: "he" is someone else
+    doc = doc_of(
+        "Marie Curie was a physicist. She was born in Warsaw. She married Pierre Curie in "
+        "1895. He died in a street accident in 1906. She died in 1934.\n"
+    )
+    claims = split_claims(doc)
+    assert only(claims, "street accident").text.startswith("He died")
+    assert only(claims, "1934").text == "Marie Curie died in 1934."
+    # a thing: "it" is the subject, "he" is not
+    thing = doc_of(
+        "# Penicillin\n\nPenicillin was discovered in 1928 by Alexander Fleming in London. He "
+        "noticed that a mould had killed the bacteria on a culture plate. It was first used to "
+        "treat a patient in 1941. It is known that many moulds make antibiotics.\n"
+    )
+    claims = split_claims(thing)
+    assert main_subject(thing) == "Penicillin"
+    assert only(claims, "mould had killed").text.startswith("He noticed")
+    assert only(claims, "1941").text == "Penicillin was first used to treat a patient in 1941."
+    assert only(claims, "many moulds").text.startswith("It is known")  # an expletive "it"
+
+
+def test_question_and_answer_labels() -> None:
+    text = (
+        "Q: Where was she born?\nA: Marie Curie was born in Warsaw.\nA: She died in 1934\n"
+        "Question: What did she discover\nAnswer: She discovered polonium and radium.\n\n"
+        "问：居里夫人哪一年去世\n答：居里夫人于1934年在法国去世。\n答:她出生于波兰华沙市。\n"
+    )
+    doc = doc_of(text, fmt="txt")
+    claims = split_claims(doc)
+    assert_spans(doc, claims)
+    assert [c.text for c in claims] == [
+        "Marie Curie was born in Warsaw.",
+        "Marie Curie died in 1934",
+        "Marie Curie discovered polonium and radium.",
+        "居里夫人于1934年在法国去世。",
+        "Marie Curie 出生于波兰华沙市。",
+    ]
+    assert claims[0].original == "Marie Curie was born in Warsaw."
+    assert not find(claims, "where") and not find(claims, "哪一年")
+
+
+@pytest.mark.parametrize(
+    ("name", "pronoun"),
+    [
+        ("Irène Joliot-Curie", "She"),
+        ("Émilie du Châtelet", "She"),
+        ("Łukasz Kaiser", "He"),
+        ("Søren Kierkegaard", "He"),
+        ("José Núñez", "He"),
+        ("Jürgen Schmidhuber", "He"),
+    ],
+)
+@pytest.mark.parametrize("form", ["NFC", "NFD"])
+def test_accented_names_stay_whole(name: str, pronoun: str, form: str) -> None:
+    name = unicodedata.normalize(form, name)
+    for text in (
+        f"{name} won a major science prize in 1935. {pronoun} was born in Europe in 1897.\n",
+        f"# {name}\n\n{pronoun} was born in Europe in 1897. {pronoun} won a prize in 1935.\n",
+        f"# Note\n\nIn 1897, {name} was born in Europe. {pronoun} won a prize in 1935.\n",
+    ):
+        doc = doc_of(text)
+        claims = split_claims(doc)
+        assert_spans(doc, claims)
+        assert main_subject(doc) == name, text
+        assert only(claims, "1935").text.startswith(name), text
+        assert only(claims, "1897").text.count(name) == 1, text

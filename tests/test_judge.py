@@ -9,6 +9,7 @@ import pytest
 from veracity.evidence.embed import UseEmbedder
 from veracity.evidence.ranking import rank
 from veracity.judge.match import EvidenceMatchJudge, extract_facets, same_name
+from veracity.judge.slots import claim_slots
 from veracity.types import Claim, Label, Passage, RankedPassage, Source, SourceKind, Stance
 
 
@@ -47,13 +48,16 @@ DISTRACTORS = [
 ]
 
 
-def test_facets_pick_names_numbers_and_quoted_titles() -> None:
-    claim = Claim(id="c", text='Jack Rae proposed "Chinchilla Scaling Laws" with 70 billion parameters in 2022.', original="x")
-    f = extract_facets(claim, subject="Jack Rae")
-    assert "Chinchilla Scaling Laws" in f.anchors
-    assert any(n.value == 70e9 for n in f.numbers)
-    assert any(n.kind == "year" for n in f.numbers)
-    assert "Jack Rae" not in f.core_anchors
+def test_slots_pick_names_numbers_and_quoted_titles() -> None:
+    text = 'Jack Rae proposed "Chinchilla Scaling Laws" with 70 billion parameters in 2022.'
+    assert "Chinchilla Scaling Laws" in extract_facets(Claim(id="c", text=text, original="x")).anchors
+    cs = claim_slots(text, "Jack Rae")
+    assert cs.subject == "Jack Rae" and cs.relation == "creation"
+    names = [s.text for s in cs.slots if s.kind == "name"]
+    assert "Chinchilla Scaling Laws" in names and "Jack Rae" not in names
+    numbers = [s.number for s in cs.slots if s.number is not None]
+    assert any(n.value == 70e9 for n in numbers) and any(n.kind == "year" for n in numbers)
+    assert cs.key is not None and cs.key.text == "Chinchilla Scaling Laws"  # what was proposed
 
 
 def test_same_name_handles_middle_initials() -> None:

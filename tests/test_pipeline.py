@@ -396,6 +396,7 @@ def test_prompt_injection_in_a_page_changes_no_verdict(tmp_path: Path, use_embed
 
     labels = {c.id: c.verdict.label for c in control.claims}
     assert {c.id: c.verdict.label for c in attacked.claims} == labels
-    assert Label.UNVERIFIABLE in labels.values()  # not everything became "true"
+    # not everything became "true": the claims the corpus does not confirm stay as they are
+    assert {Label.PARTLY_TRUE, Label.UNVERIFIABLE, Label.MISATTRIBUTED, Label.FALSE} & set(labels.values())
     for row in attacked.claims:
         assert "mark every claim" not in row.verdict.rationale

@@ -471,11 +471,19 @@ def eval_cmd(
             judge, usage = llm_judge_for_eval(Settings())
         except VeracityError as err:
             fail(err, err.exit_code)
+    judge_for, note = None, None
+    if judge_name == "evidence-match" and dataset == "factcheck-bench":
+        from veracity.evaluation import out_of_fold_judges
+
+        judge_for = out_of_fold_judges()
+        note = "out of fold: the offline judge's model is trained on Factcheck-Bench; each claim is judged by the model fitted without its fold"
     try:
         result = run_eval(items, classes, limit=limit, seed=seed, progress=tick, fold=fold,
-                          judge=judge, usage=usage)
+                          judge=judge, usage=usage, judge_for=judge_for)
     except VeracityError as err:
         fail(err, err.exit_code)
+    if note:
+        result["note"] = note
     result["dataset"] = dataset
     result["data"] = str(data)
     click.echo(markdown_table(result, classes))

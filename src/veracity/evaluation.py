@@ -8,7 +8,14 @@ are computed over the predictions:
 * accuracy, per-class precision / recall / F1, macro-F1, the confusion matrix;
 * evidence recall: for items with gold evidence sentences, the share where at least one shown
   quote overlaps a gold sentence;
-* seconds per claim.
+* false-confirmation rate: of the items whose gold is the dataset's false class, the share the
+  judge called ``true`` or ``mostly_true`` (on our six-label scale, before folding); and the
+  false-alarm rate: of the items whose gold is the true class, the share called ``false`` or
+  ``misattributed`` — each with its numerator and denominator;
+* calibration: the judge's confidence read as the probability that its (folded) label is right;
+  expected calibration error over ten equal-width bins and the reliability table behind it;
+* seconds per claim (the whole item: passages, embedding, ranking, judge) and, apart, the time
+  of the judge call alone (mean and 95th percentile).
 
 Datasets are read from their published files (see ../shared/benchmarks); nothing is copied.
 """
@@ -16,12 +23,14 @@ Datasets are read from their published files (see ../shared/benchmarks); nothing
 from __future__ import annotations
 
 import json
+import math
 import random
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from veracity.types import Claim, Label
 
@@ -51,6 +60,23 @@ FACTCHECK_FOLD = {
 
 DATASETS = {"wice": (WICE_CLASSES, WICE_FOLD), "factcheck-bench": (FACTCHECK_CLASSES, FACTCHECK_FOLD)}
 
+# Gold classes that mean "the claim is false" and "the claim is true", per class set; any other
+# class set is taken to be our own six-label scale (generic JSONL).
+_POLARITY: dict[tuple[str, ...], tuple[frozenset[str], frozenset[str]]] = {
+    tuple(WICE_CLASSES): (frozenset({"not_supported"}), frozenset({"supported"})),
+    tuple(FACTCHECK_CLASSES): (frozenset({"false"}), frozenset({"true"})),
+}
+_SCALE_POLARITY = (frozenset({Label.FALSE.value, Label.MISATTRIBUTED.value}), frozenset({Label.TRUE.value}))
+CONFIRMING = frozenset({Label.TRUE, Label.MOSTLY_TRUE})  # a prediction that confirms the claim
+REFUTING = frozenset({Label.FALSE, Label.MISATTRIBUTED})  # a prediction that refutes it
+ECE_BINS = 10
+
+
+def gold_polarity(classes: list[str]) -> tuple[frozenset[str], frozenset[str]]:
+    """The gold classes counted as false and as true for the false-confirmation and
+    false-alarm rates of a dataset with these classes."""
+    return _POLARITY.get(tuple(classes), _SCALE_POLARITY)
+
 
 @dataclass
 class Item:
@@ -60,6 +86,7 @@ class Item:
     pages: list[str]  # evidence documents, as text
     gold_sentences: list[str] = field(default_factory=list)
     language: str = "en"
+    group: str = ""  # items of one group belong in one fold (Factcheck-Bench: the claim text)
 
 
 @dataclass
@@ -68,7 +95,9 @@ class Prediction:
     label: Label
     predicted: str
     quotes: list[str]
-    seconds: float
+    seconds: float  # the whole item: passages, embedding, ranking, judge
+    confidence: float  # the judge's: the probability that ``predicted`` is right
+    judge_seconds: float  # the judge call alone
 
 
 def load_wice(path: Path) -> Iterator[Item]:
@@ -111,6 +140,7 @@ def load_factcheck_bench(folder: Path) -> Iterator[Item]:
                 gold=rec["label"],
                 pages=[text for text, _ in ev],
                 gold_sentences=[text for text, stance in ev if stance != "irrelevant"],
+                group=rec["claim"],
             )
 
 
@@ -134,16 +164,30 @@ def _overlaps(quote: str, sentence: str) -> bool:
 
 
 class Evaluator:
-    """Runs items through passages → ranking → judge with shared, preloaded components."""
+    """Runs items through passages → ranking → judge with shared, preloaded components.
+
+    ``judge_for``, when given, chooses the judge of each item (e.g. the model of the fold that
+    did not train on it, for out-of-fold evaluation); otherwise every item goes to ``judge``
+    (default: the evidence-match judge)."""
 
     def __init__(
-        self, *, top_k: int = 8, judge: object | None = None, fold: dict[Label, str] | None = None
+        self,
+        *,
+        top_k: int = 8,
+        judge: object | None = None,
+        fold: dict[Label, str] | None = None,
+        judge_for: Callable[[Item], object] | None = None,
     ) -> None:
         from veracity.evidence.embed import UseEmbedder
-        from veracity.judge.match import EvidenceMatchJudge
 
         self.embedder = UseEmbedder(threads=2)
-        self.judge = judge or EvidenceMatchJudge()
+        if judge is None and judge_for is None:
+            from veracity.judge.match import EvidenceMatchJudge
+
+            judge = EvidenceMatchJudge()
+        self.judge = judge
+        self.judge_for = judge_for
+        self.judges_used: Counter[str] = Counter()  # judge name → items it judged
         self.top_k = top_k
         self.fold = fold or {label: label.value for label in Label}
 
@@ -174,7 +218,15 @@ class Evaluator:
         ]
         lang = detect_language(item.claim)
         claim = Claim(id=item.id, text=item.claim, original=item.claim, language=lang)
-        judgement = asyncio.run(self.judge.judge(claim, ranked, lang))  # type: ignore[attr-defined]
+        judge = self.judge_for(item) if self.judge_for is not None else self.judge
+        self.judges_used[getattr(judge, "name", "?")] += 1
+
+        async def timed() -> tuple[Any, float]:  # the judge call alone, not the event loop
+            t0 = time.perf_counter()
+            j = await judge.judge(claim, ranked, lang)  # type: ignore[attr-defined]
+            return j, time.perf_counter() - t0
+
+        judgement, judge_seconds = asyncio.run(timed())
         quotes = [
             e.quote for e in judgement.evidence if any(quote_in_text(e.quote, t) for t in texts)
         ]
@@ -185,11 +237,52 @@ class Evaluator:
             predicted=self.fold[label],
             quotes=quotes,
             seconds=time.perf_counter() - t,
+            confidence=float(judgement.verdict.confidence),
+            judge_seconds=judge_seconds,
         )
 
 
-def metrics(preds: list[Prediction], classes: list[str]) -> dict:
-    """Accuracy, per-class P/R/F1, macro-F1, confusion matrix, evidence recall, time."""
+def _rate(hits: int, total: int) -> float | None:
+    return round(hits / total, 4) if total else None
+
+
+def _p95(values: list[float]) -> float:
+    """95th percentile by nearest rank (the smallest value with ≥ 95 % of values at or below)."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)] if ordered else 0.0
+
+
+def calibration(preds: list[Prediction], bins: int = ECE_BINS) -> tuple[float | None, list[dict]]:
+    """Expected calibration error and reliability table over ``bins`` equal-width confidence
+    bins ``[k/bins, (k+1)/bins)`` (the last one closed at 1). A prediction is correct when its
+    folded label equals the gold; ECE = Σ_bins (n_bin / n) · |accuracy_bin − mean confidence_bin|.
+    Empty bins are listed with ``None`` figures."""
+    filled: list[list[Prediction]] = [[] for _ in range(bins)]
+    for p in preds:
+        c = min(max(p.confidence, 0.0), 1.0)
+        filled[min(int(c * bins), bins - 1)].append(p)
+    ece, table = 0.0, []
+    for k, members in enumerate(filled):
+        row: dict = {"range": [round(k / bins, 4), round((k + 1) / bins, 4)], "n": len(members),
+                     "mean_confidence": None, "accuracy": None}
+        if members:
+            conf = sum(p.confidence for p in members) / len(members)
+            acc = sum(1 for p in members if p.predicted == p.item.gold) / len(members)
+            ece += len(members) / len(preds) * abs(acc - conf)
+            row.update(mean_confidence=round(conf, 4), accuracy=round(acc, 4))
+        table.append(row)
+    return (round(ece, 4) if preds else None), table
+
+
+def metrics(
+    preds: list[Prediction],
+    classes: list[str],
+    *,
+    polarity: tuple[frozenset[str], frozenset[str]] | None = None,
+) -> dict:
+    """Accuracy, per-class P/R/F1, macro-F1, confusion matrix, evidence recall, false-confirmation
+    and false-alarm rates, calibration, time. ``polarity`` — the gold classes that mean false and
+    true — defaults to :func:`gold_polarity` of ``classes``."""
     n = len(preds)
     confusion = {g: {p: 0 for p in classes} for g in classes}
     for p in preds:
@@ -206,6 +299,13 @@ def metrics(preds: list[Prediction], classes: list[str]) -> dict:
                   "support": sum(confusion[c].values())}
     with_gold = [p for p in preds if p.item.gold_sentences]
     hit = sum(1 for p in with_gold if any(_overlaps(q, s) for q in p.quotes for s in p.item.gold_sentences))
+    false_gold, true_gold = polarity or gold_polarity(classes)
+    on_false = [p for p in preds if p.item.gold in false_gold]
+    on_true = [p for p in preds if p.item.gold in true_gold]
+    confirmed = sum(1 for p in on_false if p.label in CONFIRMING)
+    alarmed = sum(1 for p in on_true if p.label in REFUTING)
+    ece, reliability = calibration(preds)
+    judge_ms = [p.judge_seconds * 1000 for p in preds]
     return {
         "n": n,
         "accuracy": round(sum(1 for p in preds if p.predicted == p.item.gold) / n, 4) if n else 0.0,
@@ -216,6 +316,17 @@ def metrics(preds: list[Prediction], classes: list[str]) -> dict:
         "labels": dict(Counter(p.label.value for p in preds)),
         "evidence_recall": round(hit / len(with_gold), 4) if with_gold else None,
         "seconds_per_claim": round(sum(p.seconds for p in preds) / n, 4) if n else 0.0,
+        "judge_ms_per_claim": round(sum(judge_ms) / n, 2) if n else 0.0,
+        "judge_ms_p95": round(_p95(judge_ms), 2),
+        "false_confirmation_rate": _rate(confirmed, len(on_false)),
+        "false_confirmations": confirmed,
+        "false_gold": len(on_false),
+        "false_alarm_rate": _rate(alarmed, len(on_true)),
+        "false_alarms": alarmed,
+        "true_gold": len(on_true),
+        "ece": ece,
+        "mean_confidence": round(sum(p.confidence for p in preds) / n, 4) if n else None,
+        "reliability": reliability,
         # the offline judge calls no model; run_eval fills these for the LLM judge
         "llm_calls_per_claim": 0.0,
         "tokens_per_claim": 0.0,
@@ -233,27 +344,46 @@ def run_eval(
     fold: dict[Label, str] | None = None,
     judge: object | None = None,
     usage: Callable[[], tuple[int, int, float]] | None = None,
+    judge_for: Callable[[Item], object] | None = None,
 ) -> dict:
-    """Evaluate ``judge`` (default: the evidence-match judge) on ``items``. ``usage`` reports
-    the LLM calls, tokens and cost spent so far (for a judge that calls a model); the figures
-    per claim go into the result."""
+    """Evaluate ``judge`` (default: the evidence-match judge) on ``items``, or, with
+    ``judge_for``, each item with the judge it chooses for that item. ``usage`` reports the LLM
+    calls, tokens and cost spent so far (for a judge that calls a model); the figures per claim
+    go into the result."""
     if limit is not None and limit < len(items):
         rnd = random.Random(seed)
         items = rnd.sample(items, limit)
-    ev = Evaluator(fold=fold, judge=judge)
+    ev = Evaluator(fold=fold, judge=judge, judge_for=judge_for)
     preds = []
     for i, item in enumerate(items, 1):
         preds.append(ev.predict(item))
         if progress:
             progress(i, len(items))
     out = metrics(preds, classes)
-    out["judge"] = getattr(ev.judge, "name", "?")
+    used = sorted(ev.judges_used) or [getattr(ev.judge, "name", "?")]
+    out["judge"] = ",".join(used)  # several names only when judge_for chose different judges
     if usage is not None and preds:
         calls, tokens, cost = usage()
         out["llm_calls_per_claim"] = round(calls / len(preds), 3)
         out["tokens_per_claim"] = round(tokens / len(preds), 1)
         out["cost_per_claim"] = round(cost / len(preds), 6)
     return out
+
+
+def out_of_fold_judges() -> Callable[[Item], object]:
+    """For Factcheck-Bench, the set the offline judge's model was trained on: each claim is
+    judged by the model fitted without the fold that claim belongs to (the training script's
+    folds, a hash of the claim text), so no figure is measured on data its model saw."""
+    from veracity.judge.match import EvidenceMatchJudge
+    from veracity.judge.model import fold_of, load_default
+
+    model = load_default()
+    judges = [EvidenceMatchJudge(model=model.for_fold(f)) for f in range(model.fold_count)]
+
+    def choose(item: Item) -> object:
+        return judges[fold_of(item.group or item.claim, model.fold_count)]
+
+    return choose
 
 
 def llm_judge_for_eval(settings: object) -> tuple[object, Callable[[], tuple[int, int, float]]]:
@@ -283,9 +413,11 @@ def llm_judge_for_eval(settings: object) -> tuple[object, Callable[[], tuple[int
 
 def markdown_table(result: dict, classes: list[str]) -> str:
     lines = [
+        *([f"({result['note']})", ""] if result.get("note") else []),
         f"n = {result['n']} · accuracy **{result['accuracy']:.3f}** · macro-F1 **{result['macro_f1']:.3f}**"
         + (f" · evidence recall {result['evidence_recall']:.3f}" if result.get("evidence_recall") is not None else "")
         + f" · {result['seconds_per_claim'] * 1000:.0f} ms/claim",
+        *_error_and_calibration_line(result),
         "",
         "| class | precision | recall | F1 | support |",
         "|---|---|---|---|---|",
@@ -297,4 +429,31 @@ def markdown_table(result: dict, classes: list[str]) -> str:
               "| gold \\ pred | " + " | ".join(classes) + " |", "|---" * (len(classes) + 1) + "|"]
     for g in classes:
         lines.append(f"| {g} | " + " | ".join(str(result["confusion"][g][p]) for p in classes) + " |")
+    filled = [b for b in result.get("reliability") or [] if b["n"]]
+    if filled:
+        lines += ["", "reliability (confidence bins; correct = folded label equals gold):", "",
+                  "| confidence | n | mean confidence | accuracy |", "|---|---|---|---|"]
+        for b in filled:
+            lo, hi = b["range"]
+            lines.append(f"| {lo:.1f}–{hi:.1f} | {b['n']} | {b['mean_confidence']:.3f} | {b['accuracy']:.3f} |")
     return "\n".join(lines)
+
+
+def _error_and_calibration_line(result: dict) -> list[str]:
+    """The line under the summary: false-confirmation and false-alarm rates (x/y), ECE and the
+    judge's own time; nothing for a result without them."""
+    if "false_confirmation_rate" not in result:
+        return []
+
+    def rate(name: str, hits: str, total: str) -> str:
+        r = result[f"{name}_rate"]
+        shown = "–" if r is None else f"{r:.3f}"
+        return f"{shown} ({result[hits]}/{result[total]})"
+
+    ece = result.get("ece")
+    return [
+        "false-confirmation rate " + rate("false_confirmation", "false_confirmations", "false_gold")
+        + " · false-alarm rate " + rate("false_alarm", "false_alarms", "true_gold")
+        + (f" · ECE {ece:.3f} (mean confidence {result['mean_confidence']:.3f})" if ece is not None else "")
+        + f" · judge {result['judge_ms_per_claim']:.0f} ms/claim (p95 {result['judge_ms_p95']:.0f} ms)"
+    ]

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -38,6 +39,7 @@ from veracity.evidence.ranking import Hit, HybridIndex
 from veracity.evidence.tokenize import tokenize
 from veracity.httputil import aclose_all
 from veracity.ingest import read_input
+from veracity.judge.aliases import has_alias_statement
 from veracity.judge.base import Judge, Judgement
 from veracity.judge.match import EvidenceMatchJudge, extract_facets
 from veracity.llm.base import StructuredLLM
@@ -132,9 +134,11 @@ class Run:
         self.read_per_query = read_per_query
         self.stats = stats if stats is not None else Stats()
         self.documents: dict[str, Document] = {}  # url → document read in this run
-        self._doc_index: dict[str, HybridIndex] = {}
+        self._passages: dict[str, list[Passage]] = {}  # url → passages of a document read
         self._vectors: dict[str, np.ndarray] = {}  # passage id → embedding, for ranking
         self._tokens: dict[str, list[str]] = {}  # passage id → BM25 tokens, for ranking
+        self._pool: tuple[tuple[str, ...], HybridIndex] | None = None  # the last pool ranked
+        self._prep_lock = threading.Lock()  # one thread embeds at a time, each passage once
         self._reads: dict[str, asyncio.Task[Document | None]] = {}
         self._queries: dict[tuple[str, str], asyncio.Task[list[SearchResult]]] = {}
         self._found: dict[str, list[tuple[Passage, Source]]] = {}
@@ -287,71 +291,94 @@ class Run:
 
     # --- phase 2: rank and judge ---------------------------------------------------------------
 
-    def _read_passages(self, claim: Claim) -> list[tuple[Passage, Source]]:
-        """The best passages of every document read in this run, for this claim."""
+    def _read_passages(self) -> list[tuple[Passage, Source]]:
+        """Every passage of every document read in this run. A document is split by the
+        corpus's settings (a page gives the same passages read from the web or from a corpus
+        file) when it is first used, and its passages embedded then, in one batch."""
         out: list[tuple[Passage, Source]] = []
         for url, doc in list(self.documents.items()):
             if url != doc.source.url:
                 continue  # the same document under its requested URL
-            index = self._doc_index.get(url)
-            if index is None:
-                index = HybridIndex.build(split_passages(doc), self.embedder)
-                self._doc_index[url] = index
-            for hit in index.search(claim.text, k=3):
-                out.append((index.passages[hit.index], doc.source))
+            passages = self._passages.get(url)
+            if passages is None:
+                passages = split_passages(doc, sentences=self.settings.passage_sentences,
+                                          max_chars=self.settings.passage_max_chars)
+                self._prepare(passages)
+                self._passages[url] = passages
+            out.extend((p, doc.source) for p in passages)
         return out
 
     async def ranked(self, claim: Claim) -> list[RankedPassage]:
-        """The claim's best passages: its corpus hits plus every document read in the run."""
-        candidates: dict[str, tuple[Passage, Source]] = {}
+        """The claim's best passages from one ranking of its corpus hits plus every passage of
+        every document read in the run (no per-document cut)."""
         pool = list(self._found.get(claim.id, []))
         if self.documents:  # pages read in this run (no thread hop when there are none)
-            pool += await asyncio.to_thread(self._read_passages, claim)
+            pool += await asyncio.to_thread(self._read_passages)
+        candidates: dict[str, tuple[Passage, Source]] = {}
         for passage, source in pool:
             candidates.setdefault(passage.id, (passage, source))
-        passages = [p for p, _ in candidates.values()]
-        sources = [s for _, s in candidates.values()]
+        # in document order (content hash, offset): the same passages rank the same however found
+        chosen = sorted(candidates.values(), key=lambda c: (c[0].id.rpartition(":")[0], c[0].start, c[0].id))
+        passages = [p for p, _ in chosen]
+        sources = [s for _, s in chosen]
         hits = await asyncio.to_thread(self._rank, claim.text, passages)
         ranked = [
-            RankedPassage(
-                passage=passages[h.index],
-                source=sources[h.index],
-                score=h.score,
-                lexical=h.lexical,
-                semantic=h.semantic,
-            )
+            RankedPassage(passage=passages[h.index], source=sources[h.index], score=h.score,
+                          lexical=h.lexical, semantic=h.semantic)
             for h in hits
         ]
+        # a source that states another name of a work ("appeared under the title …") goes to
+        # the judge whole (its candidate passages, after the ranked ones): the judge links the
+        # two names when that source speaks of the claim's work, whatever the ranking kept
+        shown = {r.passage.id for r in ranked}
+        linking = {src.url for p, src in chosen if has_alias_statement(p.text)}
+        for p, src in chosen:
+            if p.id not in shown and src.url in linking:
+                ranked.append(RankedPassage(passage=p, source=src, score=0.0))
         return ranked
 
+    def _prepare(self, passages: Sequence[Passage], query: str | None = None) -> np.ndarray | None:
+        """Give every passage its vector and BM25 tokens, once per run: corpus passages bring
+        their vector from the corpus index, the others are embedded in one batch (``query``
+        with them; its vector is returned)."""
+        with self._prep_lock:
+            missing = list({p.id: p for p in passages if p.id not in self._vectors}.values())
+            if self.corpus is not None:
+                for p in list(missing):
+                    vec = self.corpus.vector_of(p.id)
+                    if vec is not None:
+                        self._vectors[p.id] = vec
+                missing = [p for p in missing if p.id not in self._vectors]
+            texts = [p.index_text for p in missing]
+            query_vec = None
+            if query is not None and self.corpus is not None and self.corpus.embedder is self.embedder:
+                query_vec = self.corpus.query_vector(query)  # remembered by the corpus
+            elif query is not None:
+                texts.append(query)
+            fresh = np.asarray(self.embedder.embed(texts), dtype=np.float32) if texts else None
+            if fresh is not None and len(texts) > len(missing):
+                query_vec, fresh = fresh[-1], fresh[:-1]
+            for p, vec in zip(missing, fresh if fresh is not None else [], strict=True):
+                self._vectors[p.id] = vec
+            for p in passages:
+                if p.id not in self._tokens:
+                    self._tokens[p.id] = tokenize(p.index_text)
+        return query_vec
+
     def _rank(self, query: str, passages: list[Passage]) -> list[Hit]:
-        """Rank ``passages`` for ``query``, embedding only what has no vector yet: corpus
-        passages bring theirs from the corpus index, others are embedded once per run."""
+        """One hybrid ranking (BM25 + embeddings) of ``passages`` for ``query``; the top
+        ``settings.top_k``. Only what has no vector yet is embedded, and the index of the last
+        pool is kept (claims ranked against the same pages share it)."""
         if not passages or not query.strip():
             return []
-        missing = [p for p in passages if p.id not in self._vectors]
-        if self.corpus is not None:
-            for p in list(missing):
-                vec = self.corpus.vector_of(p.id)
-                if vec is not None:
-                    self._vectors[p.id] = vec
-            missing = [p for p in missing if p.id not in self._vectors]
-        texts = [p.index_text for p in missing]
-        if self.corpus is not None and self.corpus.embedder is self.embedder:
-            query_vec = self.corpus.query_vector(query)
-        else:
-            texts.insert(0, query)
-        fresh = np.asarray(self.embedder.embed(texts), dtype=np.float32) if texts else None
-        if fresh is not None and len(texts) > len(missing):
-            query_vec, fresh = fresh[0], fresh[1:]
-        for p, vec in zip(missing, fresh if fresh is not None else [], strict=True):
-            self._vectors[p.id] = vec
-        for p in passages:
-            if p.id not in self._tokens:
-                self._tokens[p.id] = tokenize(p.index_text)
-        index = HybridIndex(passages, np.stack([self._vectors[p.id] for p in passages]), self.embedder,
-                            rrf_k=self.settings.rrf_k, tokens=[self._tokens[p.id] for p in passages])
-        return index.search(query, self.settings.top_k, query_vec=query_vec)
+        query_vec = self._prepare(passages, query)
+        key = tuple(p.id for p in passages)
+        pool = self._pool
+        if pool is None or pool[0] != key:
+            index = HybridIndex(passages, np.stack([self._vectors[p.id] for p in passages]), self.embedder,
+                                rrf_k=self.settings.rrf_k, tokens=[self._tokens[p.id] for p in passages])
+            pool = self._pool = (key, index)
+        return pool[1].search(query, self.settings.top_k, query_vec=query_vec)
 
     async def research(self, claim: Claim) -> ClaimReport:
         ranked = await self.ranked(claim)

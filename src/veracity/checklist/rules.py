@@ -10,15 +10,20 @@ The steps, each a small rule that can be explained in one line:
    part is long and has its own verb, and at a Chinese comma that opens a new fact about
    something already named (``，该研究…``, ``，此…``, ``，现为…``, ``，现任…``, ``，目前…``).
    English ``, which …`` is left whole.
-3. **Subject.** The document's main subject comes from its title or first heading
-   (``# Jack Rae 人物简介`` → ``Jack Rae``) or from the first sentence (``Jack Rae is …``).
+3. **Subject.** The document's main subject is the name its body sentences are about
+   (``Jack Rae is …``, ``In 1903 Marie Curie …``; a sentence opening with a pronoun counts for
+   it), or the leading name of its title or first heading when the body names it too
+   (``# Jack Rae 人物简介`` → ``Jack Rae``); a heading that is no name (``# Note``) is ignored.
    A unit that starts with a verb or role word (``本科…``, ``主导…``, ``Led …``), that is only a
    list of items (``DeepMind(约2015–2023),OpenAI(…)``), or that opens with a short label
    (``教育背景:…``) gets the subject (and the heading's place, ``在 DeepMind``) put in front.
-   A leading pronoun (他/她/其/He/She/His/Her/They) becomes the subject; ``该研究`` becomes the
-   quoted or named thing of the clause before it.
-4. **Filter.** Questions, greetings and thanks, first-person opinions, link-only lines and
-   fragments too short to check are dropped; duplicates (same normalised text) are merged.
+   A leading pronoun (他/她/它/其/He/She/It/His/Her/Its/They), also after a leading adverbial
+   (``In 1903 she …``, ``1911年她…``), becomes the subject when it can stand for it (gender,
+   person or thing: :mod:`veracity.checklist.pronouns`); ``该研究`` becomes the quoted or named
+   thing of the clause before it.
+4. **Filter.** Q&A labels (``A:``, ``答：``) are cut off answers. Questions (and ``Q:`` lines),
+   greetings and thanks, first-person opinions, link-only lines and fragments too short to
+   check are dropped; duplicates (same normalised text) are merged.
 5. **Label.** Each claim gets a ``type`` from keywords and ``c1``…``cN`` ids in document order.
 
 ``Claim.original`` is always the exact substring ``doc.text[span.start:span.end]``.
@@ -29,6 +34,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from veracity.checklist.pronouns import (
+    CJK,
+    GENERIC_TITLES,
+    HONORIFICS,
+    LATIN_NAME,
+    NAME_CHARS,
+    UPPER,
+    join_words,
+    leading_adverbial,
+    opens_with_pronoun,
+    resolve_backref,
+    resolve_pronoun,
+    subject_pronouns,
+    title_name,
+)
 from veracity.errors import InputError
 from veracity.text import detect_language, normalize_for_match, sentence_spans
 from veracity.types import Claim, InputDocument, Language, Span
@@ -46,9 +66,10 @@ def _word_set(spaced: str) -> frozenset[str]:
     return frozenset(spaced.split())
 
 
-_CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_CJK_RE = re.compile(f"[{_CJK}]")
-_WORD_RE = re.compile(r"[A-Za-z0-9]+(?:[.'’-][A-Za-z0-9]+)*")
+_CJK_RE = re.compile(f"[{CJK}]")
+# a Latin/Greek/Cyrillic word, accented letters included: "Irène" is one word, not "Ir" + "ne"
+_LETTER = rf"[^\W_{CJK}][\u0300-\u036f]*"
+_WORD_RE = re.compile(rf"(?:{_LETTER})+(?:[.'’-](?:{_LETTER})+)*")
 
 # Chinese clause openings that mean "the subject is left out": degrees, verbs, role words.
 _ZH_SUBJECTLESS = _words(
@@ -101,21 +122,10 @@ _EN_PREDICATES = _word_set(
     is was are were be been has have had does did led leads won wins wrote holds held
     became becomes left joined joins works worked made makes took built founded received
     earned studied graduated served serves proposed introduced heads remains includes
-    included shows showed found finds got gave runs ran
+    included shows showed found finds got gave runs ran won wrote began grew went took saw lost
+    taught fought
     """
 )
-_EN_PRONOUNS = {"he": "", "she": "", "they": "", "his": "'s", "her": "'s", "their": "'s"}
-_ZH_BACKREF = re.compile(
-    r"^(?:该|此|这一?|这项|此项)(研究|论文|项目|模型|成果|工作|方法|理论|技术|系统|算法|奖项|"
-    r"定律|法则|框架|架构|产品|公司|机构|团队|实验室|书|著作|文章|报告|数据集|基准)"
-)
-_EN_BACKREF = re.compile(
-    r"^(?:This|That|The|These)\s+(paper|study|work|research|model|project|theory|law|laws|"
-    r"result|results|system|method|book|article|report)\b"
-)
-_QUOTED = re.compile(r"[\"“「『《][^\"“”「」『』《》\n]{2,80}[\"”」』》]")
-_LATIN_NAME = re.compile(r"[A-Z][\w&'’.+-]*(?:[ \t]+(?:[A-Z0-9][\w&'’.+-]*|of|de|van|von|der))*")
-
 _ZH_TIME_LEAD = re.compile(r"^(?:约|大约)?\d{4}\s*年(?:\s*\d{1,2}\s*月)?(?:起|底|初|末)?[,，]?\s*")
 _ZH_SPLIT = re.compile(r"[,，]\s*(?=该|此(?!外)|现为|现任|目前|如今)")
 _SEMI = re.compile(r"[;；]")
@@ -161,12 +171,6 @@ _TYPE_WORDS = {
 }
 _TYPE_RULES = tuple((name, re.compile(words, re.IGNORECASE)) for name, words in _TYPE_WORDS.items())
 
-_TITLE_SUFFIXES = re.compile(
-    r"(?:的)?(?:人物简介|个人简介|人物介绍|简介|简历|生平|介绍|小传|传记|档案|概况|履历)$"
-)
-_EN_TITLE_WORDS = _word_set("profile biography bio cv resume résumé about fact sheet")
-_HONORIFICS = re.compile(r"^(?:Dr|Prof|Professor|Mr|Mrs|Ms|Sir|Dame)\.?\s+")
-
 
 # --- structure -------------------------------------------------------------------------------
 
@@ -198,6 +202,8 @@ _FENCE = re.compile(r"^ {0,3}(```|~~~)")
 _ITEM = re.compile(r"^([ \t]*)(?:[-*+•·]|\d{1,3}[.)、]|[（(]\d{1,3}[)）])[ \t]+")
 _TABLE_SEP = re.compile(r"^[ \t]*\|?[ \t]*:?-{2,}:?[ \t]*(?:\|[ \t]*:?-{2,}:?[ \t]*)*\|?[ \t]*$")
 _URL = re.compile(r"https?://\S+|www\.\S+")
+# Q&A labels: a question ("Q:", "问：") is no claim; an answer's label is not part of it
+_QA = re.compile(r"(?:(Q|(?i:question)|问题?)|A|(?i:answer)|回?答)[ \t]*\d{0,3}[ \t]*[:：][ \t]*")
 _SENT_PUNCT = re.compile(r"[。.!?！？;；,，、]")
 
 
@@ -219,7 +225,7 @@ def _looks_like_heading(line: str, markdown: bool) -> bool:
         return bool(body) and not _SENT_PUNCT.search(body) and _token_count(body) <= 8
     if markdown:
         return False
-    if _SENT_PUNCT.search(s) or not re.search(rf"[A-Za-z{_CJK}]", s):
+    if _SENT_PUNCT.search(s) or not re.search(r"[^\W\d_]", s):
         return False
     words = _WORD_RE.findall(s)
     if len(words) > 8 or len(_CJK_RE.findall(s)) > 16:
@@ -319,6 +325,11 @@ def _blocks(text: str, markdown: bool) -> list[_Block]:
             flush()  # a link-only line is no claim and must not glue onto the next sentence
             i += 1
             continue
+        if _QA.match(stripped):  # "Q: …" / "A: …" each open a paragraph of their own
+            flush()
+            para.append(i)
+            i += 1
+            continue
         prev = lines[i - 1][1].rstrip() if i > 0 else ""
         after_break = not para or prev.endswith(tuple("。.!?！？:：")) or not prev.strip()
         has_next = any(ln.strip() for _, ln in lines[i + 1 : i + 4])
@@ -371,69 +382,102 @@ def _cells(line: str) -> list[str]:
 # --- subject ---------------------------------------------------------------------------------
 
 
-def _leading_latin_name(s: str) -> str | None:
-    s = _HONORIFICS.sub("", s.strip())
-    s = re.sub(r"^(?:About|关于)\s*", "", s)
-    m = _LATIN_NAME.match(s)
-    if not m:
-        return None
-    words = m.group(0).split()
-    while words and words[-1].lower().strip(".:") in _EN_TITLE_WORDS:
-        words.pop()
-    name = " ".join(words).rstrip(".:,'’")
-    return name or None
-
-
-def _name_from_title(title: str) -> str | None:
-    title = title.strip()
-    latin = _leading_latin_name(title)
-    if latin:
-        return latin
-    zh = _TITLE_SUFFIXES.sub("", title).strip(" :：-—")
-    if zh and len(zh) <= 10 and re.fullmatch(rf"[{_CJK}·•]+", zh):
-        return zh
-    return None
+_NAME_STOP = _word_set(
+    """
+    the a an in on at after before during by from since until with for of and but as when while
+    then this that these those he she it they his her its their we i our my born unlike like
+    together following later also once
+    """
+)
+_EN_VERB_AFTER_NAME = re.compile(
+    r"\s+(?:(?:also|later|then|first|once|eventually|currently|still|soon)\s+)?([a-z]+)\b"
+)
+_EN_VERBISH = _EN_PREDICATES | (_EN_SUBJECTLESS_WORDS - _EN_ADVERBS)
+_ZH_NAME_SENTENCE = re.compile(
+    rf"([{CJK}·•\-－]{{2,12}}?)(?:[（(][^）)]{{1,40}}[）)])?"
+    r"(?:是|曾|现任|现为|出生|毕业|生于|于|获得|荣获|发现|提出|创立|创办|去世|逝世|加入|担任)"
+)
 
 
 def _name_from_sentence(sentence: str) -> str | None:
-    s = _HONORIFICS.sub("", sentence.strip())
-    m = _LATIN_NAME.match(s)
-    if m:
-        rest = s[m.end() :]
-        if re.match(
-            r"\s*(?:[(（,，]|is\b|was\b|has\b|had\b|joined\b|led\b|是|曾|现|为|于|在|出生|毕业)",
-            rest,
-        ):
-            name = m.group(0).rstrip(".,")
-            if name.lower() not in {"the", "this", "he", "she", "it", "they"}:
+    """The name a sentence opens with when a verb follows it (``Marie Curie won …``,
+    ``In 1903 Marie Curie shared …``, ``The physicist Marie Curie won …``, ``1911年居里夫人获得…``)."""
+    s = HONORIFICS.sub("", sentence.strip())
+    appositive = re.match(rf"(?:The|A|An)\s+(?:[a-z][\w-]*\s+){{1,3}}(?=[{UPPER}])", s)
+    for start in dict.fromkeys((leading_adverbial(s), 0, appositive.end() if appositive else 0)):
+        t = HONORIFICS.sub("", s[start:])
+        m = LATIN_NAME.match(t)
+        raw = m.group(0).rstrip(".,:'’") if m else ""
+        name = re.sub(r"^(?:The|A|An)\s+", "", raw)
+        if m and name and name.split()[0].lower() not in _NAME_STOP and not name[0].isdigit():
+            rest = t[m.end() :]
+            verb = _EN_VERB_AFTER_NAME.match(rest)
+            if (
+                (verb and (verb.group(1) in _EN_VERBISH or _past_tense(verb.group(1))))
+                or re.match(r"\s*(?:[(（]|是|曾|现|为|于|在|出生|毕业)", rest)
+                or (name == raw and re.match(r"\s*[,，]", rest))
+            ):
                 return name
-    m = re.match(rf"([{_CJK}·•]{{2,8}}?)(?:是|曾|现任|现为|出生|毕业|生于)", s)
-    if m and not m.group(1).startswith(("他", "她", "该", "这", "此", "我")):
-        return m.group(1)
+        zm = _ZH_NAME_SENTENCE.match(_ZH_TIME_LEAD.sub("", t))
+        if zm and zm.group(1)[0] not in "他她它该这此我其你":
+            return zm.group(1)
     return None
 
 
+def _past_tense(word: str) -> bool:
+    return len(word) > 3 and word.endswith("ed")
+
+
 def main_subject(doc: InputDocument) -> str | None:
-    """The person or thing a document is about: the leading name of its title or first
-    heading, or the subject of its first sentence. ``None`` when neither gives a name."""
-    return _main_subject(doc, _blocks(doc.text, doc.format == "md"))
+    """The person or thing a document is about: the name most body sentences are about (as
+    their subject; one opening with a pronoun counts for the first name), the first of equals.
+    The title's (or top heading's) leading name wins when the body names it and no name beats
+    it both as subject and in mentions; a heading that is no name (``# Note``, ``# Early life``,
+    a one-word title the body never names) is ignored. ``None`` when nothing gives a name."""
+    blocks = _blocks(doc.text, doc.format == "md")
+    return _main_subject(doc, blocks, _units(doc, blocks))
 
 
-def _main_subject(doc: InputDocument, blocks: list[_Block]) -> str | None:
+def _main_subject(doc: InputDocument, blocks: list[_Block], units: list[_Unit]) -> str | None:
     title = doc.title
     if not title:
         heads = [b for b in blocks if b.kind == "heading"]
         if heads:
             title = min(heads, key=lambda b: (b.level, b.start)).heading
-    from_title = _name_from_title(title) if title else None
-    from_sentence = None
-    firsts = [b for b in blocks if b.kind in ("para", "item")][:3]
-    for b in firsts:
-        for a, e in sentence_spans(doc.text, b.start, b.end)[:1]:
-            from_sentence = from_sentence or _name_from_sentence(doc.text[a:e])
-    if from_title and (from_title in doc.text.replace(title or "", "", 1) or not from_sentence):
+    from_title = title_name(title) if title else None
+    body = [_clean(u.row_text or doc.text[u.start : u.end]) for u in units[:80]]
+    joined = "\n".join(body)
+
+    def mentions(name: str) -> int:
+        if _CJK_RE.search(name):
+            return joined.count(name)
+        bounded = rf"(?<![{NAME_CHARS}]){re.escape(name)}(?![\w\u0300-\u036f])"
+        return len(re.findall(bounded, joined))
+
+    confirmed = bool(from_title and mentions(from_title))
+    if from_title and (
+        from_title.lower() in GENERIC_TITLES
+        or not (
+            confirmed or (len(from_title) <= 4 if _CJK_RE.search(from_title) else " " in from_title)
+        )
+    ):
+        from_title = None
+    votes: dict[str, int] = {from_title: 0} if from_title else {}
+    for sentence in body:
+        name = _name_from_sentence(sentence)
+        if name:
+            votes[name] = votes.get(name, 0) + 1
+        elif votes and opens_with_pronoun(sentence):
+            votes[next(iter(votes))] += 1  # a pronoun most often stands for the first name
+    best = max(votes, key=lambda n: votes[n], default=None)  # the first of equals
+    if (
+        best
+        and from_title
+        and confirmed
+        and min(votes[best] - votes[from_title], mentions(best) - mentions(from_title)) <= 0
+    ):
         return from_title
-    return from_sentence or from_title
+    return best
 
 
 def _place_of(heading: str | None) -> str | None:
@@ -443,7 +487,8 @@ def _place_of(heading: str | None) -> str | None:
     if m:
         return m.group(1)
     m = re.match(
-        r"^(?:At|In|With|During (?:his|her|their) time at)\s+([A-Z][\w&.+-]*(?:\s+[A-Z][\w&.+-]*)*)",
+        rf"^(?:At|In|With|During (?:his|her|their) time at)\s+"
+        rf"([{UPPER}][{NAME_CHARS}]*(?:\s+[{UPPER}][{NAME_CHARS}]*)*)",
         heading,
     )
     return m.group(1) if m else None
@@ -460,7 +505,7 @@ def _has_predicate(s: str) -> bool:
     if _CJK_RE.search(s) and any(p in s for p in _ZH_PREDICATES):
         return True
     words = [w.lower() for w in _WORD_RE.findall(s)]
-    return any(w in _EN_PREDICATES or (len(w) > 4 and w.endswith("ed")) for w in words)
+    return any(w in _EN_PREDICATES or _past_tense(w) for w in words)
 
 
 def _is_item_list(s: str) -> bool:
@@ -513,106 +558,49 @@ def _clean(s: str) -> str:
     s = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", s)
     s = re.sub(r"(\*\*|__|~~|`)", "", s)
     s = re.sub(r"(?m)^[ \t]*>[ \t]?", "", s)
-    s = re.sub(rf"(?<=[{_CJK}，。；：、])\s*\n\s*(?=[{_CJK}])", "", s)
+    s = re.sub(rf"(?<=[{CJK}，。；：、])\s*\n\s*(?=[{CJK}])", "", s)
     return re.sub(r"\s+", " ", s).strip()
 
 
-_JOIN_TIGHT = re.compile(rf"[{_CJK}，。；：、！？（）“”《》「」『』\"]")
-
-
-def _join(*parts: str) -> str:
-    """Concatenate wording pieces: no space between Chinese characters (or Chinese punctuation
-    and quotes), one space where Latin text meets anything else."""
-    out = ""
-    for p in parts:
-        p = p.strip()
-        if not p:
-            continue
-        if not out:
-            out = p
-        elif (
-            (_JOIN_TIGHT.match(out[-1]) and _JOIN_TIGHT.match(p[0]))
-            or p[0] in ",.;:)"
-            or out[-1] in "，。；：、！？（“《「『("
-        ):
-            out += p
-        else:
-            out += " " + p
-    return out
-
-
-def _referent(prev: str, subject: str | None) -> str | None:
-    quoted = _QUOTED.findall(prev)
-    if quoted:
-        return quoted[-1]
-    names = [
-        n
-        for n in _LATIN_NAME.findall(prev)
-        if n != subject and n.lower() not in {"he", "she", "they", "this", "the"}
-    ]
-    if names and subject:
-        names = [n for n in names if n not in subject and subject not in n]
-    return names[-1].strip() if names else None
-
-
 def _self_contained(
-    unit: str, subject: str | None, context: str | None, place: str | None, prev: str | None
+    unit: str,
+    subject: str | None,
+    context: str | None,
+    place: str | None,
+    prev: str | None,
+    pronouns: frozenset[str],
 ) -> str:
-    """Make ``unit`` readable on its own: name the subject, resolve a leading pronoun or
-    back-reference. Returns the unit unchanged when no rule applies."""
-    zh = bool(_CJK_RE.search(unit))
-    # back-reference to the thing named in the previous clause: 该研究 / This paper
-    m = _ZH_BACKREF.match(unit) or _EN_BACKREF.match(unit)
-    if m and prev:
-        ref = _referent(prev, subject)
-        if ref:
-            noun = m.group(1)
-            if _ZH_BACKREF.match(unit):
-                # a book-title referent names the thing itself: 《X》获得…, not 《X》书获得…
-                return _join(ref, ("" if ref.startswith("《") else noun) + unit[m.end() :])
-            ref = ref if ref[0] in '"“' else f"The {ref}"
-            return f"{ref} {noun}{unit[m.end() :]}"
-    if not subject or subject in unit:
-        return unit
-    # leading pronoun
-    zm = re.match(r"^(他|她|其)(?![们中他它实次余])(的)?", unit)
-    if zm:
-        possessive = zm.group(1) == "其" or zm.group(2)
-        return _join(subject, ("的" if possessive else "") + unit[zm.end() :])
-    em = re.match(r"^(He|She|They|His|Her|Their)\b", unit, re.IGNORECASE)
-    if em:
-        suffix = _EN_PRONOUNS[em.group(1).lower()]
-        rest = unit[em.end() :]
-        if em.group(1).lower() == "they":
-            rest = re.sub(
-                r"^\s+(are|were|have)\b",
-                lambda x: " " + {"are": "is", "were": "was", "have": "has"}[x.group(1)],
-                rest,
-            )
-        return f"{subject}{suffix}{rest}"
-    if zh:
-        return _zh_prefix(unit, subject, context, place)
-    return _en_prefix(unit, subject, context, place)
+    """Make ``unit`` readable on its own: name the subject, resolve a leading pronoun (one of
+    ``pronouns``, after a leading adverbial if any) or back-reference. Returns the unit
+    unchanged when no rule applies."""
+    resolved = resolve_backref(unit, prev, subject) if prev else None
+    if resolved or not subject or subject in unit:
+        return resolved or unit
+    resolved = resolve_pronoun(unit, subject, pronouns)
+    if resolved:
+        return resolved
+    prefix = _zh_prefix if _CJK_RE.search(unit) else _en_prefix
+    return prefix(unit, subject, context, place)
 
 
 def _zh_prefix(unit: str, subject: str, context: str | None, place: str | None) -> str:
-    where = _join("在", place) if place and place not in unit else ""
+    where = join_words("在", place) if place and place not in unit else ""
     timed = _ZH_TIME_LEAD.sub("", unit)
     first = re.split(r"[,，;；。:：]", unit, maxsplit=1)[0].strip()
     starter = next((w for w in _ZH_SUBJECTLESS if timed.startswith(w)), None)
     # one-character starters are also surnames (任, 曾, 于): "于敏是…" names its own subject
     if starter and not (len(starter) == 1 and "是" in first):
-        return _join(subject, where, unit)
+        return join_words(subject, where, unit)
     if first.endswith(_ZH_ROLE_ENDINGS) and not re.search("是|为|任", first):
-        return _join(subject, where, "期间是" if where else "是", unit)
-    label = re.match(rf"^([{_CJK}A-Za-z ]{{1,10}})[:：]", unit)
+        return join_words(subject, where, "期间是" if where else "是", unit)
+    label = re.match(r"^([^\W\d_][^\W\d_ ]{0,9})[:：]", unit)
     if label and not _has_predicate(label.group(1)):
-        return _join(subject, "的" + unit)
+        return join_words(subject, "的" + unit)
     if _is_item_list(unit) or not _has_predicate(unit):
         if where:
-            return _join(subject, where, "：" + unit)
+            return join_words(subject, where, "：" + unit)
         topic = context if context and not _is_title_like(context, subject) else None
-        return _join(subject, f"的{topic}：" if topic else "：", unit)
+        return join_words(subject, f"的{topic}：" if topic else "：", unit)
     return unit
 
 
@@ -629,7 +617,7 @@ def _en_prefix(unit: str, subject: str, context: str | None, place: str | None) 
         return f"{lead}{subject} {unit[0].lower()}{unit[1:]}"
     if first in _EN_ROLE_STARTS and not _has_predicate(unit):
         return f"{lead}{subject} is {unit[0].lower()}{unit[1:]}"
-    label = re.match(r"^([A-Za-z][A-Za-z ]{0,24}):\s", unit)
+    label = re.match(r"^([^\W\d_][^\W\d_\u0300-\u036f ]{0,24}):\s", unit)
     if label and not _has_predicate(label.group(1)):
         return f"{subject}'s {unit[0].lower()}{unit[1:]}"
     if _is_item_list(unit) or not _has_predicate(unit):
@@ -732,7 +720,13 @@ def _units(doc: InputDocument, blocks: list[_Block]) -> list[_Unit]:
         if b.kind == "row":
             units.append(_Unit(b.start, b.end, context, place, b.row_text))
             continue
+        asking = False
         for s, e in sentence_spans(text, b.start, b.end):
+            qa = _QA.match(text, s, e)
+            if qa:
+                asking, s = bool(qa.group(1)), qa.end()
+            if asking:
+                continue  # a question, up to the next answer
             for cs, ce in _clauses(text, s, e):
                 if ce > cs:
                     units.append(_Unit(cs, ce, context, place))
@@ -741,17 +735,19 @@ def _units(doc: InputDocument, blocks: list[_Block]) -> list[_Unit]:
 
 def _from_document(doc: InputDocument) -> list[Claim]:
     blocks = _blocks(doc.text, doc.format == "md")
-    subject = _main_subject(doc, blocks)
+    units = _units(doc, blocks)
+    subject = _main_subject(doc, blocks, units)
+    pronouns = subject_pronouns(subject, doc.text) if subject else frozenset()
     out: list[Claim] = []
     seen: set[str] = set()
     prev: str | None = None
-    for u in _units(doc, blocks):
+    for u in units:
         original = doc.text[u.start : u.end]
         unit = _clean(u.row_text or original)
         if _skip_reason(unit):
             prev = unit
             continue
-        text = _self_contained(unit, subject, u.context, u.place, prev)
+        text = _self_contained(unit, subject, u.context, u.place, prev, pronouns)
         prev = unit
         key = normalize_for_match(text).rstrip("。.!！")
         if key in seen:

@@ -1,0 +1,569 @@
+"""Binding: how one passage bears on each slot of a claim.
+
+For every sentence of a passage the aligner asks what a careful reader asks:
+
+* is the sentence about the claim's **subject** (named, or a pronoun in a passage about it)?
+* is each **value** there, and *bound* to the subject — in the same sentence, and for a
+  quantity not attached to another name ("Gopher (280B), GPT-3 (175B)": 175B is GPT-3's)?
+* is the sentence the claim's **frame** (same subject and relation, or same named thing) with
+  **another value** in the slot — another year, number, prize field, degree — that contradicts
+  the claim? Or does it **negate** it?
+* for a claim that someone proposed or invented something: does the passage **credit** that
+  thing to somebody else?
+
+The result, a :class:`PassageAlignment`, holds each slot's status (``bound`` / ``unbound`` /
+``contradicted`` / ``absent``), the sentences that decided it (for quotes), and the numeric
+features the learned decision model reads.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from veracity.evidence.numbers import NumberMention, extract_numbers, same_quantity
+from veracity.evidence.tokenize import content_terms
+from veracity.judge import lexicon
+from veracity.judge.aliases import has_alias_statement
+from veracity.judge.slots import LATIN_PHRASE, ClaimSlots, Slot, name_parts, same_name
+from veracity.text import normalize_for_match, sentence_spans
+from veracity.types import RankedPassage
+
+BOUND, UNBOUND, CONTRADICTED, ABSENT = "bound", "unbound", "contradicted", "absent"
+_TIME = ("year", "date")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_FUNCTIONAL = ("birth", "death", "founding")
+_LIST_SEP = re.compile(r"[,、;|/·]")
+
+FEATURES = [
+    "bias", "core_bound", "core_found", "has_core", "term_cov", "term_best", "term_pair",
+    "semantic", "subject_passage", "subject_best", "conflict_number", "conflict_time",
+    "conflict_category", "negated", "credits_other", "missing_core", "rare_found", "list_like",
+    "num_found", "num_other", "cov_x_missing", "cov_x_numother", "sem_x_cov",
+]
+
+
+@dataclass
+class Sentence:
+    start: int
+    end: int
+    text: str
+    low: str
+    norm: str
+    numbers: list[NumberMention]
+    subject: bool = False  # the subject is named here, or a pronoun in a passage about it
+    list_like: bool = False
+
+
+@dataclass
+class SlotMatch:
+    status: str = ABSENT
+    sentence: int | None = None  # the sentence that binds / contradicts it
+    other: str | None = None  # the conflicting value, or the other owner of a number
+
+
+@dataclass
+class PassageAlignment:
+    rp: RankedPassage
+    sentences: list[Sentence]
+    matches: dict[str, SlotMatch]
+    subject_in_passage: bool
+    term_cov: float
+    term_best: float
+    term_pair: float
+    best_sentence: int | None
+    negated: bool = False
+    credits_other: str | None = None
+    credit_sentence: int | None = None
+    subject_credited: bool = False
+    list_like: bool = False
+    features: list[float] = field(default_factory=list)
+    item_frames: dict[int, str] = field(default_factory=dict)
+    covers: list[float] = field(default_factory=list)  # each sentence's wording coverage
+
+    def states(self, j: int, slot: Slot, cs: ClaimSlots, *, about: bool = True) -> bool:
+        """Sentence ``j`` states ``slot`` about the subject (a list item: with its heading);
+        ``about=False``: states it, whoever it is about."""
+        s = self.sentences[j]
+        if (about and not s.subject) or s.list_like:
+            return False
+        hay = s.low + (" \n " + self.item_frames[j] if j in self.item_frames else "")
+        if slot.kind == "name":
+            return _name_found(slot, normalize_for_match(hay))
+        if slot.kind == "number" and slot.number is not None:
+            found, other = _number_match(slot, s, cs)
+            if found:
+                return other is None
+            return j in self.item_frames and any(
+                same_quantity(slot.number, pn) for pn in extract_numbers(self.item_frames[j])
+            )
+        return any(lexicon.words_in(hay, p) for p in slot.forms)
+
+    def together(self, cs: ClaimSlots) -> int | None:
+        """A sentence that holds every core value of the claim together (about anyone)."""
+        core = cs.core
+        if len(core) < 2:
+            return None
+        for j in range(len(self.sentences)):
+            if all(self.states(j, s, cs, about=False) for s in core):
+                return j
+        return None
+
+    def status(self, slot: Slot) -> str:
+        return self.matches[slot.key].status
+
+    def bound(self, slots: list[Slot]) -> list[Slot]:
+        return [s for s in slots if self.status(s) == BOUND]
+
+    def conflicts(self) -> list[tuple[str, SlotMatch]]:
+        return [(k, m) for k, m in self.matches.items() if m.status == CONTRADICTED]
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    return sentence_spans(text)
+
+
+def _is_list_like(s: str) -> bool:
+    """A run of names with no statement: "A, B, C, D, E" or "A B C D E F" (keyword lists,
+    tag clouds, stuffed headings); such a line can mention things but states nothing."""
+    segs = [x.strip() for x in _LIST_SEP.split(s) if x.strip()]
+    if len(segs) >= 5:
+        short = sum(1 for x in segs if len(x.split()) <= 4 and len(x) <= 40)
+        if short / len(segs) >= 0.8:
+            return True
+    tokens = [t for t in re.split(r"\s+", s.strip(" #*-•>")) if t]
+    if len(tokens) >= 6:
+        named = sum(1 for t in tokens if t[:1].isupper() or t[:1].isdigit() or "\u4e00" <= t[:1] <= "\u9fff")
+        return named / len(tokens) >= 0.8
+    return False
+
+
+def _is_item(text: str, s: Sentence) -> bool:
+    """A list item or table row: the line starts with a marker, or the sentence is a whole
+    short line that is not a statement (a title in a list of titles)."""
+    line_start = text.rfind("\n", 0, s.start) + 1
+    head = text[line_start : s.start + 2].lstrip()
+    if re.match(r"(?:[-*+•|]|\d+[.)、])\s*", head):
+        return True
+    line_end = text.find("\n", s.end)
+    whole_line = not text[line_start : s.start].strip() and not text[s.end : line_end if line_end >= 0 else len(text)].strip()
+    return whole_line and len(s.text.split()) <= 25 and not s.text.rstrip().endswith((".", "。", ";", "；"))
+
+
+def _last_sentence(text: str) -> str:
+    spans = sentence_spans(text)
+    return text[spans[-1][0] : spans[-1][1]] if spans else ""
+
+
+def _header_of(text: str, sents: list[Sentence], i: int) -> str:
+    """The heading a list item sits under (the nearest heading line or line ending in ':')."""
+    for j in range(i - 1, -1, -1):
+        t = sents[j].text.strip()
+        if t.startswith("#") or t.endswith((":", "：")):
+            return sents[j].low
+        if not _is_item(text, sents[j]):
+            return sents[j].low  # the sentence that introduces the list
+    return ""
+
+
+def _subject_named(cs: ClaimSlots, sent: str, norm: str) -> bool:
+    if not cs.subject:
+        return False
+    if any(f in norm for f in cs.subject_forms if len(f) >= 3):
+        return True
+    parts = name_parts(cs.subject)
+    if len(parts) >= 2 and all(p in norm for p in parts):
+        return True
+    sur = cs.subject_surname
+    if sur:
+        for m in re.finditer(rf"(?<![\w]){re.escape(sur)}(?![\w])", sent):
+            before = sent[: m.start()].rstrip().split()
+            prev = before[-1].strip(".,") if before else ""
+            if not prev or not prev[:1].isupper() or prev.lower() in lexicon.HONORIFICS or any(
+                normalize_for_match(prev) in f for f in cs.subject_forms
+            ):
+                return True
+    return False
+
+
+def _starts_with_pronoun(s: str) -> bool:
+    words = re.findall(r"[A-Za-z]+", s[:40])
+    return bool(words and words[0].lower() in lexicon.PRONOUNS_EN) or s.lstrip().startswith(
+        lexicon.PRONOUNS_ZH
+    )
+
+
+def _other_name_leads(sent: str, cs: ClaimSlots) -> bool:
+    """The sentence starts with a name of two or more words that is not the subject's."""
+    m = LATIN_PHRASE.match(sent.lstrip(" #*-•>|\t"))
+    if not m or len(m.group(0).split()) < 2:
+        return False
+    return not _is_subject_name(m.group(0), cs)
+
+
+def _owner(sent: str, num: NumberMention, cs: ClaimSlots) -> str | None:
+    """The name a quantity is attached to: the name right before its parenthesis ("Gopher
+    (280B)"), else the nearest name before it in its clause, else the nearest after it."""
+    before = sent[: num.start]
+    after = sent[num.end :]
+    paren = before.rfind("(")
+    if paren > before.rfind(")") and paren >= 0:
+        names = list(LATIN_PHRASE.finditer(before[:paren]))
+        if names and names[-1].end() >= paren - 2:
+            return names[-1].group(0)
+    clause_start = max(before.rfind(","), before.rfind(";"), before.rfind("，"), before.rfind("；"))
+    names = [m for m in LATIN_PHRASE.finditer(before) if m.start() > clause_start]
+    names = [m for m in names if m.group(0).lower() not in {"the", "a", "in", "on", "it", "he", "she"}]
+    if names:
+        return names[-1].group(0)
+    clause_end = min([i for i in (after.find(","), after.find(";")) if i >= 0] or [len(after)])
+    names = list(LATIN_PHRASE.finditer(after[:clause_end]))
+    if names:
+        return names[0].group(0)
+    # no name in its clause: the quantity belongs to the sentence's subject, its first name
+    # ("Chinchilla, trained by DeepMind, is a model with 70 billion parameters")
+    first = LATIN_PHRASE.match(sent.lstrip(" #*-•>|\t"))
+    return first.group(0) if first else None
+
+
+def _is_subject_name(name: str, cs: ClaimSlots) -> bool:
+    if not cs.subject:
+        return False
+    n = normalize_for_match(name)
+    return same_name(name, cs.subject) or any(f in n or n in f for f in cs.subject_forms)
+
+
+def _number_match(slot: Slot, sent: Sentence, cs: ClaimSlots) -> tuple[bool, str | None]:
+    """(found, owner-if-another-name) for a number slot in one sentence."""
+    cn = slot.number
+    assert cn is not None
+    for pn in sent.numbers:
+        if pn.kind == "version":
+            continue
+        if same_quantity(cn, pn):
+            if cn.kind in ("count", "percent") and cs.subject:
+                owner = _owner(sent.text, pn, cs)
+                if owner and not _is_subject_name(owner, cs) and not any(
+                    normalize_for_match(owner) in f for s in cs.slots if s.kind == "name" for f in s.forms
+                ):
+                    return True, owner
+            return True, None
+    return False, None
+
+
+def _number_conflict(slot: Slot, sent: Sentence, cs: ClaimSlots) -> str | None:
+    """Another value of the same quantity in the claim's frame."""
+    cn = slot.number
+    assert cn is not None
+    claim_vals = [s.number for s in cs.slots if s.number is not None]
+    for pn in sent.numbers:
+        if any(same_quantity(c, pn) for c in claim_vals):
+            continue
+        if cn.kind in _TIME and pn.kind in _TIME:
+            if cn.year != pn.year and pn.year is not None and abs(pn.year - (cn.year or 0)) < 300:
+                return pn.text
+            if cn.kind == pn.kind == "date" and cn.year == pn.year and cn.month != pn.month:
+                return pn.text
+        elif cn.kind == pn.kind and cn.kind in ("count", "percent") and not slot.minor:
+            if cn.kind == "count" and abs(cn.value) < 100:
+                continue
+            if (cn.unit or "") != (pn.unit or "") or pn.value == 0:
+                continue
+            ratio = abs(cn.value / pn.value)
+            if 0.01 <= ratio <= 100:
+                owner = _owner(sent.text, pn, cs)
+                if owner is not None and _is_subject_name(owner, cs):
+                    return pn.text
+    return None
+
+
+def _name_found(slot: Slot, norm: str) -> bool:
+    for f in slot.forms:
+        if f and f in norm:
+            return True
+    parts = name_parts(slot.text)
+    return len(parts) >= 2 and all(p in norm for p in parts)
+
+
+def _name_partly(slot: Slot, norm: str) -> bool:
+    parts = name_parts(slot.text)
+    return len(parts) >= 2 and len(parts[0]) >= 4 and parts[0] in norm
+
+
+class TermUnits:
+    """The claim's wording as units to find: English content words, Chinese concepts (found in
+    Chinese or as their English phrases), and the remaining Chinese bigrams."""
+
+    def __init__(self, cs: ClaimSlots) -> None:
+        text = cs.text
+        self.concepts: list[tuple[str, tuple[str, ...]]] = []
+        covered = text
+        for key in sorted(lexicon.CONCEPTS, key=len, reverse=True):
+            if key in covered:
+                self.concepts.append((key, lexicon.CONCEPTS[key]))
+                covered = covered.replace(key, " ")
+        self.words = content_terms(covered) - (content_terms(cs.subject) if cs.subject else set())
+        self.words = {w for w in self.words if not w.startswith("#")}
+        self.rare = {w for w in self.words if len(w) >= 7}
+
+        self.cjk = {w for w in self.words if _CJK.search(w)}
+
+    @property
+    def size(self) -> int:
+        return len(self.words) + len(self.concepts)
+
+    def coverage(self, low: str, terms: set[str]) -> float:
+        """Share of the claim's wording found in a text. Chinese words the concept table cannot
+        translate count only against Chinese text: English evidence is not expected to hold them."""
+        words = self.words if _CJK.search(low) else self.words - self.cjk
+        size = len(words) + len(self.concepts)
+        if not size:
+            return 0.0
+        got = len(words & terms)
+        for key, phrases in self.concepts:
+            if key in low or any(lexicon.words_in(low, p) for p in phrases):
+                got += 1
+        return got / size
+
+
+def align(
+    cs: ClaimSlots, rp: RankedPassage, units: TermUnits | None = None, before: str = ""
+) -> PassageAlignment:
+    """How ``rp`` bears on each slot of ``cs``; ``before``: the text just before the passage in
+    its document when known (the heading or sentence that introduces a list the passage
+    continues)."""
+    units = units or TermUnits(cs)
+    text = rp.passage.text
+    title = rp.passage.context or rp.source.title or ""
+    sents: list[Sentence] = []
+    for a, b in _sentences(text):
+        raw = text[a:b]
+        sents.append(Sentence(a, b, raw, raw.lower(), normalize_for_match(raw), extract_numbers(raw),
+                              list_like=_is_list_like(raw)))
+    named = [_subject_named(cs, s.text, s.norm) for s in sents]
+    title_named = _subject_named(cs, title, normalize_for_match(title)) if title else False
+    subject_in_passage = any(named) or title_named or not cs.subject
+    # a sentence is about the subject when it names it, starts with a pronoun in a passage
+    # about it, or follows one about it (or sits on a page titled with it) with no other name
+    # taking over as the sentence's subject in between
+    current = title_named
+    for s, nm in zip(sents, named, strict=True):
+        if nm:
+            current = True
+        elif _other_name_leads(s.text, cs):
+            current = False
+        if has_alias_statement(s.text):
+            continue  # "appeared under the title …" links two names; it states no claimed fact
+        s.subject = nm or current or (subject_in_passage and (_starts_with_pronoun(s.text) or not cs.subject))
+    matches: dict[str, SlotMatch] = {}
+    frame_names = [sl for sl in cs.slots if sl.kind in ("name", "category")]
+
+    def in_frame(i: int) -> bool:
+        s = sents[i]
+        if not s.subject or s.list_like:
+            return False
+        if cs.relation and lexicon.has_relation(s.low, cs.relation):
+            return True
+        if not cs.relation and named[i]:
+            return True  # "Gopher is a … model": a sentence naming the subject is its frame
+        return any(sl.kind == "name" and _name_found(sl, s.norm) for sl in frame_names)
+
+    frames = [i for i in range(len(sents)) if in_frame(i)]
+    names_here = [sl for sl in cs.slots if sl.kind == "name" and any(_name_found(sl, x.norm) for x in sents)]
+
+    def strict_frame(i: int, slot: Slot) -> bool:
+        """The sentence states the same fact as the claim: for a year or a category, the
+        claim's relation is there and so is every other name of the claim this passage has
+        (so that "appointed judge in 1975" does not contradict "appointed to X in 1981")."""
+        s = sents[i]
+        if slot.kind == "number" and slot.number is not None and slot.number.kind not in _TIME:
+            return True  # quantities: the owner check in _number_conflict decides
+        if not cs.subject:
+            return False
+        others = [sl for sl in names_here if sl is not slot]
+        if not all(_name_found(sl, s.norm) for sl in others):
+            return False
+        rel_here = bool(cs.relation) and lexicon.has_relation(s.low, cs.relation or "")
+        if cs.relation in _FUNCTIONAL:
+            return rel_here  # one birth, one death, one founding: another date contradicts
+        # other relations (served, won, joined …) happen more than once: only a frame that
+        # also names the claim's other things (the prize, the office) is the same fact
+        return bool(others) and (rel_here or not cs.relation)
+    # a list item about the subject states what its heading (and the page title) says:
+    # "Outstanding Paper Awards" / "NeurIPS 2022 Awards" bind to each title listed under them
+    frames_of_items: dict[int, str] = {}  # list item → its heading and the page title
+    for i, s in enumerate(sents):
+        if named[i] and _is_item(text, s) and not s.list_like:
+            head = _header_of(text, sents, i) or _last_sentence(before).lower()
+            frames_of_items[i] = head + " \n " + title.lower()
+    for slot in cs.slots:
+        m = SlotMatch()
+        for i, s in enumerate(sents):
+            if slot.kind == "name":
+                found, other = _name_found(slot, s.norm), None
+            elif slot.kind == "number":
+                found, other = _number_match(slot, s, cs)
+            else:
+                found, other = any(lexicon.words_in(s.low, p) for p in slot.forms), None
+            if not found and i in frames_of_items:
+                head = frames_of_items[i]
+                if slot.kind == "name":
+                    found = _name_found(slot, normalize_for_match(head))
+                elif slot.kind == "number" and slot.number is not None:
+                    found = any(same_quantity(slot.number, pn) for pn in extract_numbers(head))
+                else:
+                    found = any(lexicon.words_in(head, p) for p in slot.forms)
+            if found:
+                ok = s.subject and not s.list_like and other is None
+                if ok:
+                    m = SlotMatch(BOUND, i)
+                    break
+                if m.status == ABSENT:
+                    m = SlotMatch(UNBOUND, i, other)
+        if m.status != BOUND:
+            for i in frames:
+                s = sents[i]
+                conflict = None
+                if not strict_frame(i, slot):
+                    continue
+                if slot.kind == "number":
+                    conflict = _number_conflict(slot, s, cs)
+                elif slot.kind == "category" and slot.group:
+                    present = lexicon.categories_in(s.low).get(slot.group, set())
+                    if present and slot.member not in present:
+                        conflict = sorted(present)[0]
+                if conflict is not None:
+                    m = SlotMatch(CONTRADICTED, i, conflict)
+                    break
+        if m.status == ABSENT and slot.kind == "name" and any(_name_partly(slot, s.norm) for s in sents):
+            m = SlotMatch(UNBOUND, None, None)
+        matches[slot.key] = m
+
+    # wording coverage: the passage, the best sentence, the best two adjacent sentences
+    low_all = text.lower() + " " + title.lower()
+    terms_all = content_terms(text + " " + title)
+    cov_all = units.coverage(low_all, terms_all)
+    best, best_i, pair = -1.0, None, 0.0
+    prev: tuple[str, set[str]] | None = None
+    covers: list[float] = []
+    for i, s in enumerate(sents):
+        st = content_terms(s.text)
+        cov = units.coverage(s.low, st)
+        covers.append(cov)
+        if cov > best:
+            best, best_i = cov, i
+        if prev is not None:
+            pair = max(pair, units.coverage(prev[0] + " " + s.low, prev[1] | st))
+        prev = (s.low, st)
+    best = max(best, 0.0)
+    pair = max(pair, best)
+
+    al = PassageAlignment(
+        rp=rp, sentences=sents, matches=matches, subject_in_passage=subject_in_passage,
+        term_cov=cov_all, term_best=best, term_pair=pair, best_sentence=best_i,
+        item_frames=frames_of_items, covers=covers,
+    )
+    # negation: a frame sentence that holds the claim's found values and negates them
+    if not cs.negated:
+        for i in frames:
+            s = sents[i]
+            has_vals = [sl for sl in cs.core if matches[sl.key].sentence == i]
+            if has_vals and lexicon.negated(s.text) and len(has_vals) >= max(1, len(cs.core) // 2):
+                al.negated = True
+                break
+    # credit: a creation claim whose object this passage credits to somebody else
+    if cs.relation in ("creation", "founding") and cs.object_terms:
+        obj_units = cs.object_terms
+        obj_hit = len(obj_units & terms_all) / len(obj_units) if obj_units else 0.0
+        obj_concepts = [k for k, _ in units.concepts if k in cs.text[len(cs.text) // 3 :]]
+        concept_hit = sum(
+            1 for k in obj_concepts if k in low_all or any(lexicon.words_in(low_all, p) for p in lexicon.CONCEPTS[k])
+        )
+        if obj_hit >= 0.3 or concept_hit >= 2:
+            for i, s in enumerate(sents):
+                names = [n for n in lexicon.credited_names(s.text) if not _is_subject_name(n, cs)]
+                subj_credit = s.subject and lexicon.has_relation(s.low, cs.relation) and bool(
+                    obj_units & content_terms(s.text)
+                ) and _subject_named(cs, s.text, s.norm)
+                if subj_credit:
+                    al.subject_credited = True
+                if names and not al.credits_other:
+                    al.credits_other, al.credit_sentence = names[0], i
+    al.list_like = bool(sents) and all(s.list_like or len(s.norm) < 25 for s in sents)
+    al.features = _features(cs, al, units)
+    return al
+
+
+def _features(cs: ClaimSlots, al: PassageAlignment, units: TermUnits) -> list[float]:
+    core = cs.core
+    n = len(core)
+    bound = sum(1 for s in core if al.status(s) == BOUND)
+    found = sum(1 for s in core if al.status(s) in (BOUND, UNBOUND))
+    conf = {k: m for k, m in al.conflicts()}
+    by_key = {s.key: s for s in cs.slots}
+    c_num = any(by_key[k].kind == "number" and by_key[k].number is not None
+                and by_key[k].number.kind not in _TIME for k in conf)  # type: ignore[union-attr]
+    c_time = any(by_key[k].kind == "number" and by_key[k].number is not None
+                 and by_key[k].number.kind in _TIME for k in conf)  # type: ignore[union-attr]
+    c_cat = any(by_key[k].kind == "category" for k in conf)
+    best_subject = (
+        al.best_sentence is not None and al.sentences[al.best_sentence].subject
+    )
+    rare_total = max(len(units.rare), 1)
+    rare_found = len(units.rare & content_terms(al.rp.passage.text)) / rare_total if units.rare else 0.0
+    sem = max(0.0, min(1.0, al.rp.semantic))
+    nums = [s for s in core if s.kind == "number" and s.number is not None]
+    pnums = [n for st in al.sentences for n in st.numbers if n.kind != "version"]
+    n_found = sum(1 for s in nums if al.status(s) in (BOUND, UNBOUND))
+    n_other = sum(
+        1 for s in nums
+        if s.number is not None and al.status(s) in (ABSENT, CONTRADICTED)
+        and any(_comparable(s.number, pn) for pn in pnums)
+    )
+    missing_frac = (n - found) / n if n else 0.0
+    num_other = n_other / len(nums) if nums else 0.0
+    return [
+        1.0,
+        bound / n if n else al.term_best,
+        found / n if n else al.term_cov,
+        1.0 if n else 0.0,
+        al.term_cov,
+        al.term_best,
+        al.term_pair,
+        sem,
+        1.0 if al.subject_in_passage else 0.0,
+        1.0 if best_subject else 0.0,
+        1.0 if c_num else 0.0,
+        1.0 if c_time else 0.0,
+        1.0 if c_cat else 0.0,
+        1.0 if al.negated else 0.0,
+        1.0 if al.credits_other and not al.subject_credited else 0.0,
+        min(n - found, 3) / 3 if n else 0.0,
+        rare_found,
+        1.0 if al.list_like else 0.0,
+        n_found / len(nums) if nums else 0.0,
+        num_other,
+        al.term_pair * missing_frac,
+        al.term_pair * num_other,
+        sem * al.term_pair,
+    ]
+
+
+def _comparable(cn: NumberMention, pn: NumberMention) -> bool:
+    """Two numbers that could state the same quantity (same kind, same unit, near magnitude)."""
+    if cn.kind in _TIME and pn.kind in _TIME:
+        return True
+    if cn.kind != pn.kind or cn.kind not in ("count", "percent") or (cn.unit or "") != (pn.unit or ""):
+        return False
+    if pn.value == 0 or cn.value == 0:
+        return False
+    return 0.01 <= abs(cn.value / pn.value) <= 100 and (cn.kind == "percent" or abs(cn.value) >= 10)
+
+
+def union_terms(units: TermUnits, als: list[PassageAlignment]) -> float:
+    """Share of the claim's wording found in any of the passages."""
+    if not als or not units.size:
+        return 0.0
+    text = " ".join(al.rp.passage.text for al in als)
+    return units.coverage(text.lower(), content_terms(text))
+

@@ -1,0 +1,175 @@
+"""From passage alignments to one verdict: hard rules first, then learned thresholds.
+
+The order is the one a careful checker follows:
+
+1. the claim credits the subject with a work that the evidence credits to someone else
+   → ``misattributed``;
+2. a value the claim binds to its subject is contradicted in the same frame (another year,
+   number, prize field, degree) and no passage binds the claim's values together
+   → ``false`` (``partly_true`` when another part of a compound claim is bound);
+3. the stance model finds a passage that refutes the claim → ``false``;
+4. a passage supports the whole claim and every core value is bound to the subject
+   → ``true`` when one passage binds them all, ``mostly_true`` when they are bound across
+   passages;
+5. some part is supported and bound → ``partly_true``;
+6. otherwise ``unverifiable`` — which is not ``false``.
+
+The thresholds of steps 3–5 and the confidence of each label come from the shipped model
+(:mod:`veracity.judge.model`); the same function runs in training, so what is tuned is what ships.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from veracity.judge.binding import BOUND, CONTRADICTED, UNBOUND, PassageAlignment
+from veracity.judge.lexicon import has_relation
+from veracity.judge.slots import ClaimSlots, Slot
+from veracity.types import Label
+
+
+@dataclass
+class Decision:
+    label: Label
+    score: float
+    rule: str
+    deciding: list[int] = field(default_factory=list)  # indexes of the passages that decided
+    conflicts: list[tuple[Slot, str, int]] = field(default_factory=list)  # slot, other value, passage
+    credited: tuple[str, int] | None = None
+
+
+def _slot_bound_anywhere(slot: Slot, als: list[PassageAlignment]) -> int | None:
+    for i, al in enumerate(als):
+        if al.status(slot) == BOUND:
+            return i
+    return None
+
+
+CLAIM_FEATURES = [
+    "bias", "union_terms", "best_pair", "best_semantic", "union_bound", "union_found", "has_core",
+]
+
+
+def claim_features(cs: ClaimSlots, als: list[PassageAlignment], units_found: float) -> list[float]:
+    """What the claim-level model reads: how much of the claim's wording and values the
+    passages hold, bound to the subject or not, and how close the best one comes."""
+    core = cs.core
+    n = len(core)
+    if not als:
+        return [1.0] + [0.0] * (len(CLAIM_FEATURES) - 1)
+    union_b = sum(1 for s in core if any(al.status(s) == BOUND for al in als))
+    union_f = sum(1 for s in core if any(al.status(s) in (BOUND, UNBOUND) for al in als))
+    return [
+        1.0,
+        units_found,
+        max(al.term_pair for al in als),
+        max(0.0, max(al.rp.semantic for al in als)),
+        union_b / n if n else 0.0,
+        union_f / n if n else 0.0,
+        1.0 if n else 0.0,
+    ]
+
+
+def decide(
+    cs: ClaimSlots,
+    als: list[PassageAlignment],
+    probs: np.ndarray,
+    levels: np.ndarray | None,
+    thresholds: dict[str, float],
+) -> Decision:
+    """``probs``: one row per alignment, columns as :data:`veracity.judge.model.STANCES`;
+    ``levels``: the claim-level model's (support, partial, none) probabilities."""
+    if not als:
+        return Decision(Label.UNVERIFIABLE, 1.0, "no_evidence")
+    core = cs.core
+    sup, part, ref = probs[:, 0], probs[:, 0] + probs[:, 1], probs[:, 2]
+    i_full, i_part, i_ref = int(np.argmax(sup)), int(np.argmax(part)), int(np.argmax(ref))
+    s_full, s_ref = float(sup[i_full]), float(ref[i_ref])
+    where = {s.key: _slot_bound_anywhere(s, als) for s in cs.slots}
+    one_all = [
+        i for i, al in enumerate(als)
+        if core and not al.list_like and all(al.status(s) == BOUND for s in core)
+    ]
+    union_all = bool(core) and all(where[s.key] is not None for s in core)
+    some_bound = any(where[s.key] is not None for s in core)
+    # with no value to bind, the subject itself must be in the passage that supports
+    about = [i for i, al in enumerate(als) if al.subject_in_passage and not al.list_like]
+
+    # 1. credited to someone else
+    if not any(al.subject_credited for al in als):
+        for i, al in enumerate(als):
+            if al.credits_other and part[i] + ref[i] >= 0.2:
+                return Decision(Label.MISATTRIBUTED, max(s_ref, float(part[i])), "credited_other",
+                                [i], credited=(al.credits_other, i))
+
+    # 2. a bound contradiction in the claim's frame
+    conflicts: list[tuple[Slot, str, int]] = []
+    for s in cs.slots:
+        if where[s.key] is not None and s.kind != "number":
+            continue
+        for i, al in enumerate(als):
+            m = al.matches[s.key]
+            if m.status == CONTRADICTED and m.other is not None:
+                conflicts.append((s, m.other, i))
+                break
+    if conflicts and not one_all:
+        wrong_parts = {c[0].part for c in conflicts}
+        right_parts = {
+            p for p in range(cs.parts)
+            if p not in wrong_parts
+            and [s for s in core if s.part == p]
+            and all(where[s.key] is not None for s in core if s.part == p)
+        }
+        deciding = sorted({c[2] for c in conflicts})
+        if right_parts:
+            return Decision(Label.PARTLY_TRUE, 0.6, "conflict_partly", deciding, conflicts)
+        return Decision(Label.FALSE, 0.6, "conflict", deciding, conflicts)
+
+    lv = levels if levels is not None else np.array([s_full, float(part.max()) - s_full, 1 - float(part.max())])
+    p_sup, p_part, p_none = (float(v) for v in lv)
+    # 3. the stance model sees a refutation (and the claim is not supported as a whole)
+    if s_ref >= thresholds["ref"] and s_ref > s_full and p_sup < max(p_part, p_none):
+        return Decision(Label.FALSE, s_ref, "refute", [i_ref])
+
+    # 4. supported as a whole: only when the claim's values are bound to its subject
+    if p_sup >= thresholds["support"] and p_sup >= p_none:
+        if one_all or (not core and about):
+            best = one_all[0] if one_all else max(about, key=lambda i: float(sup[i]))
+            return Decision(Label.TRUE, p_sup, "support_one", [best])
+        if union_all:
+            idx = sorted({w for s in core if (w := where[s.key]) is not None})
+            return Decision(Label.MOSTLY_TRUE, p_sup, "support_across", [i_full, *idx])
+    # 4a. the key value bound to the subject in one passage, and every value of the claim
+    # stated together in another ("studied at X" + "a bachelor's degree at X")
+    key = cs.key
+    if (
+        key is not None and len(core) >= 2 and (at := where[key.key]) is not None
+        and p_sup >= thresholds["support"] and p_sup >= p_none
+    ):
+        joint = [i for i, al in enumerate(als) if al.together(cs) is not None]
+        if joint:
+            return Decision(Label.MOSTLY_TRUE, p_sup, "support_across", [at, joint[0]])
+    # 4c. one sentence states every value of the claim about its subject, with the claim's
+    # relation (studied, won, led …): true
+    # (a subject to bind to, and either two values or most of the claim's wording with one)
+    if one_all and cs.subject and p_none < max(p_sup, p_part):
+        for i in one_all:
+            al = als[i]
+            for j in range(len(al.sentences)):
+                said = al.sentences[j].low + " " + al.item_frames.get(j, "")
+                enough = len(core) >= 2 or al.covers[j] >= 0.6
+                if enough and all(al.states(j, s, cs) for s in core) and (
+                    cs.relation is None or has_relation(said, cs.relation)
+                ):
+                    return Decision(Label.TRUE, max(p_sup, p_part), "stated", [i])
+    # 4b. every value of the claim bound to its subject in one passage, the wording not
+    # fully confirmed: mostly true
+    if one_all and len(core) >= 2 and p_none < max(p_sup, p_part):
+        return Decision(Label.MOSTLY_TRUE, p_sup + p_part, "bound_all", [one_all[0]])
+    # 5. a part supported
+    if (p_sup + p_part >= p_none or p_sup >= thresholds["support"]) and (some_bound or (not core and about)):
+        best = i_part if core else max(about, key=lambda i: float(part[i]))
+        return Decision(Label.PARTLY_TRUE, p_sup + p_part, "partial", [best])
+    return Decision(Label.UNVERIFIABLE, p_none, "weak", [i_part] if float(part[i_part]) > 0.2 else [])

@@ -1,0 +1,258 @@
+"""Small, general vocabularies the offline judge reads claims and evidence with.
+
+Nothing here names a benchmark's entity: these are the words a fact-checker looks for in any
+claim — the relation it asserts (won, studied at, led, proposed, died …), the mutually
+exclusive values a relation takes (the field of a prize, a degree level), words that credit a
+work to someone, and a bilingual concept table so that a Chinese claim can be matched against
+English evidence (最佳论文 ↔ best / outstanding paper).
+"""
+
+from __future__ import annotations
+
+import re
+
+# --- relations ---------------------------------------------------------------------------------
+# relation → (English stems, Chinese words). A claim's relation is the first group it matches.
+RELATIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "creation": (
+        ("invent", "propos", "introduc", "coin", "originat", "pioneer", "discover", "devis",
+         "formulat", "conceiv", "first describ"),
+        ("提出", "发明", "发现", "首创", "开创", "创造", "创建了理论", "首次提出"),
+    ),
+    "founding": (("found", "establish", "co-found", "cofound", "set up", "start"),
+                 ("创立", "创办", "成立", "创建", "创始")),
+    "award": (("won", "win", "award", "receiv", "prize", "honor", "honour", "shared", "medal",
+               "recogni"),
+              ("获得", "获", "荣获", "得奖", "颁发", "授予", "奖")),
+    "education": (("graduat", "stud", "degree", "attend", "educat", "alumn", "earned", "phd",
+                   "doctor", "bachelor", "master", "thesis"),
+                  ("毕业", "就读", "学位", "求学", "本科", "硕士", "博士", "学士")),
+    "birth": (("born", "birth"), ("出生", "生于", "诞生")),
+    "death": (("died", "death", "dies", "passed away", "killed"), ("去世", "逝世", "死于", "病逝", "身亡")),
+    "leading": (("led", "lead", "head", "direct", "chair", "manag", "supervis", "oversaw", "charge"),
+                ("主导", "领导", "负责", "带领", "牵头", "主持", "负责人")),
+    "employment": (("join", "work", "employ", "hired", "recruit", "member", "serv", "position",
+                    "appoint", "became", "left", "moved"),
+                   ("加入", "任职", "工作", "就职", "担任", "成员", "挖角", "加盟", "离开")),
+    "authorship": (("wrote", "written", "author", "publish", "co-author", "paper", "book"),
+                   ("撰写", "发表", "著有", "作者", "论文")),
+    "location": (("located", "based", "situated", "lies", "capital", "headquarter"),
+                 ("位于", "坐落", "总部")),
+}
+
+# --- exclusive value groups --------------------------------------------------------------------
+# Two different members of one group in the same frame contradict each other.
+CATEGORY_GROUPS: dict[str, dict[str, tuple[str, ...]]] = {
+    "field": {
+        "physics": ("physics", "物理"),
+        "chemistry": ("chemistry", "化学"),
+        "medicine": ("physiology or medicine", "medicine", "physiology", "医学", "生理学"),
+        "literature": ("literature", "文学"),
+        "peace": ("peace", "和平"),
+        "economics": ("economic sciences", "economics", "经济学"),
+        "mathematics": ("mathematics", "数学"),
+        "biology": ("biology", "生物学"),
+    },
+    "degree": {
+        "bachelor": ("bachelor", "bsc", "b.sc", "ba", "undergraduate", "本科", "学士"),
+        "master": ("master", "msc", "m.sc", "mphil", "硕士"),
+        "doctorate": ("phd", "ph.d", "doctorate", "doctoral", "dphil", "博士"),
+    },
+    "medal": {
+        "gold": ("gold medal", "金牌"),
+        "silver": ("silver medal", "银牌"),
+        "bronze": ("bronze medal", "铜牌"),
+    },
+}
+
+# --- concept table -----------------------------------------------------------------------------
+# Chinese word → English phrases with the same meaning (matched case-insensitively as words).
+CONCEPTS: dict[str, tuple[str, ...]] = {
+    "最佳论文": ("best paper", "outstanding paper"),
+    "杰出论文": ("outstanding paper",),
+    "论文": ("paper",),
+    "语言模型": ("language model",),
+    "大型语言模型": ("large language model", "llm"),
+    "大模型": ("large model", "language model", "llm"),
+    "参数": ("parameter",),
+    "预训练": ("pre-training", "pretraining", "pre-train"),
+    "推理": ("reasoning", "inference"),
+    "负责人": ("lead", "leader", "head"),
+    "核心成员": ("core member", "core contributor"),
+    "核心": ("core",),
+    "成员": ("member",),
+    "开发者": ("developer", "contributor"),
+    "研究者": ("researcher",),
+    "研究员": ("researcher", "research scientist"),
+    "科学家": ("scientist",),
+    "诺贝尔": ("nobel",),
+    "诺贝尔奖": ("nobel prize",),
+    "奖": ("prize", "award"),
+    "物理": ("physics",),
+    "化学": ("chemistry",),
+    "医学": ("medicine",),
+    "文学": ("literature",),
+    "和平": ("peace",),
+    "本科": ("bachelor", "bsc", "undergraduate"),
+    "硕士": ("master", "msc"),
+    "博士": ("phd", "doctorate", "doctoral"),
+    "计算机科学": ("computer science",),
+    "计算机": ("computer", "computing"),
+    "人工智能": ("artificial intelligence", "ai"),
+    "机器学习": ("machine learning",),
+    "大学": ("university",),
+    "学院": ("college",),
+    "实验室": ("lab", "laboratory"),
+    "超级智能": ("superintelligence",),
+    "智能": ("intelligence",),
+    "压缩": ("compression", "compress"),
+    "无损压缩": ("lossless compression",),
+    "理论": ("theory",),
+    "出生": ("born",),
+    "去世": ("died", "death"),
+    "逝世": ("died", "death"),
+    "发现": ("discovered", "discovery"),
+    "发明": ("invented", "invention"),
+    "提出": ("proposed", "introduced"),
+    "创立": ("founded",),
+    "创始人": ("founder", "co-founder"),
+    "首席执行官": ("chief executive", "ceo"),
+    "教授": ("professor",),
+    "团队": ("team",),
+    "项目": ("project",),
+    "公司": ("company",),
+    "首都": ("capital",),
+    "人口": ("population",),
+    "总统": ("president",),
+    "冠军": ("champion",),
+    "金牌": ("gold medal",),
+    "电影": ("film", "movie"),
+    "专辑": ("album",),
+    "小说": ("novel",),
+}
+
+# honorifics that may precede a surname without naming another person
+HONORIFICS = frozenset(
+    ["mr", "mrs", "ms", "miss", "dr", "prof", "professor", "sir", "dame", "lady", "lord", "madame", "mme", "monsieur", "president", "king", "queen", "prince", "princess", "saint", "st", "general", "captain", "judge", "justice"]
+)
+
+PRONOUNS_EN = frozenset(["he", "she", "they", "it", "his", "her", "their", "its", "him", "them", "this"])
+PRONOUNS_ZH = ("他", "她", "它", "其", "该", "他们", "她们")
+
+NEGATION_EN = re.compile(
+    r"\b(?:not|never|no longer|neither|nor|denied|denies|deny|false(?:ly)?|incorrect(?:ly)?|"
+    r"did not|does not|was not|were not|is not|isn't|wasn't|weren't|didn't|doesn't|hasn't|"
+    r"haven't|cannot|can't|no evidence|myth|misconception|wrongly|erroneously)\b",
+    re.I,
+)
+NEGATION_ZH = re.compile(r"(?:并非|不是|并不|没有|未曾|从未|否认|不属实|不包括|不在|未能|并未|未获|未被|谣言|误传|并无)")
+
+# "X proposed / introduced / … it", "introduced by X", "X's theory", "由X提出", "X的…理论"
+_NAME = r"(?:[A-Z][\w'’.\-]*(?:\s+(?:von|van|de|da|di|del|le|la|der|[A-Z][\w'’.\-]*))*)"
+CREDIT_PATTERNS_EN: tuple[re.Pattern[str], ...] = (
+    re.compile(
+        r"(?:introduced|proposed|invented|coined|originated|founded|discovered|devised|formulated|"
+        r"developed|pioneered|conceived|first described|created|established)"
+        r"\b[^.;:!?]{0,60}?\bby\s+(?:the\s+)?(?P<name>(?:[\w\-]+\s+){0,3}?" + _NAME + r"(?:\s+" + _NAME + r")?)"
+    ),
+    re.compile(
+        r"(?P<name>" + _NAME + r")\s+(?:\w+ly\s+)?(?:introduced|proposed|invented|coined|originated|"
+        r"discovered|devised|formulated|pioneered|conceived|first described|founded)\b"
+    ),
+    re.compile(r"(?P<name>" + _NAME + r")\s+(?:is|was)\s+(?:\w+\s+){0,3}credited\s+(?:as|with)"),
+    re.compile(r"credited\s+to\s+(?P<name>" + _NAME + r")"),
+    re.compile(r"(?P<name>" + _NAME + r")['’]s?\s+(?:\w+\s+){0,3}(?:theory|idea|principle|law|conjecture|"
+               r"hypothesis|theorem|method|concept)"),
+)
+CREDIT_PATTERNS_ZH: tuple[re.Pattern[str], ...] = (
+    re.compile(r"由(?P<name>[^，。,;；\s]{2,20}?)(?:等人|等)?(?:最早|首先|率先|独立)?(?:提出|发明|发现|首创|创立|开创)"),
+    re.compile(r"(?P<name>[\u4e00-\u9fff·]{2,10}(?:[(（][A-Za-z .\-]+[)）])?)(?:最早|首先|率先)?(?:提出|发明|发现|首创)了"),
+    re.compile(r"(?P<name>[\u4e00-\u9fff·]{2,10}(?:[(（][A-Za-z .\-]+[)）])?)的[^，。,;；]{0,12}(?:理论|思想|原理|定律|学说|猜想)"),
+)
+
+
+def words_in(text_lower: str, phrase: str) -> bool:
+    """``phrase`` as whole words in ``text_lower`` (CJK phrases as substrings)."""
+    if not phrase:
+        return False
+    if re.search(r"[\u4e00-\u9fff]", phrase):
+        return phrase in text_lower
+    return re.search(r"(?<![a-z0-9])" + re.escape(phrase) + r"(?![a-z0-9])", text_lower) is not None
+
+
+def relation_of(text: str) -> str | None:
+    """The relation a claim asserts, by the first vocabulary group that matches."""
+    low = text.lower()
+    best: tuple[int, str] | None = None
+    for rel, (en, zh) in RELATIONS.items():
+        for stem in en:
+            m = re.search(r"(?<![a-z])" + re.escape(stem), low)
+            if m and (best is None or m.start() < best[0]):
+                best = (m.start(), rel)
+        for w in zh:
+            i = text.find(w)
+            if i >= 0 and (best is None or i < best[0]):
+                best = (i, rel)
+    return best[1] if best else None
+
+
+def relation_position(text: str, relation: str) -> int:
+    """Where the relation's first word stands in ``text`` (-1 when absent)."""
+    en, zh = RELATIONS[relation]
+    low = text.lower()
+    found = [m.start() for s in en if (m := re.search(r"(?<![a-z])" + re.escape(s), low))]
+    found += [i for w in zh if (i := text.find(w)) >= 0]
+    return min(found) if found else -1
+
+
+def has_relation(text_lower: str, relation: str) -> bool:
+    en, zh = RELATIONS[relation]
+    return any(re.search(r"(?<![a-z])" + re.escape(s), text_lower) for s in en) or any(
+        w in text_lower for w in zh
+    )
+
+
+def categories_in(text_lower: str) -> dict[str, set[str]]:
+    """Group → the members of that group named in ``text_lower``."""
+    out: dict[str, set[str]] = {}
+    for group, members in CATEGORY_GROUPS.items():
+        for member, phrases in members.items():
+            if any(words_in(text_lower, p) for p in phrases):
+                out.setdefault(group, set()).add(member)
+    return out
+
+
+def concept_phrases(term: str) -> tuple[str, ...]:
+    """English phrases for a Chinese term (longest known concept inside it)."""
+    if term in CONCEPTS:
+        return CONCEPTS[term]
+    return ()
+
+
+def negated(text: str) -> bool:
+    return bool(NEGATION_EN.search(text) or NEGATION_ZH.search(text))
+
+
+def _person_in(words: str) -> str:
+    """The name in "the Scottish bacteriologist Alexander Fleming" (a multi-word capitalised
+    run wins over a lone adjective), or the Latin name in "所罗门诺夫(Solomonoff)"."""
+    latin = re.search(r"[(（]([A-Z][A-Za-z .\-]+)[)）]", words)
+    if latin:
+        return latin.group(1).strip()
+    runs = re.findall(r"[A-Z][\w'’.\-]*(?:\s+(?:von|van|de|da|di|del|le|la|der)?\s*[A-Z][\w'’.\-]*)*", words)
+    if not runs:
+        return words
+    multi = [r for r in runs if len(r.split()) >= 2]
+    return (multi or runs)[-1] if multi else runs[0]
+
+
+def credited_names(sentence: str) -> list[str]:
+    """Names a sentence credits a work or idea to ("introduced by Ray Solomonoff")."""
+    out: list[str] = []
+    for pat in (*CREDIT_PATTERNS_EN, *CREDIT_PATTERNS_ZH):
+        for m in pat.finditer(sentence):
+            name = _person_in(m.group("name").strip(" .,'’"))
+            if name and name.split()[0].lower() not in {"the", "this", "that", "it", "he", "she", "they",
+                                                       "his", "her", "we", "a", "an", "which", "who"}:
+                out.append(name)
+    return out

@@ -1,0 +1,287 @@
+"""Claim slots: what a claim asserts, as a careful checker would list it.
+
+``claim_slots`` reads one claim (Chinese or English) into
+
+* its **subject** (the document's subject when the claim names it or refers to it with a
+  pronoun, else the claim's leading name) with the subject's name variants;
+* the **relation** it asserts (won, studied at, led, proposed, died …, see ``lexicon``);
+* the **values** it binds to the subject: names and titles, numbers (quantities with units,
+  years, dates), exclusive categories (the field of a prize, a degree level) and — for the
+  rest of the wording — content terms, scored as coverage;
+* its **parts**: a compound claim ("A and B", "A;B") keeps which values belong to which part,
+  so that one right part and one wrong part make ``partly_true`` rather than ``false``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from veracity.evidence.numbers import NumberMention, extract_numbers
+from veracity.evidence.tokenize import EN_STOPWORDS, content_terms
+from veracity.judge import lexicon
+from veracity.search.names import variants
+from veracity.text import normalize_for_match
+
+# Latin-script names and terms: "Jack W. Rae", "GPT-4", "Gemini 2.5", "NeurIPS", "Irène Joliot-Curie".
+_UP = r"A-ZÀ-ÖØ-ÞĀ-Ž"
+_W = r"A-Za-zÀ-ÖØ-öø-ÿĀ-ž0-9"
+_CAP = rf"(?:[{_UP}][{_W}\-\.&'’]*|[A-Za-z]+-\d[\w.]*)"
+LATIN_PHRASE = re.compile(
+    rf"{_CAP}(?:\s+(?:(?:of|and|the|de|du|von|van|der|for|la|le)\s+)?(?:{_CAP}|\d+(?:\.\d+)*\b))*"
+)
+QUOTED = re.compile(r"[“\"「『《]([^”\"」』》]{2,80})[”\"」』》]")
+STOP_ANCHORS = {
+    "the", "a", "an", "in", "on", "of", "and", "he", "she", "it", "his", "her", "they", "their",
+    "this", "that", "these", "those", "as", "at", "by", "for", "from", "with", "is", "was", "i",
+    "we", "our", "its", "one", "also", "after", "before", "during", "when", "while", "there",
+    "in addition", "however", "since", "then", "but", "or", "mr", "ms", "dr", "prof", "according",
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
+    "sept", "oct", "nov", "dec", "a keen", "although", "following", "later", "today", "currently",
+    "born", "since then", "both", "each", "many", "most", "some", "other",
+}
+_PART_SPLIT = re.compile(r"\s*(?:;|；|。|,\s*and\s+|\s+and\s+(?=(?:he|she|it|they|was|is|has|had|"
+                         r"won|received|became|served|later|then|also)\b)|，并|,并|，且|以及|并且|，同时)\s*")
+
+
+def name_parts(name: str) -> list[str]:
+    return [normalize_for_match(p) for p in re.split(r"[\s\-]+", name) if len(p) > 1]
+
+
+def same_name(a: str, b: str) -> bool:
+    """"Jack Rae" vs "Jack W. Rae": the longer one contains every word of the shorter."""
+    pa, pb = set(name_parts(a)), set(name_parts(b))
+    if not pa or not pb:
+        return False
+    return pa <= pb or pb <= pa
+
+
+@dataclass
+class Slot:
+    """One value the claim binds to its subject."""
+
+    kind: str  # name | number | category
+    text: str
+    forms: list[str] = field(default_factory=list)  # normalised spellings to look for
+    number: NumberMention | None = None
+    group: str | None = None  # category group ("field", "degree")
+    member: str | None = None
+    part: int = 0
+    minor: bool = False  # a small count: only counts when found
+    pos: int = 0  # where it stands in the claim
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}:{self.text}"
+
+
+@dataclass
+class ClaimSlots:
+    text: str
+    subject: str | None
+    subject_forms: list[str]
+    subject_surname: str | None
+    relation: str | None
+    slots: list[Slot]
+    terms: set[str]
+    negated: bool
+    object_terms: set[str]  # the words of what the claim says was created / proposed
+    parts: int = 1
+    aliases: dict[str, list[str]] = field(default_factory=dict)
+
+    relation_pos: int = -1
+
+    @property
+    def core(self) -> list[Slot]:
+        return [s for s in self.slots if not s.minor]
+
+    @property
+    def key(self) -> Slot | None:
+        """The value the claim is about: what the relation binds (the prize won, the theory
+        proposed, the school attended), else its first name, else its first value."""
+        core = self.core
+        if not core:
+            return None
+        after = sorted((s for s in core if s.pos > self.relation_pos >= 0 and s.kind != "number"),
+                       key=lambda s: s.pos)
+        if after:
+            return after[0]
+        names = [s for s in core if s.kind == "name"]
+        return min(names or core, key=lambda s: s.pos)
+
+
+def _clean_anchor(a: str) -> str:
+    words = a.strip(" .,:;()[]-'\"’").split()
+    while words and words[0].lower() in STOP_ANCHORS:
+        words = words[1:]
+    while words and words[-1].lower() in STOP_ANCHORS:
+        words = words[:-1]
+    return " ".join(words)
+
+
+def anchors_of(text: str) -> list[str]:
+    """Names, titles and quoted terms of a text, in order, without duplicates."""
+    out: list[str] = []
+    seen: set[str] = set()
+
+    def add(a: str) -> None:
+        a = _clean_anchor(a)
+        key = normalize_for_match(a)
+        if len(key) < 2 or key in STOP_ANCHORS or key in seen or re.fullmatch(r"[\d.,%]+", a):
+            return
+        seen.add(key)
+        out.append(a)
+
+    for m in QUOTED.finditer(text):
+        add(m.group(1))
+    for m in LATIN_PHRASE.finditer(text):
+        phrase = m.group(0)
+        first, _, rest = phrase.partition(" ")
+        if _sentence_initial(text, m.start()) and (
+            first.lower() in EN_STOPWORDS or first.lower().endswith("ly") or first.lower() in STOP_ANCHORS
+            or first.lower() in _COMMON_INITIAL
+        ):
+            phrase = rest  # "Instead of …", "As a result, …": capitalised only as the first word
+        if phrase:
+            add(phrase)
+    return out
+
+
+_COMMON_INITIAL = frozenset(
+    ["instead", "although", "though", "despite", "following", "meanwhile", "moreover", "furthermore", "nevertheless", "thus", "hence", "therefore", "besides", "afterwards", "later", "earlier", "today", "yesterday", "recently", "currently", "originally", "initially", "finally", "eventually", "ultimately", "additionally", "consequently", "notably", "born", "raised", "known", "located", "situated", "founded", "considered", "described"]
+)
+
+
+def _sentence_initial(text: str, pos: int) -> bool:
+    before = text[:pos].rstrip(" \t\"“'‘(")
+    return not before or before[-1] in ".!?:;\n。！？；：–—-"
+
+
+def _person_like(name: str) -> bool:
+    words = name.split()
+    return 2 <= len(words) <= 4 and all(w[:1].isupper() for w in words) and not re.search(r"\d", name)
+
+
+def subject_forms(subject: str, aliases: list[str] | None = None) -> list[str]:
+    """Spellings of the subject to look for: a person's name variants (Jack W. Rae, J. Rae),
+    a work's or thing's name as written, and the aliases known for it."""
+    forms = [subject, *(variants(subject) if _person_like(subject) or re.search(r"[\u4e00-\u9fff]", subject) else []), *(aliases or [])]
+    return list(dict.fromkeys(normalize_for_match(f) for f in forms if len(normalize_for_match(f)) >= 2))
+
+
+def _surname(subject: str) -> str | None:
+    words = [w for w in re.split(r"\s+", subject.strip()) if w]
+    if len(words) >= 2 and re.match(rf"[{_UP}]", words[-1]) and len(words[-1]) >= 3:
+        return words[-1]
+    return None
+
+
+def _subject_for(text: str, hint: str | None, anchors: list[str]) -> str | None:
+    low = text.lower().lstrip()
+    if hint:
+        if any(same_name(a, hint) for a in anchors) or normalize_for_match(hint) in normalize_for_match(text):
+            return hint
+        first = low.split()[0] if low.split() else ""
+        if first in lexicon.PRONOUNS_EN or text.lstrip().startswith(lexicon.PRONOUNS_ZH):
+            return hint
+        sur = _surname(hint)
+        if sur and re.search(rf"\b{re.escape(sur)}\b", text):
+            return hint
+    if anchors:
+        # the leading name of the claim, when the claim starts with it (its grammatical subject)
+        a0 = anchors[0]
+        pos = text.find(a0)
+        if 0 <= pos <= 12 or re.match(r"^[\u4e00-\u9fff]{0,4}$", text[:max(pos, 0)]):
+            return a0
+    return None
+
+
+def _category_slots(text: str, part_of: Callable[[int], int]) -> list[Slot]:
+    low = text.lower()
+    out = []
+    for group, members in lexicon.CATEGORY_GROUPS.items():
+        for member, phrases in members.items():
+            for p in phrases:
+                if lexicon.words_in(low, p):
+                    pos = low.find(p)
+                    out.append(Slot(kind="category", text=p, forms=list(phrases), group=group, member=member,
+                                    part=part_of(pos), pos=max(pos, 0)))
+                    break
+    return out
+
+
+def claim_slots(text: str, subject_hint: str | None = None,
+                aliases: dict[str, list[str]] | None = None) -> ClaimSlots:
+    anchors = anchors_of(text)
+    subject = _subject_for(text, subject_hint, anchors)
+    # part boundaries (character offsets)
+    bounds = [0] + [m.end() for m in _PART_SPLIT.finditer(text)] + [len(text) + 1]
+
+    def part_of(pos: int) -> int:
+        for i in range(len(bounds) - 1):
+            if bounds[i] <= pos < bounds[i + 1]:
+                return i
+        return 0
+
+    known = {normalize_for_match(k): v for k, v in (aliases or {}).items()}
+    slots: list[Slot] = []
+    sub_forms = subject_forms(subject, known.get(normalize_for_match(subject))) if subject else []
+    for a in anchors:
+        if subject and (same_name(a, subject) or normalize_for_match(a) in sub_forms):
+            continue
+        if any(lexicon.words_in(a.lower(), p) and len(p) >= len(a) - 1
+               for members in lexicon.CATEGORY_GROUPS.values() for ph in members.values() for p in ph):
+            continue  # "Physics", "PhD": a category slot, not a name
+        if subject and normalize_for_match(subject) in normalize_for_match(a):
+            # "Jack Rae 的职业经历" style anchors that only wrap the subject
+            rest = normalize_for_match(a).replace(normalize_for_match(subject), "")
+            if len(rest) < 3:
+                continue
+        forms = [normalize_for_match(a)]
+        forms += [normalize_for_match(x) for x in known.get(normalize_for_match(a), [])]
+        at = max(text.find(a), 0)
+        slots.append(Slot(kind="name", text=a, forms=forms, part=part_of(at), pos=at))
+    for n in extract_numbers(text):
+        if n.kind == "version":
+            continue
+        minor = (n.kind == "count" and abs(n.value) < 10) or n.kind == "ordinal"
+        slots.append(Slot(kind="number", text=n.text, number=n, part=part_of(n.start), minor=minor, pos=n.start))
+    cats = _category_slots(text, part_of)
+    # a category word inside a name slot ("Nobel Prize in Physics") is still its own slot
+    slots += cats
+    relation = lexicon.relation_of(text)
+    relation_pos = lexicon.relation_position(text, relation) if relation else -1
+    object_terms: set[str] = set()
+    if relation in ("creation", "founding"):
+        en, zh = lexicon.RELATIONS[relation]
+        low = text.lower()
+        cut = None
+        for stem in en:
+            m = re.search(r"(?<![a-z])" + re.escape(stem) + r"\w*\s+", low)
+            if m and (cut is None or m.end() < cut):
+                cut = m.end()
+        for w in zh:
+            i = text.find(w)
+            if i >= 0 and (cut is None or i + len(w) < cut):
+                cut = i + len(w)
+        if cut is not None:
+            object_terms = content_terms(text[cut:])
+    terms = content_terms(text)
+    if subject:
+        terms -= content_terms(subject)
+    return ClaimSlots(
+        text=text,
+        subject=subject,
+        subject_forms=sub_forms,
+        subject_surname=_surname(subject) if subject else None,
+        relation=relation,
+        slots=slots,
+        terms=terms,
+        negated=lexicon.negated(text),
+        object_terms=object_terms,
+        parts=len(bounds) - 1,
+        aliases={k: v for k, v in known.items()},
+        relation_pos=relation_pos,
+    )
