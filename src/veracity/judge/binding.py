@@ -80,6 +80,7 @@ class PassageAlignment:
     features: list[float] = field(default_factory=list)
     item_frames: dict[int, str] = field(default_factory=dict)
     covers: list[float] = field(default_factory=list)  # each sentence's wording coverage
+    contradictions: dict[str, SlotMatch] = field(default_factory=dict)  # slot → conflicting frame
 
     def states(self, j: int, slot: Slot, cs: ClaimSlots, *, about: bool = True) -> bool:
         """Sentence ``j`` states ``slot`` about the subject (a list item: with its heading);
@@ -99,6 +100,17 @@ class PassageAlignment:
             )
         return any(lexicon.words_in(hay, p) for p in slot.forms)
 
+    def binds_all(self, cs: ClaimSlots) -> int | None:
+        """The first sentence that states every core value of the claim about its subject
+        (values spread over a passage's sentences do not count: each may be another fact)."""
+        core = cs.core
+        if not core or self.list_like:
+            return None
+        for j in range(len(self.sentences)):
+            if all(self.states(j, s, cs) for s in core):
+                return j
+        return None
+
     def together(self, cs: ClaimSlots) -> int | None:
         """A sentence that holds every core value of the claim together (about anyone)."""
         core = cs.core
@@ -116,7 +128,8 @@ class PassageAlignment:
         return [s for s in slots if self.status(s) == BOUND]
 
     def conflicts(self) -> list[tuple[str, SlotMatch]]:
-        return [(k, m) for k, m in self.matches.items() if m.status == CONTRADICTED]
+        """Slots another value contradicts in the claim's frame (wherever else they are stated)."""
+        return list(self.contradictions.items())
 
 
 def _sentences(text: str) -> list[tuple[int, int]]:
@@ -369,7 +382,13 @@ def align(
         return any(sl.kind == "name" and _name_found(sl, s.norm) for sl in frame_names)
 
     frames = [i for i in range(len(sents)) if in_frame(i)]
-    names_here = [sl for sl in cs.slots if sl.kind == "name" and any(_name_found(sl, x.norm) for x in sents)]
+    def _in(sl: Slot, x: Sentence) -> bool:
+        if sl.kind == "name":
+            return _name_found(sl, x.norm)
+        return any(lexicon.words_in(x.low, p) for p in sl.forms)
+
+    # the claim's other names and categories this passage has: a frame must hold them all
+    names_here = [sl for sl in cs.slots if sl.kind in ("name", "category") and any(_in(sl, x) for x in sents)]
 
     def strict_frame(i: int, slot: Slot) -> bool:
         """The sentence states the same fact as the claim: for a year or a category, the
@@ -381,13 +400,15 @@ def align(
         if not cs.subject:
             return False
         others = [sl for sl in names_here if sl is not slot]
-        if not all(_name_found(sl, s.norm) for sl in others):
+        if not all(_in(sl, s) for sl in others):
             return False
         rel_here = bool(cs.relation) and lexicon.has_relation(s.low, cs.relation or "")
         if cs.relation in _FUNCTIONAL:
             return rel_here  # one birth, one death, one founding: another date contradicts
+        if slot.kind == "category":
+            return rel_here  # "won the chemistry prize" is the frame of "won the physics prize"
         # other relations (served, won, joined …) happen more than once: only a frame that
-        # also names the claim's other things (the prize, the office) is the same fact
+        # also names the claim's other things (the prize, the field, the office) is the same fact
         return bool(others) and (rel_here or not cs.relation)
     # a list item about the subject states what its heading (and the page title) says:
     # "Outstanding Paper Awards" / "NeurIPS 2022 Awards" bind to each title listed under them
@@ -396,6 +417,7 @@ def align(
         if named[i] and _is_item(text, s) and not s.list_like:
             head = _header_of(text, sents, i) or _last_sentence(before).lower()
             frames_of_items[i] = head + " \n " + title.lower()
+    contradictions: dict[str, SlotMatch] = {}
     for slot in cs.slots:
         m = SlotMatch()
         for i, s in enumerate(sents):
@@ -420,21 +442,26 @@ def align(
                     break
                 if m.status == ABSENT:
                     m = SlotMatch(UNBOUND, i, other)
-        if m.status != BOUND:
-            for i in frames:
-                s = sents[i]
-                conflict = None
-                if not strict_frame(i, slot):
-                    continue
-                if slot.kind == "number":
-                    conflict = _number_conflict(slot, s, cs)
-                elif slot.kind == "category" and slot.group:
-                    present = lexicon.categories_in(s.low).get(slot.group, set())
-                    if present and slot.member not in present:
-                        conflict = sorted(present)[0]
-                if conflict is not None:
+        # another value in the claim's frame, even where the value is stated elsewhere: the
+        # 1903 physics prize and the 1911 chemistry prize both contradict "physics in 1911"
+        for i in frames:
+            s = sents[i]
+            conflict = None
+            if not strict_frame(i, slot):
+                continue
+            if slot.kind == "number":
+                conflict = _number_conflict(slot, s, cs)
+            elif slot.kind == "category" and slot.group:
+                present = lexicon.categories_in(s.low).get(slot.group, set())
+                if present and slot.member not in present:
+                    member = sorted(present)[0]
+                    phrases = lexicon.CATEGORY_GROUPS[slot.group][member]
+                    conflict = next((p for p in phrases if lexicon.words_in(s.low, p)), member)
+            if conflict is not None:
+                contradictions[slot.key] = SlotMatch(CONTRADICTED, i, conflict)
+                if m.status != BOUND:
                     m = SlotMatch(CONTRADICTED, i, conflict)
-                    break
+                break
         if m.status == ABSENT and slot.kind == "name" and any(_name_partly(slot, s.norm) for s in sents):
             m = SlotMatch(UNBOUND, None, None)
         matches[slot.key] = m
@@ -461,7 +488,7 @@ def align(
     al = PassageAlignment(
         rp=rp, sentences=sents, matches=matches, subject_in_passage=subject_in_passage,
         term_cov=cov_all, term_best=best, term_pair=pair, best_sentence=best_i,
-        item_frames=frames_of_items, covers=covers,
+        item_frames=frames_of_items, covers=covers, contradictions=contradictions,
     )
     # negation: a frame sentence that holds the claim's found values and negates them
     if not cs.negated:

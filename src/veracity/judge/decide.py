@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from veracity.judge.binding import BOUND, CONTRADICTED, UNBOUND, PassageAlignment
+from veracity.judge.binding import BOUND, UNBOUND, PassageAlignment
 from veracity.judge.lexicon import has_relation
 from veracity.judge.slots import ClaimSlots, Slot
 from veracity.types import Label
@@ -88,10 +88,7 @@ def decide(
     i_full, i_part, i_ref = int(np.argmax(sup)), int(np.argmax(part)), int(np.argmax(ref))
     s_full, s_ref = float(sup[i_full]), float(ref[i_ref])
     where = {s.key: _slot_bound_anywhere(s, als) for s in cs.slots}
-    one_all = [
-        i for i, al in enumerate(als)
-        if core and not al.list_like and all(al.status(s) == BOUND for s in core)
-    ]
+    one_all = [i for i, al in enumerate(als) if core and al.binds_all(cs) is not None]
     union_all = bool(core) and all(where[s.key] is not None for s in core)
     some_bound = any(where[s.key] is not None for s in core)
     # with no value to bind, the subject itself must be in the passage that supports
@@ -107,11 +104,9 @@ def decide(
     # 2. a bound contradiction in the claim's frame
     conflicts: list[tuple[Slot, str, int]] = []
     for s in cs.slots:
-        if where[s.key] is not None and s.kind != "number":
-            continue
         for i, al in enumerate(als):
-            m = al.matches[s.key]
-            if m.status == CONTRADICTED and m.other is not None:
+            m = al.contradictions.get(s.key)
+            if m is not None and m.other is not None:
                 conflicts.append((s, m.other, i))
                 break
     if conflicts and not one_all:

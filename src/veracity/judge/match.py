@@ -158,7 +158,8 @@ class EvidenceMatchJudge:
         supporting = [e.source for e in evidence if e.stance == Stance.SUPPORTS]
         if supporting:
             n = count_independent([s.url for s in supporting])
-            rationale += f"支持的独立信源:{n} 个。" if lang == "zh" else f" Independent supporting sources: {n}."
+            if n:
+                rationale += f"支持的独立信源:{n} 个。" if lang == "zh" else f" Independent supporting sources: {n}."
             if label == Label.TRUE and all(s.kind == SourceKind.SOCIAL for s in supporting):
                 label = Label.MOSTLY_TRUE
                 rationale += (
@@ -360,7 +361,7 @@ class EvidenceMatchJudge:
         bound = [s.text for s in cs.core if status[s.key] == BOUND]
         unbound = [s.text for s in cs.core if status[s.key] == UNBOUND]
         missing = [s.text for s in cs.core if status[s.key] == "absent"]
-        if bound:
+        if bound and not d.conflicts:
             parts.append(("与主体对应找到:" if zh else "Stated about the subject: ") + _q(lang, bound))
         if unbound:
             parts.append(("出现但未与主体对应:" if zh else "Present but not stated about the subject: ") + _q(lang, unbound))

@@ -195,7 +195,17 @@ def _subject_for(text: str, hint: str | None, anchors: list[str]) -> str | None:
         pos = text.find(a0)
         if 0 <= pos <= 12 or re.match(r"^[\u4e00-\u9fff]{0,4}$", text[:max(pos, 0)]):
             return a0
+    m = _ZH_SUBJECT.match(text.strip())
+    if m and m.group(1) not in lexicon.PRONOUNS_ZH and len(m.group(1).strip("·")) >= 2:
+        return m.group(1)  # 玛丽·居里于1911年…, 北京大学是…
     return None
+
+
+# a Chinese claim's leading name: the characters before its first verb or particle
+_ZH_SUBJECT = re.compile(
+    r"^([\u4e00-\u9fff·]{2,12}?)(?=于|在|是|曾|获|出生|生于|毕业|担任|提出|发明|发现|创立|创办|成立|"
+    r"的|将|被|和|与|为|成为|去世|逝世|主导|领导|加入|位于|拥有|共有|有|以|，|,)"
+)
 
 
 def _category_slots(text: str, part_of: Callable[[int], int]) -> list[Slot]:

@@ -115,8 +115,7 @@ def _macro_f1(gold: list, pred: list, classes: list) -> float:
 
 
 def _level_ok(label: Label, level: int) -> bool:
-    return {Label.TRUE: 0, Label.MOSTLY_TRUE: 0, Label.PARTLY_TRUE: 1, Label.FALSE: 1,
-            Label.MISATTRIBUTED: 1, Label.UNVERIFIABLE: 2}[label] == level
+    return (0, 0, 1, 1, 1, 2)[list(Label).index(label)] == level
 
 
 def _logit_fit(s: np.ndarray, ok: np.ndarray) -> tuple[float, float]:
@@ -213,8 +212,11 @@ def main(argv: list[str] | None = None) -> int:
     assert best is not None
     th = best[1]
     ds = run(th)
-    # calibration: P(the label is right | label, deciding score), out of fold; "right" is the
-    # stance-derived level (true/mostly true → support, partly true/false → partial, else none)
+    # calibration: P(the label is right | label, deciding score), out of fold. "Right" is read
+    # on the scale the labels speak of — how much of the claim the evidence supports, from the
+    # annotators' stances: true/mostly true ↔ all of it, partly true/false/misattributed ↔ a
+    # part or a contradiction, unverifiable ↔ nothing (Factcheck-Bench's own true/false fold
+    # would call every "partly true" of a true claim wrong)
     calib: dict[str, tuple[float, float]] = {}
     for lab in Label:
         rows = [(d.score, _level_ok(d.label, g)) for d, g in zip(ds, level, strict=True) if d.label == lab]
