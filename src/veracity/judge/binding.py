@@ -22,10 +22,10 @@ import re
 from dataclasses import dataclass, field
 
 from veracity.evidence.numbers import NumberMention, extract_numbers, same_quantity
-from veracity.evidence.tokenize import content_terms
+from veracity.evidence.tokenize import EN_STOPWORDS, content_terms
 from veracity.judge import lexicon
 from veracity.judge.aliases import has_alias_statement
-from veracity.judge.slots import LATIN_PHRASE, ClaimSlots, Slot, name_parts, same_name
+from veracity.judge.slots import LATIN_PHRASE, STOP_ANCHORS, ClaimSlots, Slot, name_parts, same_name
 from veracity.text import normalize_for_match, sentence_spans
 from veracity.types import RankedPassage
 
@@ -209,8 +209,11 @@ def _starts_with_pronoun(s: str) -> bool:
 def _other_name_leads(sent: str, cs: ClaimSlots) -> bool:
     """The sentence starts with a name of two or more words that is not the subject's."""
     m = LATIN_PHRASE.match(sent.lstrip(" #*-•>|\t"))
-    if not m or len(m.group(0).split()) < 2:
+    if not m:
         return False
+    words = [w for w in m.group(0).split() if w[:1].isupper()]
+    if len(words) < 2 or words[0].lower() in EN_STOPWORDS or words[0].lower() in STOP_ANCHORS:
+        return False  # "In 1911 she …", "The Nobel committee …"
     return not _is_subject_name(m.group(0), cs)
 
 

@@ -78,9 +78,11 @@ def decide(
     probs: np.ndarray,
     levels: np.ndarray | None,
     thresholds: dict[str, float],
+    wording: float = 1.0,
 ) -> Decision:
     """``probs``: one row per alignment, columns as :data:`veracity.judge.model.STANCES`;
-    ``levels``: the claim-level model's (support, partial, none) probabilities."""
+    ``levels``: the claim-level model's (support, partial, none) probabilities; ``wording``: the
+    share of the claim's wording found in the passages together."""
     if not als:
         return Decision(Label.UNVERIFIABLE, 1.0, "no_evidence")
     core = cs.core
@@ -163,6 +165,11 @@ def decide(
     # fully confirmed: mostly true
     if one_all and len(core) >= 2 and p_none < max(p_sup, p_part):
         return Decision(Label.MOSTLY_TRUE, p_sup + p_part, "bound_all", [one_all[0]])
+    # 4d. every value (two or more) bound to the subject, across passages, and most of the
+    # claim's wording there too: mostly true
+    if union_all and len(core) >= 2 and wording >= 0.7 and p_none < max(p_sup, p_part):
+        idx = sorted({w for s in core if (w := where[s.key]) is not None})
+        return Decision(Label.MOSTLY_TRUE, max(p_sup, p_part), "support_across", idx)
     # 5. a part supported
     if (p_sup + p_part >= p_none or p_sup >= thresholds["support"]) and (some_bound or (not core and about)):
         best = i_part if core else max(about, key=lambda i: float(part[i]))

@@ -153,7 +153,7 @@ CREDIT_PATTERNS_EN: tuple[re.Pattern[str], ...] = (
     re.compile(
         r"(?:introduced|proposed|invented|coined|originated|founded|discovered|devised|formulated|"
         r"developed|pioneered|conceived|first described|created|established)"
-        r"\b[^.;:!?]{0,60}?\bby\s+(?:the\s+)?(?P<name>(?:[\w\-]+\s+){0,3}?" + _NAME + r"(?:\s+" + _NAME + r")?)"
+        r"\b[^.;:!?]{0,60}?\bby\s+(?:the\s+)?(?P<name>[^,.;:()]{1,80})"
     ),
     re.compile(
         r"(?P<name>" + _NAME + r")\s+(?:\w+ly\s+)?(?:introduced|proposed|invented|coined|originated|"

@@ -125,8 +125,9 @@ class EvidenceMatchJudge:
         if not als:
             return self._nothing(lang, had=bool(passages))
         probs = self.model.pair.proba([a.features for a in als])
-        levels = self.model.claim.proba([claim_features(cs, als, union_terms(units, als))])[0]
-        d = decide(cs, als, probs, levels, self.model.thresholds)
+        wording = union_terms(units, als)
+        levels = self.model.claim.proba([claim_features(cs, als, wording)])[0]
+        d = decide(cs, als, probs, levels, self.model.thresholds, wording)
         if d.label == Label.UNVERIFIABLE and float(probs[:, :3].sum(axis=1).max()) < 0.25 and not any(
             al.status(s) == BOUND for al in als for s in cs.core
         ):

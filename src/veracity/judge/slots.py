@@ -189,6 +189,9 @@ def _subject_for(text: str, hint: str | None, anchors: list[str]) -> str | None:
         sur = _surname(hint)
         if sur and re.search(rf"\b{re.escape(sur)}\b", text):
             return hint
+    first_word = low.split()[0] if low.split() else ""
+    if first_word in lexicon.PRONOUNS_EN or text.lstrip().startswith(lexicon.PRONOUNS_ZH):
+        return None  # "She won the Nobel Prize …" with no document subject: nobody to bind to
     if anchors:
         # the leading name of the claim, when the claim starts with it (its grammatical subject)
         a0 = anchors[0]

@@ -42,9 +42,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": (
             "No language model was used for this report: every verdict was reached by the "
             "offline evidence-match judge ({judge}), which compares each claim with the text "
-            "of the sources that were retrieved."
+            "of the sources that were retrieved. Its confidence is the estimated probability "
+            "that the verdict is right, measured on held-out labelled claims."
         ),
-        "zh": "本报告未使用语言模型：结论由离线证据匹配判定器（{judge}）根据检索到的原文得出。",
+        "zh": "本报告未使用语言模型：结论由离线证据匹配判定器（{judge}）根据检索到的原文得出。"
+              "置信度为该结论正确的估计概率，依据留出的标注数据校准。",
     },
     # stats line
     "stats_seconds": {"en": "{s} s", "zh": "耗时 {s} 秒"},

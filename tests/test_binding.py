@@ -1,0 +1,533 @@
+"""The offline judge's reading of claims and evidence, without an embedder.
+
+Claim slots (subject, relation, values, key), binding per sentence (the owner of a number,
+contradictions in the claim's frame, credit to someone else, keyword stuffing, list items under
+their heading), aliases the evidence states, and the whole judge end to end on hand-built
+passages (``semantic`` fixed at 0.5, so only the aligner, the rules and the shipped weights
+decide).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from veracity.evidence.numbers import extract_numbers, same_quantity
+from veracity.judge import lexicon
+from veracity.judge.aliases import alias_statements, link_aliases
+from veracity.judge.base import Judgement
+from veracity.judge.binding import (
+    BOUND,
+    CONTRADICTED,
+    FEATURES,
+    UNBOUND,
+    align,
+)
+from veracity.judge.match import EvidenceMatchJudge
+from veracity.judge.slots import ClaimSlots, Slot, anchors_of, claim_slots
+from veracity.text import normalize_for_match
+from veracity.types import Claim, Label, Passage, RankedPassage, Source, SourceKind, Stance
+
+# --- helpers -----------------------------------------------------------------------------------
+
+
+def _rp(
+    text: str, i: int = 0, *, url: str | None = None, title: str | None = None
+) -> RankedPassage:
+    url = url or f"https://example.org/{i}"
+    return RankedPassage(
+        passage=Passage(id=f"d{i}:0", doc_url=url, text=text, start=0, end=len(text)),
+        source=Source(url=url, title=title, kind=SourceKind.PRIMARY),
+        score=1.0,
+        semantic=0.5,
+    )
+
+
+def _slot(cs: ClaimSlots, kind: str, text: str | None = None) -> Slot:
+    found = [s for s in cs.slots if s.kind == kind and (text is None or s.text == text)]
+    assert len(found) == 1, (kind, text, [(s.kind, s.text) for s in cs.slots])
+    return found[0]
+
+
+def _names(cs: ClaimSlots) -> list[str]:
+    return [s.text for s in cs.slots if s.kind == "name"]
+
+
+def _judge(
+    text: str, texts: list[str], *, lang: str = "en", subject: str | None = None
+) -> Judgement:
+    claim = Claim(id="c1", text=text, original=text, language=lang)  # type: ignore[arg-type]
+    passages = [_rp(t, i) for i, t in enumerate(texts)]
+    return EvidenceMatchJudge(subject=subject).judge_sync(claim, passages, lang)
+
+
+def _states_value(quote: str, slot: Slot) -> bool:
+    """The quote holds ``slot``'s value (a number as the same quantity, a category in any of
+    its spellings, a name as written)."""
+    if slot.kind == "number" and slot.number is not None:
+        return any(same_quantity(slot.number, n) for n in extract_numbers(quote))
+    if slot.kind == "category":
+        return any(lexicon.words_in(quote.lower(), p) for p in slot.forms)
+    return any(f in normalize_for_match(quote) for f in slot.forms)
+
+
+DISTRACTORS = [
+    "The weather in Lisbon was mild for most of the spring season.",
+    "A new bakery opened near the central station last week.",
+]
+# the 1903 physics prize, then the 1911 chemistry prize (the second sentence by pronoun)
+CURIE_BIO = (
+    "Marie Curie won the Nobel Prize in Physics in 1903. "
+    "She received the Nobel Prize in Chemistry in 1911."
+)
+GOPHER_TABLE = "Chinchilla outperforms Gopher (280B), GPT-3 (175B) and Jurassic-1 (178B)."
+STUFFED = "Jack Rae Gopher Chinchilla NeurIPS Gemini GPT-4 OpenAI DeepMind Meta"
+PAPER = "An empirical analysis of compute-optimal large language model training"
+
+
+# --- slots -------------------------------------------------------------------------------------
+
+
+def test_subject_from_the_hint_and_from_a_leading_name() -> None:
+    hinted = claim_slots("Jack Rae led the Gopher project at DeepMind.", "Jack Rae")
+    assert hinted.subject == "Jack Rae"
+    assert hinted.relation == "leading"
+    assert "Jack Rae" not in _names(hinted)  # the subject is not one of its own values
+    assert set(_names(hinted)) == {"Gopher", "DeepMind"}
+
+    leading = claim_slots("Marie Curie won the Nobel Prize in Physics in 1903.")
+    assert leading.subject == "Marie Curie"
+    assert leading.subject_surname == "Curie"
+    assert normalize_for_match("Marie Curie") in leading.subject_forms
+
+    # the hint wins when the claim names the subject by surname only
+    assert (
+        claim_slots("Curie won the Nobel Prize in Physics in 1903.", "Marie Curie").subject
+        == "Marie Curie"
+    )
+
+
+def test_a_pronoun_claim_takes_the_hint() -> None:
+    cs = claim_slots("She won the Nobel Prize in Physics in 1903.", "Marie Curie")
+    assert cs.subject == "Marie Curie"
+    assert cs.relation == "award"
+    assert any(
+        s.kind == "number" and s.number is not None and s.number.year == 1903 for s in cs.slots
+    )
+    assert "Marie Curie" not in _names(cs) and "She" not in anchors_of(cs.text)
+
+
+def test_a_pronoun_claim_without_a_hint_has_no_subject() -> None:
+    # the object ("Nobel Prize", "Gopher") never becomes the subject of "She won …" / "He led …"
+    assert claim_slots("She won the Nobel Prize in Physics in 1903.").subject is None
+    assert claim_slots("He led the Gopher project.").subject is None
+
+
+def test_chinese_leading_subject() -> None:
+    cs = claim_slots("玛丽·居里于1911年获得诺贝尔化学奖。")
+    assert cs.subject == "玛丽·居里"
+    assert cs.relation == "award"
+    years = [
+        s
+        for s in cs.slots
+        if s.kind == "number" and s.number is not None and s.number.kind == "year"
+    ]
+    assert [y.number.year for y in years if y.number is not None] == [1911]
+    cat = _slot(cs, "category")
+    assert (cat.group, cat.member) == ("field", "chemistry")
+    assert cs.key is cat  # what was won
+
+
+def test_accented_names_stay_whole() -> None:
+    cs = claim_slots("Irène Joliot-Curie won the Nobel Prize in Chemistry in 1935.")
+    assert cs.subject == "Irène Joliot-Curie"
+    assert "Irène Joliot-Curie" in anchors_of(cs.text)
+    assert not any(a in ("Irène", "Joliot-Curie", "Curie") for a in anchors_of(cs.text))
+
+
+@pytest.mark.parametrize(
+    "text, not_names, names",
+    [
+        ("Instead of physics, Marie Curie studied chemistry.", ("Instead",), ("Marie Curie",)),
+        (
+            "As a result, Marie Curie moved to Paris in 1891.",
+            ("As", "As a result"),
+            ("Marie Curie", "Paris"),
+        ),
+    ],
+)
+def test_sentence_initial_words_are_not_names(
+    text: str, not_names: tuple[str, ...], names: tuple[str, ...]
+) -> None:
+    anchors = anchors_of(text)
+    assert list(names) == anchors
+    for w in not_names:
+        assert not any(a == w or a.startswith(w + " ") for a in anchors)
+        assert w not in _names(claim_slots(text))
+
+
+def test_a_prize_field_is_a_category_slot_not_a_name() -> None:
+    cs = claim_slots("Marie Curie won the Nobel Prize in Physics in 1903.")
+    assert _names(cs) == ["Nobel Prize"]  # "Physics" is not a name of its own
+    cat = _slot(cs, "category")
+    assert (cat.group, cat.member, cat.text) == ("field", "physics", "physics")
+    assert "Physics" not in _names(cs) and "Nobel Prize in Physics" not in _names(cs)
+
+
+@pytest.mark.parametrize(
+    "text, hint, key",
+    [
+        (
+            "Jack Rae proposed Chinchilla Scaling Laws in 2022.",
+            "Jack Rae",
+            "Chinchilla Scaling Laws",
+        ),
+        (
+            "At DeepMind, Jack Rae led the Gopher project.",
+            "Jack Rae",
+            "Gopher",
+        ),  # not the name before
+        ("Marie Curie won the Nobel Prize in Physics in 1903.", None, "Nobel Prize"),
+        ("Marie Curie was appointed professor at the Sorbonne in 1906.", None, "Sorbonne"),
+    ],
+)
+def test_the_key_is_the_value_after_the_relation(text: str, hint: str | None, key: str) -> None:
+    cs = claim_slots(text, hint)
+    assert cs.key is not None
+    assert cs.key.text == key
+    assert cs.key.pos > cs.relation_pos >= 0
+
+
+# --- the owner of a number ---------------------------------------------------------------------
+
+
+def test_a_number_in_parentheses_belongs_to_the_name_before_it() -> None:
+    cs = claim_slots("Gopher is a 175 billion parameter language model.")
+    assert cs.subject == "Gopher"
+    n = _slot(cs, "number")
+    al = align(cs, _rp(GOPHER_TABLE))
+    assert al.status(n) != BOUND  # 175B is GPT-3's
+    assert al.contradictions[n.key].status == CONTRADICTED
+    assert al.contradictions[n.key].other == "280B"  # Gopher's own size
+    assert al.features[FEATURES.index("conflict_number")] == 1.0
+
+
+def test_a_number_bound_to_its_owner() -> None:
+    cs = claim_slots("GPT-3 has 175 billion parameters.")
+    n = _slot(cs, "number")
+    al = align(cs, _rp(GOPHER_TABLE))
+    assert al.status(n) == BOUND
+    assert al.matches[n.key].sentence == 0
+    assert not al.contradictions
+
+
+# --- frames ------------------------------------------------------------------------------------
+
+
+def test_another_date_in_a_functional_frame_contradicts() -> None:
+    passage = "Marie Curie was a physicist and chemist. She died on 4 July 1934 in Passy."
+    wrong = claim_slots("Marie Curie died on 4 July 1944.")
+    assert wrong.relation == "death"
+    al = align(wrong, _rp(passage))
+    date = _slot(wrong, "number")
+    assert al.sentences[1].subject  # "She" in a passage about Marie Curie
+    assert al.status(date) == CONTRADICTED
+    assert (al.contradictions[date.key].sentence, al.contradictions[date.key].other) == (
+        1,
+        "4 July 1934",
+    )
+
+    right = claim_slots("Marie Curie died on 4 July 1934.")
+    al = align(right, _rp(passage))
+    assert al.status(_slot(right, "number")) == BOUND
+    assert not al.contradictions
+
+
+@pytest.mark.parametrize(
+    "passage",
+    [
+        "Marie Curie was appointed to the board in 1975.",
+        "Marie Curie studied at the Sorbonne. She was appointed to the board in 1975.",
+    ],
+)
+def test_a_repeatable_relation_needs_the_same_other_names(passage: str) -> None:
+    cs = claim_slots("Marie Curie was appointed professor at the Sorbonne in 1906.")
+    assert cs.relation == "employment"
+    al = align(cs, _rp(passage))
+    assert not al.contradictions  # another appointment, not another date of this one
+    assert al.status(_slot(cs, "number")) != CONTRADICTED
+    assert al.features[FEATURES.index("conflict_time")] == 0.0
+
+
+def test_the_same_appointment_with_another_year_contradicts() -> None:
+    cs = claim_slots("Marie Curie was appointed professor at the Sorbonne in 1906.")
+    al = align(cs, _rp("Marie Curie was appointed professor at the Sorbonne in 1910."))
+    assert al.contradictions[_slot(cs, "number").key].other == "1910"
+
+
+def test_another_prize_field_in_the_frame_contradicts_the_category() -> None:
+    cs = claim_slots("Marie Curie won the Nobel Prize in Physics in 1911.")
+    al = align(cs, _rp("The 1911 Nobel Prize in Chemistry went to Marie Curie."))
+    cat = _slot(cs, "category")
+    assert al.status(cat) == CONTRADICTED
+    assert al.contradictions[cat.key].other == "chemistry"
+    assert al.status(_slot(cs, "number")) == BOUND
+    assert al.status(_slot(cs, "name", "Nobel Prize")) == BOUND
+    assert al.features[FEATURES.index("conflict_category")] == 1.0
+
+
+# --- credit ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "sentence, names",
+    [
+        ("Ray Solomonoff introduced the idea in 1960", ["Ray Solomonoff"]),
+        ("他在分享中从所罗门诺夫(Solomonoff)的归纳推理理论讲起", ["Solomonoff"]),
+        (
+            "Algorithmic information theory was introduced by Ray Solomonoff in 1960.",
+            ["Ray Solomonoff"],
+        ),
+        ("The weather in Lisbon was mild for most of the spring season.", []),
+    ],
+)
+def test_credited_names(sentence: str, names: list[str]) -> None:
+    assert lexicon.credited_names(sentence) == names
+
+
+def test_credited_name_after_an_adjective_and_a_profession() -> None:
+    sentence = "Penicillin was discovered in 1928 by the Scottish bacteriologist Alexander Fleming."
+    assert lexicon.credited_names(sentence) == ["Alexander Fleming"]
+
+
+def test_align_flags_a_work_credited_to_someone_else() -> None:
+    cs = claim_slots("Jack Rae invented algorithmic information theory.")
+    assert (cs.subject, cs.relation) == ("Jack Rae", "creation")
+    assert cs.object_terms == {"algorithmic", "information", "theory"}
+    al = align(cs, _rp("Algorithmic information theory was introduced by Ray Solomonoff in 1960."))
+    assert al.credits_other == "Ray Solomonoff"
+    assert al.credit_sentence == 0
+    assert not al.subject_credited
+    assert al.features[FEATURES.index("credits_other")] == 1.0
+
+    # the subject credited with it: no one else is
+    own = align(cs, _rp("Jack Rae invented algorithmic information theory in 1960."))
+    assert own.credits_other is None and own.subject_credited
+    assert own.features[FEATURES.index("credits_other")] == 0.0
+
+
+# --- keyword stuffing --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "Jack Rae worked at DeepMind.",
+        "Jack Rae worked on Gemini at DeepMind.",
+        "Jack Rae worked on Gopher.",
+    ],
+)
+def test_a_stuffed_heading_binds_nothing(claim: str) -> None:
+    cs = claim_slots(claim)
+    assert cs.subject == "Jack Rae" and cs.core
+    for text in (STUFFED, STUFFED + "\n\n" + DISTRACTORS[0]):
+        al = align(cs, _rp(text))
+        assert al.sentences[0].list_like
+        assert all(al.status(s) != BOUND for s in cs.slots)
+        assert all(al.status(s) == UNBOUND for s in cs.core)  # mentioned, not stated
+        assert al.binds_all(cs) is None
+    assert align(cs, _rp(STUFFED)).list_like
+
+
+def test_a_stuffed_heading_never_confirms_a_claim() -> None:
+    j = _judge("Jack Rae worked at DeepMind.", [STUFFED, *DISTRACTORS])
+    assert j.verdict.label not in (Label.TRUE, Label.MOSTLY_TRUE, Label.PARTLY_TRUE)
+    assert all(e.stance != Stance.SUPPORTS for e in j.evidence)
+
+
+# --- list items under a heading ----------------------------------------------------------------
+
+
+def test_a_list_item_binds_what_its_heading_says() -> None:
+    passage = f"The outstanding paper awards of NeurIPS 2022 went to these papers.\n\n- {PAPER}\n- Other paper"
+    cs = claim_slots(f"{PAPER} won an outstanding paper award at NeurIPS 2022.", PAPER)
+    assert cs.subject == PAPER
+    venue, year = _slot(cs, "name", "NeurIPS 2022"), _slot(cs, "number")
+    al = align(cs, _rp(passage))
+    assert not al.sentences[0].subject  # the heading is not about the paper
+    assert 1 in al.item_frames and "neurips 2022" in al.item_frames[1]
+    assert al.matches[venue.key].status == BOUND and al.matches[venue.key].sentence == 1
+    assert al.matches[year.key].status == BOUND and al.matches[year.key].sentence == 1
+    assert al.binds_all(cs) == 1
+
+
+def test_a_list_at_the_start_of_a_passage_takes_its_intro_from_before() -> None:
+    items = f"- {PAPER}\n- Other paper"
+    intro = "Some context first. The outstanding paper awards of NeurIPS 2022 went to these papers."
+    cs = claim_slots(f"{PAPER} won an outstanding paper award at NeurIPS 2022.", PAPER)
+    venue, year = _slot(cs, "name", "NeurIPS 2022"), _slot(cs, "number")
+
+    alone = align(cs, _rp(items))
+    assert alone.status(venue) != BOUND and alone.status(year) != BOUND
+
+    led = align(cs, _rp(items), before=intro)
+    assert led.status(venue) == BOUND and led.status(year) == BOUND
+    assert led.matches[venue.key].sentence == 0
+    assert "neurips 2022" in led.item_frames[0]
+
+    # the heading binds only what it says
+    other = claim_slots(f"{PAPER} won an outstanding paper award at ICML 2021.", PAPER)
+    al = align(other, _rp(items), before=intro)
+    assert all(al.status(s) != BOUND for s in other.core)
+
+
+# --- aliases -----------------------------------------------------------------------------------
+
+
+ALIAS_SENTENCE = 'The work appeared at NeurIPS 2022 under the title "An empirical analysis of X".'
+
+
+def test_alias_statements_find_the_title() -> None:
+    text = "Chinchilla is a model. " + ALIAS_SENTENCE + " It was cited widely."
+    assert alias_statements(text) == [("An empirical analysis of X", ALIAS_SENTENCE)]
+    assert alias_statements("The work appeared at NeurIPS 2022.") == []
+
+
+def test_link_aliases_needs_the_same_source_to_speak_of_the_name() -> None:
+    names = ["Chinchilla Scaling Laws", "NeurIPS", "NeurIPS 2022"]
+    stating = _rp(ALIAS_SENTENCE, 0, url="https://a.org/paper")
+    same_source = _rp(
+        "Chinchilla is a 70B model trained by DeepMind.", 1, url="https://a.org/paper"
+    )
+    other_source = _rp(
+        "Chinchilla is a 70B model trained by DeepMind.", 2, url="https://b.org/news"
+    )
+
+    links = link_aliases(names, [stating, same_source])
+    assert [(lk.name, lk.alias, lk.passage) for lk in links] == [
+        ("Chinchilla Scaling Laws", "An empirical analysis of X", 0)
+    ]
+    assert links[0].quote == ALIAS_SENTENCE
+    # the venue named in the statement itself is never tied to the title
+    assert not any(lk.name.startswith("NeurIPS") for lk in links)
+    # "Chinchilla" only in another source, or nowhere: no link
+    assert link_aliases(names, [stating, other_source]) == []
+    assert link_aliases(names, [stating]) == []
+
+
+# --- the judge end to end ----------------------------------------------------------------------
+
+
+def test_curie_physics_1911_is_false_with_a_refuting_quote_first() -> None:
+    j = _judge("Marie Curie won the Nobel Prize in Physics in 1911.", [CURIE_BIO, *DISTRACTORS])
+    assert j.verdict.label == Label.FALSE
+    assert j.evidence and j.evidence[0].stance == Stance.REFUTES
+    assert j.evidence[0].quote in CURIE_BIO
+    assert "1903" in j.evidence[0].quote or "Chemistry" in j.evidence[0].quote
+    assert "1911" in j.verdict.rationale  # the contradicted value is named
+
+
+def test_curie_chemistry_1911_is_confirmed_by_the_1911_sentence() -> None:
+    j = _judge("Marie Curie won the Nobel Prize in Chemistry in 1911.", [CURIE_BIO, *DISTRACTORS])
+    assert j.verdict.label in (Label.TRUE, Label.MOSTLY_TRUE)
+    supports = [e for e in j.evidence if e.stance == Stance.SUPPORTS]
+    assert supports and "1911" in supports[0].quote
+    assert supports[0].quote in CURIE_BIO
+    assert all(e.stance != Stance.REFUTES for e in j.evidence)
+
+
+def test_curie_chemistry_1911_with_a_leading_year_phrase() -> None:
+    bio = "Marie Curie won the Nobel Prize in Physics in 1903. In 1911 she received the Nobel Prize in Chemistry."
+    j = _judge("Marie Curie won the Nobel Prize in Chemistry in 1911.", [bio, *DISTRACTORS])
+    assert j.verdict.label in (Label.TRUE, Label.MOSTLY_TRUE)
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "Ada Lovelace won the Nobel Prize in Chemistry in 1911.",
+        "Pierre Dupont received the Nobel Prize in Physics in 1903.",
+        "Ada Lovelace was born in 1815.",
+    ],
+)
+def test_a_subject_in_no_passage_is_never_confirmed(claim: str) -> None:
+    for texts in ([CURIE_BIO, *DISTRACTORS], [CURIE_BIO]):
+        j = _judge(claim, texts)
+        assert j.verdict.label not in (Label.TRUE, Label.MOSTLY_TRUE, Label.PARTLY_TRUE)
+        assert all(e.stance != Stance.SUPPORTS for e in j.evidence)
+
+
+JUDGE_CASES = [
+    ("Marie Curie won the Nobel Prize in Physics in 1903.", [CURIE_BIO, *DISTRACTORS], "en", None),
+    (
+        "Marie Curie won the Nobel Prize in Chemistry in 1911.",
+        [CURIE_BIO, *DISTRACTORS],
+        "en",
+        None,
+    ),
+    ("Marie Curie won the Nobel Prize in Physics in 1911.", [CURIE_BIO, *DISTRACTORS], "en", None),
+    (
+        "She received the Nobel Prize in Chemistry in 1911.",
+        [CURIE_BIO, *DISTRACTORS],
+        "en",
+        "Marie Curie",
+    ),
+    ("GPT-3 has 175 billion parameters.", [GOPHER_TABLE, *DISTRACTORS], "en", None),
+    ("Gopher is a 175 billion parameter language model.", [GOPHER_TABLE, *DISTRACTORS], "en", None),
+    (
+        "Jack Rae invented algorithmic information theory.",
+        ["Algorithmic information theory was introduced by Ray Solomonoff in 1960.", *DISTRACTORS],
+        "en",
+        None,
+    ),
+    ("Jack Rae worked at DeepMind.", [STUFFED, *DISTRACTORS], "en", None),
+    ("Marie Curie 于1911年获得诺贝尔化学奖。", [CURIE_BIO, *DISTRACTORS], "zh", None),
+    ("Marie Curie 于1911年获得诺贝尔物理学奖。", [CURIE_BIO, *DISTRACTORS], "zh", None),
+    (
+        "Gopher 是 DeepMind 的一个 2800 亿参数的语言模型。",
+        [
+            "Gopher is a language model with 280 billion parameters trained by DeepMind.",
+            *DISTRACTORS,
+        ],
+        "zh",
+        None,
+    ),
+    ("Gopher 是一个 1750 亿参数的语言模型。", [GOPHER_TABLE, *DISTRACTORS], "zh", None),
+    ("Marie Curie 于1911年获得诺贝尔化学奖。", DISTRACTORS, "zh", None),
+]
+
+
+@pytest.mark.parametrize("claim, texts, lang, subject", JUDGE_CASES)
+def test_judge_quotes_confidence_and_rationale(
+    claim: str, texts: list[str], lang: str, subject: str | None
+) -> None:
+    j = _judge(claim, texts, lang=lang, subject=subject)
+    v = j.verdict
+    assert 0.0 <= v.confidence <= 1.0
+    assert v.rationale.strip()
+    key = claim_slots(claim, subject).key
+    for e in j.evidence:
+        assert any(e.quote in t for t in texts)  # verbatim
+        if e.stance == Stance.SUPPORTS and key is not None:
+            assert _states_value(e.quote, key), (e.quote, key.text)
+    if v.label in (Label.TRUE, Label.MOSTLY_TRUE):
+        assert any(e.stance == Stance.SUPPORTS for e in j.evidence)
+    if lang == "zh":
+        assert v.rationale.endswith("。")
+        assert ". " not in v.rationale and not v.rationale.endswith(".")
+
+
+def test_chinese_verdicts_agree_with_the_english_ones() -> None:
+    true_zh = _judge("Marie Curie 于1911年获得诺贝尔化学奖。", [CURIE_BIO, *DISTRACTORS], lang="zh")
+    false_zh = _judge(
+        "Marie Curie 于1911年获得诺贝尔物理学奖。", [CURIE_BIO, *DISTRACTORS], lang="zh"
+    )
+    assert true_zh.verdict.label in (Label.TRUE, Label.MOSTLY_TRUE)
+    assert false_zh.verdict.label == Label.FALSE
+    assert false_zh.evidence[0].stance == Stance.REFUTES
+    assert "与证据不符" in false_zh.verdict.rationale
+
+
+def test_no_passages_is_unverifiable() -> None:
+    j = _judge("Marie Curie won the Nobel Prize in Physics in 1911.", [])
+    assert j.verdict.label == Label.UNVERIFIABLE and not j.evidence
+    assert 0.0 <= j.verdict.confidence <= 1.0
