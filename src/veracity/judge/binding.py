@@ -217,6 +217,16 @@ def _other_name_leads(sent: str, cs: ClaimSlots) -> bool:
     return not _is_subject_name(m.group(0), cs)
 
 
+_PREPOSITIONS = frozenset(
+    ["by", "with", "from", "of", "to", "at", "in", "for", "and", "or", "than", "as", "via", "under", "over", "between", "against", "including", "like"]
+)
+
+
+def _after_preposition(text: str, pos: int) -> bool:
+    words = text[:pos].split()
+    return bool(words) and words[-1].lower().strip(",") in _PREPOSITIONS
+
+
 def _owner(sent: str, num: NumberMention, cs: ClaimSlots) -> str | None:
     """The name a quantity is attached to: the name right before its parenthesis ("Gopher
     (280B)"), else the nearest name before it in its clause, else the nearest after it."""
@@ -230,6 +240,8 @@ def _owner(sent: str, num: NumberMention, cs: ClaimSlots) -> str | None:
     clause_start = max(before.rfind(","), before.rfind(";"), before.rfind("，"), before.rfind("；"))
     names = [m for m in LATIN_PHRASE.finditer(before) if m.start() > clause_start]
     names = [m for m in names if m.group(0).lower() not in {"the", "a", "in", "on", "it", "he", "she"}]
+    # a name after a preposition ("designed by X and had 18,000 …") is not what the clause is about
+    names = [m for m in names if not _after_preposition(before, m.start())]
     if names:
         return names[-1].group(0)
     clause_end = min([i for i in (after.find(","), after.find(";")) if i >= 0] or [len(after)])
@@ -392,6 +404,7 @@ def align(
 
     # the claim's other names and categories this passage has: a frame must hold them all
     names_here = [sl for sl in cs.slots if sl.kind in ("name", "category") and any(_in(sl, x) for x in sents)]
+    claim_names = [sl.text for sl in cs.slots if sl.kind == "name"] + ([cs.subject] if cs.subject else [])
 
     def strict_frame(i: int, slot: Slot) -> bool:
         """The sentence states the same fact as the claim: for a year or a category, the
@@ -405,7 +418,7 @@ def align(
         others = [sl for sl in names_here if sl is not slot]
         if not all(_in(sl, s) for sl in others):
             return False
-        rel_here = bool(cs.relation) and lexicon.has_relation(s.low, cs.relation or "")
+        rel_here = bool(cs.relation) and lexicon.relation_outside(s.low, cs.relation or "", claim_names)
         if cs.relation in _FUNCTIONAL:
             return rel_here  # one birth, one death, one founding: another date contradicts
         if slot.kind == "category":
@@ -509,12 +522,24 @@ def align(
         concept_hit = sum(
             1 for k in obj_concepts if k in low_all or any(lexicon.words_in(low_all, p) for p in lexicon.CONCEPTS[k])
         )
+        key = cs.key if cs.key is not None and cs.key.kind == "name" else None
+        key_here = key is not None and any(_name_found(key, x.norm) for x in sents)
+
+        def about_object(x: Sentence) -> bool:
+            """The sentence speaks of what the claim says was created: its name where the
+            passage has it, else some of its words."""
+            if key_here and key is not None:
+                return _name_found(key, x.norm)
+            return bool(obj_units & content_terms(x.text))
+
         if obj_hit >= 0.3 or concept_hit >= 2:
             for i, s in enumerate(sents):
+                if not about_object(s):
+                    continue
                 names = [n for n in lexicon.credited_names(s.text) if not _is_subject_name(n, cs)]
-                subj_credit = s.subject and lexicon.has_relation(s.low, cs.relation) and bool(
-                    obj_units & content_terms(s.text)
-                ) and _subject_named(cs, s.text, s.norm)
+                subj_credit = s.subject and lexicon.has_relation(s.low, cs.relation) and _subject_named(
+                    cs, s.text, s.norm
+                )
                 if subj_credit:
                     al.subject_credited = True
                 if names and not al.credits_other:

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from veracity.judge.binding import BOUND, UNBOUND, PassageAlignment
-from veracity.judge.lexicon import has_relation
+from veracity.judge.lexicon import relation_outside
 from veracity.judge.slots import ClaimSlots, Slot
 from veracity.types import Label
 
@@ -91,15 +91,33 @@ def decide(
     s_full, s_ref = float(sup[i_full]), float(ref[i_ref])
     where = {s.key: _slot_bound_anywhere(s, als) for s in cs.slots}
     one_all = [i for i, al in enumerate(als) if core and al.binds_all(cs) is not None]
+    names = [s.text for s in cs.slots if s.kind == "name"] + ([cs.subject] if cs.subject else [])
+
+    def relation_at(al: PassageAlignment, j: int) -> bool:
+        """The claim's relation is stated where its values are (not inside a name)."""
+        said = al.sentences[j].low + " " + al.item_frames.get(j, "")
+        return cs.relation is None or relation_outside(said, cs.relation, names)
+
+    # true needs the relation too: "the Turing Award is named after him" binds the award to
+    # him but does not say he won it
+    one_all_rel = [i for i in one_all if relation_at(als[i], als[i].binds_all(cs) or 0)]
     union_all = bool(core) and all(where[s.key] is not None for s in core)
     some_bound = any(where[s.key] is not None for s in core)
     # with no value to bind, the subject itself must be in the passage that supports
     about = [i for i, al in enumerate(als) if al.subject_in_passage and not al.list_like]
 
-    # 1. credited to someone else
-    if not any(al.subject_credited for al in als):
+    # 1. credited to someone else (in a passage that names what the claim says was created)
+    key = cs.key
+    # where the evidence names the work, only a passage that names it can credit the subject
+    named_work = key is not None and key.kind == "name" and any(al.status(key) != "absent" for al in als)
+    credited_subject = any(
+        al.subject_credited and (not named_work or al.status(key) != "absent")  # type: ignore[arg-type]
+        for al in als
+    )
+    if not credited_subject:
         for i, al in enumerate(als):
-            if al.credits_other and part[i] + ref[i] >= 0.2:
+            names_key = not named_work or al.status(key) != "absent"  # type: ignore[arg-type]
+            if al.credits_other and names_key:
                 return Decision(Label.MISATTRIBUTED, max(s_ref, float(part[i])), "credited_other",
                                 [i], credited=(al.credits_other, i))
 
@@ -132,15 +150,14 @@ def decide(
 
     # 4. supported as a whole: only when the claim's values are bound to its subject
     if p_sup >= thresholds["support"] and p_sup >= p_none:
-        if one_all or (not core and about):
-            best = one_all[0] if one_all else max(about, key=lambda i: float(sup[i]))
+        if one_all_rel or (not core and about):
+            best = one_all_rel[0] if one_all_rel else max(about, key=lambda i: float(sup[i]))
             return Decision(Label.TRUE, p_sup, "support_one", [best])
         if union_all:
             idx = sorted({w for s in core if (w := where[s.key]) is not None})
             return Decision(Label.MOSTLY_TRUE, p_sup, "support_across", [i_full, *idx])
     # 4a. the key value bound to the subject in one passage, and every value of the claim
     # stated together in another ("studied at X" + "a bachelor's degree at X")
-    key = cs.key
     if (
         key is not None and len(core) >= 2 and (at := where[key.key]) is not None
         and p_sup >= thresholds["support"] and p_sup >= p_none
@@ -155,11 +172,8 @@ def decide(
         for i in one_all:
             al = als[i]
             for j in range(len(al.sentences)):
-                said = al.sentences[j].low + " " + al.item_frames.get(j, "")
                 enough = len(core) >= 2 or al.covers[j] >= 0.6
-                if enough and all(al.states(j, s, cs) for s in core) and (
-                    cs.relation is None or has_relation(said, cs.relation)
-                ):
+                if enough and all(al.states(j, s, cs) for s in core) and relation_at(al, j):
                     return Decision(Label.TRUE, max(p_sup, p_part), "stated", [i])
     # 4b. every value of the claim bound to its subject in one passage, the wording not
     # fully confirmed: mostly true

@@ -16,13 +16,13 @@ import re
 RELATIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "creation": (
         ("invent", "propos", "introduc", "coin", "originat", "pioneer", "discover", "devis",
-         "formulat", "conceiv", "first describ"),
+         "formulat", "conceiv", "first describ", "design", "develop", "creat"),
         ("提出", "发明", "发现", "首创", "开创", "创造", "创建了理论", "首次提出"),
     ),
     "founding": (("found", "establish", "co-found", "cofound", "set up", "start"),
                  ("创立", "创办", "成立", "创建", "创始")),
     "award": (("won", "win", "award", "receiv", "prize", "honor", "honour", "shared", "medal",
-               "recogni"),
+               "recogni", "went to", "given to", "presented to", "conferred", "bestow", "laureate"),
               ("获得", "获", "荣获", "得奖", "颁发", "授予", "奖")),
     "education": (("graduat", "stud", "degree", "attend", "educat", "alumn", "earned", "phd",
                    "doctor", "bachelor", "master", "thesis"),
@@ -151,7 +151,7 @@ NEGATION_ZH = re.compile(r"(?:并非|不是|并不|没有|未曾|从未|否认|�
 _NAME = r"(?:[A-Z][\w'’.\-]*(?:\s+(?:von|van|de|da|di|del|le|la|der|[A-Z][\w'’.\-]*))*)"
 CREDIT_PATTERNS_EN: tuple[re.Pattern[str], ...] = (
     re.compile(
-        r"(?:introduced|proposed|invented|coined|originated|founded|discovered|devised|formulated|"
+        r"(?:introduced|proposed|invented|coined|originated|founded|discovered|devised|formulated|designed|"
         r"developed|pioneered|conceived|first described|created|established)"
         r"\b[^.;:!?]{0,60}?\bby\s+(?:the\s+)?(?P<name>[^,.;:()]{1,80})"
     ),
@@ -205,6 +205,15 @@ def relation_position(text: str, relation: str) -> int:
     return min(found) if found else -1
 
 
+def relation_outside(text_lower: str, relation: str, names: list[str]) -> bool:
+    """The relation is stated in ``text_lower`` by words that are not part of a name
+    ("won" or "awarded", not the "Award" of "Turing Award")."""
+    for n in sorted(names, key=len, reverse=True):
+        if n:
+            text_lower = text_lower.replace(n.lower(), " ")
+    return has_relation(text_lower, relation)
+
+
 def has_relation(text_lower: str, relation: str) -> bool:
     en, zh = RELATIONS[relation]
     return any(re.search(r"(?<![a-z])" + re.escape(s), text_lower) for s in en) or any(
@@ -243,7 +252,7 @@ def _person_in(words: str) -> str:
     if not runs:
         return words
     multi = [r for r in runs if len(r.split()) >= 2]
-    return (multi or runs)[-1] if multi else runs[0]
+    return multi[0] if multi else runs[0]
 
 
 def credited_names(sentence: str) -> list[str]:

@@ -1,0 +1,57 @@
+"""Trap claims of the kinds a careful checker meets, against a small corpus written for the test
+(tests/fixtures/traps): a wrong year for a one-time event, a wrong field, a wrong count bound to
+the right thing, a number that belongs to another name, a work credited to someone else, a name
+that only contains the claimed word ("Turing Award"), in English and Chinese."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import veracity
+from veracity.config import Settings
+from veracity.types import Label, Report, Stance
+
+CORPUS = Path(__file__).parent / "fixtures" / "traps"
+GOOD = (Label.TRUE, Label.MOSTLY_TRUE)
+
+CASES: list[tuple[str, tuple[Label, ...]]] = [
+    ("Alan Turing was born in 1912.", GOOD),
+    ("Alan Turing was born in 1914.", (Label.FALSE,)),
+    ("Alan Turing studied physics at King's College, Cambridge.", (Label.FALSE,)),
+    ("Alan Turing obtained his PhD from Princeton University in 1938.", GOOD),
+    ("Alan Turing obtained his PhD from Princeton University in 1940.", (Label.FALSE,)),
+    ("Alan Turing invented the Enigma machine.", (Label.MISATTRIBUTED,)),
+    ("Alan Turing designed the ENIAC computer.", (Label.MISATTRIBUTED,)),
+    ("Alan Turing died in 1954.", GOOD),
+    ("Alan Turing won the Turing Award.", (Label.PARTLY_TRUE, Label.UNVERIFIABLE)),
+    ("The ENIAC had about 18,000 vacuum tubes.", GOOD),
+    ("The ENIAC had about 5,000 vacuum tubes.", (Label.FALSE,)),
+    ("玛丽·居里于1911年获得诺贝尔物理学奖。", (Label.FALSE,)),
+    ("玛丽·居里于1911年获得诺贝尔化学奖。", GOOD),
+    ("玛丽·居里于1944年去世。", (Label.FALSE,)),
+    ("玛丽·居里出生于波兰华沙。", GOOD),
+]
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> Report:
+    tmp = tmp_path_factory.mktemp("traps")
+    claims = tmp / "claims.txt"
+    claims.write_text("\n".join(text for text, _ in CASES) + "\n", encoding="utf-8")
+    settings = Settings(cache_dir=tmp / "cache", db_path=tmp / "db.sqlite", llm_base_url=None)
+    return veracity.check(claims, claims=True, corpus=[CORPUS], settings=settings)
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES, ids=[t for t, _ in CASES])
+def test_trap(report: Report, text: str, expected: tuple[Label, ...]) -> None:
+    row = next(r for r in report.claims if r.text == text)
+    assert row.verdict.label in expected, (row.verdict.label, row.verdict.rationale)
+    if row.verdict.label in (Label.FALSE, Label.MISATTRIBUTED):
+        # the deciding quote comes first and says what contradicts the claim
+        assert row.evidence and row.evidence[0].stance == Stance.REFUTES
+    for ev in row.evidence:
+        if ev.stance == Stance.SUPPORTS:
+            assert "GPT-3" not in ev.quote
+    assert 0.0 <= row.verdict.confidence <= 1.0
