@@ -279,6 +279,30 @@ def _number_match(slot: Slot, sent: Sentence, cs: ClaimSlots) -> tuple[bool, str
     return False, None
 
 
+_NOUN_SKIP = frozenset("of more than over about around nearly almost some the a an in".split())
+
+
+def noun_after(text: str, end: int) -> str | None:
+    """What a number counts: the word after it ("280 billion parameters" → "parameters",
+    "2800 亿参数" → "参数"); ``None`` when nothing follows it directly (a parenthesis)."""
+    tail = text[end : end + 40].lstrip(" -")
+    if not tail or not (tail[0].isalpha() or "\u4e00" <= tail[0] <= "\u9fff"):
+        return None  # "(280B)," — nothing counted follows
+    cjk = re.match(r"[个位名项次篇条]?([\u4e00-\u9fff]{2})", tail)
+    if cjk:
+        return cjk.group(1)
+    for word in re.findall(r"[A-Za-z]+", tail)[:3]:
+        w = word.lower()
+        if w not in _NOUN_SKIP:
+            return w[:5]
+    return None
+
+
+def _same_noun(a: str | None, b: str | None) -> bool:
+    """Two counts of the same thing: parameters vs parameters, not parameters vs tokens."""
+    return a is None or b is None or a == b or a[:4] == b[:4]
+
+
 def _number_conflict(slot: Slot, sent: Sentence, cs: ClaimSlots) -> str | None:
     """Another value of the same quantity in the claim's frame."""
     cn = slot.number
@@ -298,7 +322,7 @@ def _number_conflict(slot: Slot, sent: Sentence, cs: ClaimSlots) -> str | None:
             if (cn.unit or "") != (pn.unit or "") or pn.value == 0:
                 continue
             ratio = abs(cn.value / pn.value)
-            if 0.01 <= ratio <= 100:
+            if 0.01 <= ratio <= 100 and _same_noun(noun_after(cs.text, cn.end), noun_after(sent.text, pn.end)):
                 owner = _owner(sent.text, pn, cs)
                 if owner is not None and _is_subject_name(owner, cs):
                     return pn.text
