@@ -279,7 +279,7 @@ def _number_match(slot: Slot, sent: Sentence, cs: ClaimSlots) -> tuple[bool, str
     return False, None
 
 
-_NOUN_SKIP = frozenset("of more than over about around nearly almost some the a an in".split())
+_NOUN_SKIP = frozenset(["of", "more", "than", "over", "about", "around", "nearly", "almost", "some", "the", "a", "an", "in"])
 
 
 def noun_after(text: str, end: int) -> str | None:

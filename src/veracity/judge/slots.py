@@ -294,9 +294,9 @@ def claim_slots(text: str, subject_hint: str | None = None,
         low = text.lower()
         cut = None
         for stem in en:
-            m = re.search(r"(?<![a-z])" + re.escape(stem) + r"\w*\s+", low)
-            if m and (cut is None or m.end() < cut):
-                cut = m.end()
+            hit = re.search(r"(?<![a-z])" + re.escape(stem) + r"\w*\s+", low)
+            if hit and (cut is None or hit.end() < cut):
+                cut = hit.end()
         for w in zh:
             i = text.find(w)
             if i >= 0 and (cut is None or i + len(w) < cut):
