@@ -53,6 +53,29 @@ def alias_statements(text: str) -> list[tuple[str, str]]:
     return out
 
 
+# a name given in two scripts: 杰克·雷(Jack Rae), 玛丽·居里（Marie Curie）, Marie Curie (玛丽·居里)
+_PAREN_NAME = re.compile(
+    r"([\u4e00-\u9fff][\u4e00-\u9fff·]{1,10})\s*[(（]\s*([A-Z][A-Za-z.'’\- ]{1,60}?)\s*[)）]"
+    r"|([A-Z][A-Za-z.'’\-]+(?: [A-Z][A-Za-z.'’\-]+){0,4})\s*[(（]\s*([\u4e00-\u9fff][\u4e00-\u9fff·]{1,10})\s*[)）]"
+)
+
+
+def name_pairs(passages: list[RankedPassage], names: list[str]) -> list[tuple[str, str]]:
+    """(claim name, its other spelling) for every name the passages write in both scripts."""
+    from veracity.judge.slots import same_name
+
+    out: list[tuple[str, str]] = []
+    for rp in passages:
+        for m in _PAREN_NAME.finditer(rp.passage.text):
+            han, latin = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
+            for name in names:
+                if re.search(r"[A-Za-z]", name) and same_name(name, latin):
+                    out.append((name, han))
+                elif normalize_for_match(name) == normalize_for_match(han):
+                    out.append((name, latin))
+    return list(dict.fromkeys(out))
+
+
 def has_alias_statement(text: str) -> bool:
     return any(p.search(text) for p in ALIAS_PATTERNS)
 

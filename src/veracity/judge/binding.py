@@ -446,7 +446,17 @@ def align(
         if cs.relation in _FUNCTIONAL:
             return rel_here  # one birth, one death, one founding: another date contradicts
         if slot.kind == "category":
-            return rel_here  # "won the chemistry prize" is the frame of "won the physics prize"
+            # "won the chemistry prize in 1911" is the frame of "won the physics prize in 1911";
+            # a PhD thesis is not the frame of a bachelor's degree elsewhere: the sentence must
+            # also hold another of the claim's values (the prize, the year, the school)
+            values = [
+                sl for sl in cs.core
+                if sl is not slot and (
+                    _in(sl, s) if sl.kind == "name"
+                    else sl.number is not None and any(same_quantity(sl.number, pn) for pn in s.numbers)
+                )
+            ]
+            return rel_here and bool(values)
         # other relations (served, won, joined …) happen more than once: only a frame that
         # also names the claim's other things (the prize, the field, the office) is the same fact
         return bool(others) and (rel_here or not cs.relation)

@@ -156,15 +156,6 @@ def decide(
         if union_all:
             idx = sorted({w for s in core if (w := where[s.key]) is not None})
             return Decision(Label.MOSTLY_TRUE, p_sup, "support_across", [i_full, *idx])
-    # 4a. the key value bound to the subject in one passage, and every value of the claim
-    # stated together in another ("studied at X" + "a bachelor's degree at X")
-    if (
-        key is not None and len(core) >= 2 and (at := where[key.key]) is not None
-        and p_sup >= thresholds["support"] and p_sup >= p_none
-    ):
-        joint = [i for i, al in enumerate(als) if al.together(cs) is not None]
-        if joint:
-            return Decision(Label.MOSTLY_TRUE, p_sup, "support_across", [at, joint[0]])
     # 4c. one sentence states every value of the claim about its subject, with the claim's
     # relation (studied, won, led …): true
     # (a subject to bind to, and either two values or most of the claim's wording with one)
@@ -175,6 +166,15 @@ def decide(
                 enough = len(core) >= 2 or al.covers[j] >= 0.6
                 if enough and all(al.states(j, s, cs) for s in core) and relation_at(al, j):
                     return Decision(Label.TRUE, max(p_sup, p_part), "stated", [i])
+    # 4a. the key value bound to the subject in one passage, and every value of the claim
+    # stated together in another ("studied at X" + "a bachelor's degree at X")
+    if (
+        key is not None and len(core) >= 2 and (at := where[key.key]) is not None
+        and p_none < max(p_sup, p_part)
+    ):
+        joint = [i for i, al in enumerate(als) if al.together(cs) is not None]
+        if joint:
+            return Decision(Label.MOSTLY_TRUE, p_sup, "support_across", [at, joint[0]])
     # 4b. every value of the claim bound to its subject in one passage, the wording not
     # fully confirmed: mostly true
     if one_all and len(core) >= 2 and p_none < max(p_sup, p_part):

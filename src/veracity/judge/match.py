@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from veracity.evidence.authority import authority_rank, count_independent
-from veracity.judge.aliases import AliasLink, has_alias_statement, link_aliases
+from veracity.judge.aliases import AliasLink, has_alias_statement, link_aliases, name_pairs
 from veracity.judge.base import Judgement
 from veracity.judge.binding import (
     BOUND,
@@ -118,6 +118,8 @@ class EvidenceMatchJudge:
         aliases = {k: list(v) for k, v in self.aliases.items()}
         for link in links:
             aliases.setdefault(link.name, []).append(link.alias)
+        for name, other in name_pairs(passages, names):  # 杰克·雷(Jack Rae): one person
+            aliases.setdefault(name, []).append(other)
         cs = claim_slots(claim.text, self.subject, aliases)
         units = TermUnits(cs)
         text_of = {rp.passage.id: rp.passage.text for rp in passages}
