@@ -17,7 +17,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -32,7 +32,7 @@ from veracity.reader.fetch import Reader
 from veracity.search._http import RetryPolicy
 from veracity.search.searxng import SearxngProvider
 from veracity.search.settings import SearchSettings
-from veracity.testing.http import send
+from veracity.testing.http import send, serve_http
 from veracity.types import Label, Report, SearchResult
 
 # --- a small local web -------------------------------------------------------------------------
@@ -96,16 +96,9 @@ class LocalWeb:
 def serve_local_web() -> Iterator[LocalWeb]:
     """A :class:`LocalWeb` served from a thread for the duration of the block."""
     state = LocalWeb()
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), state.handler())
-    httpd.daemon_threads = True
-    state.base = f"http://127.0.0.1:{httpd.server_address[1]}"
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serve_http(state.handler()) as base:
+        state.base = base
         yield state
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
 
 
 @pytest.fixture

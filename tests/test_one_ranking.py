@@ -17,9 +17,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -37,6 +36,7 @@ from veracity.reader.html import parse_html
 from veracity.search.registry import build_providers
 from veracity.search.settings import SearchSettings
 from veracity.store import Store
+from veracity.testing.http import send, serve_http
 from veracity.types import Claim, Report
 
 PAGE_PATH = "/history/orrin-valley"
@@ -126,36 +126,22 @@ def site() -> Iterator[LocalSite]:
         def log_message(self, format: str, *args: Any) -> None:
             pass
 
-        def _send(self, status: int, ctype: str, body: bytes) -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", ctype)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
         def do_GET(self) -> None:
             parts = urlsplit(self.path)
             state.requests.append(parts.path)
             if parts.path == "/search" and parse_qs(parts.query).get("format") == ["json"]:
                 hit = {"url": state.url, "title": "A history of the Orrin valley", "content": "…"}
                 answer = {"query": parse_qs(parts.query).get("q", [""])[0], "results": [hit]}
-                self._send(200, "application/json", json.dumps(answer).encode())
+                send(self, 200, "application/json", json.dumps(answer).encode())
             elif parts.path == PAGE_PATH:
-                self._send(200, "text/html; charset=utf-8", state.page)
+                send(self, 200, "text/html; charset=utf-8", state.page)
             else:
-                self._send(404, "text/plain", b"not found")
+                send(self, 404, "text/plain", b"not found")
 
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    httpd.daemon_threads = True
-    state.base = f"http://127.0.0.1:{httpd.server_address[1]}"
-    state.page = page_html(state.url)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serve_http(Handler) as base:
+        state.base = base
+        state.page = page_html(state.url)
         yield state
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
 
 
 def _claims_file(tmp_path: Path) -> Path:
