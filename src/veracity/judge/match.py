@@ -162,11 +162,11 @@ class EvidenceMatchJudge:
         if supporting:
             n = count_independent([s.url for s in supporting])
             if n:
-                rationale += f"支持的独立信源:{n} 个。" if lang == "zh" else f" Independent supporting sources: {n}."
+                rationale += f"支持的独立信源：{n} 个。" if lang == "zh" else f" Independent supporting sources: {n}."
             if label == Label.TRUE and all(s.kind == SourceKind.SOCIAL for s in supporting):
                 label = Label.MOSTLY_TRUE
                 rationale += (
-                    "仅有社交媒体信源支持,降为基本属实。" if lang == "zh"
+                    "仅有社交媒体信源支持，降为基本属实。" if lang == "zh"
                     else " Only social-media posts support it, so it is rated mostly true."
                 )
         if label in (Label.TRUE, Label.MOSTLY_TRUE) and not supporting:
@@ -305,7 +305,7 @@ class EvidenceMatchJudge:
 
     def _nothing(self, lang: str, *, had: bool, confidence: float | None = None) -> Judgement:
         if lang == "zh":
-            text = "检索到的资料中没有与该声明相关的内容,无法核实。" if had else "没有检索到任何资料,无法核实。"
+            text = "检索到的资料中没有与该声明相关的内容，无法核实。" if had else "没有检索到任何资料，无法核实。"
         else:
             text = (
                 "None of the retrieved passages is about this claim, so it cannot be checked."
@@ -333,29 +333,29 @@ class EvidenceMatchJudge:
         if d.credited:
             name = d.credited[0]
             parts.append(
-                f"证据将该成果归于{name},而非{cs.subject or '声明中的主体'}" if zh
+                f"证据将该成果归于{name}，而非{cs.subject or '声明中的主体'}" if zh
                 else f"The evidence credits this to {name}, not to {cs.subject or 'the claim’s subject'}"
             )
         if d.conflicts:
             items = [f"{s.text} ≠ {other}" for s, other, _ in d.conflicts[:3]]
-            parts.append(("与证据不符:" if zh else "Contradicted by the evidence: ") + "; ".join(items))
+            parts.append(("与证据不符：" if zh else "Contradicted by the evidence: ") + ("；" if zh else "; ").join(items))
         lead = {
             "support_one": ("同一处证据将声明的各项要点与主体对应起来" if zh
                             else "One passage states every point of the claim about its subject"),
-            "support_bound": ("证据支持该声明,但部分要点只在其他段落中找到" if zh
+            "support_bound": ("证据支持该声明，但部分要点只在其他段落中找到" if zh
                               else "The evidence supports the claim; some points are stated in other passages"),
             "support_across": ("声明的要点分别在不同证据中得到印证" if zh
                                else "Every point of the claim is confirmed, across several passages"),
             "partial": ("证据只印证了声明的一部分" if zh else "The evidence confirms only part of the claim"),
             "refute": ("最相关的证据与声明相矛盾" if zh else "The most relevant evidence contradicts the claim"),
-            "weak": ("证据未能确认声明的要点,无法核实" if zh
+            "weak": ("证据未能确认声明的要点，无法核实" if zh
                      else "The evidence does not state the claim's points, so it cannot be confirmed"),
             "stated": ("同一句证据陈述了声明的全部具体信息及其关系" if zh
                        else "One sentence of the evidence states every name, number and date of the claim, with its relation"),
-            "bound_all": ("同一处证据将声明的各项具体信息与主体对应起来,但其余措辞未能逐一核实" if zh
+            "bound_all": ("同一处证据将声明的各项具体信息与主体对应起来，但其余措辞未能逐一核实" if zh
                           else "One passage states every name, number and date of the claim about its subject; "
                           "the rest of its wording is not confirmed word for word"),
-            "conflict_partly": ("声明的一部分得到印证,另一部分与证据不符" if zh
+            "conflict_partly": ("声明的一部分得到印证，另一部分与证据不符" if zh
                                 else "One part of the claim is confirmed, another is contradicted"),
         }.get(d.rule)
         if lead:
@@ -365,11 +365,11 @@ class EvidenceMatchJudge:
         unbound = [s.text for s in cs.core if status[s.key] == UNBOUND]
         missing = [s.text for s in cs.core if status[s.key] == "absent"]
         if bound and not d.conflicts:
-            parts.append(("与主体对应找到:" if zh else "Stated about the subject: ") + _q(lang, bound))
+            parts.append(("与主体对应找到：" if zh else "Stated about the subject: ") + _q(lang, bound))
         if unbound:
-            parts.append(("出现但未与主体对应:" if zh else "Present but not stated about the subject: ") + _q(lang, unbound))
+            parts.append(("出现但未与主体对应：" if zh else "Present but not stated about the subject: ") + _q(lang, unbound))
         if missing:
-            parts.append(("未找到:" if zh else "Not found: ") + _q(lang, missing))
+            parts.append(("未找到：" if zh else "Not found: ") + _q(lang, missing))
         if not cs.core:
             best = max((al.term_pair for al in als), default=0.0)
             parts.append(
