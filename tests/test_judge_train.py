@@ -96,7 +96,7 @@ def test_shipped_weights_load_and_match_the_code() -> None:
     for pair, claim in m.folds:
         assert pair.weights.shape == m.pair.weights.shape
         assert claim.weights.shape == m.claim.weights.shape
-    assert set(m.thresholds) == {"ref", "support"}
+    assert set(m.thresholds) == {"ref", "support", "part"}
     assert all(0.0 < v < 1.0 for v in m.thresholds.values())
     assert set(m.calibration) <= {lab.value for lab in Label}
 
@@ -298,7 +298,7 @@ def test_training_is_deterministic(tmp_path: Path) -> None:
     assert m.pair.features == binding.FEATURES and m.claim.features == decide.CLAIM_FEATURES
     assert m.pair.weights.shape == (len(binding.FEATURES), len(model.STANCES))
     assert m.claim.weights.shape == (len(decide.CLAIM_FEATURES), len(model.LEVELS))
-    assert set(m.thresholds) == {"ref", "support"}
+    assert set(m.thresholds) == {"ref", "support", "part"}
     assert d["data"]["pairs"] == sum(len(e) for _, _, e in _DATA)
     assert d["cv"]["claims"] == len(_DATA)
     assert set(d["data"]["stances"]) == set(model.STANCES)

@@ -184,8 +184,10 @@ def decide(
     if union_all and len(core) >= 2 and wording >= 0.7 and p_none < max(p_sup, p_part):
         idx = sorted({w for s in core if (w := where[s.key]) is not None})
         return Decision(Label.MOSTLY_TRUE, max(p_sup, p_part), "support_across", idx)
-    # 5. a part supported
-    if (p_sup + p_part >= p_none or p_sup >= thresholds["support"]) and (some_bound or (not core and about)):
+    # 5. a part supported: a value bound to the subject, and the passages support part of the
+    # claim at least as much as nothing (or above the learned "part" threshold)
+    enough = p_sup + p_part >= min(p_none, thresholds.get("part", 1.0))
+    if (enough or p_sup >= thresholds["support"]) and (some_bound or (not core and about)):
         best = i_part if core else max(about, key=lambda i: float(part[i]))
         return Decision(Label.PARTLY_TRUE, p_sup + p_part, "partial", [best])
     return Decision(Label.UNVERIFIABLE, p_none, "weak", [i_part] if float(part[i_part]) > 0.2 else [])

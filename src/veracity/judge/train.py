@@ -195,9 +195,10 @@ def main(argv: list[str] | None = None) -> int:
 
     best: tuple[float, dict[str, float]] | None = None
     n_false = sum(1 for g in gold_fcb if g == "false")
-    for r, sp in itertools.product([0.5, 0.6, 0.7, 0.8, 0.9],
-                                   [round(v, 2) for v in np.arange(0.3, 0.8, 0.05)]):
-        th = {"ref": r, "support": sp}
+    for r, sp, pt in itertools.product([0.5, 0.6, 0.7, 0.8, 0.9],
+                                       [round(v, 2) for v in np.arange(0.3, 0.8, 0.05)],
+                                       [0.35, 0.45, 0.55, 1.0]):
+        th = {"ref": r, "support": sp, "part": pt}
         ds = run(th)
         lvp = [LEVEL[d.label] for d in ds]
         fc = [FCB[d.label] for d in ds]
