@@ -29,6 +29,9 @@ from veracity.judge.lexicon import relation_outside
 from veracity.judge.slots import ClaimSlots, Slot
 from veracity.types import Label
 
+HARD_RULES = frozenset({"credited_other", "conflict", "conflict_partly"})
+"""Decisions the evidence makes unambiguously (calibrated together, see ``model``)."""
+
 
 @dataclass
 class Decision:

@@ -171,7 +171,7 @@ class EvidenceMatchJudge:
                 )
         if label in (Label.TRUE, Label.MOSTLY_TRUE) and not supporting:
             label = Label.PARTLY_TRUE if any(al.bound(cs.core) for al in als) else Label.UNVERIFIABLE
-        confidence = self.model.confidence(label.value, d.score)
+        confidence = self.model.confidence(label.value, d.score, d.rule if label == d.label else None)
         return Judgement(
             verdict=Verdict(label=label, confidence=confidence, rationale=rationale.strip()),
             evidence=evidence,

@@ -66,8 +66,13 @@ class JudgeModel:
         pair, claim = self.folds[fold]
         return JudgeModel(pair, claim, [], 0, self.thresholds, self.calibration, self.meta)
 
-    def confidence(self, label: str, score: float) -> float:
-        a, b = self.calibration.get(label, (0.0, 0.0))
+    def confidence(self, label: str, score: float, rule: str | None = None) -> float:
+        """P(the label is right): the label's calibration at ``score``, or the hard rules' shared
+        estimate when one of them decided (``rule``)."""
+        from veracity.judge.decide import HARD_RULES
+
+        key = "rule" if rule in HARD_RULES and "rule" in self.calibration else label
+        a, b = self.calibration.get(key, (0.0, 0.0))
         p = 1.0 / (1.0 + math.exp(-(a * score + b)))
         return round(min(0.99, max(0.01, p)), 2)
 

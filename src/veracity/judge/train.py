@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from veracity.judge.binding import FEATURES, TermUnits, align, union_terms
-from veracity.judge.decide import CLAIM_FEATURES, claim_features, decide
+from veracity.judge.decide import CLAIM_FEATURES, HARD_RULES, claim_features, decide
 from veracity.judge.model import LEVELS, STANCES, fold_of, softmax
 from veracity.judge.slots import claim_slots
 from veracity.types import Label, Passage, RankedPassage, Source
@@ -231,6 +231,12 @@ def main(argv: list[str] | None = None) -> int:
         else:
             acc = (sum(1 for r in rows if r[1]) + 1) / (len(rows) + 2)  # Laplace: few examples
             calib[lab.value] = (0.0, math.log(acc / (1 - acc)))
+    # the hard rules (a bound contradiction, credit to someone else) fire rarely: one shared
+    # estimate of how often the claim they call false or misattributed is false (or, for a
+    # compound claim called partly true, false in part), smoothed towards 1/2
+    rule_rows = [FCB[d.label] == g for d, g in zip(ds, gold_fcb, strict=True) if d.rule in HARD_RULES]
+    rule_acc = (sum(rule_rows) + 1) / (len(rule_rows) + 2)
+    calib["rule"] = (0.0, math.log(rule_acc / (1 - rule_acc)))
     fc = [FCB[d.label] for d in ds]
     fcb_acc = sum(1 for g, p in zip(gold_fcb, fc, strict=True) if g == p) / len(fc)
     summary = {
