@@ -77,6 +77,18 @@ class _Commands(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted([*super().list_commands(ctx), *self.lazy])
 
+    def invoke(self, ctx: click.Context) -> Any:
+        """A bad ``VERACITY_*`` setting, whichever command reads it, is one line and exit 2."""
+        from veracity.config import settings_error
+
+        try:
+            return super().invoke(ctx)
+        except Exception as err:
+            problem = settings_error(err)
+            if problem is None:
+                raise
+            fail(problem, problem.exit_code)
+
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         target = self.lazy.get(cmd_name)
         if target is None:
@@ -187,7 +199,7 @@ def settings_from_flags(
     (``max_rounds=3``; ``None`` leaves a setting as it is)."""
     from veracity.config import Settings
 
-    updates: dict[str, object] = {k: v for k, v in knobs.items() if v is not None}
+    updates: dict[str, Any] = {k: v for k, v in knobs.items() if v is not None}
     if db is not None:
         updates["db_path"] = db
     if llm_url:
@@ -196,8 +208,7 @@ def settings_from_flags(
         updates["llm_model"] = model
     if no_llm:
         updates["llm_base_url"] = None
-    settings = Settings()
-    return settings.model_copy(update=updates) if updates else settings
+    return Settings(**updates)  # flags are validated like the environment
 
 
 def _run_and_print(

@@ -8,6 +8,8 @@ from platformdirs import user_cache_dir, user_data_dir
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from veracity.errors import ConfigError
+
 
 def default_db_path() -> Path:
     return Path(user_data_dir("veracity", appauthor=False)) / "veracity.sqlite"
@@ -26,16 +28,16 @@ class Settings(BaseSettings):
     cache_dir: Path = Field(default_factory=default_cache_dir, description="corpus indexes")
 
     # input limits
-    max_input_bytes: int = Field(default=50 * 1024 * 1024, description="largest input file read")
-    max_claims: int = Field(default=500, description="checklist cap; longer inputs are refused")
-    max_corpus_file_bytes: int = Field(default=50 * 1024 * 1024)
+    max_input_bytes: int = Field(default=50 * 1024 * 1024, ge=1, description="largest input file read")
+    max_claims: int = Field(default=500, ge=1, le=100_000, description="checklist cap; longer inputs are refused")
+    max_corpus_file_bytes: int = Field(default=50 * 1024 * 1024, ge=1)
 
     # retrieval
-    embed_threads: int = Field(default=2, description="BLAS threads for the sentence encoder")
-    passage_sentences: int = Field(default=3, description="sentences per passage")
-    passage_max_chars: int = Field(default=600)
-    top_k: int = Field(default=8, description="passages ranked per claim and shown to the judge")
-    rrf_k: int = Field(default=60, description="reciprocal-rank-fusion constant")
+    embed_threads: int = Field(default=2, ge=1, le=256, description="BLAS threads for the sentence encoder")
+    passage_sentences: int = Field(default=3, ge=1, le=50, description="sentences per passage")
+    passage_max_chars: int = Field(default=600, ge=50, le=100_000)
+    top_k: int = Field(default=8, ge=1, le=200, description="passages ranked per claim and shown to the judge")
+    rrf_k: int = Field(default=60, ge=1, description="reciprocal-rank-fusion constant")
     max_evidence: int = Field(default=3, ge=1, le=5, description="evidence items per claim")
 
     # language model (the research agent); no base URL → the offline evidence-match judge
@@ -68,6 +70,26 @@ class Settings(BaseSettings):
         """The model a stage uses: its own setting, else ``llm_model``."""
         own = getattr(self, f"llm_model_{stage}", None)
         return str(own or self.llm_model)
+
+
+def settings_error(err: BaseException) -> ConfigError | None:
+    """A :class:`ConfigError` of one line for a settings failure (a ``VERACITY_*`` variable or a
+    flag that does not validate, a JSON setting that does not parse), or ``None`` for anything
+    else. "VERACITY_LLM_TIMEOUT: Input should be a valid number, unable to parse string as a
+    number (got 'x')"."""
+    from pydantic import ValidationError
+    from pydantic_settings import SettingsError
+
+    if isinstance(err, ValidationError) and err.title == Settings.__name__:
+        parts = []
+        for e in err.errors()[:3]:
+            name = "VERACITY_" + "_".join(str(x) for x in e.get("loc", ())).upper()
+            got = e.get("input")
+            parts.append(f"{name}: {e.get('msg', 'invalid')}" + (f" (got {got!r})" if got is not None else ""))
+        return ConfigError("bad setting: " + "; ".join(parts))
+    if isinstance(err, SettingsError):
+        return ConfigError(f"bad setting: {err}".splitlines()[0])
+    return None
 
 
 # USD per million tokens (prompt, completion), list prices as published by the vendors in 2025;
