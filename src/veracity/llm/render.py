@@ -8,7 +8,7 @@ stays literal.
 
 Untrusted text — the input document, page passages, claims taken from the document — reaches
 the model only inside tags (``<document>``, ``<claim>``, ``<passage …>``). :func:`neutralize_tags`
-makes sure such text cannot open or close one of those tags itself.
+makes sure such text cannot open or close a tag of any name itself.
 """
 
 from __future__ import annotations
@@ -22,8 +22,9 @@ from veracity.llm.base import Message, load_prompt
 USER_MARKER = "---user---"
 _MARKER_LINE = re.compile(rf"^{re.escape(USER_MARKER)}[ \t]*$", re.MULTILINE)
 
-# "<passage", "</claim", "< / document", and their entity-escaped forms ("&lt;/passage")
-_TAG_OPEN = re.compile(r"(?:<|&lt;?|&#0*60;?|&#x0*3c;?)(\s*/?\s*)(passage|claim|document|tried)", re.IGNORECASE)
+# any tag-like opening — "<passage", "</claim", "< / document", "<system>", "<|im_start|>", "<!--" —
+# and its entity-escaped forms ("&lt;/passage")
+_TAG_OPEN = re.compile(r"(?:<|&lt;?|&#0*60;?|&#x0*3c;?)([ \t]{0,8}/?[ \t]{0,8})([A-Za-z!?|])", re.IGNORECASE)
 
 
 def split_prompt(text: str) -> tuple[str, str]:
@@ -45,8 +46,9 @@ def render_prompt(name: str, **values: str) -> list[Message]:
 
 
 def neutralize_tags(text: str) -> str:
-    """``text`` with every would-be ``<passage``, ``</claim``, ``<document``, ``<tried`` … tag opening
-    defanged (``<`` becomes ``‹``), so data cannot end its block or forge another one."""
+    """``text`` with every tag-like opening defanged (``<`` becomes ``‹``): ``</passage``,
+    ``<claim``, but also ``<system>``, ``<|im_start|>`` or any other, so data can neither end its
+    block nor forge one the model might obey."""
     return _TAG_OPEN.sub(lambda m: f"‹{m.group(1)}{m.group(2)}", text)
 
 
