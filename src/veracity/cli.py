@@ -365,7 +365,7 @@ def show(run_id: str, fmt: str, lang: str, output: Path | None, db: Path | None)
 
     path = db or Settings().db_path
     try:
-        with Store(path) as store:
+        with Store.for_reading(path) as store:
             report = store.load_report(run_id)
     except VeracityError as err:
         fail(err, err.exit_code)
@@ -382,7 +382,7 @@ def runs(db: Path | None, limit: int) -> None:
 
     path = db or Settings().db_path
     try:
-        with Store(path) as store:
+        with Store.for_reading(path) as store:
             rows = store.list_runs(limit=limit)
     except VeracityError as err:
         fail(err, err.exit_code)
@@ -405,7 +405,7 @@ def calls(run_id: str, db: Path | None, full: bool, as_json: bool) -> None:
     from veracity.store import Store
 
     try:
-        with Store(db or Settings().db_path) as store:
+        with Store.for_reading(db or Settings().db_path) as store:
             rows = store.llm_calls(run_id)
     except VeracityError as err:
         fail(err, err.exit_code)

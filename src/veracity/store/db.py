@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import secrets
 import sqlite3
 import threading
@@ -27,7 +28,13 @@ from typing import Any, cast
 from veracity.errors import RunNotFound, StoreError
 from veracity.llm.base import LLMCall
 from veracity.store.jobs import JobTable
-from veracity.store.migrations import migrate
+from veracity.store.migrations import (
+    APPLICATION_ID,
+    SCHEMA_VERSION,
+    check_identity,
+    migrate,
+    schema_version,
+)
 from veracity.text import normalize_for_match
 from veracity.types import (
     Claim,
@@ -69,30 +76,57 @@ def content_hash(text: str) -> str:
 class Store(JobTable):
     """A veracity store in one SQLite file. Use as a context manager or call :meth:`close`."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, *, readonly: bool = False) -> None:
+        """Open (or create) the store at ``path``. The file is checked before anything is
+        changed: a database from a newer veracity or any other SQLite file is refused as it is.
+        ``readonly``: open without writing anything (``runs``/``show``/``calls`` on a store the
+        user cannot write); the store must then exist at the current schema version."""
         self.path = Path(path)
         self._lock = threading.RLock()
         memory = str(path) == ":memory:"
         try:
-            if not memory:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(
-                ":memory:" if memory else str(self.path),
-                check_same_thread=False, isolation_level=None, timeout=30.0,
-            )
+            if readonly:
+                uri = self.path.resolve().as_uri() + "?mode=ro" + ("" if os.access(self.path.parent, os.W_OK) else "&immutable=1")
+                conn = sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None, timeout=30.0)
+            else:
+                if not memory:
+                    self.path.parent.mkdir(parents=True, exist_ok=True)
+                conn = sqlite3.connect(
+                    ":memory:" if memory else str(self.path),
+                    check_same_thread=False, isolation_level=None, timeout=30.0,
+                )
         except (OSError, sqlite3.Error) as e:
             raise StoreError(f"cannot open store at {self.path}: {e}") from e
         try:
-            conn.execute("PRAGMA foreign_keys = ON")
-            conn.execute("PRAGMA journal_mode = WAL")
-            # WAL with NORMAL sync: a commit survives a crash of the process (what resume needs)
-            # without an fsync per write; only a power cut can lose the last few commits
-            conn.execute("PRAGMA synchronous = NORMAL")
-            migrate(conn)
+            check_identity(conn)  # before any PRAGMA that writes (journal mode, migrations)
+            if readonly:
+                if schema_version(conn) != SCHEMA_VERSION:
+                    raise RuntimeError(
+                        f"schema version {schema_version(conn)} needs upgrading; open it once with write access"
+                    )
+                conn.execute("PRAGMA query_only = ON")
+            else:
+                conn.execute("PRAGMA foreign_keys = ON")
+                conn.execute("PRAGMA journal_mode = WAL")
+                # WAL with NORMAL sync: a commit survives a crash of the process (what resume
+                # needs) without an fsync per write; only a power cut can lose the last commits
+                conn.execute("PRAGMA synchronous = NORMAL")
+                migrate(conn)
+                conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         except (sqlite3.Error, RuntimeError) as e:
             conn.close()
             raise StoreError(f"cannot open store at {self.path}: {e}") from e
         self._conn: sqlite3.Connection | None = conn
+        self.readonly = readonly
+
+    @classmethod
+    def for_reading(cls, path: Path | str) -> Store:
+        """The store at ``path`` for commands that only read it: read-only when the user cannot
+        write the file, so a shared or archived store can still be listed and shown."""
+        p = Path(path)
+        if str(path) != ":memory:" and p.exists() and not os.access(p, os.W_OK):
+            return cls(p, readonly=True)
+        return cls(p)
 
     # --- plumbing -------------------------------------------------------------------------
 

@@ -194,6 +194,30 @@ def schema_version(conn: sqlite3.Connection) -> int:
     return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
 
+APPLICATION_ID = 0x76657261  # "vera": PRAGMA application_id of every veracity store
+_OWN_TABLES = {"runs", "claims"}
+
+
+def check_identity(conn: sqlite3.Connection) -> None:
+    """Refuse, without changing anything, a database veracity must not touch: one from a newer
+    veracity, one another application marked as its own, or an unmarked SQLite file that
+    already holds tables of its own (a store written before stores were marked, at schema
+    version 1 or more with veracity's tables, is accepted and marked by :func:`migrate`'s caller)."""
+    version = schema_version(conn)
+    app = int(conn.execute("PRAGMA application_id").fetchone()[0])
+    if version > SCHEMA_VERSION:
+        raise RuntimeError(
+            f"schema version {version} is newer than this veracity supports ({SCHEMA_VERSION}); upgrade veracity"
+        )
+    if app == APPLICATION_ID:
+        return
+    if app != 0:
+        raise RuntimeError(f"not a veracity store (application id {app:#x})")
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if tables and not (version >= 1 and tables >= _OWN_TABLES):
+        raise RuntimeError("not a veracity store (an SQLite file with other tables); give another --db path")
+
+
 def migrate(conn: sqlite3.Connection) -> int:
     """Apply the pending steps in order on a connection in autocommit mode
     (``isolation_level=None``); returns the schema version reached.
