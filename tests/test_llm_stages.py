@@ -401,3 +401,13 @@ def test_neutralize_tags_covers_every_tag_name() -> None:
     assert "<system" not in out and "</system" not in out and "<|" not in out
     assert "< / instructions" not in out and "<!--" not in out
     assert "3 < 4" in out  # a comparison is not a tag
+
+
+def test_quote_of_a_passage_with_tags_is_restored_to_the_source_text() -> None:
+    """The model sees "<b>" as "‹b>"; a quote copied from that view must still match the page."""
+    page = ranked("tags#0", "Jane Doe is a <b>chef</b> in Lyon.", "https://example.org/tags")
+    llm = StubLLM({"label": "true", "confidence": 0.7, "rationale": "[P1] says so.", "sufficient": True,
+                   "citations": [{"passage": "P1", "stance": "supports", "quote": "Jane Doe is a ‹b>chef‹/b> in Lyon."}]})
+    j = run(LLMJudge(llm).judge(CLAIM, [page], "en"))
+    assert "‹b>" in llm.text() and "<b>chef" not in llm.text()
+    assert [e.quote for e in j.evidence] == ["Jane Doe is a <b>chef</b> in Lyon."]

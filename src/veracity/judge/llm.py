@@ -159,6 +159,8 @@ class LLMJudge:
         for c in citations:
             rp = _resolve(c.passage, shown, by_own_id)
             quote = c.quote.strip()
+            if rp is not None and "‹" in quote and "‹" not in rp.passage.text:
+                quote = quote.replace("‹", "<")  # the model saw the passage with its tags defanged
             if rp is None or not quote:
                 dropped += 1
                 continue
