@@ -14,15 +14,24 @@ Endpoints (JSON unless said otherwise)::
     GET  /docs, /openapi.json             the OpenAPI description                     (no auth)
 
 Every error is ``{"error": {"status", "code", "message"}}``. Codes: ``bad_input`` (400: the
-document cannot be read — empty, binary, malformed PDF, bad claims list), ``unknown_provider``
-(400), ``unauthorized`` (401), ``not_found`` (404), ``method_not_allowed`` (405), ``not_ready``
+document cannot be read — empty, binary, malformed PDF, bad claims list), ``bad_request`` (400:
+JSON nested too deeply, a bad ``Content-Length``), ``unknown_provider`` (400), ``unauthorized``
+(401), ``forbidden`` (403: another web site, see below), ``not_found`` (404), ``method_not_allowed`` (405), ``not_ready``
 (409), ``too_large`` (413: body over ``max_body_bytes``, or input over the input limit),
 ``unsupported_media_type`` (415), ``invalid_request`` (422: the body or a parameter does not fit
 the schema), ``not_started`` (503), ``internal_error`` (500).
 
 Auth: with a token configured every ``/v1/*`` request needs ``Authorization: Bearer <token>``
 (compared in constant time); the page, static files, ``/healthz`` and the docs stay open. A
-server on a non-loopback host must have a token (:func:`create_app` refuses otherwise).
+server on a non-loopback host must have a token (:func:`create_app` refuses otherwise); only
+``127.0.0.0/8``, ``::1`` and the name ``localhost`` are loopback.
+
+Other web sites (``forbidden``, 403): without a token the server answers only a ``Host`` of
+``localhost``, ``127.0.0.1`` or ``[::1]`` (any port) or the address it is bound to (a DNS-rebinding
+guard), and refuses a cross-origin request to ``/v1/*`` (an ``Origin`` other than its own, or
+``Sec-Fetch-Site: cross-site``). With a token the bearer check stands instead of the origin check
+(a cross-site page cannot send the header) and the ``Host`` check stays on a loopback bind.
+JSON nested deeper than 64 levels is 400 ``bad_request``.
 """
 
 from __future__ import annotations
@@ -46,10 +55,18 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from veracity import __version__
 from veracity.config import Settings
 from veracity.errors import ConfigError, JobNotFound
-from veracity.server.http import ApiError, BearerAuth, BodyLimit, error_response, status_code_name
+from veracity.server.http import (
+    ApiError,
+    BearerAuth,
+    BodyLimit,
+    LocalGuard,
+    error_response,
+    status_code_name,
+)
 from veracity.server.inputs import (
     BadInput,
     CheckBody,
+    load_json,
     options_from_form,
     request_from_body,
     request_from_upload,
@@ -94,10 +111,14 @@ class ServerConfig(BaseModel):
 
 
 def is_loopback(host: str) -> bool:
-    """Whether ``host`` is a loopback name or address (``localhost``, ``127.0.0.0/8``, ``::1``)."""
-    h = host.strip().strip("[]").lower()
-    if h == "localhost" or h.endswith(".localhost"):
+    """Whether ``host`` (a ``--host`` value) is loopback: a literal loopback address
+    (``127.0.0.0/8``, ``::1``, brackets allowed) or exactly the name ``localhost``. Other names —
+    ``x.localhost`` included — are not: the socket binds to whatever the resolver says."""
+    h = host.strip().lower()
+    if h == "localhost":
         return True
+    if h.startswith("[") and h.endswith("]"):
+        h = h[1:-1]
     try:
         return ipaddress.ip_address(h).is_loopback
     except ValueError:
@@ -249,7 +270,7 @@ class ChecksList(BaseModel):
 
 
 ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorBody} for code in (400, 401, 404, 413, 415, 422)
+    code: {"model": ErrorBody} for code in (400, 401, 403, 404, 413, 415, 422)
 }
 
 _FORMATS = {
@@ -308,7 +329,13 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
     )
     app.state.veracity = state
     app.add_middleware(BodyLimit, max_bytes=config.max_body_bytes)
-    app.add_middleware(BearerAuth, token=state.token)  # outermost: nothing else before the token
+    app.add_middleware(BearerAuth, token=state.token)
+    # outermost: other web sites are refused before anything else. Without a token: a foreign
+    # Host (DNS rebinding) anywhere, a cross-origin request on /v1/*. With one, the token guards
+    # /v1/* (a browser cannot add it cross-site); a foreign Host is still refused on a loopback
+    # bind, while off loopback clients reach the server by names it cannot know.
+    app.add_middleware(LocalGuard, check_host=state.token is None or is_loopback(config.host),
+                       check_origin=state.token is None, bound=(config.host, config.port))
     _error_handlers(app)
     _routes(app, state)
     _openapi(app, state)
@@ -489,11 +516,7 @@ def _routes(app: FastAPI, state: ServerState) -> None:
 
 
 async def _json_request(request: Request, state: ServerState) -> JobRequest:
-    raw = await request.body()
-    try:
-        data = json.loads(raw or b"null")
-    except ValueError as err:
-        raise BadInput(f"the body is not valid JSON: {err}", status=422, code="invalid_request") from None
+    data = load_json(await request.body() or b"null", "the body")
     if not isinstance(data, dict):
         raise BadInput("the body must be a JSON object", status=422, code="invalid_request")
     try:

@@ -1,7 +1,8 @@
 """``veracity serve``: run the HTTP API (and the web page) with uvicorn.
 
-Binds 127.0.0.1 by default. Off loopback a token is required (``--token`` or
-``VERACITY_SERVER_TOKEN``); without one the command refuses to start (exit 2). The socket is
+Binds 127.0.0.1 by default. Off loopback (anything but ``127.0.0.0/8``, ``::1`` and the exact
+name ``localhost``: ``x.localhost`` binds wherever the resolver says) a token is required
+(``--token`` or ``VERACITY_SERVER_TOKEN``); without one the command refuses to start (exit 2). The socket is
 bound before the app starts, so a port in use is one error line, not a traceback.
 """
 

@@ -1,11 +1,16 @@
-"""HTTP plumbing of the API: the error body every failure uses, the bearer-token guard and the
-request-size guard.
+"""HTTP plumbing of the API: the error body every failure uses, the bearer-token guard, the
+local-origin guard and the request-size guard.
 
 Errors are ``{"error": {"status": <int>, "code": "<snake_case>", "message": "<one line>"}}``.
 
 :class:`BearerAuth` is a plain ASGI middleware: with a token set, every request under ``/v1/``
 must carry ``Authorization: Bearer <token>`` (compared in constant time) or is answered 401 —
 before routing, so unknown ``/v1/`` paths and malformed parameters say 401 too.
+
+:class:`LocalGuard` is a plain ASGI middleware against other web sites (403 ``forbidden``): it
+refuses a request whose ``Host`` is not this server's (DNS rebinding: a hostile name resolved to
+127.0.0.1) and, on ``/v1/``, a cross-origin request (an ``Origin`` that is not the server's own,
+or ``Sec-Fetch-Site: cross-site``) — a browser sends a cross-site multipart form without asking.
 
 :class:`BodyLimit` is a plain ASGI middleware: a request whose ``Content-Length`` is over the
 limit is answered 413 before any of its body is read; a body without one (chunked) is counted
@@ -19,6 +24,7 @@ import hmac
 import json
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
+from urllib.parse import urlsplit
 
 from starlette.responses import JSONResponse
 
@@ -184,3 +190,129 @@ class BearerAuth:
         await send_error(send, 401, "unauthorized",
                          "a valid bearer token is required (Authorization: Bearer <token>)",
                          headers=[(b"www-authenticate", b"Bearer")])
+
+
+LOCAL_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
+"""Host names a local server answers to on any port."""
+
+
+def split_host(value: str) -> tuple[str, int | None] | None:
+    """A ``Host`` value (``name``, ``name:port``, ``[v6]:port``) → (lower-case host without
+    brackets, port or None); None when it is malformed."""
+    v = value.strip().lower()
+    if v.startswith("["):
+        end = v.find("]")
+        if end < 0:
+            return None
+        host, rest = v[1:end], v[end + 1:]
+        if not rest:
+            return (host, None) if host else None
+        if not rest.startswith(":"):
+            return None
+        port_text = rest[1:]
+    else:
+        host, sep, port_text = v.partition(":")
+        if not sep:
+            return (host, None) if host else None
+        if ":" in port_text:  # an IPv6 address without brackets
+            return None
+    if not host or not port_text.isdigit() or int(port_text) > 65535:
+        return None
+    return host, int(port_text)
+
+
+def _with_port(hostport: tuple[str, int | None], scheme: str) -> tuple[str, int]:
+    host, port = hostport
+    return host, port if port is not None else (443 if scheme in ("https", "wss") else 80)
+
+
+def _shown(host: str, port: int | None) -> str:
+    shown = f"[{host}]" if ":" in host else host
+    return shown if port is None else f"{shown}:{port}"
+
+
+class LocalGuard:
+    """Refuse (403 ``forbidden``) requests from other web sites (see the module docstring).
+
+    ``check_host``: only a ``Host`` that is a local name (:data:`LOCAL_NAMES`, any port), the
+    address the connection reached (the ASGI ``server``) or exactly ``bound`` (host, port) is
+    served. ``check_origin``: under ``prefix``, an ``Origin`` other than the request's own
+    (its scheme and ``Host``), or ``Sec-Fetch-Site: cross-site``, is refused. A request without
+    ``Origin`` or ``Sec-Fetch-Site`` (curl, scripts) passes."""
+
+    def __init__(self, app: ASGIApp, *, check_host: bool, check_origin: bool,
+                 bound: tuple[str, int] | None = None, prefix: str = "/v1/") -> None:
+        self.app = app
+        self.check_host = check_host
+        self.check_origin = check_origin
+        self.bound = split_host(_shown(bound[0].strip("[]"), bound[1])) if bound is not None else None
+        self.prefix = prefix
+
+    def host_allowed(self, scope: Scope) -> bool:
+        raw = _header(scope, b"host")
+        if raw is None:
+            return True  # HTTP/1.0 without Host: no browser sends that
+        parsed = split_host(raw.decode("latin-1"))
+        if parsed is None:
+            return False
+        if parsed[0] in LOCAL_NAMES:
+            return True
+        scheme = str(scope.get("scheme", "http"))
+        wanted = _with_port(parsed, scheme)
+        server = scope.get("server")
+        if server and server[0] is not None:
+            here = split_host(_shown(str(server[0]), server[1] if len(server) > 1 else None))
+            if here is not None and _with_port(here, scheme) == wanted:
+                return True
+        return self.bound is not None and self.bound[1] != 0 and _with_port(self.bound, scheme) == wanted
+
+    def origin_refusal(self, scope: Scope) -> str | None:
+        """Why the request is cross-origin, or None."""
+        path = str(scope.get("path", ""))
+        if not (path.startswith(self.prefix) or path == self.prefix.rstrip("/")):
+            return None
+        site = (_header(scope, b"sec-fetch-site") or b"").decode("latin-1").strip().lower()
+        if site == "cross-site":
+            return "cross-site requests to the API are refused (Sec-Fetch-Site: cross-site)"
+        raw_origin = _header(scope, b"origin")
+        if raw_origin is None:
+            return None
+        origin = raw_origin.decode("latin-1").strip()
+        own = self.own_origin(scope)
+        try:
+            parts = urlsplit(origin.lower())
+            theirs = split_host(parts.netloc) if parts.scheme in ("http", "https") and not parts.path else None
+        except ValueError:
+            theirs = None
+        if own is not None and theirs is not None and (parts.scheme, *_with_port(theirs, parts.scheme)) == own:
+            return None
+        return f"cross-origin requests to the API are refused (Origin: {origin[:200]!r} is not this server)"
+
+    @staticmethod
+    def own_origin(scope: Scope) -> tuple[str, str, int] | None:
+        """The request's own origin as (scheme, host, port): its scheme and ``Host``."""
+        scheme = str(scope.get("scheme", "http"))
+        raw = _header(scope, b"host")
+        if raw is not None:
+            parsed = split_host(raw.decode("latin-1"))
+        else:
+            server = scope.get("server")
+            parsed = split_host(_shown(str(server[0]), server[1])) if server and server[0] is not None else None
+        return (scheme, *_with_port(parsed, scheme)) if parsed is not None else None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if self.check_host and not self.host_allowed(scope):
+            host = (_header(scope, b"host") or b"").decode("latin-1")
+            await send_error(send, 403, "forbidden",
+                             f"this server does not answer to Host {host[:200]!r} (a DNS-rebinding "
+                             "guard): use localhost, 127.0.0.1 or the address it is bound to")
+            return
+        if self.check_origin:
+            why = self.origin_refusal(scope)
+            if why is not None:
+                await send_error(send, 403, "forbidden", why)
+                return
+        await self.app(scope, receive, send)

@@ -78,6 +78,47 @@ class BadInput(Exception):
         self.code = code
 
 
+MAX_JSON_DEPTH = 64
+"""The deepest nesting of arrays and objects a JSON body (or ``options`` field) may have."""
+
+
+def load_json(raw: str | bytes, what: str) -> Any:
+    """``raw`` parsed as JSON. Text that is not JSON is :class:`BadInput` 422 ``invalid_request``
+    (as before); JSON nested deeper than :data:`MAX_JSON_DEPTH` (which would otherwise blow the
+    parser's recursion) or with a number too long to convert is 400 ``bad_request`` — never a
+    500. ``what`` names the value in the message (``the body``, ``form field options``)."""
+    try:
+        value = json.loads(raw)
+    except RecursionError:
+        raise BadInput(f"{what} is nested too deeply (at most {MAX_JSON_DEPTH} levels)",
+                       status=400, code="bad_request") from None
+    except json.JSONDecodeError as err:
+        raise BadInput(f"{what} is not valid JSON: {err}", status=422, code="invalid_request") from None
+    except ValueError as err:  # e.g. an integer over Python's digit limit
+        raise BadInput(f"{what} cannot be read: {err}", status=400, code="bad_request") from None
+    if _too_deep(value, MAX_JSON_DEPTH):
+        raise BadInput(f"{what} is nested too deeply (at most {MAX_JSON_DEPTH} levels)",
+                       status=400, code="bad_request")
+    return value
+
+
+def _too_deep(value: Any, limit: int) -> bool:
+    """Whether ``value`` nests lists and dicts more than ``limit`` levels (walked without recursion)."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children: Any = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return False
+
+
 def _input_error(err: Exception, name: str, shown: str) -> BadInput:
     """An ingest refusal as a :class:`BadInput` naming ``shown`` instead of ``name``."""
     from veracity.errors import InputTooLarge
@@ -182,10 +223,7 @@ def options_from_form(fields: Mapping[str, Sequence[str]]) -> CheckOptions:
         if len(fields) > 1:
             raise BadInput("give the options either as one options field or as separate fields, not both",
                            status=422, code="invalid_request")
-        try:
-            parsed = json.loads(fields["options"][-1])
-        except ValueError as err:
-            raise BadInput(f"form field options is not JSON: {err}", status=422, code="invalid_request") from None
+        parsed = load_json(fields["options"][-1], "form field options")
         if not isinstance(parsed, dict):
             raise BadInput("form field options must be a JSON object", status=422, code="invalid_request")
         data = parsed
