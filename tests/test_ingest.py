@@ -354,3 +354,73 @@ def test_claims_list_must_be_text(tmp_path: Path) -> None:
         read_input(p, claims=True, max_bytes=LIMIT)
     with pytest.raises(EmptyInput):
         read_input(write(tmp_path, "c.txt", "# only a comment\n\n"), claims=True, max_bytes=LIMIT)
+
+
+# --- implausible decodings -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"\xff\xfe\x00J\x00a\x00c\x00k\xd8\x00",  # UTF-16 BOM over ASCII in the wrong byte order
+        b"\xfe\xff" + "Jack Rae worked at DeepMind.".encode("utf-16-le"),
+        "Jack Rae worked at DeepMind in café résumé. ".encode() * 3 + b"\xff\xfe broken",
+        b"Jack Rae worked at DeepMind \xff\xfe\xfa\x93",
+        "\x85\x86\x87\x88\x89 Jack Rae".encode(),  # C1 controls
+    ],
+)
+def test_mojibake_is_undecodable(tmp_path: Path, data: bytes) -> None:
+    p = write(tmp_path, "mojibake.txt", data)
+    with pytest.raises(UndecodableInput) as err:
+        read_input(p, max_bytes=LIMIT)
+    one_line_naming(err, "mojibake.txt")
+
+
+@pytest.mark.parametrize(
+    ("data", "text"),
+    [
+        ("张三是一位研究自然语言处理的学者。".encode(), "张三是一位研究自然语言处理的学者。"),
+        ("\ufeffJane Doe, café".encode(), "Jane Doe, café"),
+        (
+            "张三是一位研究自然语言处理的学者。".encode("utf-16"),
+            "张三是一位研究自然语言处理的学者。",
+        ),
+        ("Jane Doe is a chemist.".encode("utf-16"), "Jane Doe is a chemist."),
+        ("café résumé".encode("cp1252"), "café résumé"),
+        ("Ça va à Besançon, señor".encode("latin-1"), "Ça va à Besançon, señor"),
+        ("Größe Übermaß Äpfel schön".encode("cp1252"), "Größe Übermaß Äpfel schön"),
+        ("张三是一位研究自然语言处理的学者。".encode("gbk"), "张三是一位研究自然语言处理的学者。"),
+    ],
+)
+def test_real_text_still_decodes(tmp_path: Path, data: bytes, text: str) -> None:
+    assert read_input(write(tmp_path, "real.txt", data), max_bytes=LIMIT).text == text
+
+
+def test_cli_refuses_mojibake_with_exit_2(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from veracity.cli import main
+
+    p = write(tmp_path, "bad.txt", b"\xff\xfe\x00J\x00a\x00c\x00k\xd8\x00")
+    result = CliRunner().invoke(main, ["check", str(p)])
+    assert result.exit_code == 2
+    errors = [line for line in result.output.splitlines() if "bad.txt" in line]
+    assert len(errors) == 1 and "implausible" in errors[0]
+
+
+# --- titles ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("# Jane Doe ##\n\nbody text\n", "Jane Doe"),
+        ("intro\n\nJane Doe\n===  \nbody\n", "Jane Doe"),
+        ("## Sub\n# Main\n", "Main"),
+        ("Main\n=\n# Later\n", "Main"),
+        ("#no space\ntext\n", None),
+        ("text\n" * 300 + "# Too late\n", None),
+    ],
+)
+def test_markdown_titles(tmp_path: Path, text: str, title: str | None) -> None:
+    assert read_input(write(tmp_path, "t.md", text), max_bytes=LIMIT).title == title

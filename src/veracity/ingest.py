@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+import unicodedata
 from pathlib import Path
 from typing import BinaryIO, Literal
 
@@ -88,14 +89,18 @@ _UTF_BOMS: tuple[tuple[bytes, str], ...] = (
     (b"\xfe\xff", "utf-16"),
 )
 
-_HTML_START = re.compile(
-    r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*(?:<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>])",
-    re.IGNORECASE | re.DOTALL,
-)
+# What an HTML page starts with, after whitespace, an XML declaration and comments. The prefix
+# is found with plain string operations (a regex with ``(?:<!--.*?-->\s*)*`` backtracks
+# exponentially over a run of comments).
+_BLANKS = re.compile(r"\s*")
+_HTML_OPENING = re.compile(r"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]", re.IGNORECASE)
 _HTML_TAGS = re.compile(r"<(?:html|head|body|title|meta|div|p|article)[\s>/]", re.IGNORECASE)
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.DOTALL)
-_ATX_H1 = re.compile(r"^#[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
-_SETEXT_H1 = re.compile(r"^([^\n]*\S[^\n]*)\n=+[ \t]*$", re.MULTILINE)
+_MD_HEADING = re.compile(r"^#{1,6}[ \t]+\S", re.MULTILINE)
+# The Markdown title is looked for in the first lines only; each line is examined with string
+# methods, never with a regex that could backtrack over the whole line.
+_TITLE_MAX_LINES = 200
+_TITLE_MAX_CHARS = 64 * 1024
 _LIST_MARKER = re.compile(r"^(?:[-*+•]\s+|\d+[.)、]\s*)")
 
 
@@ -223,30 +228,111 @@ def _check_binary_magic(data: bytes, name: str) -> None:
 def decode_text(data: bytes, name: str) -> str:
     """Decode input bytes: a UTF BOM wins, then strict UTF-8, then charset-normalizer's best
     coherent guess (GB18030/GBK, Big5, Shift-JIS, Windows-125x …). NUL bytes without a BOM mean
-    the file is binary. Raises :class:`BinaryInput` or :class:`UndecodableInput`."""
+    the file is binary. A decoding that does not look like text (UTF-16 read with the wrong byte
+    order, control or unassigned characters, UTF-8 with broken bytes read as a code page) is
+    refused. Raises :class:`BinaryInput` or :class:`UndecodableInput`."""
     for bom, encoding in _UTF_BOMS:
         if data.startswith(bom):
             try:
-                return data.decode(encoding).lstrip("\ufeff")
+                text = data.decode(encoding).lstrip("\ufeff")
             except UnicodeDecodeError:
                 raise UndecodableInput(
                     f"{name}: starts with a {encoding.upper()} byte-order mark but is not "
                     f"valid {encoding.upper()}"
                 ) from None
+            _check_plausible(text, name, f"{encoding.upper()} (by its byte-order mark)")
+            return text
     if b"\x00" in data:
         _check_binary_magic(data, name)
         raise BinaryInput(f"{name}: contains NUL bytes; it looks like a binary file, not text")
     try:
-        return data.decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    else:
+        _check_plausible(text, name, "UTF-8")
+        return text
     _check_binary_magic(data, name)
+    if _broken_utf8(data):
+        raise UndecodableInput(
+            f"{name}: mostly UTF-8 but with invalid bytes; it cannot be decoded reliably "
+            f"(repair it or save it as UTF-8)"
+        )
     guessed = _guess_encoding(data)
     if guessed is None:
         raise UndecodableInput(
             f"{name}: not UTF-8 and no known text encoding fits (save it as UTF-8)"
         )
+    _check_plausible(guessed, name, "any known text encoding")
+    _check_latin_runs(guessed, name)
     return guessed
+
+
+# Decoded text is judged on a prefix: enough for a verdict, bounded in time.
+_PLAUSIBLE_SAMPLE = 64 * 1024
+_ALLOWED_CONTROLS = frozenset("\t\n\r\f\v")
+
+
+def _check_plausible(text: str, name: str, how: str) -> None:
+    """Refuse a decoding that yields mostly characters real text does not have: control
+    characters (C0 beyond tab/newline, C1), unassigned or private-use code points, surrogates,
+    replacement characters, or (UTF-16 read with the wrong byte order) letters whose code point
+    is ``0xXX00`` — ASCII bytes paired with NULs."""
+    sample = text[:_PLAUSIBLE_SAMPLE]
+    visible = 0
+    bad = 0
+    swapped = 0
+    for ch in sample:
+        if ch.isspace():
+            continue
+        visible += 1
+        code = ord(ch)
+        if code >= 0x100 and code & 0xFF == 0:
+            swapped += 1
+        if ch == "\ufffd" or (
+            ch not in _ALLOWED_CONTROLS and unicodedata.category(ch) in ("Cc", "Cn", "Co", "Cs")
+        ):
+            bad += 1
+    if not visible:
+        return
+    if bad / visible > 0.05 or (swapped >= 2 and swapped / visible > 0.25):
+        raise UndecodableInput(
+            f"{name}: decoding it as {how} gives implausible characters; "
+            f"it is not text in a known encoding (save it as UTF-8)"
+        )
+
+
+def _broken_utf8(data: bytes) -> bool:
+    """UTF-8 with a few invalid bytes: most non-ASCII sequences are valid UTF-8. Any code page
+    would turn the valid ones into mojibake (``Ã©`` for ``é``)."""
+    sample = data[: 4 * _PLAUSIBLE_SAMPLE].decode("utf-8", "replace")
+    invalid = sample.count("\ufffd")
+    valid = sum(1 for ch in sample if ord(ch) >= 0x80) - invalid
+    return valid >= 2 and valid >= 2 * invalid
+
+
+def _check_latin_runs(text: str, name: str) -> None:
+    """A code-page decoding into Latin script where the non-ASCII characters mostly come in runs
+    of three or more (``ÿþú“``) is noise, not accented words (``café``, ``Zürich``)."""
+    sample = text[:_PLAUSIBLE_SAMPLE]
+    total = 0
+    in_runs = 0
+    run = 0
+    for ch in sample + " ":
+        if ord(ch) >= 0x80 and not ch.isspace():
+            if ch.isalpha() and not unicodedata.name(ch, "").startswith("LATIN"):
+                return  # Cyrillic, Greek, CJK …: runs of non-ASCII letters are normal
+            total += 1
+            run += 1
+            continue
+        if run >= 3:
+            in_runs += run
+        run = 0
+    if total >= 3 and in_runs / total > 0.5:
+        raise UndecodableInput(
+            f"{name}: not UTF-8, and read in any known text encoding it gives gibberish "
+            f"(save it as UTF-8)"
+        )
 
 
 def _guess_encoding(data: bytes) -> str | None:
@@ -263,18 +349,71 @@ def _guess_encoding(data: bytes) -> str | None:
         if match.encoding == "cp1252" and match.chaos <= best.chaos + 0.1:
             chosen = match
             break
+    else:
+        # on a short text it may not even be ranked ("café résumé" came out as cp1006)
+        western = _as_western_words(data)
+        if western is not None:
+            return western
     return str(chosen)
+
+
+def _as_western_words(data: bytes) -> str | None:
+    """``data`` as Windows-1252 when that gives accented Latin letters inside ASCII words
+    (``café``, ``Zürich``): every non-ASCII character a Latin letter next to an ASCII one."""
+    try:
+        text = data[: 4 * _PLAUSIBLE_SAMPLE].decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+    for i, ch in enumerate(text):
+        if ord(ch) < 0x80:
+            continue
+        if not (ch.isalpha() and unicodedata.name(ch, "").startswith("LATIN")):
+            return None
+        before = text[i - 1] if i else ""
+        after = text[i + 1] if i + 1 < len(text) else ""
+        if not ((before.isascii() and before.isalpha()) or (after.isascii() and after.isalpha())):
+            return None
+    return data.decode("cp1252")
 
 
 def sniff_format(text: str) -> Format:
     """``html`` when the text starts like an HTML page (or is dense with page tags), ``md`` when
     it has Markdown headings, else ``txt``."""
     head = text[:4096]
-    if _HTML_START.match(head) or len(_HTML_TAGS.findall(head)) >= 3:
+    if _starts_like_html(head) or len(_HTML_TAGS.findall(head)) >= 3:
         return "html"
-    if re.search(r"^#{1,6}[ \t]+\S", head, re.MULTILINE):
+    if _MD_HEADING.search(head):
         return "md"
     return "txt"
+
+
+def _starts_like_html(head: str) -> bool:
+    """Whether ``head`` opens (after whitespace, an ``<?xml …>`` declaration and comments) with
+    a doctype or an ``<html>``, ``<head>`` or ``<body>`` tag.
+
+    Same answers as ``^\\s*(?:<\\?xml[^>]*>\\s*)?(?:<!--.*?-->\\s*)*(?:OPENING)`` with
+    DOTALL, in linear time: the comments may end at any later ``-->`` (the regex's ``.*?`` can
+    run past a ``-->``), so every ``-->`` after the first ``<!--`` is a place the tag may follow.
+    """
+    pos = _skip_blanks(head, 0)
+    if head.startswith("<?xml", pos):
+        end = head.find(">", pos)
+        if end < 0:
+            return False
+        pos = _skip_blanks(head, end + 1)
+    if not head.startswith("<!--", pos):
+        return _HTML_OPENING.match(head, pos) is not None
+    end = head.find("-->", pos + 4)
+    while end >= 0:
+        if _HTML_OPENING.match(head, _skip_blanks(head, end + 3)) is not None:
+            return True
+        end = head.find("-->", end + 1)
+    return False
+
+
+def _skip_blanks(text: str, pos: int) -> int:
+    m = _BLANKS.match(text, pos)
+    return m.end() if m else pos
 
 
 def _normalise_newlines(text: str) -> str:
@@ -317,19 +456,68 @@ def _strip_front_matter(text: str) -> tuple[str, str | None]:
     return rest, (str(title).strip() or None) if title is not None else None
 
 
-def _markdown_title(text: str) -> str | None:
-    candidates = [m for m in (_ATX_H1.search(text), _SETEXT_H1.search(text)) if m]
-    if not candidates:
+def _head_lines(text: str, max_lines: int, max_chars: int) -> tuple[list[str], int]:
+    """The first lines of ``text`` (split at ``\\n``): those that start within the first
+    ``max_chars`` characters, at most ``max_lines``; their count comes second. The line after
+    them, if any, is in the list too (a setext underline is looked up there)."""
+    lines: list[str] = []
+    count = 0
+    pos = 0
+    while pos <= len(text) and len(lines) <= count:
+        end = text.find("\n", pos)
+        if end < 0:
+            end = len(text)
+        lines.append(text[pos:end])
+        if pos < max_chars and count < max_lines:
+            count += 1
+        pos = end + 1
+    return lines, count
+
+
+def _atx_heading_text(line: str, max_level: int, max_indent: int) -> str | None:
+    """The raw text of an ATX heading line (``#`` … ``######``, then a blank, then text;
+    closing ``#``s and blanks dropped), or ``None``. Equivalent to the regex
+    ``^[ \\t]{0,max_indent}#{1,max_level}[ \\t]+(.+?)[ \\t#]*$`` in linear time."""
+    indent = len(line) - len(line.lstrip(" \t"))
+    if indent > max_indent or not line.startswith("#", indent):
         return None
-    first = min(candidates, key=lambda m: m.start())
-    return first.group(1).strip() or None
+    after_hashes = line.lstrip(" \t").lstrip("#")
+    level = len(line) - indent - len(after_hashes)
+    if level > max_level or not after_hashes.startswith((" ", "\t")):
+        return None
+    rest = after_hashes.lstrip(" \t")
+    if not rest:
+        # all blanks after the hashes: the regex's ``.+?`` takes the last blank, if two or more
+        return after_hashes[-1] if len(after_hashes) >= 2 else None
+    return rest[: max(1, len(rest.rstrip(" \t#")))]
+
+
+def _is_setext_underline(line: str) -> bool:
+    marks = line.rstrip(" \t")
+    return bool(marks) and not marks.strip("=")
+
+
+def _markdown_title(text: str) -> str | None:
+    """The first level-1 heading (``# Title`` or ``Title`` over a ``===`` line) within the first
+    lines of ``text``, stripped; ``None`` when there is none (or it is blank)."""
+    lines, count = _head_lines(text, _TITLE_MAX_LINES, _TITLE_MAX_CHARS)
+    for i, line in enumerate(lines[:count]):
+        heading = _atx_heading_text(line, max_level=1, max_indent=0)
+        setext = i + 1 < len(lines) and _is_setext_underline(lines[i + 1])
+        if heading is None and setext and line.strip():
+            heading = line
+        if heading is not None:
+            return heading.strip() or None
+    return None
 
 
 def _read_html(raw: bytes, name: str, origin: str, lang: str) -> InputDocument:
     from veracity.reader.html import parse_html
 
     doc = parse_html(raw, origin)
-    return _from_document(doc, "html", origin, lang, EmptyInput(f"{name}: the HTML page has no readable main text"))
+    return _from_document(
+        doc, "html", origin, lang, EmptyInput(f"{name}: the HTML page has no readable main text")
+    )
 
 
 def _read_pdf(data: bytes, name: str, origin: str, lang: str) -> InputDocument:
@@ -340,10 +528,14 @@ def _read_pdf(data: bytes, name: str, origin: str, lang: str) -> InputDocument:
     except MalformedPDF as exc:
         msg = str(exc)
         raise MalformedPDF(msg if name in msg else f"{name}: {msg}") from None
-    return _from_document(doc, "pdf", origin, lang, MalformedPDF(f"{name}: the PDF has no text layer (is it a scan?)"))
+    return _from_document(
+        doc, "pdf", origin, lang, MalformedPDF(f"{name}: the PDF has no text layer (is it a scan?)")
+    )
 
 
-def _from_document(doc: Document, fmt: str, origin: str, lang: str, empty: InputError) -> InputDocument:
+def _from_document(
+    doc: Document, fmt: str, origin: str, lang: str, empty: InputError
+) -> InputDocument:
     """The input document of a parsed page or PDF; ``empty`` is raised when it has no text."""
     text = _normalise_newlines(doc.text)
     if not text.strip():

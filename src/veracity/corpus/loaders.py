@@ -13,6 +13,7 @@ import hashlib
 import os
 import re
 import unicodedata
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ from veracity.errors import (
     UndecodableInput,
 )
 from veracity.evidence.authority import classify
+from veracity.ingest import _atx_heading_text
 from veracity.reader.html import normalize_date, parse_html
 from veracity.reader.pdf import parse_pdf
 from veracity.text import detect_language
@@ -44,11 +46,13 @@ __all__ = [
 SUPPORTED_SUFFIXES = frozenset({".html", ".htm", ".pdf", ".md", ".markdown", ".txt"})
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
-_HEADER = re.compile(
-    r"^[ \t]*(title|url|source|published|date|kind)[ \t]*:[ \t]*(.*?)[ \t]*$", re.I
-)
+# The value is taken with ``(.*)`` and stripped in Python: ``(.*?)[ \t]*$`` backtracks
+# quadratically over a long run of blanks inside the value.
+_HEADER = re.compile(r"[ \t]*(title|url|source|published|date|kind)[ \t]*:(.*)", re.I)
 _URL = re.compile(r"https?://[^\s\"'<>)]+")
-_ATX = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+(.+?)[ \t#]*$", re.M)
+# A title is looked for in the first lines only, each examined with string methods.
+_TITLE_MAX_LINES = 200
+_TITLE_MAX_CHARS = 64 * 1024
 
 
 def display_path(path: Path | str) -> str:
@@ -142,11 +146,39 @@ def _read_bytes(path: Path, max_bytes: int) -> bytes:
     return data
 
 
+def _header_match(line: str) -> tuple[str, str] | None:
+    """``(key, value)`` of a ``Title: …`` style header line, or ``None``."""
+    m = _HEADER.fullmatch(line)
+    if m is None:
+        return None
+    return m.group(1), m.group(2).strip(" \t")
+
+
+def _lines(text: str, max_lines: int | None = None, max_chars: int | None = None) -> Iterator[str]:
+    """The lines of ``text`` (split at ``\\n``) one by one, without splitting all of it; at
+    most ``max_lines`` of them and only those that start within ``max_chars`` characters."""
+    pos = 0
+    n = 0
+    while pos <= len(text):
+        if (max_lines is not None and n >= max_lines) or (
+            max_chars is not None and pos >= max_chars
+        ):
+            return
+        end = text.find("\n", pos)
+        if end < 0:
+            end = len(text)
+        yield text[pos:end]
+        n += 1
+        pos = end + 1
+
+
 def _first_line_title(text: str) -> str | None:
-    if m := _ATX.search(text):
-        return m.group(1).strip()[:300]
-    for line in text.split("\n"):
-        if line.strip() and not _HEADER.match(line):
+    for line in _lines(text, _TITLE_MAX_LINES, _TITLE_MAX_CHARS):
+        heading = _atx_heading_text(line, max_level=6, max_indent=3)
+        if heading is not None:
+            return heading.strip()[:300]
+    for line in _lines(text):
+        if line.strip() and _header_match(line) is None:
             return line.strip().lstrip("#").strip()[:300] or None
     return None
 
@@ -161,11 +193,11 @@ def _kind(value: Any) -> SourceKind:
 def _header_fields(text: str) -> dict[str, str]:
     """``Title:`` / ``URL:`` / ``Published:`` … lines at the very top of a text file."""
     fields: dict[str, str] = {}
-    for line in text.lstrip("\n").split("\n"):
-        m = _HEADER.match(line)
-        if not m:
+    for line in _lines(text.lstrip("\n")):
+        m = _header_match(line)
+        if m is None:
             break
-        fields.setdefault(m.group(1).lower(), m.group(2))
+        fields.setdefault(m[0].lower(), m[1])
     return fields
 
 
