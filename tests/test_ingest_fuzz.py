@@ -82,3 +82,18 @@ def test_a_5mb_single_line_markdown_file_is_read_quickly(tmp_path: Path) -> None
         assert doc.title is None
         assert doc.format == "md"
     assert time.perf_counter() - start < 5.0
+
+
+def test_huge_single_line_document_is_refused_in_a_moment(tmp_path: Path) -> None:
+    """52 MB of one repeated sentence on one line: one clear error line and exit 2, quickly
+    (it used to freeze the CLI for minutes)."""
+    from click.testing import CliRunner
+
+    from veracity.cli import main
+
+    path = tmp_path / "huge.md"
+    path.write_text("Jack Rae worked at DeepMind. " * 1_800_000, encoding="utf-8")
+    t = time.perf_counter()
+    result = CliRunner().invoke(main, ["check", str(path), "--db", str(tmp_path / "s.sqlite"), "-q"])
+    assert result.exit_code == 2 and "sentences" in result.output, result.output
+    assert time.perf_counter() - t < 30  # generous: about a second on the reference machine
