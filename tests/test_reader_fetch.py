@@ -564,7 +564,7 @@ def test_cache_and_offline_mode(server: tuple[str, _State]) -> None:
             sent = online.requests
             await online.fetch(f"{base}/redirect/0")  # warm cache: nothing is sent
             again = online.requests
-        async with Reader(cache=cache, offline=True) as offline:
+        async with Reader(allow=["127.0.0.1"], cache=cache, offline=True) as offline:  # the guard runs before the cache
             by_final_url = await offline.fetch(f"{base}/page")
             assert offline.requests == 0
             return sent, again, first, by_final_url

@@ -211,7 +211,19 @@ class Run:
 
     async def _read(self, url: str) -> Document | None:
         assert self.reader is not None
-        doc = self.store.cached_fetch(url) if self.reuse_fetches else None
+        doc = None
+        if self.reuse_fetches:
+            # the SSRF guard before the store's cache, with the error a fetch would give
+            from veracity.reader.fetch import guard_url
+            from veracity.reader.safety import URLPolicy
+
+            policy = getattr(self.reader, "policy", None)
+            try:
+                await guard_url(policy if isinstance(policy, URLPolicy) else URLPolicy(), url)
+            except Exception as err:
+                self.stats.fetch_failures.append(f"{url}: {err}")
+                return None
+            doc = self.store.cached_fetch(url)
         if doc is not None:
             self.documents[url] = doc
             self.documents.setdefault(doc.source.url, doc)

@@ -22,6 +22,9 @@ adds around them:
   ``max_retry_wait`` seconds; ``retries`` is the number of attempts in all.
 * **Politeness.** At most ``per_host`` requests run at once against one host.
 * **Cache.** A :class:`FetchCache` is consulted first; ``offline=True`` serves from it alone.
+  The SSRF guard runs *before* the cache is looked at (:meth:`Reader.guard`): a page cached
+  while its host was allow-listed is refused, with the error an uncached fetch would give,
+  once the host no longer is.
 
 Every failure is a :class:`~veracity.errors.FetchError` whose message starts with
 ``GET <url>:`` (or a :class:`~veracity.errors.BlockedURL` from the guard).
@@ -52,7 +55,7 @@ from veracity.reader.safety import Resolver, URLPolicy
 from veracity.text import detect_language
 from veracity.types import Document, Source
 
-__all__ = ["DEFAULT_USER_AGENT", "FetchCache", "MemoryFetchCache", "Reader"]
+__all__ = ["DEFAULT_USER_AGENT", "FetchCache", "MemoryFetchCache", "Reader", "guard_url"]
 
 log = logging.getLogger(__name__)
 
@@ -274,6 +277,23 @@ def _with_url(err: FetchError, url: str) -> FetchError:
     return type(err)(f"GET {url}: {err}")
 
 
+async def guard_url(policy: URLPolicy, url: str) -> None:
+    """The SSRF guard's verdict on ``url`` before a cached copy of it is used.
+
+    Raises :class:`BlockedURL` (``GET <url>: …``, the message an uncached fetch of ``url``
+    gives) for a URL the guard refuses: a non-http(s) scheme, credentials, or a host that is,
+    or resolves to, a non-public address not on ``policy``'s allow-list. A host that cannot be
+    resolved is not refused here: no non-public address was found, and the page was fetched
+    through the guard when it was cached (an offline replay may have no DNS at all); a fetch
+    that goes to the network reports the resolution failure itself."""
+    try:
+        await policy.check(url)
+    except BlockedURL as err:
+        raise _with_url(err, url) from err
+    except FetchError:
+        return
+
+
 def _trusted_url(claimed: str | None, fetched: str) -> str:
     """The page's canonical URL when it belongs to the owner of the URL actually fetched; the
     fetched URL otherwise, so a page cannot pass itself off as another site's."""
@@ -373,6 +393,8 @@ class Reader:
         :func:`veracity.evidence.authority.classify`. Raises :class:`FetchError`
         (:class:`BlockedURL` for the SSRF guard)."""
         url = url.strip()
+        if self.cache is not None or self.offline:
+            await self.guard(url)  # before the cache: a cached page is no way round the guard
         if self.cache is not None and (cached := self.cache.get(url)) is not None:
             return cached
         if self.offline:
@@ -385,6 +407,12 @@ class Reader:
             task.add_done_callback(lambda t: self._finished(url, t))
         doc = await asyncio.shield(task)
         return doc.model_copy(deep=True)
+
+    async def guard(self, url: str) -> None:
+        """Raise :class:`BlockedURL` unless this reader's SSRF guard lets ``url`` through; see
+        :func:`guard_url`. Checked before any cache lookup, here and by callers that keep
+        their own cache of this reader's pages."""
+        await guard_url(self.policy, url.strip())
 
     def _finished(self, url: str, task: asyncio.Future[Document]) -> None:
         self._inflight.pop(url, None)

@@ -3,7 +3,10 @@
 The page carries its own CSS (``templates/report.html``), loads nothing from the network and
 needs no JavaScript: each claim's evidence sits in an open ``<details>`` element. Every string
 that comes from the input, a source or the judge is HTML-escaped; a URL becomes a link only when
-its scheme is http, https or file, and links carry ``rel="noopener noreferrer"``.
+its scheme is http or https, or ``file`` for a local corpus file (never for a web source), and
+links carry ``rel="noopener noreferrer"``. The page carries :data:`REPORT_CSP` in a
+``<meta http-equiv="Content-Security-Policy">``: no script, no remote image, style, font or
+frame, even if some markup slipped through.
 """
 
 from __future__ import annotations
@@ -16,9 +19,18 @@ from urllib.parse import urlsplit
 
 from veracity.report import labels as L
 from veracity.text import clean_whitespace, normalize_for_match
-from veracity.types import ClaimReport, Evidence, Report
+from veracity.types import ClaimReport, Evidence, Report, Source
 
-LINK_SCHEMES = frozenset({"http", "https", "file"})
+REPORT_CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "
+    "form-action 'none'"
+)
+"""The Content-Security-Policy of a rendered report: its inline CSS, nothing else."""
+
+LINK_SCHEMES = frozenset({"http", "https"})
+"""URL schemes that become links; ``file`` too, but only for local corpus files."""
+LOCAL_PROVIDERS = frozenset({"corpus"})
+"""Providers whose ``file:`` URLs name local corpus files (see :func:`is_local_file`)."""
 
 
 def esc(text: str) -> str:
@@ -32,20 +44,45 @@ def _template() -> Template:
     return Template(src.read_text(encoding="utf-8"))
 
 
-def safe_href(url: str) -> str | None:
-    """The URL when it may be used as a link target, else None (javascript:, data: …)."""
-    url = url.strip()
+def _scheme(url: str) -> str | None:
     try:
-        scheme = urlsplit(url).scheme.lower()
+        return urlsplit(url).scheme.lower()
     except ValueError:
         return None
-    return url if scheme in LINK_SCHEMES else None
 
 
-def link(url: str, text: str | None = None) -> str:
+def is_local_file(source: Source) -> bool:
+    """True for a local corpus file: a ``file:`` URL from the corpus. The pipeline names the
+    provider of every source (``web`` or a search backend for web pages), so a source with no
+    provider is one built by hand, not a web page."""
+    provider = source.provider
+    return _scheme(source.url.strip()) == "file" and (
+        provider is None or provider in LOCAL_PROVIDERS
+    )
+
+
+def safe_href(url: str, *, local: bool = False) -> str | None:
+    """The URL when it may be used as a link target, else None (javascript:, data: …):
+    http(s) URLs, and ``file:`` URLs when ``local`` (a local corpus file's)."""
+    url = url.strip()
+    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in url):
+        return None
+    scheme = _scheme(url)
+    if scheme in LINK_SCHEMES or (local and scheme == "file"):
+        return url
+    return None
+
+
+def source_href(source: Source) -> str | None:
+    """Where a source may link to: :func:`safe_href` of its URL, ``file:`` only when it is
+    a local corpus file."""
+    return safe_href(source.url, local=is_local_file(source))
+
+
+def link(url: str, text: str | None = None, *, local: bool = False) -> str:
     """An ``<a>`` for an allowed URL, escaped plain text otherwise."""
     shown = esc(text if text is not None else url)
-    href = safe_href(url)
+    href = safe_href(url, local=local)
     if href is None:
         return shown
     return f'<a href="{esc(href)}" rel="noopener noreferrer" target="_blank">{shown}</a>'
@@ -77,12 +114,13 @@ def evidence_item(ev: Evidence, lang: str) -> str:
     src = ev.source
     quote = L.t("quote_open", lang) + clean_whitespace(ev.quote) + L.t("quote_close", lang)
     target = src.url
-    if ev.page is not None and safe_href(target) and "#" not in target:
+    local = is_local_file(src)
+    if ev.page is not None and source_href(src) and "#" not in target:
         target = f"{target}#page={ev.page}"
     title = clean_whitespace(src.title) if src.title else L.t("untitled", lang)
     meta = [
-        f'<span class="title">{link(target, title)}</span>',
-        f'<span class="url">{link(target, src.url)}</span>',
+        f'<span class="title">{link(target, title, local=local)}</span>',
+        f'<span class="url">{link(target, src.url, local=local)}</span>',
         f'<span class="date">{esc(L.date_text(src.published, lang))}</span>',
         f'<span class="kind">{esc(L.source_kind_name(src.kind, lang))}</span>',
     ]
@@ -128,6 +166,7 @@ def render_html(report: Report, lang: str | None = None) -> str:
         meta.append(f"{esc(L.t('input', lg))}{colon}{link(report.input)}")
     notice = L.judge_notice(report, lg)
     return _template().substitute(
+        csp=esc(REPORT_CSP),
         lang=esc(lg),
         title=esc(L.title_text(report, lg)),
         meta=" · ".join(meta),

@@ -5,23 +5,47 @@ notice that no language model was used (offline judge only), the table
 ``claim | verdict and analysis | evidence`` and a line of run statistics.
 
 Text that comes from the input or from sources is untrusted: inside table cells ``|`` is
-escaped, line breaks become ``<br>``, and ``<``/``>`` are written as entities so that a
-Markdown viewer that passes HTML through cannot be made to run a page's markup.
+escaped, line breaks become ``<br>``, ``<``/``>`` are written as entities so that a Markdown
+viewer that passes HTML through cannot be made to run a page's markup, and the characters of
+link, image and code syntax (``\\ [ ]``, the backtick, ``!`` before ``[`` and ``(`` after
+``]``) are backslash-escaped, so that a title such as ``![x](http://…)`` cannot become a live
+image (a tracking pixel) or a link. The only links written are a source's own URL, and only
+when it is http(s) or a local corpus file's ``file:`` URL
+(:func:`veracity.report.html.source_href`); any other URL (``javascript:``, ``data:`` …) is
+plain escaped text.
 """
 
 from __future__ import annotations
 
+import re
+from urllib.parse import quote
+
 from veracity.report import labels as L
+from veracity.report.html import source_href
 from veracity.text import clean_whitespace, normalize_for_match
 from veracity.types import ClaimReport, Evidence, Report
+
+# backslash, backtick and brackets always; ``!`` before ``[`` and ``(`` after ``]``, the
+# characters of ``![alt](url)`` and ``[text](url)`` (``alert(1)`` is left as it is)
+_MD_SPECIAL = re.compile(r"([\\`\[\]]|!(?=\[)|(?<=\])\()")
+# what may stand unencoded in a link destination written as <…>
+_URL_SAFE = "!#$%&'()*+,/:;=?@[]~-._"
 
 
 def escape_inline(text: str) -> str:
     """Escape text for a Markdown table cell or heading: entities for ``<``/``>``, ``\\|`` for
-    pipes and ``<br>`` for line breaks (the only HTML this module writes itself)."""
+    pipes, backslashes before link, image and code syntax (``\\ ` [ ]``, ``!`` before ``[``,
+    ``(`` after ``]``) and ``<br>`` for line breaks (the only HTML this module writes itself)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _MD_SPECIAL.sub(r"\\\1", text)
     text = text.replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|")
     return text.strip().replace("\n", "<br>")
+
+
+def md_link(url: str, text: str) -> str:
+    """``[text](<url>)``: ``text`` escaped, the URL (already judged safe by the caller)
+    percent-encoded wherever it could end the destination or a table cell."""
+    return f"[{_flat(text)}](<{quote(url.strip(), safe=_URL_SAFE)}>)"
 
 
 def _flat(text: str) -> str:
@@ -48,9 +72,12 @@ def _verdict_cell(row: ClaimReport, lang: str) -> str:
 def evidence_line(n: int, ev: Evidence, lang: str) -> str:
     """``n. “quote” — title · URL · date · kind · page · stance`` (already escaped)."""
     src = ev.source
+    href = source_href(src)
+    if href is not None and ev.page is not None and "#" not in href:
+        href = f"{href}#page={ev.page}"
     meta = [
         _flat(src.title) if src.title else L.t("untitled", lang),
-        _flat(src.url),
+        md_link(href, src.url) if href is not None else _flat(src.url),
         _flat(L.date_text(src.published, lang)),
         L.source_kind_name(src.kind, lang),
     ]
@@ -73,7 +100,7 @@ def render_markdown(report: Report, lang: str | None = None) -> str:
     out: list[str] = [f"# {_flat(L.title_text(report, lg))}", ""]
     colon = L.t("colon", lg)
     meta = [f"{L.t('run', lg)}{colon}`{report.run_id}`",
-            f"{L.t('created', lg)}{colon}{report.created}",
+            f"{L.t('created', lg)}{colon}{_flat(report.created)}",
             f"{L.t('judge', lg)}{colon}{_flat(report.judge)}"]
     if report.input:
         meta.append(f"{L.t('input', lg)}{colon}{_flat(report.input)}")

@@ -55,6 +55,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from veracity import __version__
 from veracity.config import Settings
 from veracity.errors import ConfigError, JobNotFound
+from veracity.report.html import REPORT_CSP
 from veracity.server.http import (
     ApiError,
     BearerAuth,
@@ -278,7 +279,6 @@ _FORMATS = {
     "md": "text/markdown; charset=utf-8",
     "json": "application/json",
 }
-REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
 
 _MULTIPART_SCHEMA: dict[str, Any] = {
     "type": "object",
