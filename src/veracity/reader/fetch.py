@@ -36,6 +36,8 @@ import asyncio
 import codecs
 import hashlib
 import logging
+import os
+import ssl
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from types import TracebackType
@@ -167,6 +169,16 @@ class _GuardedBackend(httpcore.AsyncNetworkBackend):
         await self._inner.sleep(seconds)
 
 
+def reader_ssl_context() -> ssl.SSLContext:
+    """The TLS context pages are read with: the CA bundle named by ``VERACITY_CA_BUNDLE`` when
+    set, else the system's, honouring ``SSL_CERT_FILE`` / ``SSL_CERT_DIR`` as the search clients
+    do (behind a company CA or a TLS-inspecting proxy, reads and searches trust the same CAs)."""
+    bundle = os.environ.get("VERACITY_CA_BUNDLE")
+    if bundle:
+        return ssl.create_default_context(cafile=bundle)
+    return httpx.create_ssl_context(trust_env=True)
+
+
 def _guarded_transport(policy: URLPolicy) -> httpx.AsyncHTTPTransport:
     """An httpx transport whose connections pass through :class:`_GuardedBackend`.
 
@@ -176,7 +188,7 @@ def _guarded_transport(policy: URLPolicy) -> httpx.AsyncHTTPTransport:
     transport = httpx.AsyncHTTPTransport(trust_env=False)
     limits = httpx.Limits(max_connections=100, max_keepalive_connections=20)
     transport._pool = httpcore.AsyncConnectionPool(
-        ssl_context=httpx.create_ssl_context(trust_env=False),
+        ssl_context=reader_ssl_context(),
         max_connections=limits.max_connections,
         max_keepalive_connections=limits.max_keepalive_connections,
         keepalive_expiry=limits.keepalive_expiry,
