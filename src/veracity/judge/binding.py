@@ -88,17 +88,8 @@ class PassageAlignment:
         s = self.sentences[j]
         if (about and not s.subject) or s.list_like:
             return False
-        hay = s.low + (" \n " + self.item_frames[j] if j in self.item_frames else "")
-        if slot.kind == "name":
-            return _name_found(slot, normalize_for_match(hay))
-        if slot.kind == "number" and slot.number is not None:
-            found, other = _number_match(slot, s, cs)
-            if found:
-                return other is None
-            return j in self.item_frames and any(
-                same_quantity(slot.number, pn) for pn in extract_numbers(self.item_frames[j])
-            )
-        return any(lexicon.words_in(hay, p) for p in slot.forms)
+        found, other = _slot_in(slot, s, cs, self.item_frames.get(j, ""))
+        return found and other is None
 
     def binds_all(self, cs: ClaimSlots) -> int | None:
         """The first sentence that states every core value of the claim about its subject
@@ -130,10 +121,6 @@ class PassageAlignment:
     def conflicts(self) -> list[tuple[str, SlotMatch]]:
         """Slots another value contradicts in the claim's frame (wherever else they are stated)."""
         return list(self.contradictions.items())
-
-
-def _sentences(text: str) -> list[tuple[int, int]]:
-    return sentence_spans(text)
 
 
 def _is_list_like(s: str) -> bool:
@@ -329,6 +316,19 @@ def _number_conflict(slot: Slot, sent: Sentence, cs: ClaimSlots) -> str | None:
     return None
 
 
+def _slot_in(slot: Slot, s: Sentence, cs: ClaimSlots, frame: str = "") -> tuple[bool, str | None]:
+    """(found, another name it belongs to) for ``slot`` in sentence ``s``; a list item's
+    ``frame`` (its heading and the page title, lower case) counts as part of the sentence."""
+    if slot.kind == "number" and slot.number is not None:
+        found, other = _number_match(slot, s, cs)
+        if found or not frame:
+            return found, other
+        return any(same_quantity(slot.number, pn) for pn in extract_numbers(frame)), None
+    if slot.kind == "name":
+        return _name_found(slot, s.norm) or (bool(frame) and _name_found(slot, normalize_for_match(frame))), None
+    return any(lexicon.words_in(s.low, p) or (bool(frame) and lexicon.words_in(frame, p)) for p in slot.forms), None
+
+
 def _name_found(slot: Slot, norm: str) -> bool:
     for f in slot.forms:
         if f and f in norm:
@@ -388,7 +388,7 @@ def align(
     text = rp.passage.text
     title = rp.passage.context or rp.source.title or ""
     sents: list[Sentence] = []
-    for a, b in _sentences(text):
+    for a, b in sentence_spans(text):
         raw = text[a:b]
         sents.append(Sentence(a, b, raw, raw.lower(), normalize_for_match(raw), extract_numbers(raw),
                               list_like=_is_list_like(raw)))
@@ -422,9 +422,7 @@ def align(
 
     frames = [i for i in range(len(sents)) if in_frame(i)]
     def _in(sl: Slot, x: Sentence) -> bool:
-        if sl.kind == "name":
-            return _name_found(sl, x.norm)
-        return any(lexicon.words_in(x.low, p) for p in sl.forms)
+        return _slot_in(sl, x, cs)[0]
 
     # the claim's other names and categories this passage has: a frame must hold them all
     names_here = [sl for sl in cs.slots if sl.kind in ("name", "category") and any(_in(sl, x) for x in sents)]
@@ -471,20 +469,7 @@ def align(
     for slot in cs.slots:
         m = SlotMatch()
         for i, s in enumerate(sents):
-            if slot.kind == "name":
-                found, other = _name_found(slot, s.norm), None
-            elif slot.kind == "number":
-                found, other = _number_match(slot, s, cs)
-            else:
-                found, other = any(lexicon.words_in(s.low, p) for p in slot.forms), None
-            if not found and i in frames_of_items:
-                head = frames_of_items[i]
-                if slot.kind == "name":
-                    found = _name_found(slot, normalize_for_match(head))
-                elif slot.kind == "number" and slot.number is not None:
-                    found = any(same_quantity(slot.number, pn) for pn in extract_numbers(head))
-                else:
-                    found = any(lexicon.words_in(head, p) for p in slot.forms)
+            found, other = _slot_in(slot, s, cs, frames_of_items.get(i, ""))
             if found:
                 ok = s.subject and not s.list_like and other is None
                 if ok:

@@ -93,7 +93,8 @@ def decide(
     i_full, i_part, i_ref = int(np.argmax(sup)), int(np.argmax(part)), int(np.argmax(ref))
     s_full, s_ref = float(sup[i_full]), float(ref[i_ref])
     where = {s.key: _slot_bound_anywhere(s, als) for s in cs.slots}
-    one_all = [i for i, al in enumerate(als) if core and al.binds_all(cs) is not None]
+    binding_at = {i: j for i, al in enumerate(als) if core and (j := al.binds_all(cs)) is not None}
+    one_all = list(binding_at)
     names = [s.text for s in cs.slots if s.kind == "name"] + ([cs.subject] if cs.subject else [])
 
     def relation_at(al: PassageAlignment, j: int) -> bool:
@@ -103,7 +104,7 @@ def decide(
 
     # true needs the relation too: "the Turing Award is named after him" binds the award to
     # him but does not say he won it
-    one_all_rel = [i for i in one_all if relation_at(als[i], als[i].binds_all(cs) or 0)]
+    one_all_rel = [i for i in one_all if relation_at(als[i], binding_at[i])]
     union_all = bool(core) and all(where[s.key] is not None for s in core)
     some_bound = any(where[s.key] is not None for s in core)
     # with no value to bind, the subject itself must be in the passage that supports
