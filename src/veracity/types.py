@@ -224,6 +224,11 @@ class Research(_Model):
     reason: str | None = Field(default=None, description="why research stopped (exhausted)")
 
 
+ClaimStatus = Literal["checked", "not_checked"]
+"""``not_checked``: no verdict could be obtained (the model or the research failed); the row's
+verdict is a placeholder (``unverifiable``, confidence 0) and ``error`` says why."""
+
+
 class ClaimReport(_Model):
     """One row of the report table."""
 
@@ -235,6 +240,11 @@ class ClaimReport(_Model):
     verdict: Verdict
     evidence: list[Evidence] = Field(default_factory=list, max_length=5)
     research: Research | None = None
+    status: ClaimStatus = Field(
+        default="checked",
+        description="not_checked: the verdict could not be obtained (see error); resume the run to check it",
+    )
+    error: str | None = Field(default=None, description="why a not-checked claim has no verdict")
 
 
 class Stats(_Model):
@@ -256,7 +266,31 @@ class Stats(_Model):
 
 class Summary(_Model):
     total: int
-    counts: dict[str, int]
+    counts: dict[str, int] = Field(
+        description="rows per verdict label; a not-checked row carries the placeholder label unverifiable"
+    )
+    not_checked: int = Field(default=0, description="rows whose verdict could not be obtained")
+
+
+class SourceCoverage(_Model):
+    """How one search source answered during a run."""
+
+    name: str
+    kind: str = Field(description="corpus, web, scholarly or reference")
+    queries: int = 0
+    results: int = 0
+    errors: int = 0
+    status: Literal["ok", "degraded", "failed"] = "ok"
+    error: str | None = Field(default=None, description="the first error, one line")
+
+
+class Coverage(_Model):
+    """What the run consulted: each source, the pages read and the corpus documents used."""
+
+    sources: list[SourceCoverage] = Field(default_factory=list)
+    pages_read: int = 0
+    pages_failed: int = 0
+    corpus_documents_used: int = 0
 
 
 class Report(_Model):
@@ -272,6 +306,7 @@ class Report(_Model):
     title: str | None = None
     claims: list[ClaimReport]
     stats: Stats = Field(default_factory=Stats)
+    coverage: Coverage | None = Field(default=None, description="sources consulted (absent in old reports)")
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
@@ -289,7 +324,13 @@ class Report(_Model):
         counts = {label.value: 0 for label in Label}
         for c in self.claims:
             counts[c.verdict.label.value] += 1
-        return Summary(total=len(self.claims), counts=counts)
+        not_checked = sum(1 for c in self.claims if c.status == "not_checked")
+        return Summary(total=len(self.claims), counts=counts, not_checked=not_checked)
+
+    @property
+    def complete(self) -> bool:
+        """Whether every claim got a verdict (no row is ``not_checked``)."""
+        return all(c.status == "checked" for c in self.claims)
 
     def to_json_dict(self) -> dict:
         return self.model_dump(mode="json", by_alias=True)

@@ -35,6 +35,8 @@ def report_from_json(data: str | bytes | dict[str, Any]) -> Report:
         raise ValueError("a report must be a JSON object")
     written = obj.pop("summary", None)
     report = Report.model_validate(obj)
+    if isinstance(written, dict) and "not_checked" not in written:  # written before not_checked existed
+        written = {**written, "not_checked": 0}
     if written is not None and written != report.summary.model_dump(mode="json"):
         raise ValueError("the report's summary does not match its claims")
     return report
