@@ -29,8 +29,12 @@ Exit codes:
   2   bad usage or bad input (missing/empty/binary/oversized/undecodable file,
       malformed PDF, bad claims list, unknown run id, missing corpus folder)
   3   the store (SQLite database) or the language model could not be used
+  5   the run is incomplete: some claims could not be checked (the model or the
+      research failed); the report lists them and `veracity resume RUN_ID` finishes them
   130 interrupted
 """
+
+EXIT_INCOMPLETE = 5
 
 
 def fail(err: BaseException | str, code: int) -> NoReturn:
@@ -239,6 +243,15 @@ def _run_and_print(
             + (f"; report written to {output}" if output else ""),
             err=True,
         )
+    if not report.complete:
+        n = report.summary.not_checked
+        first = next(c.error for c in report.claims if c.status == "not_checked")
+        click.echo(
+            f"veracity: run {report.run_id} incomplete: {n} of {report.summary.total} claims not checked"
+            f" ({first}); finish it with: veracity resume {report.run_id}",
+            err=True,
+        )
+        sys.exit(EXIT_INCOMPLETE)
 
 
 def _llm_figures(report: Report) -> str:

@@ -61,6 +61,7 @@ from veracity.types import (
     Source,
     Stats,
     Verdict,
+    not_checked_verdict,
 )
 
 
@@ -428,21 +429,21 @@ class Run:
                 return None
         return None
 
-    def _failed_row(self, claim: Claim, err: BaseException) -> ClaimReport:
-        reason = f"{type(err).__name__}: {err}"
-        rationale = (
-            f"核查过程出错,无法核实:{reason}"
-            if self.lang == "zh"
-            else f"Research failed, so the claim could not be checked: {reason}"
-        )
-        return _row(claim, Verdict(label=Label.UNVERIFIABLE, confidence=0.0, rationale=rationale))
+    def failed_row(self, claim: Claim, err: BaseException) -> ClaimReport:
+        """The row of a claim whose verdict could not be obtained (the model or the research
+        failed): ``not_checked`` with the error, never a verdict; resuming the run checks it."""
+        reason = " ".join(f"{type(err).__name__}: {err}".split())[:500]
+        row = _row(claim, not_checked_verdict(reason, self.lang))
+        row.status = "not_checked"
+        row.error = reason
+        return row
 
     async def settle(self, claim: Claim, sem: asyncio.Semaphore) -> ClaimReport:
         async with sem:
             try:
                 row = await self.research(claim)
             except Exception as err:  # never lose a claim
-                row = self._failed_row(claim, err)
+                row = self.failed_row(claim, err)
         self.record(claim, row)
         return row
 
@@ -692,7 +693,7 @@ async def acheck(
             claims=list(rows),
             stats=run.stats,
         )
-        store.finish_run(run_id, run.stats)
+        store.finish_run(run_id, run.stats, **finish_status(report.claims))
         emit(progress, Event(type="run_finished", run_id=run_id))
         return report
     except BaseException as err:
@@ -705,6 +706,17 @@ async def acheck(
         await aclose_all(closers)
         if own_store:
             store.close()
+
+
+def finish_status(rows: Sequence[ClaimReport]) -> dict[str, Any]:
+    """How a run that reached its end is closed: ``done``, or ``incomplete`` with an error
+    saying how many claims could not be checked and the first reason."""
+    failed = [r for r in rows if r.status == "not_checked"]
+    if not failed:
+        return {"status": "done"}
+    n = len(failed)
+    what = "claim" if len(rows) == 1 else "claims"
+    return {"status": "incomplete", "error": f"{n} of {len(rows)} {what} not checked: {failed[0].error}"}
 
 
 def _build_sources(

@@ -32,6 +32,7 @@ from veracity.pipeline import (
     _open_corpus,
     _prepare,
     _setup_research,
+    finish_status,
     new_run,
     research,
 )
@@ -169,7 +170,8 @@ async def aresume(
         sent = sum(1 for s in store.searches(run_id) if not s["cached"])
         elapsed = before.seconds + time.monotonic() - t0
         stats = _merged_stats(before, run.stats, searches=sent, elapsed=elapsed)
-        store.finish_run(run_id, stats)
+        report = store.load_report(run_id)
+        store.finish_run(run_id, stats, **finish_status(report.claims))
         emit(progress, Event(type="run_finished", run_id=run_id))
         return store.load_report(run_id)
     except BaseException as err:

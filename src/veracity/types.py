@@ -215,6 +215,19 @@ class Verdict(_Model):
     rationale: str
 
 
+NOT_CHECKED_RATIONALE = {
+    "en": "Not checked: no verdict could be obtained ({error}). Resume the run to check it.",
+    "zh": "未核查：未能得到结论（{error}）。续跑本次核查即可补查。",
+}
+
+
+def not_checked_verdict(error: str, lang: str) -> Verdict:
+    """The placeholder verdict of a row whose verdict could not be obtained: ``unverifiable``
+    with confidence 0, its rationale naming the error (the row's ``status`` says ``not_checked``)."""
+    text = NOT_CHECKED_RATIONALE["zh" if lang == "zh" else "en"].format(error=" ".join(error.split()))
+    return Verdict(label=Label.UNVERIFIABLE, confidence=0.0, rationale=text)
+
+
 class Research(_Model):
     """How the research agent reached a row's verdict (absent without the agent)."""
 

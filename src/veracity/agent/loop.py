@@ -199,7 +199,7 @@ class Agent:
         if isinstance(outcome, BudgetExhausted):
             return self._exhaust(claim, self._reason("budget", detail=outcome))
         if isinstance(outcome, BaseException):
-            row = self.run._failed_row(claim, outcome)
+            row = self.run.failed_row(claim, outcome)
             self.ledger.exhaust(claim.id, f"{type(outcome).__name__}: {outcome}")
             return self._record(claim, row)
         self._last[claim.id] = outcome

@@ -53,9 +53,17 @@ from veracity.types import (
     Stance,
     Stats,
     Verdict,
+    not_checked_verdict,
 )
 
-RUN_STATUSES = ("running", "done", "failed")
+RUN_STATUSES = ("running", "done", "incomplete", "failed")
+"""``incomplete``: the run ended but some claims could not be checked (``veracity resume``
+finishes them). It is stored as ``done`` with the error that says how many, and read back as
+``incomplete``."""
+
+
+def _run_status(stored: str, error: str | None) -> str:
+    return "incomplete" if stored == "done" and error else stored
 
 # Rationale given to a claim whose research had not finished when the report was loaded.
 _PENDING_RATIONALE = {
@@ -201,9 +209,16 @@ class Store(JobTable):
     def finish_run(
         self, run_id: str, stats: Stats, status: str = "done", error: str | None = None,
     ) -> None:
-        """Close a run: its status (``done`` or ``failed``), statistics and error message."""
-        if status not in RUN_STATUSES:
-            raise ValueError(f"status must be one of {', '.join(RUN_STATUSES)}, not {status!r}")
+        """Close a run: its status (``done``, ``incomplete`` or ``failed``), statistics and error
+        message. An ``incomplete`` run needs the error that says what was not checked."""
+        if status not in RUN_STATUSES or status == "running":
+            raise ValueError(f"status must be one of done, incomplete, failed, not {status!r}")
+        if status == "incomplete":
+            if not error:
+                raise ValueError("an incomplete run needs an error saying what was not checked")
+            status = "done"
+        elif status == "done":
+            error = None
         with self._tx("finish run") as conn:
             self._require_run(conn, run_id)
             conn.execute(
@@ -224,6 +239,7 @@ class Store(JobTable):
                 "uses_llm", "options", "stats", "error")
         run = dict(zip(keys, row, strict=True))
         run["uses_llm"] = bool(run["uses_llm"])
+        run["status"] = _run_status(run["status"], run["error"])
         run["options"] = json.loads(run["options"] or "{}")
         run["stats"] = json.loads(run["stats"]) if run["stats"] else None
         return run
@@ -243,6 +259,7 @@ class Store(JobTable):
         out = [dict(zip(keys, row, strict=True)) for row in rows]
         for run in out:
             run["uses_llm"] = bool(run["uses_llm"])
+            run["status"] = _run_status(run["status"], run["error"])
         return out
 
     # --- claims ---------------------------------------------------------------------------
@@ -541,6 +558,10 @@ class Store(JobTable):
                          " WHERE run_id = ? AND id = ?", (run_lang, run_id, cr.id))
             conn.execute("DELETE FROM evidence WHERE run_id = ? AND claim_id = ?", (run_id, cr.id))
             conn.execute("DELETE FROM verdicts WHERE run_id = ? AND claim_id = ?", (run_id, cr.id))
+            conn.execute("UPDATE claims SET error = ? WHERE run_id = ? AND id = ?",
+                         (cr.error or "not checked" if cr.status == "not_checked" else None, run_id, cr.id))
+            if cr.status == "not_checked":  # no verdict row: resuming the run checks it again
+                return
             conn.execute(
                 "INSERT INTO verdicts (run_id, claim_id, label, confidence, rationale, research)"
                 " VALUES (?, ?, ?, ?, ?, ?)",
@@ -586,7 +607,7 @@ class Store(JobTable):
             if run is None:
                 raise RunNotFound(f"no run with id {run_id!r}")
             claims = conn.execute(
-                "SELECT id, text, original, span_start, span_end, type FROM claims"
+                "SELECT id, text, original, span_start, span_end, type, error FROM claims"
                 " WHERE run_id = ? ORDER BY idx", (run_id,),
             ).fetchall()
             verdicts = {
@@ -624,14 +645,19 @@ class Store(JobTable):
         lang = "zh" if language == "zh" else "en"
         rows = []
         for c in claims:
-            verdict = verdicts.get(c[0]) or Verdict(
-                label=Label.UNVERIFIABLE, confidence=0.0,
-                rationale=_PENDING_RATIONALE[lang].format(status=status),
-            )
+            error = None if c[0] in verdicts else c[6]
+            if error is not None:
+                verdict = not_checked_verdict(error, lang)
+            else:
+                verdict = verdicts.get(c[0]) or Verdict(
+                    label=Label.UNVERIFIABLE, confidence=0.0,
+                    rationale=_PENDING_RATIONALE[lang].format(status=status),
+                )
             rows.append(ClaimReport(
                 id=c[0], text=c[1], original=c[2],
                 span=Span(start=c[3], end=c[4]) if c[3] is not None else None, type=c[5],
                 verdict=verdict, evidence=evidence.get(c[0], []), research=research.get(c[0]),
+                status="not_checked" if error is not None else "checked", error=error,
             ))
         return Report(
             run_id=rid, language=language, judge=judge, uses_llm=bool(uses_llm),

@@ -60,11 +60,14 @@ def new_job_id() -> str:
 
 def report_result(report: Report) -> dict[str, Any]:
     """The small summary a finished job keeps as its ``result``: claims, verdict counts (the
-    labels given), LLM calls, tokens, cost and seconds of its run."""
+    labels given), the claims not checked (``complete`` is false when there are some: resume
+    the run to finish them), LLM calls, tokens, cost and seconds of its run."""
     st = report.stats
     return {
         "claims": report.summary.total,
         "verdicts": {k: v for k, v in report.summary.counts.items() if v},
+        "not_checked": report.summary.not_checked,
+        "complete": report.complete,
         "llm_calls": st.llm_calls,
         "llm_cached": st.llm_cached,
         "prompt_tokens": st.prompt_tokens,

@@ -169,6 +169,11 @@ MIGRATIONS: list[str] = [
     CREATE INDEX jobs_kind_status ON jobs (kind, status);
     CREATE UNIQUE INDEX jobs_batch_key ON jobs (batch, key) WHERE batch IS NOT NULL;
     """,
+    # 7: a claim whose verdict could not be obtained (the model or the research failed) keeps
+    # the error here and has no verdict row, so that resuming the run checks it again.
+    """
+    ALTER TABLE claims ADD COLUMN error TEXT;
+    """,
 ]
 """Append only. ``len(MIGRATIONS)`` is the schema version this code writes."""
 
