@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from veracity.config import Settings
 from veracity.judge.match import EvidenceMatchJudge
 from veracity.pipeline import acheck
 from veracity.report import render_json, report_from_json
@@ -22,7 +23,6 @@ from veracity.store import Store
 from veracity.testing.llm_server import ScriptedLLMServer
 from veracity.testing.scripted_model import scripted_responder, stage_of
 from veracity.types import Claim, InputDocument, Label, RankedPassage
-from veracity.config import Settings
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"

@@ -32,6 +32,22 @@ CASES: list[tuple[str, tuple[Label, ...]]] = [
     ("玛丽·居里于1911年获得诺贝尔化学奖。", GOOD),
     ("玛丽·居里于1944年去世。", (Label.FALSE,)),
     ("玛丽·居里出生于波兰华沙。", GOOD),
+    # a life span in the parenthesis after the name states the birth and the death
+    ("格蕾丝·霍珀于1992年去世。", GOOD),
+    ("格蕾丝·霍珀于1995年去世。", (Label.FALSE,)),
+    ("格蕾丝·霍珀出生于1906年。", GOOD),
+    ("格蕾丝·霍珀出生于1910年。", (Label.FALSE,)),
+    ("Ada Lovelace died in 1852.", GOOD),
+    ("Ada Lovelace was born in 1816.", (Label.FALSE,)),
+    # employment in Chinese: 在「瓦萨学院」任教
+    ("格蕾丝·霍珀曾在瓦萨学院任教。", GOOD),
+    ("格蕾丝·霍珀曾在耶鲁大学任教。", (Label.UNVERIFIABLE,)),
+    # a two-character Chinese name is a name; another year of the same prize contradicts
+    ("王芳于2015年获得国家自然科学奖。", GOOD),
+    ("王芳于2017年获得国家自然科学奖。", (Label.FALSE,)),
+    # a Chinese clause carries its topic over: the count belongs to Atlas, not to the lab
+    ("Atlas 的参数量为 130 亿。", GOOD),
+    ("Atlas 的参数量为 520 亿。", (Label.FALSE, Label.UNVERIFIABLE)),
 ]
 
 

@@ -18,6 +18,7 @@ features the learned decision model reads.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -132,6 +133,8 @@ def _is_list_like(s: str) -> bool:
         if short / len(segs) >= 0.8:
             return True
     tokens = [t for t in re.split(r"\s+", s.strip(" #*-•>")) if t]
+    if _CJK.search(s) and re.search(r"[，。；：！？]", s):
+        return False  # Chinese prose: spaces only set Latin names apart, they do not list
     if len(tokens) >= 6:
         named = sum(1 for t in tokens if t[:1].isupper() or t[:1].isdigit() or "\u4e00" <= t[:1] <= "\u9fff")
         return named / len(tokens) >= 0.8
@@ -169,7 +172,8 @@ def _header_of(text: str, sents: list[Sentence], i: int) -> str:
 def _subject_named(cs: ClaimSlots, sent: str, norm: str) -> bool:
     if not cs.subject:
         return False
-    if any(f in norm for f in cs.subject_forms if len(f) >= 3):
+    # a Chinese name of two characters (李明) is a name; a two-letter Latin form is too short
+    if any(f in norm for f in cs.subject_forms if len(f) >= 3 or (len(f) == 2 and _CJK.search(f))):
         return True
     parts = name_parts(cs.subject)
     if len(parts) >= 2 and all(p in norm for p in parts):
@@ -214,6 +218,9 @@ def _after_preposition(text: str, pos: int) -> bool:
     return bool(words) and words[-1].lower().strip(",") in _PREPOSITIONS
 
 
+_ZH_PREPOSITION = re.compile(r"[由被与和跟向对比据从及]\s*$")
+
+
 def _owner(sent: str, num: NumberMention, cs: ClaimSlots) -> str | None:
     """The name a quantity is attached to: the name right before its parenthesis ("Gopher
     (280B)"), else the nearest name before it in its clause, else the nearest after it."""
@@ -235,6 +242,19 @@ def _owner(sent: str, num: NumberMention, cs: ClaimSlots) -> str | None:
     names = list(LATIN_PHRASE.finditer(after[:clause_end]))
     if names:
         return names[0].group(0)
+    if clause_start >= 0 and _CJK.search(sent):
+        # Chinese runs clauses on with commas, the topic carried over: in "DeepMind 发布了
+        # Chinchilla 模型，参数量为 700 亿" the count is Chinchilla's, the last name before
+        # the clause that does not follow a preposition (由、被、与…)
+        head = before[:clause_start]
+        cands = [(m.start(), m.group(0)) for m in LATIN_PHRASE.finditer(head)
+                 if not m.group(0)[:1].isdigit() and not _ZH_PREPOSITION.search(head[: m.start()])]
+        if cs.subject and cs.subject in head:
+            at = head.rfind(cs.subject)
+            if not _ZH_PREPOSITION.search(head[:at]):
+                cands.append((at, cs.subject))
+        if cands:
+            return max(cands)[1]
     # no name in its clause: the quantity belongs to the sentence's subject, its first name
     # ("Chinchilla, trained by DeepMind, is a model with 70 billion parameters")
     first = LATIN_PHRASE.match(sent.lstrip(" #*-•>|\t"))
@@ -290,10 +310,54 @@ def _same_noun(a: str | None, b: str | None) -> bool:
     return a is None or b is None or a == b or a[:4] == b[:4]
 
 
+_PAREN = re.compile(r"[(（]([^()（）]{4,80})[)）]")
+_RANGE = re.compile(r"^\s*(?:[-–—－~～]|至|to)\s*$")
+
+
+def life_dates(sent: str, cs: ClaimSlots) -> tuple[NumberMention, NumberMention] | None:
+    """(birth, death) from the life-span parenthesis right after the subject's name:
+    "Marie Curie (7 November 1867 – 4 July 1934)", "玛丽·居里（…，1867年11月7日－1934年7月4日）"."""
+    if not cs.subject:
+        return None
+    m = _PAREN.search(sent)
+    if m is None:
+        return None
+    head = normalize_for_match(sent[max(0, m.start() - 40) : m.start()])
+    keys = [normalize_for_match(cs.subject)] + ([normalize_for_match(cs.subject_surname)] if cs.subject_surname else [])
+    if not any(k and head.endswith(k) for k in keys):
+        return None
+    inner = m.group(1)
+    times = [n for n in extract_numbers(inner) if n.kind in _TIME]
+    for a, b in itertools.pairwise(times):
+        if _RANGE.match(inner[a.end : b.start]):
+            return a, b
+    return None
+
+
+def _life_conflict(cn: NumberMention, sent: str, cs: ClaimSlots) -> str | bool | None:
+    """For a birth or death date: the other date of the life span, or None when it agrees;
+    False when the sentence has no life span."""
+    life = life_dates(sent, cs) if cs.relation in ("birth", "death") else None
+    if life is None:
+        return False
+    pn = life[0] if cs.relation == "birth" else life[1]
+    if same_quantity(cn, pn) or pn.year is None:
+        return None
+    if cn.year is not None and cn.year != pn.year:
+        return pn.text
+    if cn.kind == pn.kind == "date" and cn.month != pn.month:
+        return pn.text
+    return None
+
+
 def _number_conflict(slot: Slot, sent: Sentence, cs: ClaimSlots) -> str | None:
     """Another value of the same quantity in the claim's frame."""
     cn = slot.number
     assert cn is not None
+    if cn.kind in _TIME:
+        life = _life_conflict(cn, sent.text, cs)
+        if life is not False:  # a life span decides a birth or death date by itself
+            return life if isinstance(life, str) else None
     claim_vals = [s.number for s in cs.slots if s.number is not None]
     for pn in sent.numbers:
         if any(same_quantity(c, pn) for c in claim_vals):
@@ -414,6 +478,8 @@ def align(
         s = sents[i]
         if not s.subject or s.list_like:
             return False
+        if cs.relation in ("birth", "death") and life_dates(s.text, cs) is not None:
+            return True
         if cs.relation and lexicon.has_relation(s.low, cs.relation):
             return True
         if not cs.relation and named[i]:
@@ -442,7 +508,8 @@ def align(
             return False
         rel_here = bool(cs.relation) and lexicon.relation_outside(s.low, cs.relation or "", claim_names)
         if cs.relation in _FUNCTIONAL:
-            return rel_here  # one birth, one death, one founding: another date contradicts
+            # one birth, one death, one founding: another date contradicts
+            return rel_here or (cs.relation in ("birth", "death") and life_dates(s.text, cs) is not None)
         if slot.kind == "category":
             # "won the chemistry prize in 1911" is the frame of "won the physics prize in 1911";
             # a PhD thesis is not the frame of a bachelor's degree elsewhere: the sentence must
@@ -457,7 +524,8 @@ def align(
             return rel_here and bool(values)
         # other relations (served, won, joined …) happen more than once: only a frame that
         # also names the claim's other things (the prize, the field, the office) is the same fact
-        return bool(others) and (rel_here or not cs.relation)
+        ctx = any(_name_found(sl, s.norm) for sl in cs.context)
+        return (bool(others) or ctx) and (rel_here or not cs.relation)
     # a list item about the subject states what its heading (and the page title) says:
     # "Outstanding Paper Awards" / "NeurIPS 2022 Awards" bind to each title listed under them
     frames_of_items: dict[int, str] = {}  # list item → its heading and the page title

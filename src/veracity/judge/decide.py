@@ -24,7 +24,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from veracity.judge.binding import BOUND, UNBOUND, PassageAlignment
+from veracity.evidence.numbers import same_quantity
+from veracity.judge.binding import BOUND, UNBOUND, PassageAlignment, life_dates
 from veracity.judge.lexicon import relation_outside
 from veracity.judge.slots import ClaimSlots, Slot
 from veracity.types import Label
@@ -100,7 +101,17 @@ def decide(
     def relation_at(al: PassageAlignment, j: int) -> bool:
         """The claim's relation is stated where its values are (not inside a name)."""
         said = al.sentences[j].low + " " + al.item_frames.get(j, "")
-        return cs.relation is None or relation_outside(said, cs.relation, names)
+        return cs.relation is None or relation_outside(said, cs.relation, names) or life_at(al, j)
+
+    def life_at(al: PassageAlignment, j: int) -> bool:
+        """"Grace Hopper (9 December 1906 – 1 January 1992)" states both dates of a life."""
+        life = life_dates(al.sentences[j].text, cs) if cs.relation in ("birth", "death") else None
+        if life is None:
+            return False
+        end = life[0] if cs.relation == "birth" else life[1]
+        return any(sl.number is not None and (
+            same_quantity(sl.number, end) or (sl.number.kind == "year" and sl.number.year == end.year)
+        ) for sl in core)
 
     # true needs the relation too: "the Turing Award is named after him" binds the award to
     # him but does not say he won it
@@ -167,7 +178,7 @@ def decide(
         for i in one_all:
             al = als[i]
             for j in range(len(al.sentences)):
-                enough = len(core) >= 2 or al.covers[j] >= 0.6
+                enough = len(core) >= 2 or al.covers[j] >= 0.6 or life_at(al, j)
                 if enough and all(al.states(j, s, cs) for s in core) and relation_at(al, j):
                     return Decision(Label.TRUE, max(p_sup, p_part), "stated", [i])
     # 4a. the key value bound to the subject in one passage, and every value of the claim

@@ -92,6 +92,9 @@ class ClaimSlots:
     aliases: dict[str, list[str]] = field(default_factory=dict)
 
     relation_pos: int = -1
+    # what a Chinese relation word binds, when it is not a slot (beside a number or a Latin
+    # name): a sentence holding it is the claim's frame ("李明于2015年获得「图灵奖」")
+    context: list[Slot] = field(default_factory=list)
 
     @property
     def core(self) -> list[Slot]:
@@ -204,10 +207,13 @@ def _subject_for(text: str, hint: str | None, anchors: list[str]) -> str | None:
     return None
 
 
-# what a Chinese relation word binds: 出生于「波兰华沙」, 毕业于「北京大学」, 获得「诺贝尔化学奖」
+# what a Chinese relation word binds: 出生于「波兰华沙」, 毕业于「北京大学」, 获得「诺贝尔化学奖」,
+# 曾任「哈佛大学教授」, 在「清华大学」任教
 _ZH_OBJECT = re.compile(
-    r"(?:出生于|生于|毕业于|就读于|任职于|就职于|加入|位于|获得|荣获|创立|创办|发明|发现|去世于|逝世于)"
+    r"(?:(?:出生于|生于|毕业于|就读于|任职于|就职于|加入|位于|获得|荣获|创立|创办|发明|发现|去世于|逝世于"
+    r"|曾任|担任|出任)"
     r"(?:了)?([\u4e00-\u9fff·]{2,12}?)(?=[的,，。、;；和与及并(（]|$|\s|[0-9A-Za-z])"
+    r"|在([\u4e00-\u9fff·]{2,12}?)(?:任教|执教|任职|工作|就读|学习|读书|求学|深造))"
 )
 
 # a Chinese claim's leading name: the characters before its first verb or particle
@@ -264,13 +270,14 @@ def claim_slots(text: str, subject_hint: str | None = None,
         slots.append(Slot(kind="name", text=a, forms=forms, part=part_of(at), pos=at))
     zh_objects: list[Slot] = []
     for m in _ZH_OBJECT.finditer(text):
-        obj = m.group(1)
-        after = text[m.end(1) : m.end(1) + 1]
+        g = 1 if m.group(1) else 2
+        obj = m.group(g)
+        after = text[m.end(g) : m.end(g) + 1]
         if after in "(（" or len(obj) < 2 or (subject and obj in subject):
             continue  # "布里斯托大学(University of Bristol)": the Latin name is the slot
         if any(normalize_for_match(obj) in f or f in normalize_for_match(obj) for sl in slots for f in sl.forms):
             continue
-        at = m.start(1)
+        at = m.start(g)
         zh_objects.append(Slot(kind="name", text=obj, forms=[normalize_for_match(obj)], part=part_of(at), pos=at))
     for n in extract_numbers(text):
         if n.kind == "version":
@@ -278,12 +285,15 @@ def claim_slots(text: str, subject_hint: str | None = None,
         minor = (n.kind == "count" and abs(n.value) < 10) or n.kind == "ordinal"
         slots.append(Slot(kind="number", text=n.text, number=n, part=part_of(n.start), minor=minor, pos=n.start))
     cats = _category_slots(text, part_of)
+    context: list[Slot] = []
     if not slots:
         # a claim in Chinese with no Latin name and no number: what its relation binds
         # (出生于「波兰华沙」) is the value to find; beside a name or a number it is left to
         # the wording, since English evidence cannot state a Chinese name
         slots += [o for o in zh_objects if not any(p in o.text and len(o.text) - len(p) <= 2
                                                    for c in cats for p in c.forms)]
+    else:
+        context = zh_objects
     # a category word inside a name slot ("Nobel Prize in Physics") is still its own slot
     slots += cats
     relation = lexicon.relation_of(text)
@@ -319,4 +329,5 @@ def claim_slots(text: str, subject_hint: str | None = None,
         parts=len(bounds) - 1,
         aliases={k: v for k, v in known.items()},
         relation_pos=relation_pos,
+        context=context,
     )
