@@ -45,6 +45,14 @@ CASES: list[tuple[str, tuple[Label, ...]]] = [
     # a two-character Chinese name is a name; another year of the same prize contradicts
     ("王芳于2015年获得国家自然科学奖。", GOOD),
     ("王芳于2017年获得国家自然科学奖。", (Label.FALSE,)),
+    # a claim beside a Chinese page: the school is a value to find, not only the year
+    ("王芳于2015年获得国家科技进步奖。", (Label.PARTLY_TRUE, Label.UNVERIFIABLE, Label.FALSE)),
+    # credited in Chinese: 由「A」、B和C提出
+    ("格蕾丝·霍珀提出了信息熵的概念。", (Label.MISATTRIBUTED,)),
+    ("克劳德·香农提出了信息熵的概念。", GOOD),
+    # another year in another clause is another event, not a contradiction
+    ("格蕾丝·霍珀于1943年加入美国海军预备队。", GOOD),
+    ("格蕾丝·霍珀于1944年加入美国海军预备队。", (Label.FALSE,)),
     # a Chinese clause carries its topic over: the count belongs to Atlas, not to the lab
     ("Atlas 的参数量为 130 亿。", GOOD),
     ("Atlas 的参数量为 520 亿。", (Label.FALSE, Label.UNVERIFIABLE)),

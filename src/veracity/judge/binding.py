@@ -350,6 +350,56 @@ def _life_conflict(cn: NumberMention, sent: str, cs: ClaimSlots) -> str | bool |
     return None
 
 
+_CLAUSE_SEP = re.compile(r"[，,；;]")
+
+
+def _lead_in(clause: str) -> bool:
+    """A clause too short to state a fact by itself: "1911年", "In 1903", "此后"."""
+    bare = clause.strip(" ，,；;。.")
+    return len(bare.split()) <= 3 if not _CJK.search(bare) else len(bare) <= 6
+
+
+def clause_at(text: str, pos: int) -> str:
+    """The clause of ``text`` around offset ``pos``; a clause that is only a short lead-in
+    ("1911年，", "In 1903,") belongs with the clause after it (the last one with the one before)."""
+    cuts = [0] + [m.end() for m in _CLAUSE_SEP.finditer(text)] + [len(text)]
+    spans = [(a, b) for a, b in itertools.pairwise(cuts) if text[a:b].strip(" ，,；;")]
+    merged: list[list[int]] = []
+    carry: int | None = None
+    for a, b in spans:
+        start = carry if carry is not None else a
+        carry = None
+        if _lead_in(text[a:b]):
+            if (a, b) != spans[-1]:
+                carry = start
+                continue
+            if merged:  # a short tail ("…, in 2018.") goes with the clause before it
+                merged[-1][1] = b
+                continue
+        merged.append([start, b])
+    if carry is not None:
+        if merged:
+            merged[-1][1] = len(text)
+        else:
+            merged.append([carry, len(text)])
+    for a, b in merged:
+        if a <= pos < b:
+            return text[a:b]
+    return text
+
+
+def _in_claims_clause(pn: NumberMention, sent: Sentence, cs: ClaimSlots, slot: Slot) -> bool:
+    """The other value sits in a clause that holds another of the claim's values (its names,
+    categories): "2010年加入X，2018年起担任首席研究员" — 2018 is another event, not the joining."""
+    clause = clause_at(sent.text, pn.start)
+    low = clause.lower()
+    norm = normalize_for_match(clause)
+    return any(
+        sl is not slot and (_name_found(sl, norm) if sl.kind == "name" else any(lexicon.words_in(low, p) for p in sl.forms))
+        for sl in [*cs.slots, *cs.context] if sl.kind in ("name", "category")
+    )
+
+
 def _number_conflict(slot: Slot, sent: Sentence, cs: ClaimSlots) -> str | None:
     """Another value of the same quantity in the claim's frame."""
     cn = slot.number
@@ -363,6 +413,8 @@ def _number_conflict(slot: Slot, sent: Sentence, cs: ClaimSlots) -> str | None:
         if any(same_quantity(c, pn) for c in claim_vals):
             continue
         if cn.kind in _TIME and pn.kind in _TIME:
+            if cs.relation not in _FUNCTIONAL and not _in_claims_clause(pn, sent, cs, slot):
+                continue
             if cn.year != pn.year and pn.year is not None and abs(pn.year - (cn.year or 0)) < 300:
                 return pn.text
             if cn.kind == pn.kind == "date" and cn.year == pn.year and cn.month != pn.month:

@@ -167,6 +167,9 @@ CREDIT_PATTERNS_EN: tuple[re.Pattern[str], ...] = (
 )
 CREDIT_PATTERNS_ZH: tuple[re.Pattern[str], ...] = (
     re.compile(r"由(?P<name>[^，。,;；\s]{2,20}?)(?:等人|等)?(?:最早|首先|率先|独立)?(?:提出|发明|发现|首创|创立|开创)"),
+    # 由「雷·所罗门诺夫(Ray Solomonoff)」、柯尔莫哥洛夫和蔡廷在20世纪60年代提出: the first name listed
+    re.compile(r"由(?P<name>[\u4e00-\u9fff·]{2,12}?(?:[(（][A-Za-z .\-]+[)）])?)(?=[、和与及])"
+               r"[^。；;!?！？]{0,80}?(?:提出|发明|发现|首创|创立|开创)"),
     re.compile(r"(?P<name>[\u4e00-\u9fff·]{2,10}(?:[(（][A-Za-z .\-]+[)）])?)(?:最早|首先|率先)?(?:提出|发明|发现|首创)了"),
     re.compile(r"(?P<name>[\u4e00-\u9fff·]{2,10}(?:[(（][A-Za-z .\-]+[)）])?)的[^，。,;；]{0,12}(?:理论|思想|原理|定律|学说|猜想)"),
 )

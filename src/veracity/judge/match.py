@@ -22,6 +22,7 @@ The confidence is the calibrated probability that the label is right (see ``mode
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -47,6 +48,22 @@ from veracity.types import Claim, Evidence, Label, RankedPassage, SourceKind, St
 __all__ = ["EvidenceMatchJudge", "Facets", "extract_facets", "same_name"]
 
 _MAX_PASSAGES = 12  # alignments per claim (ranked best first)
+
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def _mostly_chinese(passages: Sequence[RankedPassage]) -> bool:
+    """Most of the passages are written in Chinese (a third of their letters or more)."""
+    if not passages:
+        return False
+    chinese = 0
+    for rp in passages:
+        text = rp.passage.text
+        letters = sum(1 for ch in text if ch.isalpha())
+        if letters and len(_CJK.findall(text)) * 3 >= letters:
+            chinese += 1
+    return chinese * 2 > len(passages)
 
 
 @dataclass
@@ -121,6 +138,12 @@ class EvidenceMatchJudge:
         for name, other in name_pairs(passages, names):  # 杰克·雷(Jack Rae): one person
             aliases.setdefault(name, []).append(other)
         cs = claim_slots(claim.text, self.subject, aliases)
+        if _CJK.search(claim.text):
+            # the passages about the subject (else all) are in Chinese: what a Chinese
+            # relation word binds can be found there, so it becomes a value to check
+            about = [rp for rp in passages if cs.subject and cs.subject in rp.passage.index_text]
+            if _mostly_chinese(about or passages):
+                cs = claim_slots(claim.text, self.subject, aliases, chinese_evidence=True)
         units = TermUnits(cs)
         text_of = {rp.passage.id: rp.passage.text for rp in passages}
         als = [align(cs, rp, units, before=text_of.get(_previous_id(rp.passage.id), "")) for rp in passages]

@@ -213,13 +213,13 @@ _ZH_OBJECT = re.compile(
     r"(?:(?:出生于|生于|毕业于|就读于|任职于|就职于|加入|位于|获得|荣获|创立|创办|发明|发现|去世于|逝世于"
     r"|曾任|担任|出任)"
     r"(?:了)?([\u4e00-\u9fff·]{2,12}?)(?=[的,，。、;；和与及并(（]|$|\s|[0-9A-Za-z])"
-    r"|在([\u4e00-\u9fff·]{2,12}?)(?:任教|执教|任职|工作|就读|学习|读书|求学|深造))"
+    r"|在([\u4e00-\u9fff·]{2,12}?)(?:任教|执教|任职|工作|就读|学习|读书|求学|深造|获得|取得|攻读|完成))"
 )
 
 # a Chinese claim's leading name: the characters before its first verb or particle
 _ZH_SUBJECT = re.compile(
     r"^([\u4e00-\u9fff·]{2,12}?)(?=于|在|是|曾|获|出生|生于|毕业|担任|提出|发明|发现|创立|创办|成立|"
-    r"的|将|被|和|与|为|成为|去世|逝世|主导|领导|加入|位于|拥有|共有|有|以|，|,)"
+    r"的|将|被|和|与|为|成为|去世|逝世|主导|领导|加入|位于|拥有|共有|有|以|，|,|\d|自|从|担任|任)"
 )
 
 
@@ -238,7 +238,10 @@ def _category_slots(text: str, part_of: Callable[[int], int]) -> list[Slot]:
 
 
 def claim_slots(text: str, subject_hint: str | None = None,
-                aliases: dict[str, list[str]] | None = None) -> ClaimSlots:
+                aliases: dict[str, list[str]] | None = None, *, chinese_evidence: bool = False) -> ClaimSlots:
+    """The claim's subject, relation and the values it binds. ``chinese_evidence``: the
+    evidence is written in Chinese, so what a Chinese relation word binds (毕业于「清华大学」)
+    is a value to find even beside a number or a Latin name."""
     anchors = anchors_of(text)
     subject = _subject_for(text, subject_hint, anchors)
     # part boundaries (character offsets)
@@ -286,7 +289,7 @@ def claim_slots(text: str, subject_hint: str | None = None,
         slots.append(Slot(kind="number", text=n.text, number=n, part=part_of(n.start), minor=minor, pos=n.start))
     cats = _category_slots(text, part_of)
     context: list[Slot] = []
-    if not slots:
+    if not slots or chinese_evidence:
         # a claim in Chinese with no Latin name and no number: what its relation binds
         # (出生于「波兰华沙」) is the value to find; beside a name or a number it is left to
         # the wording, since English evidence cannot state a Chinese name
