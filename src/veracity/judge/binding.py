@@ -18,7 +18,6 @@ features the learned decision model reads.
 
 from __future__ import annotations
 
-import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -26,7 +25,16 @@ from veracity.evidence.numbers import NumberMention, extract_numbers, same_quant
 from veracity.evidence.tokenize import EN_STOPWORDS, content_terms
 from veracity.judge import lexicon
 from veracity.judge.aliases import has_alias_statement
-from veracity.judge.slots import LATIN_PHRASE, STOP_ANCHORS, ClaimSlots, Slot, name_parts, same_name
+from veracity.judge.frames import clause_at, clause_spans, life_conflict, life_dates
+from veracity.judge.slots import (
+    LATIN_PHRASE,
+    STOP_ANCHORS,
+    ClaimSlots,
+    Slot,
+    name_parts,
+    same_name,
+    surname_alone,
+)
 from veracity.text import normalize_for_match, sentence_spans
 from veracity.types import RankedPassage
 
@@ -99,9 +107,27 @@ class PassageAlignment:
         if not core or self.list_like:
             return None
         for j in range(len(self.sentences)):
-            if all(self.states(j, s, cs) for s in core):
+            if self.states_all(j, cs):
                 return j
         return None
+
+    def states_all(self, j: int, cs: ClaimSlots) -> bool:
+        """Sentence ``j`` states every core value about the subject; where another value of
+        the claim's frame is in the same sentence ("in 1903 … Physics, and in 1911 …
+        Chemistry"), one clause must hold them all."""
+        core = cs.core
+        if not all(self.states(j, s, cs) for s in core):
+            return False
+        if not any(m.sentence == j for m in self.contradictions.values()):
+            return True
+        s = self.sentences[j]
+        for a, b in clause_spans(s.text):
+            raw = s.text[a:b]
+            part = Sentence(s.start + a, s.start + b, raw, raw.lower(), normalize_for_match(raw),
+                            extract_numbers(raw), subject=True)
+            if all(_slot_in(sl, part, cs)[0] for sl in core):
+                return True
+        return False
 
     def together(self, cs: ClaimSlots) -> int | None:
         """A sentence that holds every core value of the claim together (about anyone)."""
@@ -181,6 +207,8 @@ def _subject_named(cs: ClaimSlots, sent: str, norm: str) -> bool:
     sur = cs.subject_surname
     if sur:
         for m in re.finditer(rf"(?<![\w]){re.escape(sur)}(?![\w])", sent):
+            if not surname_alone(sur, sent[m.start():]):
+                continue  # "Turing Award", "Turing Machine": another name
             before = sent[: m.start()].rstrip().split()
             prev = before[-1].strip(".,") if before else ""
             if not prev or not prev[:1].isupper() or prev.lower() in lexicon.HONORIFICS or any(
@@ -218,6 +246,7 @@ def _after_preposition(text: str, pos: int) -> bool:
     return bool(words) and words[-1].lower().strip(",") in _PREPOSITIONS
 
 
+_RELATIVE = re.compile(r"\s*(?:which|who|whose|that)\b", re.IGNORECASE)
 _ZH_PREPOSITION = re.compile(r"[由被与和跟向对比据从及]\s*$")
 
 
@@ -232,6 +261,14 @@ def _owner(sent: str, num: NumberMention, cs: ClaimSlots) -> str | None:
         if names and names[-1].end() >= paren - 2:
             return names[-1].group(0)
     clause_start = max(before.rfind(","), before.rfind(";"), before.rfind("，"), before.rfind("；"))
+    if clause_start >= 0 and _RELATIVE.match(before[clause_start + 1 :]):
+        # "the Atlas robot, which has 28 joints": the name the relative clause hangs on
+        head = before[:clause_start]
+        prev_start = max(head.rfind(","), head.rfind(";"))
+        names = [m for m in LATIN_PHRASE.finditer(head) if m.start() > prev_start and not m.group(0)[:1].isdigit()]
+        names = [m for m in names if not _after_preposition(head, m.start())]
+        if names:
+            return names[-1].group(0)
     names = [m for m in LATIN_PHRASE.finditer(before) if m.start() > clause_start]
     names = [m for m in names if m.group(0).lower() not in {"the", "a", "in", "on", "it", "he", "she"}]
     # a name after a preposition ("designed by X and had 18,000 …") is not what the clause is about
@@ -310,94 +347,62 @@ def _same_noun(a: str | None, b: str | None) -> bool:
     return a is None or b is None or a == b or a[:4] == b[:4]
 
 
-_PAREN = re.compile(r"[(（]([^()（）]{4,80})[)）]")
-_RANGE = re.compile(r"^\s*(?:[-–—－~～]|至|to)\s*$")
-
-
-def life_dates(sent: str, cs: ClaimSlots) -> tuple[NumberMention, NumberMention] | None:
-    """(birth, death) from the life-span parenthesis right after the subject's name:
-    "Marie Curie (7 November 1867 – 4 July 1934)", "玛丽·居里（…，1867年11月7日－1934年7月4日）"."""
-    if not cs.subject:
-        return None
-    m = _PAREN.search(sent)
-    if m is None:
-        return None
-    head = normalize_for_match(sent[max(0, m.start() - 40) : m.start()])
-    keys = [normalize_for_match(cs.subject)] + ([normalize_for_match(cs.subject_surname)] if cs.subject_surname else [])
-    if not any(k and head.endswith(k) for k in keys):
-        return None
-    inner = m.group(1)
-    times = [n for n in extract_numbers(inner) if n.kind in _TIME]
-    for a, b in itertools.pairwise(times):
-        if _RANGE.match(inner[a.end : b.start]):
-            return a, b
-    return None
-
-
-def _life_conflict(cn: NumberMention, sent: str, cs: ClaimSlots) -> str | bool | None:
-    """For a birth or death date: the other date of the life span, or None when it agrees;
-    False when the sentence has no life span."""
-    life = life_dates(sent, cs) if cs.relation in ("birth", "death") else None
-    if life is None:
-        return False
-    pn = life[0] if cs.relation == "birth" else life[1]
-    if same_quantity(cn, pn) or pn.year is None:
-        return None
-    if cn.year is not None and cn.year != pn.year:
-        return pn.text
-    if cn.kind == pn.kind == "date" and cn.month != pn.month:
-        return pn.text
-    return None
-
-
-_CLAUSE_SEP = re.compile(r"[，,；;]")
-
-
-def _lead_in(clause: str) -> bool:
-    """A clause too short to state a fact by itself: "1911年", "In 1903", "此后"."""
-    bare = clause.strip(" ，,；;。.")
-    return len(bare.split()) <= 3 if not _CJK.search(bare) else len(bare) <= 6
-
-
-def clause_at(text: str, pos: int) -> str:
-    """The clause of ``text`` around offset ``pos``; a clause that is only a short lead-in
-    ("1911年，", "In 1903,") belongs with the clause after it (the last one with the one before)."""
-    cuts = [0] + [m.end() for m in _CLAUSE_SEP.finditer(text)] + [len(text)]
-    spans = [(a, b) for a, b in itertools.pairwise(cuts) if text[a:b].strip(" ，,；;")]
-    merged: list[list[int]] = []
-    carry: int | None = None
-    for a, b in spans:
-        start = carry if carry is not None else a
-        carry = None
-        if _lead_in(text[a:b]):
-            if (a, b) != spans[-1]:
-                carry = start
-                continue
-            if merged:  # a short tail ("…, in 2018.") goes with the clause before it
-                merged[-1][1] = b
-                continue
-        merged.append([start, b])
-    if carry is not None:
-        if merged:
-            merged[-1][1] = len(text)
-        else:
-            merged.append([carry, len(text)])
-    for a, b in merged:
-        if a <= pos < b:
-            return text[a:b]
-    return text
-
-
 def _in_claims_clause(pn: NumberMention, sent: Sentence, cs: ClaimSlots, slot: Slot) -> bool:
-    """The other value sits in a clause that holds another of the claim's values (its names,
-    categories): "2010年加入X，2018年起担任首席研究员" — 2018 is another event, not the joining."""
+    """The other value sits in the claim's frame at clause level: a clause that does not hold
+    the claim's own value, names no other member of the claim's categories (another prize
+    field is another event), and holds the relation of a one-time event ("and died in
+    1934", not "born 1867, died 1934") or another of the claim's values for a repeatable one
+    ("2010年加入X，2018年起担任首席研究员" — 2018 is another event, not the joining)."""
     clause = clause_at(sent.text, pn.start)
     low = clause.lower()
     norm = normalize_for_match(clause)
+    if slot.number is not None and any(same_quantity(slot.number, x) for x in extract_numbers(clause)):
+        return False
+    for sl in cs.slots:
+        if sl.kind == "category" and sl.group:
+            present = lexicon.categories_in(low).get(sl.group)
+            if present and sl.member not in present:
+                return False
+    if cs.relation in _FUNCTIONAL:
+        return lexicon.has_relation(low, cs.relation)
     return any(
         sl is not slot and (_name_found(sl, norm) if sl.kind == "name" else any(lexicon.words_in(low, p) for p in sl.forms))
         for sl in [*cs.slots, *cs.context] if sl.kind in ("name", "category")
     )
+
+
+def _category_conflict(slot: Slot, sent: Sentence, cs: ClaimSlots) -> str | None:
+    """Another member of the claim's category group in a clause of the claim's frame: one
+    without the claim's own member that holds another of its values ("in 1911 she won the
+    prize in Chemistry" contradicts "Physics in 1911"; "in 1903 … Physics" does not
+    contradict "Chemistry in 1911")."""
+    assert slot.group is not None
+    spans = clause_spans(sent.text)
+    for a, b in spans if len(spans) > 1 else [(0, len(sent.text))]:
+        raw = sent.text[a:b]
+        low = raw.lower()
+        present = lexicon.categories_in(low).get(slot.group, set())
+        if not present or slot.member in present:
+            continue
+        if len(spans) > 1:
+            norm = normalize_for_match(raw)
+            nums = extract_numbers(raw)
+            others = [sl for sl in cs.core if sl is not slot]
+            # with a date in the claim, only a clause of that date is its frame (the other
+            # field in another year is another prize); else one with another of its names
+            timed = [sl for sl in others if sl.number is not None and sl.number.kind in _TIME]
+            others = timed or others
+            if others and not any(
+                _name_found(sl, norm) if sl.kind == "name"
+                else sl.number is not None and any(same_quantity(sl.number, pn) or (
+                    sl.number.kind == "year" and pn.year == sl.number.year) for pn in nums)
+                for sl in others
+            ):
+                continue
+        member = sorted(present)[0]
+        phrases = lexicon.CATEGORY_GROUPS[slot.group][member]
+        return next((p for p in phrases if lexicon.words_in(low, p)), member)
+    return None
 
 
 def _number_conflict(slot: Slot, sent: Sentence, cs: ClaimSlots) -> str | None:
@@ -405,7 +410,7 @@ def _number_conflict(slot: Slot, sent: Sentence, cs: ClaimSlots) -> str | None:
     cn = slot.number
     assert cn is not None
     if cn.kind in _TIME:
-        life = _life_conflict(cn, sent.text, cs)
+        life = life_conflict(cn, sent.text, cs)
         if life is not False:  # a life span decides a birth or death date by itself
             return life if isinstance(life, str) else None
     claim_vals = [s.number for s in cs.slots if s.number is not None]
@@ -413,7 +418,7 @@ def _number_conflict(slot: Slot, sent: Sentence, cs: ClaimSlots) -> str | None:
         if any(same_quantity(c, pn) for c in claim_vals):
             continue
         if cn.kind in _TIME and pn.kind in _TIME:
-            if cs.relation not in _FUNCTIONAL and not _in_claims_clause(pn, sent, cs, slot):
+            if not _in_claims_clause(pn, sent, cs, slot):
                 continue
             if cn.year != pn.year and pn.year is not None and abs(pn.year - (cn.year or 0)) < 300:
                 return pn.text
@@ -607,11 +612,7 @@ def align(
             if slot.kind == "number":
                 conflict = _number_conflict(slot, s, cs)
             elif slot.kind == "category" and slot.group:
-                present = lexicon.categories_in(s.low).get(slot.group, set())
-                if present and slot.member not in present:
-                    member = sorted(present)[0]
-                    phrases = lexicon.CATEGORY_GROUPS[slot.group][member]
-                    conflict = next((p for p in phrases if lexicon.words_in(s.low, p)), member)
+                conflict = _category_conflict(slot, s, cs)
             if conflict is not None:
                 contradictions[slot.key] = SlotMatch(CONTRADICTED, i, conflict)
                 if m.status != BOUND:
@@ -683,9 +684,39 @@ def align(
                     al.subject_credited = True
                 if names and not al.credits_other:
                     al.credits_other, al.credit_sentence = names[0], i
+    if cs.relation == "award" and not al.credits_other:
+        _award_credit(cs, al, sents)
     al.list_like = bool(sents) and all(s.list_like or len(s.norm) < 25 for s in sents)
     al.features = _features(cs, al, units)
     return al
+
+
+def _award_credit(cs: ClaimSlots, al: PassageAlignment, sents: list[Sentence]) -> None:
+    """An award of a given year that a sentence says went to other people ("The 2019 Turing
+    Award was given to A and B"): credited to another, unless the subject is among them.
+    Only for a claim with the award's name and its year (another year is another award)."""
+    key = cs.key if cs.key is not None and cs.key.kind == "name" else None
+    years = [sl.number for sl in cs.slots if sl.number is not None and sl.number.kind in _TIME]
+    if key is None or not years or not cs.subject:
+        return
+    title = al.rp.passage.context or al.rp.source.title or ""
+    for i, s in enumerate(sents):
+        if s.list_like or not _name_found(key, s.norm):
+            continue
+        # the year in the sentence, a short one just before it ("The 2019 ACM A.M." cut at
+        # an abbreviation) or the page title ("2019 Turing Award")
+        near = [*s.numbers, *(sents[i - 1].numbers if i and len(sents[i - 1].text) < 40 else []),
+                *extract_numbers(title)]
+        if not all(any(y.year == pn.year for pn in near if pn.kind in _TIME) for y in years):
+            continue
+        people = lexicon.award_recipients(s.text)
+        if not people:
+            continue
+        if _subject_named(cs, s.text, s.norm) or any(_is_subject_name(n, cs) for n in people):
+            al.subject_credited = True
+        else:
+            al.credits_other, al.credit_sentence = people[0], i
+        return
 
 
 def _features(cs: ClaimSlots, al: PassageAlignment, units: TermUnits) -> list[float]:

@@ -179,7 +179,7 @@ def decide(
             al = als[i]
             for j in range(len(al.sentences)):
                 enough = len(core) >= 2 or al.covers[j] >= 0.6 or life_at(al, j)
-                if enough and all(al.states(j, s, cs) for s in core) and relation_at(al, j):
+                if enough and al.states_all(j, cs) and relation_at(al, j):
                     return Decision(Label.TRUE, max(p_sup, p_part), "stated", [i])
     # 4a. the key value bound to the subject in one passage, and every value of the claim
     # stated together in another ("studied at X" + "a bachelor's degree at X")

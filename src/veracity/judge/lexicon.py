@@ -259,6 +259,33 @@ def _person_in(words: str) -> str:
     return multi[0] if multi else runs[0]
 
 
+_RECIPIENTS_EN = (
+    re.compile(r"\b(?:awarded|given|presented|went|granted|conferred)\s+(?:jointly\s+)?(?:up)?on\s+|"
+               r"\b(?:awarded|given|presented|went|granted|conferred)\s+(?:jointly\s+)?to\s+"),
+)
+_RECIPIENTS_ZH = re.compile(r"(?:授予|颁给|颁发给|授给)(?:了)?")
+_LIST_SPLIT = re.compile(r",\s*(?:and\s+)?|\s+and\s+|[、和与及]")
+
+
+def award_recipients(sentence: str) -> list[str]:
+    """The people a sentence says an award went to ("was given to Edwin Catmull and Pat
+    Hanrahan", "授予张三和李四"), as written; empty when it names none."""
+    out: list[str] = []
+    for pat in _RECIPIENTS_EN:
+        for m in pat.finditer(sentence):
+            tail = sentence[m.end():]
+            names = re.match(_NAME + r"(?:(?:,\s*(?:and\s+)?|\s+and\s+)" + _NAME + r")*", tail)
+            if names:
+                out += [n.strip() for n in _LIST_SPLIT.split(names.group(0)) if n.strip()[:1].isupper()]
+    m = _RECIPIENTS_ZH.search(sentence)
+    if m:
+        names = re.match(r"[\u4e00-\u9fff·]{2,10}(?:[、和与及][\u4e00-\u9fff·]{2,10})*", sentence[m.end():])
+        if names:
+            out += [n for n in _LIST_SPLIT.split(names.group(0)) if len(n) >= 2]
+    out = [n.strip(" .") for n in out]
+    return [n for n in out if n and n.split()[0].lower() not in {"the", "a", "an", "his", "her", "their", "its"}]
+
+
 def credited_names(sentence: str) -> list[str]:
     """Names a sentence credits a work or idea to ("introduced by Ray Solomonoff")."""
     out: list[str] = []

@@ -181,6 +181,17 @@ def _surname(subject: str) -> str | None:
     return None
 
 
+def surname_alone(surname: str, text: str) -> bool:
+    """``surname`` stands in ``text`` as a person's name, not as the first word of another
+    name ("Turing" in "Turing won", not in "the Turing Award" or "Turing Machine")."""
+    for m in re.finditer(rf"(?<![\w]){re.escape(surname)}(?![\w])", text):
+        after = text[m.end():]
+        if re.match(r"\s+[A-Z][a-z]", after) or re.match(r"\s*[-–]\s*[A-Z]", after):
+            continue
+        return True
+    return False
+
+
 def _subject_for(text: str, hint: str | None, anchors: list[str]) -> str | None:
     low = text.lower().lstrip()
     if hint:
@@ -190,7 +201,7 @@ def _subject_for(text: str, hint: str | None, anchors: list[str]) -> str | None:
         if first in lexicon.PRONOUNS_EN or text.lstrip().startswith(lexicon.PRONOUNS_ZH):
             return hint
         sur = _surname(hint)
-        if sur and re.search(rf"\b{re.escape(sur)}\b", text):
+        if sur and surname_alone(sur, text):
             return hint
     first_word = low.split()[0] if low.split() else ""
     if first_word in lexicon.PRONOUNS_EN or text.lstrip().startswith(lexicon.PRONOUNS_ZH):

@@ -1,0 +1,112 @@
+"""Frames inside a sentence: the life span after a name, and the clauses a sentence joins.
+
+"Marie Curie (7 November 1867 – 4 July 1934) was …" states a birth and a death date;
+"In 1903, she shared the Nobel Prize in Physics, and in 1911 she won the prize in Chemistry"
+joins two events, each in its own clause. The binding step (:mod:`veracity.judge.binding`)
+pairs a claim's values clause by clause with these.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+from veracity.evidence.numbers import NumberMention, extract_numbers, same_quantity
+from veracity.judge.slots import ClaimSlots
+from veracity.text import normalize_for_match
+
+_TIME = ("year", "date")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+_PAREN = re.compile(r"[(（]([^()（）]{4,80})[)）]")
+_RANGE = re.compile(r"^\s*(?:[-–—－~～]|至|to)\s*$")
+
+
+def life_dates(sent: str, cs: ClaimSlots) -> tuple[NumberMention, NumberMention] | None:
+    """(birth, death) from the life-span parenthesis right after the subject's name:
+    "Marie Curie (7 November 1867 – 4 July 1934)", "玛丽·居里（…，1867年11月7日－1934年7月4日）"."""
+    if not cs.subject:
+        return None
+    m = _PAREN.search(sent)
+    if m is None:
+        return None
+    head = normalize_for_match(sent[max(0, m.start() - 40) : m.start()])
+    keys = [normalize_for_match(cs.subject)] + ([normalize_for_match(cs.subject_surname)] if cs.subject_surname else [])
+    if not any(k and head.endswith(k) for k in keys):
+        return None
+    inner = m.group(1)
+    times = [n for n in extract_numbers(inner) if n.kind in _TIME]
+    for a, b in itertools.pairwise(times):
+        if _RANGE.match(inner[a.end : b.start]):
+            return a, b
+    return None
+
+
+def life_conflict(cn: NumberMention, sent: str, cs: ClaimSlots) -> str | bool | None:
+    """For a birth or death date: the other date of the life span, or None when it agrees;
+    False when the sentence has no life span."""
+    life = life_dates(sent, cs) if cs.relation in ("birth", "death") else None
+    if life is None:
+        return False
+    pn = life[0] if cs.relation == "birth" else life[1]
+    if same_quantity(cn, pn) or pn.year is None:
+        return None
+    if cn.year is not None and cn.year != pn.year:
+        return pn.text
+    if cn.kind == pn.kind == "date" and cn.month != pn.month:
+        return pn.text
+    return None
+
+
+_CLAUSE_SEP = re.compile(r"[，,；;]")
+# "… in 1998 and joined Google in 2014": "and" before a verb starts a new clause
+_AND_VERB = re.compile(
+    r"\s(?=and\s+(?:then\s+|later\s+|also\s+)?(?:[a-z]+ed|won|became|joined|led|left|took|got|made|"
+    r"received|went|wrote|won|held|served|taught|ran|began|built|gave|moved|founded|rejoined)\b)"
+)
+
+
+def _lead_in(clause: str) -> bool:
+    """A clause too short to state a fact by itself: "1911年", "In 1903", "此后"."""
+    bare = clause.strip(" ，,；;。.")
+    return len(bare.split()) <= 3 if not _CJK.search(bare) else len(bare) <= 6
+
+
+def clause_spans(text: str) -> list[tuple[int, int]]:
+    """The clauses of ``text`` as (start, end) offsets: split at commas, semicolons and at
+    "and" before a verb; a clause that is only a short lead-in ("1911年，", "In 1903,")
+    belongs with the clause after it, a short tail ("…, in 2018.") with the one before."""
+    cuts = sorted({0, len(text), *(m.end() for m in _CLAUSE_SEP.finditer(text)),
+                   *(m.end() for m in _AND_VERB.finditer(text))})
+    spans = [(a, b) for a, b in itertools.pairwise(cuts) if text[a:b].strip(" ，,；;")]
+    merged: list[list[int]] = []
+    carry: int | None = None
+    for a, b in spans:
+        start = carry if carry is not None else a
+        carry = None
+        if _lead_in(text[a:b]):
+            if (a, b) != spans[-1]:
+                carry = start
+                continue
+            if merged:
+                merged[-1][1] = b
+                continue
+        merged.append([start, b])
+    if carry is not None:
+        if merged:
+            merged[-1][1] = len(text)
+        else:
+            merged.append([carry, len(text)])
+    return [(a, b) for a, b in merged]
+
+
+def clause_at(text: str, pos: int) -> str:
+    """The clause of ``text`` around offset ``pos`` (see :func:`clause_spans`)."""
+    for a, b in clause_spans(text):
+        if a <= pos < b:
+            return text[a:b]
+    return text
+
+
+__all__ = ["clause_at", "clause_spans", "life_conflict", "life_dates"]
