@@ -277,11 +277,11 @@ def award_recipients(sentence: str) -> list[str]:
             names = re.match(_NAME + r"(?:(?:,\s*(?:and\s+)?|\s+and\s+)" + _NAME + r")*", tail)
             if names:
                 out += [n.strip() for n in _LIST_SPLIT.split(names.group(0)) if n.strip()[:1].isupper()]
-    m = _RECIPIENTS_ZH.search(sentence)
-    if m:
-        names = re.match(r"[\u4e00-\u9fff·]{2,10}(?:[、和与及][\u4e00-\u9fff·]{2,10})*", sentence[m.end():])
-        if names:
-            out += [n for n in _LIST_SPLIT.split(names.group(0)) if len(n) >= 2]
+    zh = _RECIPIENTS_ZH.search(sentence)
+    if zh:
+        listed = re.match(r"[\u4e00-\u9fff·]{2,10}(?:[、和与及][\u4e00-\u9fff·]{2,10})*", sentence[zh.end():])
+        if listed:
+            out += [n for n in _LIST_SPLIT.split(listed.group(0)) if len(n) >= 2]
     out = [n.strip(" .") for n in out]
     return [n for n in out if n and n.split()[0].lower() not in {"the", "a", "an", "his", "her", "their", "its"}]
 
