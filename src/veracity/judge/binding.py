@@ -22,18 +22,23 @@ import re
 from dataclasses import dataclass, field
 
 from veracity.evidence.numbers import NumberMention, extract_numbers, same_quantity
-from veracity.evidence.tokenize import EN_STOPWORDS, content_terms
+from veracity.evidence.tokenize import content_terms
 from veracity.judge import lexicon
 from veracity.judge.aliases import has_alias_statement
+from veracity.judge.credit import award_credit
 from veracity.judge.frames import clause_at, clause_spans, life_conflict, life_dates
+from veracity.judge.owners import (
+    is_subject_name,
+    name_found,
+    name_partly,
+    other_name_leads,
+    owner_of,
+    starts_with_pronoun,
+    subject_named,
+)
 from veracity.judge.slots import (
-    LATIN_PHRASE,
-    STOP_ANCHORS,
     ClaimSlots,
     Slot,
-    name_parts,
-    same_name,
-    surname_alone,
 )
 from veracity.text import normalize_for_match, sentence_spans
 from veracity.types import RankedPassage
@@ -195,116 +200,6 @@ def _header_of(text: str, sents: list[Sentence], i: int) -> str:
     return ""
 
 
-def _subject_named(cs: ClaimSlots, sent: str, norm: str) -> bool:
-    if not cs.subject:
-        return False
-    # a Chinese name of two characters (李明) is a name; a two-letter Latin form is too short
-    if any(f in norm for f in cs.subject_forms if len(f) >= 3 or (len(f) == 2 and _CJK.search(f))):
-        return True
-    parts = name_parts(cs.subject)
-    if len(parts) >= 2 and all(p in norm for p in parts):
-        return True
-    sur = cs.subject_surname
-    if sur:
-        for m in re.finditer(rf"(?<![\w]){re.escape(sur)}(?![\w])", sent):
-            if not surname_alone(sur, sent[m.start():]):
-                continue  # "Turing Award", "Turing Machine": another name
-            before = sent[: m.start()].rstrip().split()
-            prev = before[-1].strip(".,") if before else ""
-            if not prev or not prev[:1].isupper() or prev.lower() in lexicon.HONORIFICS or any(
-                normalize_for_match(prev) in f for f in cs.subject_forms
-            ):
-                return True
-    return False
-
-
-def _starts_with_pronoun(s: str) -> bool:
-    words = re.findall(r"[A-Za-z]+", s[:40])
-    return bool(words and words[0].lower() in lexicon.PRONOUNS_EN) or s.lstrip().startswith(
-        lexicon.PRONOUNS_ZH
-    )
-
-
-def _other_name_leads(sent: str, cs: ClaimSlots) -> bool:
-    """The sentence starts with a name of two or more words that is not the subject's."""
-    m = LATIN_PHRASE.match(sent.lstrip(" #*-•>|\t"))
-    if not m:
-        return False
-    words = [w for w in m.group(0).split() if w[:1].isupper()]
-    if len(words) < 2 or words[0].lower() in EN_STOPWORDS or words[0].lower() in STOP_ANCHORS:
-        return False  # "In 1911 she …", "The Nobel committee …"
-    return not _is_subject_name(m.group(0), cs)
-
-
-_PREPOSITIONS = frozenset(
-    ["by", "with", "from", "of", "to", "at", "in", "for", "and", "or", "than", "as", "via", "under", "over", "between", "against", "including", "like"]
-)
-
-
-def _after_preposition(text: str, pos: int) -> bool:
-    words = text[:pos].split()
-    return bool(words) and words[-1].lower().strip(",") in _PREPOSITIONS
-
-
-_RELATIVE = re.compile(r"\s*(?:which|who|whose|that)\b", re.IGNORECASE)
-_ZH_PREPOSITION = re.compile(r"[由被与和跟向对比据从及]\s*$")
-
-
-def _owner(sent: str, num: NumberMention, cs: ClaimSlots) -> str | None:
-    """The name a quantity is attached to: the name right before its parenthesis ("Gopher
-    (280B)"), else the nearest name before it in its clause, else the nearest after it."""
-    before = sent[: num.start]
-    after = sent[num.end :]
-    paren = before.rfind("(")
-    if paren > before.rfind(")") and paren >= 0:
-        names = list(LATIN_PHRASE.finditer(before[:paren]))
-        if names and names[-1].end() >= paren - 2:
-            return names[-1].group(0)
-    clause_start = max(before.rfind(","), before.rfind(";"), before.rfind("，"), before.rfind("；"))
-    if clause_start >= 0 and _RELATIVE.match(before[clause_start + 1 :]):
-        # "the Atlas robot, which has 28 joints": the name the relative clause hangs on
-        head = before[:clause_start]
-        prev_start = max(head.rfind(","), head.rfind(";"))
-        names = [m for m in LATIN_PHRASE.finditer(head) if m.start() > prev_start and not m.group(0)[:1].isdigit()]
-        names = [m for m in names if not _after_preposition(head, m.start())]
-        if names:
-            return names[-1].group(0)
-    names = [m for m in LATIN_PHRASE.finditer(before) if m.start() > clause_start]
-    names = [m for m in names if m.group(0).lower() not in {"the", "a", "in", "on", "it", "he", "she"}]
-    # a name after a preposition ("designed by X and had 18,000 …") is not what the clause is about
-    names = [m for m in names if not _after_preposition(before, m.start())]
-    if names:
-        return names[-1].group(0)
-    clause_end = min([i for i in (after.find(","), after.find(";")) if i >= 0] or [len(after)])
-    names = list(LATIN_PHRASE.finditer(after[:clause_end]))
-    if names:
-        return names[0].group(0)
-    if clause_start >= 0 and _CJK.search(sent):
-        # Chinese runs clauses on with commas, the topic carried over: in "DeepMind 发布了
-        # Chinchilla 模型，参数量为 700 亿" the count is Chinchilla's, the last name before
-        # the clause that does not follow a preposition (由、被、与…)
-        head = before[:clause_start]
-        cands = [(m.start(), m.group(0)) for m in LATIN_PHRASE.finditer(head)
-                 if not m.group(0)[:1].isdigit() and not _ZH_PREPOSITION.search(head[: m.start()])]
-        if cs.subject and cs.subject in head:
-            at = head.rfind(cs.subject)
-            if not _ZH_PREPOSITION.search(head[:at]):
-                cands.append((at, cs.subject))
-        if cands:
-            return max(cands)[1]
-    # no name in its clause: the quantity belongs to the sentence's subject, its first name
-    # ("Chinchilla, trained by DeepMind, is a model with 70 billion parameters")
-    first = LATIN_PHRASE.match(sent.lstrip(" #*-•>|\t"))
-    return first.group(0) if first else None
-
-
-def _is_subject_name(name: str, cs: ClaimSlots) -> bool:
-    if not cs.subject:
-        return False
-    n = normalize_for_match(name)
-    return same_name(name, cs.subject) or any(f in n or n in f for f in cs.subject_forms)
-
-
 def _number_match(slot: Slot, sent: Sentence, cs: ClaimSlots) -> tuple[bool, str | None]:
     """(found, owner-if-another-name) for a number slot in one sentence."""
     cn = slot.number
@@ -314,8 +209,8 @@ def _number_match(slot: Slot, sent: Sentence, cs: ClaimSlots) -> tuple[bool, str
             continue
         if same_quantity(cn, pn):
             if cn.kind in ("count", "percent") and cs.subject:
-                owner = _owner(sent.text, pn, cs)
-                if owner and not _is_subject_name(owner, cs) and not any(
+                owner = owner_of(sent.text, pn, cs)
+                if owner and not is_subject_name(owner, cs) and not any(
                     normalize_for_match(owner) in f for s in cs.slots if s.kind == "name" for f in s.forms
                 ):
                     return True, owner
@@ -366,7 +261,7 @@ def _in_claims_clause(pn: NumberMention, sent: Sentence, cs: ClaimSlots, slot: S
     if cs.relation in _FUNCTIONAL:
         return lexicon.has_relation(low, cs.relation)
     return any(
-        sl is not slot and (_name_found(sl, norm) if sl.kind == "name" else any(lexicon.words_in(low, p) for p in sl.forms))
+        sl is not slot and (name_found(sl, norm) if sl.kind == "name" else any(lexicon.words_in(low, p) for p in sl.forms))
         for sl in [*cs.slots, *cs.context] if sl.kind in ("name", "category")
     )
 
@@ -393,7 +288,7 @@ def _category_conflict(slot: Slot, sent: Sentence, cs: ClaimSlots) -> str | None
             timed = [sl for sl in others if sl.number is not None and sl.number.kind in _TIME]
             others = timed or others
             if others and not any(
-                _name_found(sl, norm) if sl.kind == "name"
+                name_found(sl, norm) if sl.kind == "name"
                 else sl.number is not None and any(same_quantity(sl.number, pn) or (
                     sl.number.kind == "year" and pn.year == sl.number.year) for pn in nums)
                 for sl in others
@@ -431,8 +326,8 @@ def _number_conflict(slot: Slot, sent: Sentence, cs: ClaimSlots) -> str | None:
                 continue
             ratio = abs(cn.value / pn.value)
             if 0.01 <= ratio <= 100 and _same_noun(noun_after(cs.text, cn.end), noun_after(sent.text, pn.end)):
-                owner = _owner(sent.text, pn, cs)
-                if owner is not None and _is_subject_name(owner, cs):
+                owner = owner_of(sent.text, pn, cs)
+                if owner is not None and is_subject_name(owner, cs):
                     return pn.text
     return None
 
@@ -446,21 +341,8 @@ def _slot_in(slot: Slot, s: Sentence, cs: ClaimSlots, frame: str = "") -> tuple[
             return found, other
         return any(same_quantity(slot.number, pn) for pn in extract_numbers(frame)), None
     if slot.kind == "name":
-        return _name_found(slot, s.norm) or (bool(frame) and _name_found(slot, normalize_for_match(frame))), None
+        return name_found(slot, s.norm) or (bool(frame) and name_found(slot, normalize_for_match(frame))), None
     return any(lexicon.words_in(s.low, p) or (bool(frame) and lexicon.words_in(frame, p)) for p in slot.forms), None
-
-
-def _name_found(slot: Slot, norm: str) -> bool:
-    for f in slot.forms:
-        if f and f in norm:
-            return True
-    parts = name_parts(slot.text)
-    return len(parts) >= 2 and all(p in norm for p in parts)
-
-
-def _name_partly(slot: Slot, norm: str) -> bool:
-    parts = name_parts(slot.text)
-    return len(parts) >= 2 and len(parts[0]) >= 4 and parts[0] in norm
 
 
 class TermUnits:
@@ -513,8 +395,8 @@ def align(
         raw = text[a:b]
         sents.append(Sentence(a, b, raw, raw.lower(), normalize_for_match(raw), extract_numbers(raw),
                               list_like=_is_list_like(raw)))
-    named = [_subject_named(cs, s.text, s.norm) for s in sents]
-    title_named = _subject_named(cs, title, normalize_for_match(title)) if title else False
+    named = [subject_named(cs, s.text, s.norm) for s in sents]
+    title_named = subject_named(cs, title, normalize_for_match(title)) if title else False
     subject_in_passage = any(named) or title_named or not cs.subject
     # a sentence is about the subject when it names it, starts with a pronoun in a passage
     # about it, or follows one about it (or sits on a page titled with it) with no other name
@@ -523,11 +405,11 @@ def align(
     for s, nm in zip(sents, named, strict=True):
         if nm:
             current = True
-        elif _other_name_leads(s.text, cs):
+        elif other_name_leads(s.text, cs):
             current = False
         if has_alias_statement(s.text):
             continue  # "appeared under the title …" links two names; it states no claimed fact
-        s.subject = nm or current or (subject_in_passage and (_starts_with_pronoun(s.text) or not cs.subject))
+        s.subject = nm or current or (subject_in_passage and (starts_with_pronoun(s.text) or not cs.subject))
     matches: dict[str, SlotMatch] = {}
     frame_names = [sl for sl in cs.slots if sl.kind in ("name", "category")]
 
@@ -541,7 +423,7 @@ def align(
             return True
         if not cs.relation and named[i]:
             return True  # "Gopher is a … model": a sentence naming the subject is its frame
-        return any(sl.kind == "name" and _name_found(sl, s.norm) for sl in frame_names)
+        return any(sl.kind == "name" and name_found(sl, s.norm) for sl in frame_names)
 
     frames = [i for i in range(len(sents)) if in_frame(i)]
     def _in(sl: Slot, x: Sentence) -> bool:
@@ -581,7 +463,7 @@ def align(
             return rel_here and bool(values)
         # other relations (served, won, joined …) happen more than once: only a frame that
         # also names the claim's other things (the prize, the field, the office) is the same fact
-        ctx = any(_name_found(sl, s.norm) for sl in cs.context)
+        ctx = any(name_found(sl, s.norm) for sl in cs.context)
         return (bool(others) or ctx) and (rel_here or not cs.relation)
     # a list item about the subject states what its heading (and the page title) says:
     # "Outstanding Paper Awards" / "NeurIPS 2022 Awards" bind to each title listed under them
@@ -618,7 +500,7 @@ def align(
                 if m.status != BOUND:
                     m = SlotMatch(CONTRADICTED, i, conflict)
                 break
-        if m.status == ABSENT and slot.kind == "name" and any(_name_partly(slot, s.norm) for s in sents):
+        if m.status == ABSENT and slot.kind == "name" and any(name_partly(slot, s.norm) for s in sents):
             m = SlotMatch(UNBOUND, None, None)
         matches[slot.key] = m
 
@@ -663,21 +545,21 @@ def align(
             1 for k in obj_concepts if k in low_all or any(lexicon.words_in(low_all, p) for p in lexicon.CONCEPTS[k])
         )
         key = cs.key if cs.key is not None and cs.key.kind == "name" else None
-        key_here = key is not None and any(_name_found(key, x.norm) for x in sents)
+        key_here = key is not None and any(name_found(key, x.norm) for x in sents)
 
         def about_object(x: Sentence) -> bool:
             """The sentence speaks of what the claim says was created: its name where the
             passage has it, else some of its words."""
             if key_here and key is not None:
-                return _name_found(key, x.norm)
+                return name_found(key, x.norm)
             return bool(obj_units & content_terms(x.text))
 
         if obj_hit >= 0.3 or concept_hit >= 2:
             for i, s in enumerate(sents):
                 if not about_object(s):
                     continue
-                names = [n for n in lexicon.credited_names(s.text) if not _is_subject_name(n, cs)]
-                subj_credit = s.subject and lexicon.has_relation(s.low, cs.relation) and _subject_named(
+                names = [n for n in lexicon.credited_names(s.text) if not is_subject_name(n, cs)]
+                subj_credit = s.subject and lexicon.has_relation(s.low, cs.relation) and subject_named(
                     cs, s.text, s.norm
                 )
                 if subj_credit:
@@ -685,38 +567,10 @@ def align(
                 if names and not al.credits_other:
                     al.credits_other, al.credit_sentence = names[0], i
     if cs.relation == "award" and not al.credits_other:
-        _award_credit(cs, al, sents)
+        award_credit(cs, al, sents)
     al.list_like = bool(sents) and all(s.list_like or len(s.norm) < 25 for s in sents)
     al.features = _features(cs, al, units)
     return al
-
-
-def _award_credit(cs: ClaimSlots, al: PassageAlignment, sents: list[Sentence]) -> None:
-    """An award of a given year that a sentence says went to other people ("The 2019 Turing
-    Award was given to A and B"): credited to another, unless the subject is among them.
-    Only for a claim with the award's name and its year (another year is another award)."""
-    key = cs.key if cs.key is not None and cs.key.kind == "name" else None
-    years = [sl.number for sl in cs.slots if sl.number is not None and sl.number.kind in _TIME]
-    if key is None or not years or not cs.subject:
-        return
-    title = al.rp.passage.context or al.rp.source.title or ""
-    for i, s in enumerate(sents):
-        if s.list_like or not _name_found(key, s.norm):
-            continue
-        # the year in the sentence, a short one just before it ("The 2019 ACM A.M." cut at
-        # an abbreviation) or the page title ("2019 Turing Award")
-        near = [*s.numbers, *(sents[i - 1].numbers if i and len(sents[i - 1].text) < 40 else []),
-                *extract_numbers(title)]
-        if not all(any(y.year == pn.year for pn in near if pn.kind in _TIME) for y in years):
-            continue
-        people = lexicon.award_recipients(s.text)
-        if not people:
-            continue
-        if _subject_named(cs, s.text, s.norm) or any(_is_subject_name(n, cs) for n in people):
-            al.subject_credited = True
-        else:
-            al.credits_other, al.credit_sentence = people[0], i
-        return
 
 
 def _features(cs: ClaimSlots, al: PassageAlignment, units: TermUnits) -> list[float]:

@@ -25,7 +25,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from veracity.evidence.numbers import same_quantity
-from veracity.judge.binding import BOUND, UNBOUND, PassageAlignment, life_dates
+from veracity.judge.binding import BOUND, UNBOUND, PassageAlignment
+from veracity.judge.frames import life_dates
 from veracity.judge.lexicon import relation_outside
 from veracity.judge.slots import ClaimSlots, Slot
 from veracity.types import Label

@@ -1,0 +1,149 @@
+"""Whose is it: the names in a sentence, and which name a value belongs to.
+
+"Gopher (280B), GPT-3 (175B)": 175B is GPT-3's. "DeepMind 发布了 Chinchilla 模型，参数量为 700 亿":
+700 亿 is Chinchilla's. A sentence names the claim's subject by one of its forms, a Chinese
+name of two characters included, or by a surname standing alone (not "Turing Award").
+"""
+
+from __future__ import annotations
+
+import re
+
+from veracity.evidence.numbers import NumberMention
+from veracity.evidence.tokenize import EN_STOPWORDS
+from veracity.judge import lexicon
+from veracity.judge.slots import (
+    LATIN_PHRASE,
+    STOP_ANCHORS,
+    ClaimSlots,
+    Slot,
+    name_parts,
+    same_name,
+    surname_alone,
+)
+from veracity.text import normalize_for_match
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def subject_named(cs: ClaimSlots, sent: str, norm: str) -> bool:
+    if not cs.subject:
+        return False
+    # a Chinese name of two characters (李明) is a name; a two-letter Latin form is too short
+    if any(f in norm for f in cs.subject_forms if len(f) >= 3 or (len(f) == 2 and _CJK.search(f))):
+        return True
+    parts = name_parts(cs.subject)
+    if len(parts) >= 2 and all(p in norm for p in parts):
+        return True
+    sur = cs.subject_surname
+    if sur:
+        for m in re.finditer(rf"(?<![\w]){re.escape(sur)}(?![\w])", sent):
+            if not surname_alone(sur, sent[m.start():]):
+                continue  # "Turing Award", "Turing Machine": another name
+            before = sent[: m.start()].rstrip().split()
+            prev = before[-1].strip(".,") if before else ""
+            if not prev or not prev[:1].isupper() or prev.lower() in lexicon.HONORIFICS or any(
+                normalize_for_match(prev) in f for f in cs.subject_forms
+            ):
+                return True
+    return False
+
+
+def starts_with_pronoun(s: str) -> bool:
+    words = re.findall(r"[A-Za-z]+", s[:40])
+    return bool(words and words[0].lower() in lexicon.PRONOUNS_EN) or s.lstrip().startswith(
+        lexicon.PRONOUNS_ZH
+    )
+
+
+def other_name_leads(sent: str, cs: ClaimSlots) -> bool:
+    """The sentence starts with a name of two or more words that is not the subject's."""
+    m = LATIN_PHRASE.match(sent.lstrip(" #*-•>|\t"))
+    if not m:
+        return False
+    words = [w for w in m.group(0).split() if w[:1].isupper()]
+    if len(words) < 2 or words[0].lower() in EN_STOPWORDS or words[0].lower() in STOP_ANCHORS:
+        return False  # "In 1911 she …", "The Nobel committee …"
+    return not is_subject_name(m.group(0), cs)
+
+
+_PREPOSITIONS = frozenset(
+    ["by", "with", "from", "of", "to", "at", "in", "for", "and", "or", "than", "as", "via", "under", "over", "between", "against", "including", "like"]
+)
+
+
+def after_preposition(text: str, pos: int) -> bool:
+    words = text[:pos].split()
+    return bool(words) and words[-1].lower().strip(",") in _PREPOSITIONS
+
+
+_RELATIVE = re.compile(r"\s*(?:which|who|whose|that)\b", re.IGNORECASE)
+_ZH_PREPOSITION = re.compile(r"[由被与和跟向对比据从及]\s*$")
+
+
+def owner_of(sent: str, num: NumberMention, cs: ClaimSlots) -> str | None:
+    """The name a quantity is attached to: the name right before its parenthesis ("Gopher
+    (280B)"), else the nearest name before it in its clause, else the nearest after it."""
+    before = sent[: num.start]
+    after = sent[num.end :]
+    paren = before.rfind("(")
+    if paren > before.rfind(")") and paren >= 0:
+        names = list(LATIN_PHRASE.finditer(before[:paren]))
+        if names and names[-1].end() >= paren - 2:
+            return names[-1].group(0)
+    clause_start = max(before.rfind(","), before.rfind(";"), before.rfind("，"), before.rfind("；"))
+    if clause_start >= 0 and _RELATIVE.match(before[clause_start + 1 :]):
+        # "the Atlas robot, which has 28 joints": the name the relative clause hangs on
+        head = before[:clause_start]
+        prev_start = max(head.rfind(","), head.rfind(";"))
+        names = [m for m in LATIN_PHRASE.finditer(head) if m.start() > prev_start and not m.group(0)[:1].isdigit()]
+        names = [m for m in names if not after_preposition(head, m.start())]
+        if names:
+            return names[-1].group(0)
+    names = [m for m in LATIN_PHRASE.finditer(before) if m.start() > clause_start]
+    names = [m for m in names if m.group(0).lower() not in {"the", "a", "in", "on", "it", "he", "she"}]
+    # a name after a preposition ("designed by X and had 18,000 …") is not what the clause is about
+    names = [m for m in names if not after_preposition(before, m.start())]
+    if names:
+        return names[-1].group(0)
+    clause_end = min([i for i in (after.find(","), after.find(";")) if i >= 0] or [len(after)])
+    names = list(LATIN_PHRASE.finditer(after[:clause_end]))
+    if names:
+        return names[0].group(0)
+    if clause_start >= 0 and _CJK.search(sent):
+        # Chinese runs clauses on with commas, the topic carried over: in "DeepMind 发布了
+        # Chinchilla 模型，参数量为 700 亿" the count is Chinchilla's, the last name before
+        # the clause that does not follow a preposition (由、被、与…)
+        head = before[:clause_start]
+        cands = [(m.start(), m.group(0)) for m in LATIN_PHRASE.finditer(head)
+                 if not m.group(0)[:1].isdigit() and not _ZH_PREPOSITION.search(head[: m.start()])]
+        if cs.subject and cs.subject in head:
+            at = head.rfind(cs.subject)
+            if not _ZH_PREPOSITION.search(head[:at]):
+                cands.append((at, cs.subject))
+        if cands:
+            return max(cands)[1]
+    # no name in its clause: the quantity belongs to the sentence's subject, its first name
+    # ("Chinchilla, trained by DeepMind, is a model with 70 billion parameters")
+    first = LATIN_PHRASE.match(sent.lstrip(" #*-•>|\t"))
+    return first.group(0) if first else None
+
+
+def is_subject_name(name: str, cs: ClaimSlots) -> bool:
+    if not cs.subject:
+        return False
+    n = normalize_for_match(name)
+    return same_name(name, cs.subject) or any(f in n or n in f for f in cs.subject_forms)
+
+
+def name_found(slot: Slot, norm: str) -> bool:
+    for f in slot.forms:
+        if f and f in norm:
+            return True
+    parts = name_parts(slot.text)
+    return len(parts) >= 2 and all(p in norm for p in parts)
+
+
+def name_partly(slot: Slot, norm: str) -> bool:
+    parts = name_parts(slot.text)
+    return len(parts) >= 2 and len(parts[0]) >= 4 and parts[0] in norm
