@@ -25,7 +25,7 @@ from veracity.evidence.numbers import NumberMention, extract_numbers, same_quant
 from veracity.evidence.tokenize import content_terms
 from veracity.judge import lexicon
 from veracity.judge.aliases import has_alias_statement
-from veracity.judge.credit import award_credit
+from veracity.judge.credit import award_credit, role_credit
 from veracity.judge.frames import clause_at, clause_spans, life_conflict, life_dates
 from veracity.judge.owners import (
     is_subject_name,
@@ -90,6 +90,7 @@ class PassageAlignment:
     credits_other: str | None = None
     credit_sentence: int | None = None
     subject_credited: bool = False
+    role_stated: int | None = None  # the sentence that gives the claim's role to the claim's person
     list_like: bool = False
     features: list[float] = field(default_factory=list)
     item_frames: dict[int, str] = field(default_factory=dict)
@@ -568,6 +569,8 @@ def align(
                     al.credits_other, al.credit_sentence = names[0], i
     if cs.relation == "award" and not al.credits_other:
         award_credit(cs, al, sents)
+    if not al.credits_other and not al.subject_credited:
+        role_credit(cs, al, sents)
     al.list_like = bool(sents) and all(s.list_like or len(s.norm) < 25 for s in sents)
     al.features = _features(cs, al, units)
     return al

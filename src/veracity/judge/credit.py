@@ -1,4 +1,5 @@
-"""Credit to somebody else: an award of the claim's year that went to other people.
+"""Credit to somebody else: an award of the claim's year that went to other people, or a role
+held by one person (the first author, the doctoral advisor) that the evidence gives another.
 
 (Credit for a work or an idea — "introduced by Ray Solomonoff" — is found in
 :func:`veracity.judge.binding.align` with :func:`veracity.judge.lexicon.credited_names`.)
@@ -6,12 +7,14 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from veracity.evidence.numbers import extract_numbers
 from veracity.judge import lexicon
 from veracity.judge.owners import is_subject_name, name_found, subject_named
-from veracity.judge.slots import ClaimSlots
+from veracity.judge.slots import ClaimSlots, same_name
+from veracity.text import normalize_for_match
 
 if TYPE_CHECKING:
     from veracity.judge.binding import PassageAlignment, Sentence
@@ -45,3 +48,68 @@ def award_credit(cs: ClaimSlots, al: PassageAlignment, sents: list[Sentence]) ->
         else:
             al.credits_other, al.credit_sentence = people[0], i
         return
+
+
+# roles one person holds for a thing: "the first author of X is Y", "X的第一作者是Y"
+_ROLES_EN = ("first author", "lead author", "last author", "sole author", "senior author",
+             "doctoral advisor", "doctoral adviser", "phd advisor", "phd adviser", "doctoral supervisor")
+_ROLES_ZH = ("第一作者", "唯一作者", "最后作者", "博士生导师", "博士导师", "博士论文导师")
+# one name per role, whatever the language ("第一作者" and "lead author" are "first author")
+_CANONICAL = {
+    "lead author": "first author", "第一作者": "first author", "唯一作者": "sole author",
+    "最后作者": "last author", "senior author": "last author",
+    "doctoral adviser": "doctoral advisor", "phd advisor": "doctoral advisor", "phd adviser": "doctoral advisor",
+    "doctoral supervisor": "doctoral advisor", "博士生导师": "doctoral advisor", "博士导师": "doctoral advisor",
+    "博士论文导师": "doctoral advisor",
+}
+_ROLE_EN = "|".join(re.escape(r) for r in _ROLES_EN)
+_ROLE_ZH = "|".join(re.escape(r) for r in _ROLES_ZH)
+_EN_NAME = r"[A-Z][\w'’\-]*(?:\s+(?:[A-Z]\.|[A-Z][\w'’\-]*|van|von|de|der|da|di|le|la))*"
+_ZH_NAME = r"[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*)*|[\u4e00-\u9fff·]{2,10}?(?=[，。,;；、和与及（(]|$|\s)"
+_HOLDER = (
+    re.compile(rf"(?i:(?P<role>{_ROLE_EN}))\s+(?:of\s+[^,.;:]{{1,80}}?\s+)?(?:is|was|:)\s+(?P<name>{_EN_NAME})"),
+    re.compile(rf"(?P<name>{_EN_NAME})\s*,?\s+(?:is|was)\s+(?:the\s+|its\s+|their\s+|his\s+|her\s+)?"
+               rf"(?i:(?P<role>{_ROLE_EN}))\b"),
+    re.compile(rf"(?P<role>{_ROLE_ZH})(?:是|为|：|:)\s*(?P<name>{_ZH_NAME})"),
+)
+
+
+def role_holders(text: str) -> list[tuple[str, str]]:
+    """(role, person) pairs a text states: "The first author of the paper is Jordan Hoffmann",
+    "Jack Rae was the lead author", "该论文的第一作者是 Jordan Hoffmann"."""
+    out = []
+    for pat in _HOLDER:
+        for m in pat.finditer(text):
+            name = m.group("name").strip()
+            if name.split()[0].lower() in {"the", "a", "an", "this", "that", "it", "he", "she", "they"}:
+                continue
+            out.append((_CANONICAL.get(m.group("role").lower(), m.group("role").lower()), name))
+    return out
+
+
+def role_credit(cs: ClaimSlots, al: PassageAlignment, sents: list[Sentence]) -> None:
+    """A role the claim gives one person ("Jack Rae is the first author of X") that the
+    passage gives another, in a sentence about the same thing: credited to that other."""
+    claimed = role_holders(cs.text)
+    if not claimed:
+        return
+    title = normalize_for_match(al.rp.passage.context or al.rp.source.title or "")
+    for role, person in claimed:
+        things = [sl for sl in cs.slots if sl.kind == "name" and not same_name(sl.text, person)
+                  and normalize_for_match(sl.text) not in normalize_for_match(person)]
+        for i, s in enumerate(sents):
+            if s.list_like:
+                continue
+            about = (any(name_found(sl, s.norm) or name_found(sl, title) for sl in things)
+                     or (s.subject and not same_name(cs.subject or "", person)))
+            if not about:
+                continue
+            for r, other in role_holders(s.text):
+                if r != role:
+                    continue
+                if same_name(other, person) or normalize_for_match(other) == normalize_for_match(person):
+                    al.subject_credited = True
+                    al.role_stated = i
+                    return
+                al.credits_other, al.credit_sentence = other, i
+                return

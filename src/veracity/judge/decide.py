@@ -158,6 +158,12 @@ def decide(
             return Decision(Label.PARTLY_TRUE, 0.6, "conflict_partly", deciding, conflicts)
         return Decision(Label.FALSE, 0.6, "conflict", deciding, conflicts)
 
+    # 2b. the claim gives a person a role (first author, doctoral advisor) and a sentence about
+    # the same thing gives that role to that person
+    roles = [i for i, al in enumerate(als) if al.role_stated is not None]
+    if roles and not conflicts:
+        return Decision(Label.TRUE, 0.6, "stated", roles[:1])
+
     lv = levels if levels is not None else np.array([s_full, float(part.max()) - s_full, 1 - float(part.max())])
     p_sup, p_part, p_none = (float(v) for v in lv)
     # 3. the stance model sees a refutation (and the claim is not supported as a whole)

@@ -39,6 +39,7 @@ from veracity.judge.binding import (
     align,
     union_terms,
 )
+from veracity.judge.credit import role_holders
 from veracity.judge.decide import Decision, claim_features, decide
 from veracity.judge.model import JudgeModel, load_default
 from veracity.judge.slots import ClaimSlots, Slot, anchors_of, claim_slots, same_name
@@ -256,6 +257,9 @@ class EvidenceMatchJudge:
             if d.label == Label.FALSE and d.rule == "refute" and i in d.deciding:
                 out[i], quote_at[i] = Stance.REFUTES, al.best_sentence
                 continue
+            if al.role_stated is not None and d.label in (Label.TRUE, Label.MOSTLY_TRUE):
+                out[i], quote_at[i] = Stance.SUPPORTS, al.role_stated
+                continue
             j, got = self._stating(cs, al)
             clean = j is not None and not any(m.sentence == j for m in conflicts)
             if core and clean and len(got) >= need and (cs.key is None or any(g is cs.key for g in got)):
@@ -355,9 +359,11 @@ class EvidenceMatchJudge:
 
         if d.credited:
             name = d.credited[0]
+            roles = role_holders(cs.text)
+            claimed = roles[0][1] if roles else cs.subject
             parts.append(
-                f"证据将该成果归于{name}，而非{cs.subject or '声明中的主体'}" if zh
-                else f"The evidence credits this to {name}, not to {cs.subject or 'the claim’s subject'}"
+                f"证据将此归于{name}，而非{claimed or '声明中的主体'}" if zh
+                else f"The evidence credits this to {name}, not to {claimed or 'the claim’s subject'}"
             )
         if d.conflicts:
             items = [f"{s.text} ≠ {other}" for s, other, _ in d.conflicts[:3]]
