@@ -97,3 +97,30 @@ def test_huge_single_line_document_is_refused_in_a_moment(tmp_path: Path) -> Non
     result = CliRunner().invoke(main, ["check", str(path), "--db", str(tmp_path / "s.sqlite"), "-q"])
     assert result.exit_code == 2 and "sentences" in result.output, result.output
     assert time.perf_counter() - t < 30  # generous: about a second on the reference machine
+
+
+HTML_SHAPES: dict[str, str] = {
+    "unclosed-scripts": "<script>x" * (N // 9),
+    "unclosed-styles": "<STYLE media=all>x" * (N // 18),
+    "unclosed-comments": "<!--x" * (N // 5),
+    "lone-brackets": "<x" * (N // 2),
+    "open-tags": "<p>x " * (N // 5),
+}
+
+
+@pytest.mark.parametrize("shape", sorted(HTML_SHAPES))
+def test_visible_text_is_fast_on_unclosed_markup(shape: str) -> None:
+    """The quote checker's view of a page (script/style dropped, tags stripped) is linear: an
+    unclosed ``<script>`` or ``<!--`` no longer makes every later position rescan the page."""
+    from veracity.reader.html import visible_text
+
+    text = "<html><body><p>kept</p>" + HTML_SHAPES[shape]
+    assert timed(lambda: visible_text(text)) < BOUND_S  # generous: linear takes milliseconds
+
+
+@pytest.mark.parametrize("shape", ["unclosed-scripts", "unclosed-comments", "lone-brackets"])
+def test_parse_html_is_fast_on_unclosed_markup(shape: str) -> None:
+    from veracity.reader.html import parse_html
+
+    text = "<html><body><p>The page says something.</p>" + HTML_SHAPES[shape][: 256 * 1024]
+    assert timed(lambda: parse_html(text)) < 4 * BOUND_S

@@ -139,7 +139,9 @@ def test_reports_in_every_format_and_hostile_source_text_is_escaped(client: http
     assert "default-src 'none'" in html.headers["content-security-policy"]
     md = client.get(f"/v1/checks/{job_id}/report.md", params={"download": 1})
     assert md.status_code == 200 and md.headers["content-type"].startswith("text/markdown")
-    assert md.headers["content-disposition"] == f'attachment; filename="veracity-{job_id}.md"'
+    assert md.headers["content-disposition"] == (  # named after the run and the title's slug
+        f'attachment; filename="veracity-{view["run_id"]}-script-alert-2-script-profile.md"'
+    )
     js = client.get(f"/v1/checks/{job_id}/report.json")
     assert js.status_code == 200 and js.json() == view["report"]
     assert "content-disposition" not in js.headers

@@ -31,6 +31,10 @@ class Settings(BaseSettings):
     max_input_bytes: int = Field(default=50 * 1024 * 1024, ge=1, description="largest input file read")
     max_claims: int = Field(default=500, ge=1, le=100_000, description="checklist cap; longer inputs are refused")
     max_corpus_file_bytes: int = Field(default=50 * 1024 * 1024, ge=1)
+    parse_timeout: float = Field(
+        default=60.0, gt=0, le=3600,
+        description="seconds the server may spend reading one submission (its own process; then refused)",
+    )
 
     # retrieval
     embed_threads: int = Field(default=2, ge=1, le=256, description="BLAS threads for the sentence encoder")
@@ -65,6 +69,12 @@ class Settings(BaseSettings):
     max_seconds: float = Field(default=900.0, gt=0, description="wall time of the research rounds")
     queries_per_round: int = Field(default=3, ge=1, le=8, description="queries planned per claim and round")
     read_per_claim: int = Field(default=3, ge=0, description="new web pages read per claim and round")
+
+    # published output
+    org_name: str = Field(
+        default="veracity", min_length=1,
+        description="the organisation named as author of ClaimReview output (--format claimreview)",
+    )
 
     def model_for(self, stage: str) -> str:
         """The model a stage uses: its own setting, else ``llm_model``."""

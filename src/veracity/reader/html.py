@@ -288,13 +288,36 @@ def _blocks(el: Any, out: list[str]) -> None:
 
 
 # The page as the independent quote checker sees it: script/style dropped, tags stripped.
-_SCRIPT_STYLE = re.compile(r"<(script|style)[^>]*>.*?</\1>", re.S | re.I)
-_TAG = re.compile(r"<[^>]+>")
+_SCRIPT_STYLE_OPEN = re.compile(r"<(script|style)\b[^>]*>", re.I)
+_TAG = re.compile(r"<[^<>]*>")  # "[^<>]": an unclosed "<" fails at the next "<", not at the end
+
+
+def _drop_script_style(html_text: str) -> str:
+    """``html_text`` with every script and style element replaced by a space, in linear time:
+    each opening tag is matched with the first closing tag after it by one ``find`` (an
+    element never closed runs to the end of the page, as a browser reads it) — a regex with
+    a lazy ``.*?`` would rescan the rest of the page from every unclosed opening tag."""
+    low = html_text.lower()
+    out: list[str] = []
+    pos = 0
+    while True:
+        m = _SCRIPT_STYLE_OPEN.search(html_text, pos)
+        if m is None:
+            out.append(html_text[pos:])
+            break
+        out.append(html_text[pos : m.start()])
+        out.append(" ")
+        close = low.find(f"</{m.group(1).lower()}", m.end())
+        if close < 0:
+            break
+        end = low.find(">", close)
+        pos = len(html_text) if end < 0 else end + 1
+    return "".join(out)
 
 
 def visible_text(html_text: str) -> str:
     """The page text with script/style blocks removed and every tag replaced by a space."""
-    return _TAG.sub(" ", _SCRIPT_STYLE.sub(" ", html_text))
+    return _TAG.sub(" ", _drop_script_style(html_text))
 
 
 class _Aligner:

@@ -4,6 +4,7 @@
 * :mod:`veracity.server.jobs` — the job runner (checks run a few at a time, resumed after a restart);
 * :mod:`veracity.server.sse` — per-job event logs and their server-sent-event streams;
 * :mod:`veracity.server.inputs` — submissions (JSON or multipart) turned into stored job requests;
+* :mod:`veracity.server.parsing` — submissions read in processes of their own, with a time limit;
 * :mod:`veracity.server.http` — the error body and the request-size guard;
 * :mod:`veracity.server.web` — the page at ``/``;
 * :mod:`veracity.server.cli` — ``veracity serve``.

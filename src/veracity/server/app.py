@@ -10,16 +10,24 @@ Endpoints (JSON unless said otherwise)::
     GET  /v1/checks?limit=N               {"checks": [summaries, newest first]}
     GET  /v1/checks/{id}                  status, run id, times, the JSON report once done, error
     GET  /v1/checks/{id}/events           text/event-stream: replay + live progress, then `end`
-    GET  /v1/checks/{id}/report.html|md|json   the rendered report (409 until done)
+    GET  /v1/checks/{id}/report.html|md|json|claimreview.json   the rendered report (409 until done)
     GET  /docs, /openapi.json             the OpenAPI description                     (no auth)
+    GET  /docs/assets/*                   Swagger UI's files, served here (no CDN)    (no auth)
+
+Submitted text, claims and files are read (decoded, parsed, their claims counted) in a process
+of their own within ``VERACITY_PARSE_TIMEOUT`` seconds (:mod:`veracity.server.parsing`), never
+in the event loop. ``?download=1`` names a report ``veracity-<run id>-<title slug>.<fmt>``
+(``filename*`` in UTF-8 for a title in another script).
 
 Every error is ``{"error": {"status", "code", "message"}}``. Codes: ``bad_input`` (400: the
-document cannot be read — empty, binary, malformed PDF, bad claims list), ``bad_request`` (400:
+document cannot be read — empty, binary, malformed PDF, bad claims list, more sentences or
+claims than the claim cap allows), ``bad_request`` (400:
 JSON nested too deeply, a bad ``Content-Length``), ``unknown_provider`` (400), ``unauthorized``
 (401), ``forbidden`` (403: another web site, see below), ``not_found`` (404), ``method_not_allowed`` (405), ``not_ready``
 (409), ``too_large`` (413: body over ``max_body_bytes``, or input over the input limit),
 ``unsupported_media_type`` (415), ``invalid_request`` (422: the body or a parameter does not fit
-the schema), ``not_started`` (503), ``internal_error`` (500).
+the schema), ``parse_timeout`` (422: reading the submission passed the time limit and was
+stopped), ``not_started`` (503), ``internal_error`` (500).
 
 Auth: with a token configured every ``/v1/*`` request needs ``Authorization: Bearer <token>``
 (compared in constant time); the page, static files, ``/healthz`` and the docs stay open. A
@@ -36,10 +44,13 @@ JSON nested deeper than 64 levels is 400 ``bad_request``.
 
 from __future__ import annotations
 
+import base64
 import contextlib
+import hashlib
 import ipaddress
 import json
 import logging
+import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -61,6 +72,7 @@ from veracity.server.http import (
     BearerAuth,
     BodyLimit,
     LocalGuard,
+    attachment_disposition,
     error_response,
     status_code_name,
 )
@@ -74,6 +86,7 @@ from veracity.server.inputs import (
     validation_message,
 )
 from veracity.server.jobs import JobRequest, JobRunner
+from veracity.server.parsing import SubmissionParser
 from veracity.server.sse import EventHub, event_stream, parse_last_event_id
 from veracity.store.jobs import Job
 
@@ -95,6 +108,7 @@ class ServerConfig(BaseModel):
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = Field(default=8, ge=1, le=64, description="checks run at once")
+    parsers: int = Field(default=2, ge=1, le=32, description="submissions read at once, each in its own process")
     concurrency: int = Field(default=4, ge=1, le=256, description="claims researched at once in one check")
     max_body_bytes: int = Field(default=10 * 1024 * 1024, ge=1024, description="largest request body")
     providers: list[str] | None = Field(default=None, description="providers offered (default: the configured ones)")
@@ -168,6 +182,8 @@ class ServerState:
         self.store: Any = None
         self.runner: JobRunner | None = None
         self.hub = EventHub(keep_finished=config.keep_logs, ttl=config.log_ttl)
+        # submissions are read in processes of their own, within the settings' time limit
+        self.parser = SubmissionParser(timeout=self.settings.parse_timeout, slots=config.parsers)
         self._own_llm: Any = None
         self.llm: Any = config.llm
 
@@ -178,6 +194,7 @@ class ServerState:
         from veracity.store import Store
 
         self.store = Store(self.settings.db_path)
+        await self.parser.start()
         if self.llm is None and self.settings.llm_base_url:
             from veracity.llm import build_llm
 
@@ -196,6 +213,7 @@ class ServerState:
         """Cancel running jobs (they resume at the next start) and release what :meth:`start` made."""
         if self.runner is not None:
             await self.runner.stop()
+        self.parser.close()
         self.hub.abandon_all()
         from veracity.httputil import aclose_all
 
@@ -278,7 +296,9 @@ _FORMATS = {
     "html": "text/html; charset=utf-8",
     "md": "text/markdown; charset=utf-8",
     "json": "application/json",
+    "claimreview.json": "application/ld+json",
 }
+_RENDER_AS = {"claimreview.json": "claimreview"}  # URL suffix → report.render format, where they differ
 
 _MULTIPART_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -326,6 +346,7 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
     app = FastAPI(
         title="veracity", version=__version__, lifespan=lifespan,
         description="Evidence-grounded fact-checking: submit a document, follow its progress, read the report.",
+        docs_url=None, redoc_url=None,  # /docs is served below from local assets, never a CDN
     )
     app.state.veracity = state
     app.add_middleware(BodyLimit, max_bytes=config.max_body_bytes)
@@ -339,10 +360,57 @@ def create_app(config: ServerConfig | None = None) -> FastAPI:
     _error_handlers(app)
     _routes(app, state)
     _openapi(app, state)
+    _docs(app)
     from veracity.server.web import mount_web
 
     mount_web(app)
     return app
+
+
+DOCS_ASSETS = "/docs/assets"
+"""Where the Swagger UI files of the ``fastapi-offline`` package are served."""
+
+
+def docs_csp(html: str) -> str:
+    """The Content-Security-Policy of the ``/docs`` page ``html``: scripts from this server and
+    the page's own inline start-up script (by its hash), styles from here and inline (Swagger
+    UI sets them), images from here and ``data:``, requests to this server only."""
+    hashes = " ".join(
+        "'sha256-" + base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode("ascii") + "'"
+        for body in re.findall(r"<script>(.*?)</script>", html, flags=re.S)
+    )
+    return (
+        f"default-src 'self'; script-src 'self' {hashes}; style-src 'self' 'unsafe-inline'; "
+        "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; "
+        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
+
+
+def _docs(app: FastAPI) -> None:
+    """``GET /docs``: Swagger UI with its script, style and icon served from ``/docs/assets`` (the
+    ``fastapi-offline`` package's copy), so the page works without the network."""
+    from importlib import resources
+
+    from fastapi.openapi.docs import get_swagger_ui_html
+    from fastapi.responses import HTMLResponse
+    from fastapi.staticfiles import StaticFiles
+
+    rendered = get_swagger_ui_html(
+        openapi_url=app.openapi_url or "/openapi.json", title=f"{app.title} · API",
+        swagger_js_url=f"{DOCS_ASSETS}/swagger-ui-bundle.js", swagger_css_url=f"{DOCS_ASSETS}/swagger-ui.css",
+        swagger_favicon_url=f"{DOCS_ASSETS}/favicon.png", oauth2_redirect_url=None,
+        swagger_ui_parameters={"validatorUrl": None},  # no badge fetched from the validator's site
+    )
+    page = bytes(rendered.body).decode("utf-8")
+    headers = {"Content-Security-Policy": docs_csp(page), "Referrer-Policy": "no-referrer",
+               "Cache-Control": "no-cache"}
+
+    def docs() -> HTMLResponse:
+        return HTMLResponse(page, headers=headers)
+
+    app.add_api_route("/docs", docs, methods=["GET"], response_class=HTMLResponse, include_in_schema=False)
+    assets = Path(str(resources.files("fastapi_offline").joinpath("static")))
+    app.mount(DOCS_ASSETS, StaticFiles(directory=assets), name="docs-assets")
 
 
 def _error_handlers(app: FastAPI) -> None:
@@ -496,22 +564,24 @@ def _routes(app: FastAPI, state: ServerState) -> None:
         job_id: str, fmt: str, download: bool = False,
         lang: str | None = Query(None, pattern="^(zh|en)$"),
     ) -> Response:
-        """The finished report as ``html``, ``md`` or ``json`` (409 ``not_ready`` before);
+        """The finished report as ``html``, ``md``, ``json`` or ``claimreview.json`` (schema.org
+        ClaimReview JSON-LD) (409 ``not_ready`` before);
         ``download=1`` sends it as an attachment."""
         if fmt not in _FORMATS:
-            raise ApiError(404, "not_found", f"no report format {fmt!r}; use html, md or json")
+            raise ApiError(404, "not_found", f"no report format {fmt!r}; use html, md, json or claimreview.json")
         job = job_or_404(job_id)
         if job.status != "done" or not job.run_id:
             detail = f"; it failed: {job.error}" if job.status == "failed" else ""
             raise ApiError(409, "not_ready", f"check {job_id} is {job.status}, its report is not ready{detail}")
         from veracity.report import render
 
-        text = render(state.require_runner().store.load_report(job.run_id), fmt, lang)
+        loaded = state.require_runner().store.load_report(job.run_id)
+        text = render(loaded, _RENDER_AS.get(fmt, fmt), lang, org_name=state.settings.org_name)
         headers = {"Cache-Control": "no-store"}
         if fmt == "html":
             headers["Content-Security-Policy"] = REPORT_CSP
         if download:
-            headers["Content-Disposition"] = f'attachment; filename="veracity-{job.id}.{fmt}"'
+            headers["Content-Disposition"] = attachment_disposition(job.run_id, loaded.title, fmt)
         return Response(text, media_type=_FORMATS[fmt], headers=headers)
 
 
@@ -523,7 +593,7 @@ async def _json_request(request: Request, state: ServerState) -> JobRequest:
         body = CheckBody.model_validate(data)
     except ValidationError as err:
         raise BadInput(validation_message(err), status=422, code="invalid_request") from None
-    return await request_from_body(body, settings=state.settings, allowed=state.providers)
+    return await request_from_body(body, settings=state.settings, allowed=state.providers, parser=state.parser)
 
 
 async def _upload_request(request: Request, state: ServerState) -> JobRequest:
@@ -542,6 +612,6 @@ async def _upload_request(request: Request, state: ServerState) -> JobRequest:
         options = options_from_form(fields)
         data = await upload.read()
         return await request_from_upload(data, upload.filename, options, settings=state.settings,
-                                         allowed=state.providers)
+                                         allowed=state.providers, parser=state.parser)
     finally:
         await form.close()

@@ -77,7 +77,8 @@ def serve(host: str, port: int, db: Path | None, corpus: tuple[Path, ...], token
     """Serve the HTTP API and the web page (OpenAPI docs at /docs).
 
     Checks run in this process, a few at a time; they are kept in the store, so checks that a
-    stopped server left unfinished are resumed when it starts again. Search providers are
+    stopped server left unfinished are resumed when it starts again. Submitted documents are
+    read in processes of their own, each within VERACITY_PARSE_TIMEOUT seconds. Search providers are
     built once and shared by every check, each behind one rate limit (see --rate). The language model is the
     one VERACITY_LLM_BASE_URL describes; without one the offline evidence-match judge decides.
     """

@@ -22,9 +22,10 @@ from __future__ import annotations
 
 import hmac
 import json
+import unicodedata
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from starlette.responses import JSONResponse
 
@@ -63,6 +64,35 @@ class ApiError(Exception):
         self.code = code
         self.message = " ".join(message.split())
         self.headers = headers
+
+
+def title_slug(title: str | None, *, ascii_only: bool, max_chars: int = 60) -> str:
+    """``title`` as a file-name part: lower-case letters and digits, every other run of
+    characters one ``-``, at most ``max_chars`` long. ``ascii_only``: accents dropped and
+    other scripts left out (a Chinese title gives ``""``)."""
+    text = unicodedata.normalize("NFKC", title or "")
+    if ascii_only:
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    out: list[str] = []
+    for ch in text.lower():
+        if ch.isalnum() and (ch.isascii() or not ascii_only):
+            out.append(ch)
+        elif out and out[-1] != "-":
+            out.append("-")
+    return "".join(out)[:max_chars].strip("-")
+
+
+def attachment_disposition(run_id: str, title: str | None, ext: str) -> str:
+    """A ``Content-Disposition`` for a report download named ``veracity-<run id>-<title>.<ext>``:
+    ``filename`` in ASCII (the title's ASCII slug, or only the run id) and, when the title has
+    other characters (a Chinese title), also ``filename*`` in UTF-8 (RFC 5987, RFC 6266)."""
+    base = f"veracity-{title_slug(run_id, ascii_only=True, max_chars=100)}"
+    plain = title_slug(title, ascii_only=True)
+    value = f'attachment; filename="{base}-{plain}.{ext}"' if plain else f'attachment; filename="{base}.{ext}"'
+    full = title_slug(title, ascii_only=False)
+    if full and full != plain:
+        value += "; filename*=UTF-8''" + quote(f"{base}-{full}.{ext}", safe="")
+    return value
 
 
 def error_body(status: int, code: str, message: str) -> dict[str, Any]:

@@ -1,8 +1,10 @@
 """What ``POST /v1/checks`` accepts, turned into a stored :class:`~veracity.server.jobs.JobRequest`.
 
 Text, claims lists and uploaded files are ingested at submission with the CLI's own reader
-(:func:`veracity.ingest.read_input`), so bad input is refused at once with the error the CLI
-would print, and the job keeps the ingested :class:`~veracity.types.InputDocument`. Pasted text
+(:func:`veracity.ingest.read_input`) and the rule checklist's size check, so bad input is
+refused at once with the error the CLI would print, and the job keeps the ingested
+:class:`~veracity.types.InputDocument`. The reading runs in a process of its own with a time
+limit (:mod:`veracity.server.parsing`), never in the server's event loop. Pasted text
 is read like standard input (its format sniffed); an upload is read like a file of its name's
 suffix; a claims list is read like ``veracity check --claims``. A URL is only checked for its
 form here: the page is read when the job runs.
@@ -10,26 +12,21 @@ form here: the page is read when the job runs.
 
 from __future__ import annotations
 
-import asyncio
-import io
 import json
 import re
-import tempfile
 from collections.abc import Mapping, Sequence
-from pathlib import Path, PurePosixPath, PureWindowsPath
+from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from veracity.config import Settings
-from veracity.ingest import read_input
 from veracity.server.jobs import CheckOptions, JobRequest
-from veracity.types import InputDocument
+from veracity.server.parsing import ParseRefused, ParseTask, SubmissionParser
 
 TEXT_ORIGIN = "submitted text"
 CLAIMS_ORIGIN = "submitted claims"
-_SUFFIX = re.compile(r"\.[a-z0-9]{1,10}")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -119,24 +116,12 @@ def _too_deep(value: Any, limit: int) -> bool:
     return False
 
 
-def _input_error(err: Exception, name: str, shown: str) -> BadInput:
-    """An ingest refusal as a :class:`BadInput` naming ``shown`` instead of ``name``."""
-    from veracity.errors import InputTooLarge
-
-    message = " ".join(str(err).replace(name, shown).split())
-    if isinstance(err, InputTooLarge):
-        return BadInput(message, status=413, code="too_large")
-    return BadInput(message)
-
-
-def _ingest_stream(data: bytes, *, settings: Settings, claims: bool, shown: str, origin: str) -> InputDocument:
-    from veracity.errors import InputError
-
+async def _parse(parser: SubmissionParser, task: ParseTask) -> dict[str, Any]:
+    """The document JSON of ``task``, read by ``parser``; its refusals as :class:`BadInput`."""
     try:
-        doc = read_input("-", claims=claims, max_bytes=settings.max_input_bytes, stdin=io.BytesIO(data))
-    except InputError as err:
-        raise _input_error(err, "standard input", shown) from None
-    return doc.model_copy(update={"origin": origin})
+        return await parser.parse(task)
+    except ParseRefused as err:
+        raise BadInput(str(err), status=err.status, code=err.code) from None
 
 
 def check_providers(names: Sequence[str], allowed: Sequence[str]) -> list[str]:
@@ -151,19 +136,18 @@ def check_providers(names: Sequence[str], allowed: Sequence[str]) -> list[str]:
     return wanted
 
 
-async def request_from_body(body: CheckBody, *, settings: Settings, allowed: Sequence[str]) -> JobRequest:
-    """The job request of a JSON submission (text and claims are ingested now)."""
+async def request_from_body(
+    body: CheckBody, *, settings: Settings, allowed: Sequence[str], parser: SubmissionParser,
+) -> JobRequest:
+    """The job request of a JSON submission (text and claims are ingested now, by ``parser``)."""
     options = body.options()
     options.providers = check_providers(options.providers, allowed)
     if body.url is not None:
         return JobRequest(source="url", url=body.url.strip(), options=options)
     if body.text is not None:
-        data = body.text.encode("utf-8")
-        doc = await asyncio.to_thread(_ingest_stream, data, settings=settings, claims=False,
-                                      shown="text", origin=TEXT_ORIGIN)
-        if options.title:
-            doc = doc.model_copy(update={"title": options.title})
-        return JobRequest(source="text", input=doc.model_dump(mode="json"), options=options)
+        task = ParseTask(data=body.text.encode("utf-8"), filename=None, origin=TEXT_ORIGIN, shown="text",
+                         max_bytes=settings.max_input_bytes, max_claims=settings.max_claims, title=options.title)
+        return JobRequest(source="text", input=await _parse(parser, task), options=options)
     assert body.claims is not None
     if len(body.claims) > settings.max_claims:
         raise BadInput(f"{len(body.claims)} claims, more than this server checks at once ({settings.max_claims})")
@@ -171,11 +155,10 @@ async def request_from_body(body: CheckBody, *, settings: Settings, allowed: Seq
     for item in body.claims:
         obj = {"claim": item} if isinstance(item, str) else {"id": item.id, "claim": item.claim}
         lines.append(json.dumps(obj, ensure_ascii=False))
-    doc = await asyncio.to_thread(_ingest_stream, "\n".join(lines).encode("utf-8"), settings=settings,
-                                  claims=True, shown="claims", origin=CLAIMS_ORIGIN)
-    if options.title:
-        doc = doc.model_copy(update={"title": options.title})
-    return JobRequest(source="claims", input=doc.model_dump(mode="json"), options=options)
+    task = ParseTask(data="\n".join(lines).encode("utf-8"), filename=None, origin=CLAIMS_ORIGIN, shown="claims",
+                     max_bytes=settings.max_input_bytes, max_claims=settings.max_claims, claims=True,
+                     title=options.title)
+    return JobRequest(source="claims", input=await _parse(parser, task), options=options)
 
 
 def safe_filename(name: str | None) -> str:
@@ -185,22 +168,6 @@ def safe_filename(name: str | None) -> str:
     base = PureWindowsPath(PurePosixPath(raw).name).name
     base = _CONTROL.sub("", base).strip()[:200]
     return base or "upload"
-
-
-def _ingest_file(data: bytes, filename: str, settings: Settings) -> InputDocument:
-    """Read uploaded bytes as the CLI reads a file of that name."""
-    from veracity.errors import InputError
-
-    suffix = Path(filename).suffix.lower()
-    suffix = suffix if _SUFFIX.fullmatch(suffix) else ""
-    with tempfile.TemporaryDirectory(prefix="veracity-upload-") as tmp:
-        path = Path(tmp) / ("input" + suffix)
-        path.write_bytes(data)
-        try:
-            doc = read_input(path, max_bytes=settings.max_input_bytes)
-        except InputError as err:
-            raise _input_error(err, str(path), filename) from None
-    return doc.model_copy(update={"origin": filename})
 
 
 def _form_bool(value: str, name: str) -> bool:
@@ -246,14 +213,15 @@ def options_from_form(fields: Mapping[str, Sequence[str]]) -> CheckOptions:
 
 async def request_from_upload(
     data: bytes, filename: str | None, options: CheckOptions, *, settings: Settings, allowed: Sequence[str],
+    parser: SubmissionParser,
 ) -> JobRequest:
-    """The job request of an uploaded file (ingested now)."""
+    """The job request of an uploaded file (ingested now, by ``parser``, as the CLI reads a file
+    of its name)."""
     options.providers = check_providers(options.providers, allowed)
     name = safe_filename(filename)
-    doc = await asyncio.to_thread(_ingest_file, data, name, settings)
-    if options.title:
-        doc = doc.model_copy(update={"title": options.title})
-    return JobRequest(source="file", input=doc.model_dump(mode="json"), options=options)
+    task = ParseTask(data=data, filename=name, origin=name, shown=name, max_bytes=settings.max_input_bytes,
+                     max_claims=settings.max_claims, title=options.title)
+    return JobRequest(source="file", input=await _parse(parser, task), options=options)
 
 
 def validation_message(err: ValidationError | Sequence[Any]) -> str:
