@@ -197,7 +197,10 @@ def test_random_documents_keep_every_claim(shared: Shared, doc: InputDocument) -
         )
     )
     check_invariants(report, [c.id for c in checklist], shared)
-    assert report.stats.documents == len(CORPUS_FILES)
+    # the documents the run used: the corpus documents its searches found (no web pages here)
+    assert report.coverage is not None
+    assert report.stats.documents == report.coverage.corpus_documents_used <= len(CORPUS_FILES)
+    assert report.coverage.pages_read == 0
     assert report.stats.fetches == 0 and report.stats.fetch_failures == []
 
 

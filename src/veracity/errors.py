@@ -14,6 +14,7 @@
     │   ├── RunNotFound             no run with that id (exit 2)
     │   └── JobNotFound             no job with that id (exit 2)
     ├── ProviderError               a search provider failed (kept per query, never fatal)
+    │   └── ProviderUnreachable     no connection could be made (DNS, refused, TLS, connect timeout)
     ├── FetchError                  the reader could not fetch a URL
     │   └── BlockedURL              refused by the SSRF guard
     ├── ConfigError                 settings that cannot work together (exit 2)
@@ -85,6 +86,10 @@ class JobNotFound(StoreError):
 
 class ProviderError(VeracityError):
     pass
+
+
+class ProviderUnreachable(ProviderError):
+    """The provider's host could not be reached at all: the run's circuit breaker counts these."""
 
 
 class FetchError(VeracityError):

@@ -21,7 +21,7 @@ EventType = Literal[
     "round_started",  # round, message: pending / settled counts (the research agent)
     "llm_call",  # stage, message: tokens and cost of one model call (cached ones too)
     "run_finished",  # message: summary line
-    "warning",  # message
+    "warning",  # message (provider: set when that provider was given up for the run)
 ]
 
 

@@ -28,7 +28,6 @@ from veracity.llm.base import StructuredLLM
 from veracity.pipeline import (
     _RUN_KNOBS,
     Run,
-    _build_sources,
     _open_corpus,
     _prepare,
     _setup_research,
@@ -38,9 +37,11 @@ from veracity.pipeline import (
 )
 from veracity.reader.fetch import Reader
 from veracity.search.base import SearchProvider
+from veracity.search.coverage import merge_coverage
+from veracity.sources import build_sources
 from veracity.store import Store
 from veracity.text import normalize_for_match
-from veracity.types import InputDocument, Report, Stats
+from veracity.types import Coverage, InputDocument, Report, Stats
 
 
 def _merged_stats(before: Stats, now: Stats, *, searches: int, elapsed: float) -> Stats:
@@ -50,9 +51,20 @@ def _merged_stats(before: Stats, now: Stats, *, searches: int, elapsed: float) -
     summed = ("llm_calls", "prompt_tokens", "completion_tokens", "fetches", "quotes_dropped", "fetch_failures",
               "cost_usd", "llm_cached")
     update: dict[str, Any] = {k: getattr(before, k) + getattr(now, k) for k in summed}
-    for k in ("documents", "passages", "skipped_files"):  # the corpus as this attempt opened it
-        update[k] = getattr(now, k) or getattr(before, k)
+    # what the run used: the resumed attempt asks again (through the caches) what the earlier
+    # one asked, but not the corpus for settled claims, so the larger of the two
+    for k in ("documents", "passages"):
+        update[k] = max(getattr(now, k), getattr(before, k))
+    update["skipped_files"] = now.skipped_files or before.skipped_files  # the corpus as opened now
     return now.model_copy(update={**update, "searches": searches, "seconds": round(elapsed, 3)})
+
+
+def _save_coverage(store: Store, run_id: str, earlier: Coverage | None, run: Run | None) -> None:
+    """Keep the resumed run's coverage: the earlier attempt's merged with this one's (whose
+    figures also go into ``run.stats``)."""
+    merged = merge_coverage(earlier, run.figures() if run is not None else None)
+    if merged is not None:
+        store.save_coverage(run_id, merged)
 
 
 async def aresume(
@@ -101,6 +113,7 @@ async def aresume(
     reopened = False
     run: Run | None = None
     before = Stats()
+    earlier: Coverage | None = None
     try:
         info = store.get_run(run_id)
         if info["status"] == "done":
@@ -135,7 +148,7 @@ async def aresume(
         local = _open_corpus(corpus if corpus is not None else options.get("corpus") or [], settings, embedder,
                              progress, lambda: run_id)
         named = [str(n) for n in options.get("providers") or []]
-        searchers, reader = _build_sources(
+        searchers, reader = build_sources(
             named if providers is None else providers, reader, store, offline=bool(options.get("offline")),
             allow_hosts=[str(h) for h in options.get("allow_hosts") or []], closers=closers,
         )
@@ -143,6 +156,7 @@ async def aresume(
         checklist = store.load_claims(run_id)
         settled = store.settled_claims(run_id)
         before = Stats.model_validate(info["stats"]) if info["stats"] else Stats()
+        earlier = store.load_coverage(run_id)
         store.reopen_run(run_id)
         reopened = True
         usage, budget, bound, judge = _setup_research(
@@ -167,6 +181,7 @@ async def aresume(
         await _prepare(run, local, progress)
         sem = asyncio.Semaphore(max(1, concurrency or int(options.get("concurrency") or 4)))
         await research(run, checklist, sem, bound=bound, budget=budget, settled=settled)
+        _save_coverage(store, run_id, earlier, run)
         sent = sum(1 for s in store.searches(run_id) if not s["cached"])
         elapsed = before.seconds + time.monotonic() - t0
         stats = _merged_stats(before, run.stats, searches=sent, elapsed=elapsed)
@@ -176,6 +191,8 @@ async def aresume(
         return store.load_report(run_id)
     except BaseException as err:
         if reopened:
+            with contextlib.suppress(Exception):
+                _save_coverage(store, run_id, earlier, run)
             now = run.stats if run is not None else Stats()
             elapsed = before.seconds + time.monotonic() - t0
             stats = _merged_stats(before, now, searches=now.searches, elapsed=elapsed)

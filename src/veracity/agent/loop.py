@@ -26,6 +26,7 @@ from veracity.errors import BudgetExhausted
 from veracity.events import Event, emit
 from veracity.judge.base import Judgement
 from veracity.llm.base import StructuredLLM
+from veracity.search.coverage import failure_line
 from veracity.text import normalize_for_match
 from veracity.types import Claim, ClaimReport, Label, Research, SearchResult, Verdict
 
@@ -148,7 +149,7 @@ class Agent:
         web: list[SearchResult] = []
         for (provider, _), res in zip(pairs, results, strict=True):
             if isinstance(res, BaseException):
-                run._failures.setdefault(claim.id, []).append(f"{provider.name}: {res}")
+                run._failures.setdefault(claim.id, []).append(failure_line(provider.name, res))
                 continue
             for r in res:
                 if r.passage is not None and run.corpus is not None and r.provider == run.corpus.name:

@@ -1,12 +1,17 @@
 """What every HTTP search provider shares: the client, retries, error mapping, small parsers.
 
 * :class:`RetryPolicy` retries a 429, a 5xx, a timeout or a network error with exponential
-  back-off, and waits what ``Retry-After`` asks (up to ``max_wait``). The sleep function is
-  injectable, so tests run without real waits.
+  back-off, and waits what ``Retry-After`` asks (up to ``max_wait``). A connection that cannot
+  be made at all (refused, unreachable network, connect timeout) is retried only
+  ``connect_retries`` times (once by default): it rarely heals within seconds, and the run's
+  circuit breaker (:mod:`veracity.search.coverage`) takes over from there. A host name that
+  does not resolve and a TLS failure (a bad certificate) are not retried at all. The sleep
+  function is injectable, so tests run without real waits.
 * :class:`HttpProvider` is the base class of the HTTP providers: it owns a lazily created
   :class:`httpx.AsyncClient` (or uses an injected one), sends veracity's User-Agent, and turns
   every failure into a :class:`~veracity.errors.ProviderError` whose message names the provider,
-  the host and what went wrong — never a key.
+  the host and what went wrong — never a key; a connection that could not be made gives its
+  subclass :class:`~veracity.errors.ProviderUnreachable`.
 * ``iso_date`` and friends turn the dates the APIs give into ISO dates, or ``None``; they never
   guess a missing month or day.
 """
@@ -18,6 +23,8 @@ import html
 import json
 import logging
 import re
+import socket
+import ssl
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
@@ -28,9 +35,9 @@ from urllib.parse import urlsplit
 
 import httpx
 from pydantic import SecretStr
-from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, stop_after_attempt
+from tenacity import AsyncRetrying, RetryCallState, stop_after_attempt
 
-from veracity.errors import ConfigError, ProviderError
+from veracity.errors import ConfigError, ProviderError, ProviderUnreachable
 from veracity.httputil import parse_retry_after
 from veracity.search.records import WorkRecord, works_to_results
 from veracity.search.settings import SearchSettings
@@ -55,6 +62,8 @@ class RetryPolicy:
     backoff: float = 1.0
     max_wait: float = 30.0
     sleep: Sleep = field(default=asyncio.sleep, compare=False)
+    connect_retries: int = 1
+    """Extra attempts after a connection that could not be made (at most ``retries``)."""
 
     @classmethod
     def from_settings(cls, settings: SearchSettings) -> RetryPolicy:
@@ -77,20 +86,34 @@ class RetryPolicy:
 
 
 class Retryable(Exception):
-    """A failure worth another attempt (429, 5xx, timeout, connection error)."""
+    """A failure worth another attempt (429, 5xx, timeout, connection error). ``unreachable``:
+    no connection could be made (retried only ``RetryPolicy.connect_retries`` times)."""
 
-    def __init__(self, message: str, retry_after: float | None = None) -> None:
+    def __init__(
+        self, message: str, retry_after: float | None = None, *, unreachable: bool = False,
+        final: bool = False,
+    ) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+        self.unreachable = unreachable
+        self.final = final  # another attempt cannot succeed (DNS failure, TLS failure)
 
 
 async def run_with_retries(policy: RetryPolicy, attempt: Callable[[], Awaitable[Any]]) -> Any:
     """Run ``attempt`` until it does not raise :class:`Retryable` or the attempts run out
-    (then the last :class:`Retryable` propagates)."""
+    (then the last :class:`Retryable` propagates). A connection that could not be made gets
+    ``policy.connect_retries`` more attempts, not ``policy.retries``."""
+
+    def worth_retrying(state: RetryCallState) -> bool:
+        exc = state.outcome.exception() if state.outcome is not None else None
+        if not isinstance(exc, Retryable) or exc.final:
+            return False
+        return not exc.unreachable or state.attempt_number <= policy.connect_retries
+
     async for trial in AsyncRetrying(
         stop=stop_after_attempt(policy.attempts),
         wait=policy.wait,
-        retry=retry_if_exception_type(Retryable),
+        retry=worth_retrying,
         sleep=policy.sleep,
         reraise=True,
     ):
@@ -101,6 +124,31 @@ async def run_with_retries(policy: RetryPolicy, attempt: Callable[[], Awaitable[
 
 # ---------------------------------------------------------------------------------------------
 # the base class
+
+
+# no connection at all: DNS failure, refused, unreachable network, TLS handshake, proxy, or a
+# URL no transport can send (these do not heal on the next attempt)
+_UNREACHABLE = (httpx.ConnectError, httpx.ProxyError, httpx.UnsupportedProtocol)
+
+
+def hopeless(exc: BaseException) -> bool:
+    """Whether a connection failure cannot heal on the next attempt: the host name did not
+    resolve (``socket.gaierror``) or the TLS handshake failed (``ssl.SSLError``)."""
+    seen: BaseException | None = exc
+    for _ in range(8):  # the chain httpx and httpcore build is a few links long
+        if seen is None:
+            return False
+        if isinstance(seen, socket.gaierror | ssl.SSLError):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def reason(exc: BaseException, limit: int = 160) -> str:
+    """``Type: message`` of a transport error, on one line and cut to ``limit`` characters."""
+    text = " ".join(str(exc).split())
+    line = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+    return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
 def where(url: str | httpx.URL) -> str:
@@ -220,6 +268,10 @@ class HttpProvider:
     def error(self, message: str) -> ProviderError:
         return ProviderError(self.mask(f"{self.name}: {message}"))
 
+    def unreachable(self, message: str) -> ProviderUnreachable:
+        """The error of a provider whose host could not be reached."""
+        return ProviderUnreachable(self.mask(f"{self.name}: {message}"))
+
     def error_detail(self, response: httpx.Response) -> str:
         """A short reason from an error response: the API's own message when it has one.
         Secrets are masked before the message is cut, so no part of a key survives the cut."""
@@ -246,15 +298,24 @@ class HttpProvider:
         client = self.client()
         merged = {"User-Agent": self.user_agent, **(headers or {})}
         place = where(url)
+        attempts = 0
 
         async def attempt() -> httpx.Response:
+            nonlocal attempts
             await self.throttle()
+            attempts += 1
             try:
                 response = await client.request(
                     method, url, params=params, headers=merged, json=json_body
                 )
+            except httpx.ConnectTimeout as exc:
+                raise Retryable("could not connect (timed out)", unreachable=True) from exc
             except httpx.TimeoutException as exc:
                 raise Retryable(f"timed out ({type(exc).__name__})") from exc
+            except _UNREACHABLE as exc:
+                raise Retryable(
+                    f"could not connect ({reason(exc)})", unreachable=True, final=hopeless(exc)
+                ) from exc
             except httpx.TransportError as exc:
                 raise Retryable(f"network error ({type(exc).__name__})") from exc
             if response.status_code == 429 or response.status_code >= 500:
@@ -268,7 +329,8 @@ class HttpProvider:
         try:
             response: httpx.Response = await run_with_retries(self.retry, attempt)
         except Retryable as exc:
-            raise self.error(f"{exc} from {place} after {self.retry.attempts} attempt(s)") from exc
+            message = f"{exc} from {place} after {attempts} attempt(s)"
+            raise (self.unreachable(message) if exc.unreachable else self.error(message)) from exc
         if response.is_success or response.status_code in ok_statuses:
             return response
         raise self.error(

@@ -39,6 +39,7 @@ from veracity.text import normalize_for_match
 from veracity.types import (
     Claim,
     ClaimReport,
+    Coverage,
     Document,
     Evidence,
     Label,
@@ -226,6 +227,20 @@ class Store(JobTable):
                 (status, stats.model_dump_json(), error, _now(), run_id),
             )
 
+    def save_coverage(self, run_id: str, coverage: Coverage) -> None:
+        """Keep what the run consulted (its report's ``coverage``), replacing what was kept."""
+        with self._tx("save coverage") as conn:
+            self._require_run(conn, run_id)
+            conn.execute("UPDATE runs SET coverage = ? WHERE id = ?", (coverage.model_dump_json(), run_id))
+
+    def load_coverage(self, run_id: str) -> Coverage | None:
+        """The coverage kept for the run; None when it has none (it never got that far)."""
+        with self._use("read coverage") as conn:
+            row = conn.execute("SELECT coverage FROM runs WHERE id = ?", (run_id,)).fetchone()
+        if row is None:
+            raise RunNotFound(f"no run with id {run_id!r}")
+        return Coverage.model_validate_json(row[0]) if row[0] else None
+
     def get_run(self, run_id: str) -> dict[str, Any]:
         """The run's row as a dict (options and stats decoded); RunNotFound when unknown."""
         with self._use("read run") as conn:
@@ -260,6 +275,48 @@ class Store(JobTable):
         for run in out:
             run["uses_llm"] = bool(run["uses_llm"])
             run["status"] = _run_status(run["status"], run["error"])
+        return out
+
+    def resolve_run_id(self, ref: str) -> str:
+        """The id of the run ``ref`` names: an exact id, ``latest`` (the newest run), or a
+        prefix of exactly one id. :class:`RunNotFound` (exit 2) when no run matches, and when a
+        prefix matches several (the message lists them)."""
+        with self._use("find run") as conn:
+            if ref and conn.execute("SELECT 1 FROM runs WHERE id = ?", (ref,)).fetchone():
+                return ref
+            if ref == "latest":
+                row = conn.execute("SELECT id FROM runs ORDER BY created DESC, id DESC LIMIT 1").fetchone()
+                if row is None:
+                    raise RunNotFound(f"no runs yet in the store at {self.path}, so no latest run")
+                return str(row[0])
+            rows = conn.execute(
+                "SELECT id FROM runs WHERE length(?) > 0 AND substr(id, 1, length(?)) = ?"
+                " ORDER BY created DESC, id DESC LIMIT 6", (ref, ref, ref),
+            ).fetchall() if ref else []
+        if not rows:
+            raise RunNotFound(f"no run with id {ref!r}")
+        if len(rows) > 1:
+            shown = ", ".join(str(r[0]) for r in rows[:5]) + (", …" if len(rows) > 5 else "")
+            raise RunNotFound(f"run id prefix {ref!r} is ambiguous: it matches {shown}; give more of the id")
+        return str(rows[0][0])
+
+    def verdict_counts(self, run_ids: Sequence[str]) -> dict[str, dict[str, int]]:
+        """Per run: how many of its claims have each verdict label, plus ``not_checked``
+        (research failed; ``veracity resume`` checks them) and ``not_judged`` (no verdict yet:
+        the run is still running, or stopped first). Runs without claims map to ``{}``."""
+        out: dict[str, dict[str, int]] = {rid: {} for rid in run_ids}
+        if not run_ids:
+            return out
+        marks = ",".join("?" * len(run_ids))
+        with self._use("count verdicts") as conn:
+            rows = conn.execute(
+                "SELECT c.run_id, COALESCE(v.label, CASE WHEN c.error IS NOT NULL THEN 'not_checked'"
+                " ELSE 'not_judged' END), COUNT(*) FROM claims c LEFT JOIN verdicts v"
+                " ON v.run_id = c.run_id AND v.claim_id = c.id"
+                f" WHERE c.run_id IN ({marks}) GROUP BY 1, 2", tuple(run_ids),
+            ).fetchall()
+        for rid, label, n in rows:
+            out.setdefault(str(rid), {})[str(label)] = int(n)
         return out
 
     # --- claims ---------------------------------------------------------------------------
@@ -601,8 +658,8 @@ class Store(JobTable):
         before it was judged) is reported ``unverifiable`` with a rationale that says so."""
         with self._use("load report") as conn:
             run = conn.execute(
-                "SELECT id, created, status, input, title, language, judge, uses_llm, stats"
-                " FROM runs WHERE id = ?", (run_id,),
+                "SELECT id, created, status, input, title, language, judge, uses_llm, stats,"
+                " coverage FROM runs WHERE id = ?", (run_id,),
             ).fetchone()
             if run is None:
                 raise RunNotFound(f"no run with id {run_id!r}")
@@ -641,7 +698,7 @@ class Store(JobTable):
                 Evidence(quote=r[1], stance=Stance(r[2]), source=source, page=r[4],
                          passage_id=r[5])
             )
-        (rid, created, status, input_, title, language, judge, uses_llm, stats) = run
+        (rid, created, status, input_, title, language, judge, uses_llm, stats, coverage) = run
         lang = "zh" if language == "zh" else "en"
         rows = []
         for c in claims:
@@ -663,4 +720,5 @@ class Store(JobTable):
             run_id=rid, language=language, judge=judge, uses_llm=bool(uses_llm),
             created=created, input=input_, title=title, claims=rows,
             stats=Stats.model_validate_json(stats) if stats else Stats(),
+            coverage=Coverage.model_validate_json(coverage) if coverage else None,
         )

@@ -174,6 +174,11 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE claims ADD COLUMN error TEXT;
     """,
+    # 8: what the run consulted (its Coverage, as JSON): each search source's queries, results,
+    # errors and status, the pages read and the corpus documents used.
+    """
+    ALTER TABLE runs ADD COLUMN coverage TEXT;
+    """,
 ]
 """Append only. ``len(MIGRATIONS)`` is the schema version this code writes."""
 
