@@ -133,7 +133,7 @@ def test_folder_batch_writes_reports_and_a_summary_that_matches_the_job_table(
     # one file per document and format, named after the key; the summary beside them
     names = {"a.txt", "sub__b.md", "sub__deeper__c.txt"}
     assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == sorted(
-        [f"{n}.{ext}" for n in names for ext in ("json", "md")] + ["summary.json"])
+        [f"{n}.{ext}" for n in names for ext in ("json", "md")] + ["summary.csv", "summary.json"])
     reports = {n: json.loads((out / f"{n}.json").read_text(encoding="utf-8")) for n in names}
     assert json.loads((out / "summary.json").read_text(encoding="utf-8")) == summary.model_dump(mode="json")
     assert "# " in (out / "a.txt.md").read_text(encoding="utf-8")

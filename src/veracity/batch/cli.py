@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
 
     from veracity.batch.runner import BatchEvent, BatchSummary
+    from veracity.batch.triage import DocumentRow
 
 EXIT_SOME_FAILED = 4
 
@@ -129,13 +130,15 @@ class BatchView:
 
 
 def print_summary(summary: BatchSummary, console: Console, *, out_dir: Path) -> None:
-    """The final table: documents, claims, verdicts, LLM use, cost and time."""
+    """The final tables: documents, claims, verdicts, LLM use, cost and time; then the
+    documents, those with problems first (:func:`print_documents`)."""
     from rich.table import Table
 
     table = Table(title="veracity batch", show_header=False, title_justify="left")
     table.add_column(style="bold")
     table.add_column()
-    docs = f"{summary.documents} ({summary.done} done, {summary.failed} failed, {summary.skipped} from earlier runs)"
+    done = f"{summary.done} done ({summary.incomplete} incomplete)" if summary.incomplete else f"{summary.done} done"
+    docs = f"{summary.documents} ({done}, {summary.failed} failed, {summary.skipped} from earlier runs)"
     table.add_row("documents", docs)
     table.add_row("claims", f"{summary.claims} ({summary.claims_checked} checked now)")
     verdicts = ", ".join(f"{k} {v}" for k, v in summary.verdicts.items() if v) or "none"
@@ -146,11 +149,47 @@ def print_summary(summary: BatchSummary, console: Console, *, out_dir: Path) -> 
     runner = f"{summary.runner}, {summary.workers} worker(s)" if summary.runner == "ray" else summary.runner
     table.add_row("time", f"{summary.seconds:.1f} s, {summary.claims_per_second:.2f} claims/s ({runner})")
     console.print(table)
-    for f in summary.failures[:10]:
-        console.print(f"failed {f['key']}: {f['error']}", markup=False, highlight=False)
-    if len(summary.failures) > 10:
-        console.print(f"… and {len(summary.failures) - 10} more failures", markup=False)
-    console.print(f"reports and summary.json in {out_dir}", markup=False, highlight=False)
+    print_documents(summary, console)
+    console.print(f"reports, summary.json and summary.csv in {out_dir}", markup=False, highlight=False)
+
+
+TRIAGE_ROWS = 20
+"""Documents listed on stderr at the end of a batch (all of them are in summary.csv)."""
+
+
+def _verdicts_text(row: DocumentRow) -> str:
+    from veracity.types import Label
+
+    parts = [f"{row.verdicts[label.value]} {label.value}" for label in Label if row.verdicts.get(label.value)]
+    if row.not_checked:
+        parts.append(f"{row.not_checked} not checked")
+    return ", ".join(parts) or "-"
+
+
+def print_documents(summary: BatchSummary, console: Console, *, limit: int = TRIAGE_ROWS) -> None:
+    """The documents in triage order (failed, incomplete, then by worst verdict), at most
+    ``limit`` of them: name, status, worst verdict, verdict counts and error."""
+    from rich.table import Table
+    from rich.text import Text
+
+    rows = summary.document_rows
+    if not rows:
+        return
+    table = Table(title="documents, problems first", title_justify="left")
+    table.add_column("document", overflow="fold")
+    table.add_column("status")
+    table.add_column("worst")
+    table.add_column("claims", overflow="fold")
+    table.add_column("error", overflow="fold")
+    for row in rows[:limit]:
+        error = row.error or ""
+        if len(error) > 160:
+            error = error[:159] + "…"
+        table.add_row(Text(row.name), row.status, row.worst.value if row.worst else "-",
+                      _verdicts_text(row), Text(error))
+    console.print(table)
+    if len(rows) > limit:
+        console.print(f"… and {len(rows) - limit} more documents in summary.csv", markup=False, highlight=False)
 
 
 def _formats(value: str) -> list[str]:
@@ -167,7 +206,7 @@ def _formats(value: str) -> list[str]:
 @click.command("batch", epilog=BATCH_EXIT_HELP)
 @click.argument("input", metavar="INPUT_DIR|FILE.jsonl", type=click.Path(path_type=Path))
 @click.option("-o", "--output", "out_dir", required=True, type=click.Path(path_type=Path, file_okay=False),
-              help="Output folder: one report per document (and format), plus summary.json.")
+              help="Output folder: one report per document (and format), plus summary.json and summary.csv.")
 @click.option("--corpus", "corpus", multiple=True, type=click.Path(path_type=Path),
               help="Folder of html/md/txt/pdf files to search (repeatable).")
 @click.option("--provider", "providers", multiple=True, metavar="NAME",
@@ -178,8 +217,9 @@ def _formats(value: str) -> list[str]:
               help="Documents checked at once (per Ray worker with --ray).")
 @click.option("--claim-concurrency", type=click.IntRange(1, 256), default=4, show_default=True,
               help="Claims researched at once within a document.")
-@click.option("--format", "fmt", default="json,md", show_default=True, metavar="md,html,json",
-              help="Which report files to write for each document.")
+@click.option("--format", "fmt", default="json,md", show_default=True, metavar="md,html,json,claimreview",
+              help="Which report files to write for each document (claimreview: schema.org ClaimReview"
+                   " JSON-LD, <name>.claimreview.json).")
 @click.option("--db", type=click.Path(path_type=Path, dir_okay=False),
               help="SQLite store with the job table and the runs (default: user data dir; env VERACITY_DB_PATH).")
 @click.option("--lang", type=click.Choice(["auto", "zh", "en"]), default="auto", show_default=True,
@@ -206,8 +246,10 @@ def batch(
     checks a list of claims) into OUT_DIR.
 
     Each document gets OUT_DIR/<name>.<format> for each --format (its path with / turned
-    into __), and OUT_DIR/summary.json holds the batch's figures. Documents are jobs in the
-    store: running the same command again skips documents that are done, retries failed
+    into __), OUT_DIR/summary.json holds the batch's figures and one row per document, and
+    OUT_DIR/summary.csv the same rows (status done / incomplete / failed, verdict counts,
+    worst verdict, report file), problems first. Documents are jobs in the store: running
+    the same command again skips documents that are done, retries failed and incomplete
     ones and finishes runs a killed batch left behind. A document that cannot be read or
     checked fails alone; the others go on.
 

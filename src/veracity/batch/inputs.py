@@ -34,7 +34,8 @@ from veracity.types import ClaimInput, InputDocument, Span
 
 DOCUMENT_SUFFIXES = (".txt", ".text", ".md", ".markdown", ".html", ".htm", ".xhtml", ".pdf")
 _UNSAFE = re.compile(r"[^\w.\-]+")
-_RESERVED = {"summary"}  # summary.json is the batch's own file
+_RESERVED = {"summary"}  # summary.json and summary.csv are the batch's own files
+_RESERVED_SUFFIXES = (".claimreview",)  # "x.claimreview" + ".json" is document x's ClaimReview file
 
 
 @dataclass
@@ -213,14 +214,15 @@ def _digest(key: str) -> str:
 
 def output_names(keys: Iterable[str]) -> dict[str, str]:
     """Each key's output name (:func:`safe_name`), made unique: keys whose names clash (case
-    ignored, as some file systems do) or name the batch's own files get a hash of the key."""
+    ignored, as some file systems do), name the batch's own files or end like another
+    document's output file (``.claimreview``) get a hash of the key."""
     keys = list(keys)
     names = {k: safe_name(k) for k in keys}
     groups: dict[str, list[str]] = {}
     for k, n in names.items():
         groups.setdefault(n.casefold(), []).append(k)
     for folded, members in groups.items():
-        if len(members) > 1 or folded in _RESERVED:
+        if len(members) > 1 or folded in _RESERVED or folded.endswith(_RESERVED_SUFFIXES):
             for k in members:
                 names[k] = f"{names[k]}-{_digest(k)}"
     return names

@@ -11,7 +11,11 @@ output folder, ``key`` = the document's key), which makes a batch resumable:
 * a document whose job has a run in the store that did not finish (the batch was killed, or
   the run failed) is finished with :func:`veracity.resume.aresume` — when the document is
   unchanged and the run was researched the same way (with or without a model) — else checked
-  afresh; failed documents are retried.
+  afresh; failed documents are retried, and so are *incomplete* ones (done, but with claims
+  that could not be checked: their run is resumed, which checks only those claims).
+
+:meth:`Batch.summarize` writes ``summary.json`` (totals, and one row per document) and
+``summary.csv`` (the same rows): see :mod:`veracity.batch.triage`.
 
 :class:`Batch` holds that bookkeeping (plan, outputs, job rows, ``summary.json``) for both
 runners. :class:`Resources` is what the documents of one process share: the store, one
@@ -38,6 +42,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from veracity.batch.inputs import BatchItem, discover, load_document, output_names
+from veracity.batch.triage import DocumentRow, document_row, rows_csv, triaged
 from veracity.config import Settings
 from veracity.corpus.index import LocalCorpus
 from veracity.errors import InputError, RunNotFound, VeracityError, one_line
@@ -63,9 +68,12 @@ try:  # POSIX advisory locks: one batch at a time per output folder
 except ImportError:  # pragma: no cover
     fcntl = None  # type: ignore[assignment]
 
-Format = Literal["md", "html", "json"]
-FORMATS: tuple[Format, ...] = ("md", "html", "json")
+Format = Literal["md", "html", "json", "claimreview"]
+FORMATS: tuple[Format, ...] = ("md", "html", "json", "claimreview")
+EXTENSIONS: dict[Format, str] = {"md": "md", "html": "html", "json": "json", "claimreview": "claimreview.json"}
+"""The file extension of each format: ``<name>.<extension>``."""
 SUMMARY_FILE = "summary.json"
+SUMMARY_CSV = "summary.csv"
 LOCK_FILE = ".veracity-batch.lock"
 
 
@@ -73,7 +81,7 @@ class BatchOptions(BaseModel):
     """What a batch does; the same for the local and the Ray runner."""
 
     input: Path = Field(description="folder of documents or a .jsonl file")
-    out_dir: Path = Field(description="where the reports and summary.json go")
+    out_dir: Path = Field(description="where the reports, summary.json and summary.csv go")
     corpus: list[Path] = Field(default_factory=list, description="local corpus folders")
     providers: list[str] = Field(default_factory=list, description="search provider names")
     rates: dict[str, float | None] = Field(
@@ -107,8 +115,9 @@ class BatchSummary(BaseModel):
     runner: str = "local"
     workers: int = 1
     documents: int = Field(description="documents in the input")
-    done: int
+    done: int = Field(description="documents with a report (incomplete ones included)")
     failed: int
+    incomplete: int = Field(default=0, description="documents whose report has claims not checked")
     skipped: int = Field(description="documents done by an earlier run, not checked again")
     checked: int = Field(description="documents checked (or finished) by this run")
     claims: int = Field(description="claims of every done document")
@@ -123,6 +132,8 @@ class BatchSummary(BaseModel):
     claims_checked: int = Field(description="claims of the documents this run checked")
     claims_per_second: float
     failures: list[dict[str, str]] = Field(default_factory=list, description="key and error of each failed document")
+    document_rows: list[DocumentRow] = Field(
+        default_factory=list, description="one row per document, in triage order (also in summary.csv)")
 
 
 Action = Literal["skip", "render", "resume", "run"]
@@ -141,6 +152,13 @@ class Task:
 def describe_error(err: BaseException | str) -> str:
     """One line for a failed document (:func:`veracity.errors.one_line`, longer than the default)."""
     return one_line(err, limit=2000)
+
+
+def _complete(job: Job) -> bool:
+    """Whether a done job's report has every claim checked (results written before
+    ``not_checked`` existed count as complete)."""
+    result = job.result or {}
+    return not result.get("not_checked") and result.get("complete") is not False
 
 
 def _atomic_write(path: Path, text: str) -> None:
@@ -207,7 +225,7 @@ class Batch:
         for item in items:
             job = self.store.add_job("batch", item.request(), batch=self.batch_id, key=item.key)
             task = Task(item=item, job=job, name=names[item.key], action="run")
-            if job.status == "done":
+            if job.status == "done" and _complete(job):
                 if all(p.exists() for p in self.outputs(task.name).values()):
                     task.action = "skip"
                 elif self._render(task):
@@ -289,7 +307,7 @@ class Batch:
 
     def outputs(self, name: str) -> dict[Format, Path]:
         """The output file of each requested format."""
-        return {fmt: self.out_dir / f"{name}.{fmt}" for fmt in self.options.formats}
+        return {fmt: self.out_dir / f"{name}.{EXTENSIONS[fmt]}" for fmt in self.options.formats}
 
     def write(self, task: Task, report: Report) -> list[str]:
         """Write the document's report in every requested format (atomically)."""
@@ -298,7 +316,7 @@ class Batch:
         written = []
         for fmt, path in self.outputs(task.name).items():
             lang = self.options.report_lang if fmt != "json" else None
-            _atomic_write(path, render(report, fmt, lang))
+            _atomic_write(path, render(report, fmt, lang, org_name=self.settings.org_name))
             written.append(path.name)
         return written
 
@@ -324,16 +342,19 @@ class Batch:
     # --- the end -------------------------------------------------------------------------------
 
     def summarize(self) -> BatchSummary:
-        """The batch's figures from its job rows (the documents of this input only), written
-        to ``summary.json`` and returned."""
+        """The batch's figures from its job rows (the documents of this input only), with one
+        :class:`~veracity.batch.triage.DocumentRow` per document in triage order, written to
+        ``summary.json`` and ``summary.csv`` and returned."""
         rows = {j.key: j for j in self.store.list_jobs(kind="batch", batch=self.batch_id)}
         verdicts = {label.value: 0 for label in Label}
         totals = dict.fromkeys(("claims", "llm_calls", "llm_cached", "prompt_tokens", "completion_tokens"), 0)
         cost = 0.0
         done = failed = 0
         failures: list[dict[str, str]] = []
+        doc_rows: list[DocumentRow] = []
         for task in self.tasks:
             job = rows.get(task.item.key, task.job)
+            doc_rows.append(self._row(task, job))
             if job.status == "done":
                 done += 1
                 result = job.result or {}
@@ -354,10 +375,25 @@ class Batch:
             verdicts=verdicts, cost_usd=round(cost, 6), seconds=seconds,
             tokens=totals["prompt_tokens"] + totals["completion_tokens"], claims_checked=claims_checked,
             claims_per_second=round(claims_checked / seconds, 3) if seconds > 0 else 0.0,
-            failures=failures, **totals,
+            failures=failures, incomplete=sum(r.status == "incomplete" for r in doc_rows),
+            document_rows=triaged(doc_rows), **totals,
         )
         _atomic_write(self.out_dir / SUMMARY_FILE, summary.model_dump_json(indent=2) + "\n")
+        _atomic_write(self.out_dir / SUMMARY_CSV, rows_csv(summary.document_rows))
         return summary
+
+    def _row(self, task: Task, job: Job) -> DocumentRow:
+        """The triage row of one document: its report is the file of the first requested
+        format; an incomplete run's stored error says what it did not check."""
+        report = None
+        if job.status == "done":
+            first = next(iter(self.outputs(task.name).values()), None)
+            report = first.name if first is not None and first.exists() else None
+        run_error = None
+        if job.status == "done" and not _complete(job):
+            info = self._run_info(job.run_id)
+            run_error = info.get("error") if info else None
+        return document_row(task.item.key, job, report=report, run_error=run_error)
 
 
 # --- what the documents of one process share ---------------------------------------------------
