@@ -324,10 +324,11 @@ def test_build_search_and_skip(corpus_dir: Path, settings: Settings) -> None:
         "https://example.org/gopher.pdf",
     }
     skipped = sorted(corpus.skipped)
-    assert len(skipped) == 2
+    assert len(skipped) == 3
     assert skipped[0].startswith(str(corpus_dir.resolve() / "binary.txt") + ": ")
     assert "binary" in skipped[0]
     assert skipped[1].startswith(str(corpus_dir.resolve() / "broken.pdf") + ": ")
+    assert skipped[2] == f"{corpus_dir.resolve() / 'notes.docx'}: unsupported file type .docx"
     assert any("skipped" in m for m in messages)
     assert corpus.cache_path.parent == settings.cache_dir / "corpus"
 
@@ -442,13 +443,16 @@ def test_duplicate_urls_and_contents(tmp_path: Path, settings: Settings) -> None
 def test_empty_corpus_and_several_folders(tmp_path: Path, settings: Settings) -> None:
     empty = tmp_path / "empty"
     empty.mkdir()
-    corpus = _open([empty], settings)
-    assert corpus.documents == [] and corpus.search_sync("anything", 5) == []
+    with pytest.raises(CorpusError, match="no readable documents"):  # tests/test_corpus_skipped.py
+        _open([empty], settings)
     other = tmp_path / "other"
     other.mkdir()
     (other / "x.txt").write_text("Ada Lovelace wrote the first published algorithm.")
-    both = _open([other, empty], settings)
-    assert both.cache_path != corpus.cache_path
+    more = tmp_path / "more"
+    more.mkdir()
+    (more / "y.md").write_text("Charles Babbage designed the Analytical Engine.")
+    both = _open([other, more], settings)
+    assert both.cache_path != _open([other], settings).cache_path
     assert both.search_sync("Lovelace algorithm", 1)[0][0].text.startswith("Ada Lovelace")
 
 

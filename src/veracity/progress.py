@@ -26,9 +26,16 @@ def _short(text: str, n: int = 70) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
+def _one_line(text: str) -> str:
+    """``text`` with every run of whitespace (newlines included) made one space."""
+    return " ".join(text.split())
+
+
 class LiveProgress:
-    """Progress callback target. Renders nothing when disabled or when stderr is not a TTY
-    (then it prints one plain line per settled claim instead)."""
+    """Progress callback target. Renders nothing when disabled. On a terminal it shows the
+    live view; when stderr is not a terminal (a log file, a pipe) it writes one plain line per
+    event instead — no colours, never wrapped, each claim whole on its line — so logs can be
+    read and grepped line by line."""
 
     def __init__(self, *, enabled: bool = True, console: Console | None = None) -> None:
         self.enabled = enabled
@@ -63,7 +70,8 @@ class LiveProgress:
             return
         if event.type == "claims_ready":
             self.claims = {c["id"]: c["text"] for c in event.claims}
-            self.status = f"{len(self.claims)} claims on the checklist"
+            n = len(self.claims)
+            self.status = f"{n} claim{'' if n == 1 else 's'} on the checklist"
             self._plain(self.status)
         elif event.type == "corpus_ready":
             self.status = f"corpus ready: {event.message}"
@@ -83,7 +91,7 @@ class LiveProgress:
             self.settled[event.claim_id] = event.label or "?"
             self._plain(
                 f"settled {event.claim_id} [{event.label}] "
-                f"({len(self.settled)}/{len(self.claims)}): {_short(self.claims.get(event.claim_id, ''))}"
+                f"({len(self.settled)}/{len(self.claims)}): {self.claims.get(event.claim_id, '')}"
             )
         elif event.type == "warning" and event.message:
             self._plain(f"note: {event.message}")
@@ -91,8 +99,18 @@ class LiveProgress:
             self._live.update(self._render())
 
     def _plain(self, line: str) -> None:
-        if self._live is None and self.enabled:
-            self.console.print(line, markup=False, highlight=False)
+        """One event as one line: written as is when the console is not a terminal (rich
+        would wrap it at the console width), printed unwrapped on a terminal without the
+        live view."""
+        if self._live is not None or not self.enabled:
+            return
+        line = _one_line(line)
+        if self.console.is_terminal:
+            self.console.print(line, markup=False, highlight=False, emoji=False, soft_wrap=True)
+            return
+        out = self.console.file
+        out.write(line + "\n")
+        out.flush()
 
     def _render(self) -> Group:
         settled = Table(title="settled · 已核查结论清单", show_header=False, box=None, expand=False)

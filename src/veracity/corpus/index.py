@@ -15,8 +15,12 @@ bytes are unchanged is found again in ``docs/`` by content hash), rebuilds the B
 passages, writes a new version folder under a temporary name and switches ``CURRENT`` to it, so a
 crash never leaves a half-written index behind.
 
-A file that cannot be read is listed in ``skipped`` and the run goes on; it is retried when its
-size or mtime changes (or, after "permission denied", once it is readable). Files with identical
+A file that cannot be read is listed in ``skipped`` with the reason and the run goes on; it is
+retried when its size or mtime changes (or, after "permission denied", once it is readable).
+Files of a type the corpus cannot read (``.docx``, ``.xlsx``, images…) are listed there too
+("unsupported file type .docx"). A folder that yields no readable document at all is a
+:class:`~veracity.errors.CorpusError`: when it holds no file of a supported type the constructor
+says so, when every such file fails to load :meth:`LocalCorpus.open` does. Files with identical
 bytes are indexed once (``duplicates``); when two different files claim the same URL, the later
 one is named by its ``file://`` URL instead. When the cache folder cannot be written the index
 is built in memory for the run.
@@ -41,9 +45,17 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from veracity.config import Settings
-from veracity.corpus.loaders import display_path, file_url, iter_corpus_files, load_file
+from veracity.corpus.loaders import (
+    SUPPORTED_SUFFIXES,
+    display_path,
+    file_url,
+    has_corpus_files,
+    load_file,
+    scan_corpus_files,
+    unsupported_reason,
+)
 from veracity.corpus.passages import split_passages
-from veracity.errors import CorpusError, VeracityError
+from veracity.errors import CorpusError, VeracityError, one_line
 from veracity.evidence.embed import Embedder
 from veracity.types import Document, Passage, SearchResult, Source
 
@@ -113,6 +125,9 @@ class LocalCorpus:
                 raise CorpusError(f"corpus path is not a folder: {d}")
             resolved.append(d.resolve())
         self.dirs: list[Path] = sorted(set(resolved))
+        for d in self.dirs:
+            if not has_corpus_files(d):
+                raise CorpusError(_no_supported_files(d))
         self.settings = settings
         self.embedder = embedder
         self.progress = progress
@@ -132,6 +147,7 @@ class LocalCorpus:
         self._opened = False
         self._fingerprint: str | None = None  # computed once per opening
         self._persist = True  # False when the cache folder cannot be written
+        self._files: list[_Entry] = []  # every file of the last opening, with its status
 
     # --- public API ----------------------------------------------------------------------------
 
@@ -168,6 +184,7 @@ class LocalCorpus:
             with self._file_lock():
                 if not self._try_load(entries):
                     self._build(entries)
+            self._require_documents()
             self._by_url = {}
             for doc in self.documents:
                 self._by_url.setdefault(doc.source.url, doc)
@@ -282,7 +299,8 @@ class LocalCorpus:
     def _scan(self) -> list[_Entry]:
         entries: list[_Entry] = []
         for root_no, root in enumerate(self.dirs):
-            for path in iter_corpus_files([root]):
+            supported, unsupported = scan_corpus_files([root])
+            for path in supported:
                 rel = path.relative_to(root).as_posix()
                 try:
                     st = path.stat()
@@ -290,7 +308,31 @@ class LocalCorpus:
                     entries.append(_Entry(root_no, rel, -1, -1, status="skipped", reason=str(err)))
                     continue
                 entries.append(_Entry(root_no, rel, st.st_size, st.st_mtime_ns))
+            for path in unsupported:  # listed as skipped, with the reason, never parsed
+                try:
+                    st = path.stat()
+                except OSError:  # gone since the walk: nothing to list
+                    continue
+                entries.append(_Entry(root_no, path.relative_to(root).as_posix(), st.st_size,
+                                      st.st_mtime_ns, status="skipped", reason=unsupported_reason(path)))
+        entries.sort(key=lambda e: (e.root, e.path))
         return entries
+
+    def _require_documents(self) -> None:
+        """Raise :class:`CorpusError` when a folder gave no readable document (every file
+        of a supported type failed to load), naming the first files and why."""
+        for root_no, root in enumerate(self.dirs):
+            mine = [e for e in self._files if e.root == root_no]
+            if any(e.status in ("ok", "duplicate") for e in mine):
+                continue
+            skipped = [e for e in mine if e.status == "skipped"]
+            shown = "; ".join(f"{display_path(e.path)}: {e.reason}" for e in skipped[:3])
+            more = f"; and {len(skipped) - 3} more" if len(skipped) > 3 else ""
+            files = "file" if len(skipped) == 1 else "files"
+            raise CorpusError(one_line(
+                f"corpus folder {display_path(root)} has no readable documents: "
+                f"{len(skipped)} {files} skipped ({shown}{more})"
+            ))
 
     @contextlib.contextmanager
     def _file_lock(self) -> Iterator[None]:
@@ -358,6 +400,7 @@ class LocalCorpus:
         self._index = index
         self.skipped = [self._skip_line(e) for e in old if e.status == "skipped"]
         self.duplicates = [self._skip_line(e) for e in old if e.status == "duplicate"]
+        self._files = old
         self.parsed = 0
         self.reused = True
         return True
@@ -419,9 +462,11 @@ class LocalCorpus:
 
         # 1. every file to (document, passages, embeddings or None when still to embed)
         loaded: list[tuple[_Entry, str, Document, list[Passage], np.ndarray | None]] = []
-        changed = sum(1 for e in entries if not (same_params and e.stat_key in old))
+        readable = [e for e in entries if e.status != "skipped"]  # not unsupported, not unstatable
+        changed = sum(1 for e in readable if not (same_params and e.stat_key in old))
         if changed:
-            self._say(f"corpus: indexing {len(entries)} files ({changed} new or changed)")
+            files = "file" if len(readable) == 1 else "files"
+            self._say(f"corpus: indexing {len(readable)} {files} ({changed} new or changed)")
         self.parsed = 0
         for entry in entries:
             path = self.dirs[entry.root] / entry.path
@@ -501,6 +546,7 @@ class LocalCorpus:
         self._index = index
         self.skipped = [self._skip_line(e) for e in entries if e.status == "skipped"]
         self.duplicates = [self._skip_line(e) for e in entries if e.status == "duplicate"]
+        self._files = entries
         self.reused = False
         self._write_version(entries, documents, index, len(all_passages))
 
@@ -578,6 +624,21 @@ class LocalCorpus:
     def _say(self, message: str) -> None:
         if self.progress is not None:
             self.progress(message)
+
+
+def _no_supported_files(root: Path) -> str:
+    """Why a folder without a single file of a supported type cannot be a corpus."""
+    kinds = "/".join(sorted(s.lstrip(".") for s in SUPPORTED_SUFFIXES))
+    _, other = scan_corpus_files([root])
+    if not other:
+        return f"corpus folder {display_path(root)} has no readable documents: it holds no {kinds} files"
+    names = ", ".join(display_path(p.relative_to(root)) for p in other[:3])
+    more = f" and {len(other) - 3} more" if len(other) > 3 else ""
+    files = "file" if len(other) == 1 else "files"
+    return one_line(
+        f"corpus folder {display_path(root)} has no readable documents: it holds no {kinds} files, "
+        f"only {len(other)} {files} of other types ({names}{more})"
+    )
 
 
 def _reason(err: BaseException, path: Path) -> str:

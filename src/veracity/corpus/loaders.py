@@ -39,8 +39,11 @@ __all__ = [
     "decode_text",
     "display_path",
     "file_url",
+    "has_corpus_files",
     "iter_corpus_files",
     "load_file",
+    "scan_corpus_files",
+    "unsupported_reason",
 ]
 
 SUPPORTED_SUFFIXES = frozenset({".html", ".htm", ".pdf", ".md", ".markdown", ".txt"})
@@ -68,20 +71,44 @@ def file_url(path: Path) -> str:
 def iter_corpus_files(dirs: list[Path]) -> list[Path]:
     """Every supported file under ``dirs`` (recursive, sorted, no hidden files or folders,
     symlinked folders not followed, each file once)."""
-    seen: set[Path] = set()
+    return scan_corpus_files(dirs)[0]
+
+
+def scan_corpus_files(dirs: list[Path]) -> tuple[list[Path], list[Path]]:
+    """The files under ``dirs`` as ``(supported, unsupported)``: both sorted, walked like
+    :func:`iter_corpus_files` (hidden files and folders left out, each file once);
+    ``unsupported`` holds the files whose type the corpus cannot read (``.docx``, images…)."""
     found: list[Path] = []
+    other: list[Path] = []
+    for path, supported in _walk(dirs):
+        (found if supported else other).append(path)
+    return sorted(found), sorted(other)
+
+
+def has_corpus_files(root: Path) -> bool:
+    """Whether ``root`` holds at least one file of a supported type (stops at the first)."""
+    return any(supported for _, supported in _walk([root]))
+
+
+def _walk(dirs: list[Path]) -> Iterator[tuple[Path, bool]]:
+    """Each non-hidden file under ``dirs`` once, with whether its type is supported."""
+    seen: set[Path] = set()
     for root in dirs:
         for dirpath, dirnames, filenames in os.walk(root):
             dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
             for name in filenames:
-                if name.startswith(".") or Path(name).suffix.lower() not in SUPPORTED_SUFFIXES:
+                if name.startswith("."):
                     continue
                 path = Path(dirpath) / name
                 key = path.resolve()
                 if key not in seen and path.is_file():
                     seen.add(key)
-                    found.append(path)
-    return sorted(found)
+                    yield path, Path(name).suffix.lower() in SUPPORTED_SUFFIXES
+
+
+def unsupported_reason(path: Path) -> str:
+    """Why the corpus skips a file of a type it cannot read: ``unsupported file type .docx``."""
+    return f"unsupported file type {path.suffix.lower() or '(none)'}"
 
 
 def decode_text(data: bytes, path: Path | str = "<bytes>") -> str:
@@ -263,7 +290,7 @@ def load_file(path: Path, *, max_bytes: int) -> Document:
     """
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
-        raise InputError(f"{path}: unsupported file type {suffix or '(none)'}")
+        raise InputError(f"{path}: {unsupported_reason(path)}")
     try:
         str(path).encode("utf-8")
     except UnicodeEncodeError:
