@@ -8,7 +8,7 @@ leaves the machine — the test also asserts that the page requests nothing but 
 * the main test pastes the example profile (Chinese), follows the pending and settled lists as
   events arrive, reads the report (verdict colours, an evidence quote in a ``<details>``, a
   source link that opens in a new tab) and downloads the report; a full-page screenshot is saved
-  to ``tests/artifacts/browser-report.png`` and the test's tmp folder;
+  to ``artifacts/browser-report.png`` (git-ignored, kept by CI) and the test's tmp folder;
 * the other tests answer the page's API calls themselves (Playwright routes): hostile strings
   in events and reports stay text, a 401 asks for the token that later requests carry, a failed
   job shows its error, and the hand-written event-stream parser and link rule hold.
@@ -57,7 +57,7 @@ BROWSER_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
-ARTIFACTS = REPO / "tests" / "artifacts"
+ARTIFACTS = REPO / "artifacts"
 _SCRIPT = Path(sys.executable).with_name("veracity")
 VERACITY: list[str] = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "veracity.cli"]
 START_TIMEOUT = 120.0
@@ -114,6 +114,14 @@ def _rgb(css: str) -> tuple[int, int, int]:
 
 def _clean(text: str) -> str:
     return " ".join(text.split())
+
+
+def _deciding(evidence: list[dict[str, Any]]) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+    """A row's deciding quote (its first supporting or refuting one) and the others."""
+    for i, ev in enumerate(evidence):
+        if ev["stance"] in ("supports", "refutes"):
+            return ev, evidence[:i] + evidence[i + 1:]
+    return None, list(evidence)
 
 
 class ServerProcess:
@@ -293,25 +301,33 @@ def test_check_from_the_page(watch: PageWatch, server: ServerProcess, tmp_path: 
         assert _clean(row.locator(".claim-text").text_content() or "") == _clean(claim["text"])
     assert page.text_content("#report-summary").startswith(f"本次核查共 {len(claims)} 项陈述")
 
-    # an evidence quote sits in a closed <details> and shows when it is opened
-    with_evidence = next(c for c in claims if c["evidence"])
-    row = page.locator(f"#claim-{with_evidence['id']}")
-    details = row.locator("details.evidence")
-    assert details.evaluate("d => d.open") is False
-    quote = details.locator(".quote").first
-    assert not quote.is_visible()
-    details.locator("summary").click()
-    assert details.evaluate("d => d.open") is True
+    # the deciding quote (the first that supports or refutes) is in view; the other quotes sit
+    # in a closed <details> and show when it is opened
+    decided = [(c, _deciding(c["evidence"])) for c in claims]
+    shown = [(c, ev) for c, (ev, _) in decided if ev is not None]
+    assert shown, "no row has a supporting or refuting quote"
+    claim, first = shown[0]
+    row = page.locator(f"#claim-{claim['id']}")
+    quote = row.locator(".deciding .quote")
     assert quote.is_visible()
-    first = with_evidence["evidence"][0]
     assert quote.text_content() == f"“{_clean(first['quote'])}”"
-    link = details.locator("a.source-link").first
+    link = row.locator(".deciding a.source-link").first
     assert re.match(r"^(https?|file):", link.get_attribute("href") or "")
     assert link.get_attribute("target") == "_blank"
     assert set((link.get_attribute("rel") or "").split()) >= {"noopener", "noreferrer"}
     assert link.text_content() == _clean(first["source"]["title"])
-    date = details.locator(".date").first.text_content()
+    date = row.locator(".deciding .date").first.text_content()
     assert date == (first["source"]["published"] or "未知日期")
+    folded = [(c, rest) for c, (_, rest) in decided if rest]
+    for claim, rest in folded[:2]:
+        details = page.locator(f"#claim-{claim['id']} details.evidence")
+        assert details.evaluate("d => d.open") is False
+        other = details.locator(".quote").first
+        assert not other.is_visible()
+        details.locator("summary").click()
+        assert details.evaluate("d => d.open") is True
+        assert other.is_visible()
+        assert other.text_content() == f"“{_clean(rest[0]['quote'])}”"
 
     # downloads: fetched with the page's headers, saved as veracity-<id>.<ext>
     with page.expect_download() as json_download:
@@ -420,6 +436,9 @@ def test_hostile_strings_stay_text(watch: PageWatch, server: ServerProcess) -> N
     assert row.locator(".rationale").text_content() == HOSTILE + " rationale"
     assert SCRIPT in (row.locator(".original").text_content() or "")
     assert page.text_content("#report-title") == "Fact-check report: " + SCRIPT
+    # the overview repeats the claim and the first sentence of its rationale, as text
+    assert page.text_content("#report-problems .jump") == HOSTILE + " claim"
+    assert page.text_content("#report-problems .reason") == " — " + HOSTILE + " rationale"
     row.locator("details.evidence summary").click()
     assert row.locator(".quote").nth(0).text_content() == f"“{HOSTILE} quote”"
     # the https source is a link (its title as text); the javascript: one is plain text

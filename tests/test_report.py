@@ -191,22 +191,28 @@ def test_html_is_self_contained_and_escaped(lang: str) -> None:
     assert "&lt;script&gt;alert(&#x27;t&#x27;)&lt;/script&gt;" in page
     # javascript: URL shown as text, never as a link
     assert 'href="javascript' not in page and "javascript:alert(1)" in page
-    # every link carries rel=noopener noreferrer
+    # every link out of the page carries rel=noopener noreferrer; the others jump to a row
     anchors = re.findall(r"<a [^>]*>", page)
-    assert anchors and all('rel="noopener noreferrer"' in a for a in anchors)
+    outside = [a for a in anchors if 'href="#' not in a]
+    assert outside and all('rel="noopener noreferrer"' in a for a in outside)
+    for jump in re.findall(r'href="#([^"]*)"', page):
+        assert f'id="{jump}"' in page
     assert 'href="https://arxiv.org/abs/2203.15556"' in page
     assert 'href="file:///corpus/gopher.pdf#page=3"' in page
     # one row per claim, coloured by verdict
     assert page.count("<tr class=\"row-") == 7
     for label in Label:
         assert f'class="label v-{label.value}"' in page
-    assert "<details open>" in page
+    # the deciding quote is in view, the other quotes of a row in a closed <details>
+    assert "<details open" not in page
+    assert page.count('<ol class="evidence deciding">') == 5  # rows 1, 2, 4, 5, 7: a quote supports or refutes
+    assert page.count('<details class="more">') == 2  # row 1: one more quote; row 3: context only
 
 
 def test_html_same_content_as_markdown() -> None:
     report = make_report("zh")
     page = render_html(report)
-    assert L.summary_sentence(report.summary, "zh") in page
+    assert L.summary_sentence(report, "zh") in page
     assert "本报告未使用语言模型" in page
     assert "原文陈述" in page and "核查结论与分析" in page
     assert "未知日期" in page and "第 3 页" in page and "置信度 80%" in page
@@ -238,7 +244,7 @@ def test_report_model_validate_accepts_own_json() -> None:
 
 def test_render_dispatch() -> None:
     report = make_report("en")
-    assert FORMATS == ("md", "html", "json")
+    assert FORMATS == ("md", "html", "json", "claimreview")
     assert render(report, "md") == render_markdown(report)
     assert render(report, "html", lang="zh") == render_html(report, lang="zh")
     with pytest.raises(ValueError, match="unknown report format"):

@@ -1,6 +1,7 @@
-"""Report stage: render a :class:`~veracity.types.Report` as Markdown, HTML or JSON.
+"""Report stage: render a :class:`~veracity.types.Report` as Markdown, HTML, JSON or schema.org
+ClaimReview JSON-LD.
 
-    render(report, "md" | "html" | "json", lang=None) -> str
+    render(report, "md" | "html" | "json" | "claimreview", lang=None) -> str
 
 The summary line is computed from the verdicts (``Report.summary``); nothing here writes a
 conclusion of its own. The report language is ``report.language`` (``other`` → English)
@@ -12,11 +13,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from veracity.report.claimreview import render_claimreview
 from veracity.report.html import render_html
 from veracity.report.markdown import render_markdown
 from veracity.types import Report
 
-FORMATS: tuple[str, ...] = ("md", "html", "json")
+FORMATS: tuple[str, ...] = ("md", "html", "json", "claimreview")
 
 
 def render_json(report: Report) -> str:
@@ -42,20 +44,27 @@ def report_from_json(data: str | bytes | dict[str, Any]) -> Report:
     return report
 
 
-def render(report: Report, fmt: str, lang: str | None = None) -> str:
-    """Render ``report`` in ``fmt`` (one of :data:`FORMATS`); ``lang`` does not apply to JSON."""
+def render(report: Report, fmt: str, lang: str | None = None, *, org_name: str | None = None,
+           order: str = "checklist") -> str:
+    """Render ``report`` in ``fmt`` (one of :data:`FORMATS`); ``lang`` does not apply to JSON.
+    ``org_name``: the reviewing organisation of ``claimreview`` (default: the
+    ``VERACITY_ORG_NAME`` setting). ``order``: the rows of ``md`` and ``html`` in checklist order
+    (the default) or ``problems`` first."""
     if fmt == "md":
-        return render_markdown(report, lang)
+        return render_markdown(report, lang, order=order)
     if fmt == "html":
-        return render_html(report, lang)
+        return render_html(report, lang, order=order)
     if fmt == "json":
         return render_json(report)
+    if fmt == "claimreview":
+        return render_claimreview(report, lang, org_name=org_name)
     raise ValueError(f"unknown report format {fmt!r}; choose one of {', '.join(FORMATS)}")
 
 
 __all__ = [
     "FORMATS",
     "render",
+    "render_claimreview",
     "render_html",
     "render_json",
     "render_markdown",

@@ -1,8 +1,14 @@
 """Render a :class:`~veracity.types.Report` as a Markdown document with one table row per claim.
 
-Layout: a title, a line of run metadata, the summary sentence computed from the verdicts, the
-notice that no language model was used (offline judge only), the table
-``claim | verdict and analysis | evidence`` and a line of run statistics.
+Layout: a title and a line of run metadata; the overview (:mod:`veracity.report.overview`,
+computed from the rows): the summary sentence with the not-checked rows counted apart, the
+resume command when some are, one line per problem row (false, misattributed, partly true, not
+checked) with its reason, the rows that could not be verified and the sources that failed, what
+confidence means and the notice that no language model was used (offline judge only); the
+sources consulted (when the report records them, failures first); the table
+``claim | verdict and analysis | evidence`` (checklist order, or problems first) and a line of
+run statistics. The overview and the sources are lists, never tables: the claims table is the
+only one.
 
 Text that comes from the input or from sources is untrusted: inside table cells ``|`` is
 escaped, line breaks become ``<br>``, ``<``/``>`` are written as entities so that a Markdown
@@ -21,9 +27,10 @@ import re
 from urllib.parse import quote
 
 from veracity.report import labels as L
+from veracity.report import overview as O
 from veracity.report.html import source_href
-from veracity.text import clean_whitespace, normalize_for_match
-from veracity.types import ClaimReport, Evidence, Report
+from veracity.text import clean_whitespace
+from veracity.types import ClaimReport, Coverage, Evidence, Report
 
 # backslash, backtick and brackets always; ``!`` before ``[`` and ``(`` after ``]``, the
 # characters of ``![alt](url)`` and ``[text](url)`` (``alert(1)`` is left as it is)
@@ -55,14 +62,17 @@ def _flat(text: str) -> str:
 
 def _claim_cell(row: ClaimReport, lang: str) -> str:
     cell = escape_inline(row.text)
-    if row.original and normalize_for_match(row.original) != normalize_for_match(row.text):
+    if row.original and O.original_differs(row.original, row.text):
         cell += "<br>" + escape_inline(L.t("original", lang, text=clean_whitespace(row.original)))
     return cell
 
 
 def _verdict_cell(row: ClaimReport, lang: str) -> str:
     v = row.verdict
-    parts = [f"**{L.label_name(v.label, lang)}**"]
+    parts = [f"**{L.row_label_name(row, lang)}**"]
+    if row.status == "not_checked":
+        parts.append(escape_inline(L.row_reason_text(row, O.reason(row), lang)))
+        return " ".join(parts)
     if v.rationale.strip():
         parts.append(escape_inline(v.rationale))
     parts.append(L.t("paren", lang, text=L.confidence_text(v.confidence, lang)))
@@ -94,9 +104,56 @@ def _evidence_cell(row: ClaimReport, lang: str) -> str:
     return "<br>".join(evidence_line(i, ev, lang) for i, ev in enumerate(row.evidence, 1))
 
 
-def render_markdown(report: Report, lang: str | None = None) -> str:
-    """The report as Markdown, in ``lang`` or else the report's own language."""
+def _overview_line(line: O.Line, lang: str) -> str:
+    text = f"- **{L.key_name(line.key, lang)}**{L.t('colon', lang)}{_flat(line.row.text)}"
+    why = L.row_reason_text(line.row, line.reason, lang)
+    return text + (L.t("dash", lang) + _flat(why) if why else "")
+
+
+def overview(report: Report, lang: str) -> list[str]:
+    """The lines of the section that opens the report (Markdown, escaped)."""
+    out = [f"## {L.t('overview_heading', lang)}", "", _flat(L.summary_sentence(report, lang)), ""]
+    if not report.complete:
+        prefix = L.t("resume_hint", lang, command="")
+        space = " " if prefix.endswith(" ") else ""
+        out += [f"{_flat(prefix)}{space}`{L.resume_command(report)}`", ""]
+    problems = O.problems(report)
+    if report.claims:
+        out += [f"**{L.t('problems_heading', lang)}**", ""]
+        out += [_overview_line(p, lang) for p in problems] or [_flat(L.t("problems_none", lang))]
+        out.append("")
+    unverified = O.unverified(report)
+    failed = L.failed_sources_text(report.coverage, lang)
+    if unverified or failed:
+        out += [f"**{L.t('unverified_heading', lang)}**", ""]
+        out += [_overview_line(u, lang) for u in unverified]
+        if failed:
+            out.append(f"- {_flat(failed)}")
+        out.append("")
+    out += [_flat(L.confidence_note(report, lang)), ""]
+    notice = L.judge_notice(report, lang)
+    if notice:
+        out += [f"> {_flat(notice)}", ""]
+    return out
+
+
+def coverage_section(coverage: Coverage, lang: str) -> list[str]:
+    """The "sources consulted" section: one item per source, failures first, then the totals."""
+    out = [f"## {L.t('coverage_heading', lang)}", ""]
+    sources = O.coverage_sources(coverage)
+    for src in sources:
+        name, *rest = L.coverage_line(src, lang)
+        out.append(f"- **{_flat(name)}** · " + " · ".join(_flat(p) for p in rest))
+    if not sources:
+        out.append(_flat(L.t("coverage_none", lang)))
+    return [*out, "", _flat(L.coverage_totals(coverage, lang)), ""]
+
+
+def render_markdown(report: Report, lang: str | None = None, *, order: str = "checklist") -> str:
+    """The report as Markdown, in ``lang`` or else the report's own language; ``order``:
+    ``checklist`` (the default) or ``problems`` (problem rows first)."""
     lg = L.report_lang(report, lang)
+    rows = O.ordered_rows(report, order)
     out: list[str] = [f"# {_flat(L.title_text(report, lg))}", ""]
     colon = L.t("colon", lg)
     meta = [f"{L.t('run', lg)}{colon}`{report.run_id}`",
@@ -105,13 +162,13 @@ def render_markdown(report: Report, lang: str | None = None) -> str:
     if report.input:
         meta.append(f"{L.t('input', lg)}{colon}{_flat(report.input)}")
     out += [" · ".join(meta), ""]
-    out += [L.summary_sentence(report.summary, lg), ""]
-    notice = L.judge_notice(report, lg)
-    if notice:
-        out += [f"> {_flat(notice)}", ""]
+    out += overview(report, lg)
+    if report.coverage is not None:
+        out += coverage_section(report.coverage, lg)
+    out += [f"## {L.t('claims_heading', lg)}", ""]
     out.append(f"| {L.t('col_claim', lg)} | {L.t('col_verdict', lg)} | {L.t('col_evidence', lg)} |")
     out.append("| --- | --- | --- |")
-    for row in report.claims:
+    for row in rows:
         out.append(
             f"| {_claim_cell(row, lg)} | {_verdict_cell(row, lg)} | {_evidence_cell(row, lg)} |"
         )

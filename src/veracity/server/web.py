@@ -4,7 +4,11 @@ The page is rendered on the server in Chinese or English — ``?lang=zh|en`` whe
 best match of the browser's ``Accept-Language`` — and a few hundred lines of plain JavaScript
 (``static/app.js``, no build step) talk to the JSON API: they start a check, read its event
 stream with ``fetch()`` (so that an ``Authorization`` header can be sent), fill the pending and
-settled lists as events arrive, and render the finished report from its JSON.
+settled lists as events arrive, and render the finished report from its JSON the way the HTML
+report reads: the overview computed from the rows first (counts with the not-checked rows apart,
+the problem rows with their reasons, what could not be verified, what confidence means), the
+sources consulted, then the claims with a verdict filter and ``?order=problems`` for problem rows
+first (:mod:`veracity.report.overview` holds the rules the script mirrors).
 
 Nothing on the page is loaded from the network: no CDN, no web fonts. The page carries a
 Content-Security-Policy that allows only its own scripts, styles and API. Every string the page
@@ -158,6 +162,8 @@ def _report_strings(lang: str) -> dict[str, Any]:
         "labels": {label.value: names[lang] for label, names in LABEL_NAMES.items()},
         "kinds": {kind.value: names[lang] for kind, names in L.SOURCE_KIND_NAMES.items()},
         "stances": {stance.value: names[lang] for stance, names in L.STANCE_NAMES.items()},
+        "coverage_kinds": {kind: names[lang] for kind, names in L.COVERAGE_KIND_NAMES.items()},
+        "coverage_statuses": {status: names[lang] for status, names in L.COVERAGE_STATUS_NAMES.items()},
     }
 
 

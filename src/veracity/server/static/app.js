@@ -560,14 +560,77 @@
 
   /* ---------- the report ---------- */
 
+  // The rules of veracity.report.overview, mirrored: a not-checked row is never shown as a
+  // verdict; problems are false, misattributed, partly true and not-checked rows.
+  const NOT_CHECKED = "not_checked";
+  const DISPLAY_KEYS = LABEL_ORDER.concat([NOT_CHECKED]);
+  const PROBLEM_KEYS = ["false", "misattributed", "partly_true", NOT_CHECKED];
+  const ROW_KEYS = PROBLEM_KEYS.concat(["unverifiable", "mostly_true", "true"]);
+  const REASON_MAX = 300;
+  const ABBREVIATIONS = new Set(["mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "vs", "etc",
+    "inc", "ltd", "co", "corp", "e.g", "i.e", "u.s", "u.k", "jan", "feb", "mar", "apr", "jun", "jul",
+    "aug", "sep", "sept", "oct", "nov", "dec", "no", "fig", "al", "approx", "dept", "univ", "ph.d",
+    "b.sc", "m.sc"]);
+  const COVERAGE_RANK = { failed: 0, degraded: 1, ok: 2 };
+
+  let shown = null; // {report, R, t, tn, keyName, filter}
+
+  function rowKey(row) {
+    if (row && row.status === NOT_CHECKED) return NOT_CHECKED;
+    return labelClass(row && row.verdict && row.verdict.label);
+  }
+
+  function shorten(text) {
+    const s = normalized(text);
+    return s.length <= REASON_MAX ? s : s.slice(0, REASON_MAX - 1).trimEnd() + "…";
+  }
+
+  /** The first sentence of a text (Chinese and English punctuation, initials, abbreviations). */
+  function firstSentence(text) {
+    const s = normalized(text);
+    const ender = /[。！？!?…]+[”’"'）)】\]」』》]*|\.[”’"'）)】\]」』》]*(?=\s|$)/g;
+    let match;
+    while ((match = ender.exec(s)) !== null) {
+      if (match[0][0] === ".") {
+        const word = /([A-Za-z][A-Za-z.]*)$/.exec(s.slice(0, match.index));
+        if (word && ((word[1].length === 1 && word[1] === word[1].toUpperCase())
+            || ABBREVIATIONS.has(word[1].toLowerCase().replace(/\.+$/, "")))) continue;
+      }
+      return shorten(s.slice(0, match.index + match[0].length));
+    }
+    return shorten(s);
+  }
+
+  function rowReason(row, t) {
+    if (rowKey(row) === NOT_CHECKED) {
+      return t("not_checked_reason", { error: shorten(row.error || "") || t("no_verdict") });
+    }
+    return firstSentence((row.verdict && row.verdict.rationale) || "");
+  }
+
+  function orderedRows(rows, order) {
+    if (order !== "problems") return rows.slice();
+    return rows.slice().sort((a, b) => ROW_KEYS.indexOf(rowKey(a)) - ROW_KEYS.indexOf(rowKey(b)));
+  }
+
+  function wantedOrder() {
+    return new URLSearchParams(location.search).get("order") === "problems" ? "problems" : "checklist";
+  }
+
   function renderReport(report) {
     const lang = report.language === "zh" ? "zh" : "en";
     const R = I18N.report[lang];
     const t = (key, values) => fmt(R.strings[key], values || {});
+    const tn = (key, n, values) => {
+      const one = key + "_one";
+      return t(n === 1 && R.strings[one] !== undefined ? one : key, Object.assign({ n: n }, values || {}));
+    };
     const name = (label) => (R.labels[label] !== undefined ? R.labels[label] : label);
+    const keyName = (key) => (key === NOT_CHECKED ? t("not_checked") : name(key));
     const rows = Array.isArray(report.claims) ? report.claims : [];
     const section = $("report");
     section.setAttribute("lang", lang);
+    shown = { report: report, rows: rows, R: R, t: t, tn: tn, name: name, keyName: keyName, filter: "all" };
 
     $("report-title").textContent = t("report_title") + (report.title ? t("colon") + report.title : "");
 
@@ -585,51 +648,218 @@
     });
 
     const counts = {};
-    for (const label of LABEL_ORDER) counts[label] = 0;
-    for (const row of rows) {
-      const label = labelClass(row.verdict && row.verdict.label);
-      counts[label] += 1;
+    for (const key of DISPLAY_KEYS) counts[key] = 0;
+    for (const row of rows) counts[rowKey(row)] += 1;
+    $("report-overview-heading").textContent = t("overview_heading");
+    $("report-summary").textContent = summarySentence(rows.length, counts, t, tn, keyName);
+
+    const resume = $("report-resume");
+    resume.replaceChildren();
+    resume.hidden = counts[NOT_CHECKED] === 0;
+    if (counts[NOT_CHECKED]) {
+      const [before, after] = t("resume_hint").split("{command}");
+      resume.append(before, el("code", { text: "veracity resume " + (report.run_id || "") }), after || "");
     }
-    $("report-summary").textContent = summarySentence(rows.length, counts, t, name);
-    const chips = $("report-chips");
-    chips.replaceChildren();
-    for (const label of LABEL_ORDER) {
-      if (counts[label]) chips.append(el("li", { class: "chip v-" + label, text: name(label) + " " + counts[label] }));
+
+    const problems = rows.filter((row) => PROBLEM_KEYS.includes(rowKey(row)))
+      .sort((a, b) => PROBLEM_KEYS.indexOf(rowKey(a)) - PROBLEM_KEYS.indexOf(rowKey(b)));
+    const problemBox = $("report-problems");
+    problemBox.replaceChildren();
+    if (rows.length) {
+      problemBox.append(el("h4", { text: t("problems_heading") }));
+      problemBox.append(problems.length
+        ? el("ul", { class: "problems" }, problems.map((row) => overviewItem(row)))
+        : el("p", { class: "all-clear", text: t("problems_none") }));
     }
+    const unverified = rows.filter((row) => rowKey(row) === "unverifiable");
+    const failedSources = failedSourcesText(report.coverage, t, lang);
+    const unverifiedBox = $("report-unverified");
+    unverifiedBox.replaceChildren();
+    if (unverified.length || failedSources) {
+      const items = unverified.map((row) => overviewItem(row));
+      if (failedSources) items.push(el("li", { class: "failed-sources", text: failedSources }));
+      unverifiedBox.append(el("h4", { text: t("unverified_heading") }), el("ul", { class: "unverified" }, items));
+    }
+    $("report-confidence").textContent = t(report.uses_llm ? "confidence_llm" : "confidence_offline");
 
     const notice = $("report-notice");
     notice.hidden = Boolean(report.uses_llm);
     notice.textContent = report.uses_llm ? "" : t("judge_notice", { judge: report.judge || "" });
 
-    $("report-claims").replaceChildren(...rows.map((row) => claimRow(row, R, t, name)));
-    $("report-stats").textContent = statsLine(report.stats || {}, t);
+    renderCoverage(report.coverage, R, t, tn, lang);
+
+    $("report-claims-heading").textContent = t("claims_heading");
+    renderFilter(counts, problems.length);
+    $("report-order-label").textContent = t("order_label");
+    $("report-order-checklist").textContent = t("order_checklist");
+    $("report-order-problems").textContent = t("order_problems");
+    $("report-order").value = wantedOrder();
+    renderRows();
+    $("report-stats").textContent = statsLine(report.stats || {}, t, tn);
     section.hidden = false;
     section.scrollIntoView({ block: "start" });
   }
 
-  function summarySentence(total, counts, t, name) {
-    if (!total) return t("summary_none");
-    const head = total === 1 ? t("summary_head_one") : t("summary_head", { n: total });
-    const items = LABEL_ORDER.filter((l) => counts[l]).map((l) => t("summary_item", { n: counts[l], label: name(l) }));
-    return head + t("colon") + items.join(t("summary_sep")) + t("summary_end");
+  function overviewItem(row) {
+    const { t, keyName } = shown;
+    const key = rowKey(row);
+    const jump = el("button", { type: "button", class: "jump", text: row.text || "" });
+    jump.addEventListener("click", () => {
+      const target = document.getElementById("claim-" + (row.id || ""));
+      if (target) {
+        if (target.hidden) applyFilter("all");
+        target.scrollIntoView({ block: "center" });
+      }
+    });
+    const reason = rowReason(row, t);
+    return el("li", {}, [
+      el("span", { class: "badge v-" + key, text: keyName(key) }), " ", jump,
+      reason ? el("span", { class: "reason", text: t("dash") + reason }) : null,
+    ]);
   }
 
-  function statsLine(stats, t) {
+  function sourceError(source) {
+    let error = source.error ? String(source.error) : "";
+    const prefix = String(source.name || "") + ":";
+    if (error.startsWith(prefix)) error = error.slice(prefix.length).trim();
+    return error;
+  }
+
+  function failedSourcesText(coverage, t, lang) {
+    if (!coverage || !Array.isArray(coverage.sources)) return "";
+    const bad = coverage.sources.filter((s) => s && s.status !== "ok");
+    if (!bad.length) return "";
+    const space = lang === "zh" ? "" : " ";
+    const named = bad.map((s) => {
+      const error = sourceError(s);
+      return String(s.name || "") + (error ? space + t("paren", { text: error }) : "");
+    });
+    return t("sources_failed", { sources: named.join(t("list_sep")) });
+  }
+
+  function renderCoverage(coverage, R, t, tn, lang) {
+    const box = $("report-coverage");
+    box.replaceChildren();
+    box.hidden = !coverage;
+    if (!coverage) return;
+    const sources = (Array.isArray(coverage.sources) ? coverage.sources : []).filter(Boolean)
+      .map((s, i) => [s, i])
+      .sort((a, b) => ((COVERAGE_RANK[a[0].status] ?? 2) - (COVERAGE_RANK[b[0].status] ?? 2)) || a[1] - b[1])
+      .map((pair) => pair[0]);
+    const items = sources.map((s) => {
+      const counts = [tn("coverage_queries", s.queries || 0), tn("coverage_results", s.results || 0)];
+      if (s.errors) counts.push(tn("coverage_errors", s.errors));
+      const status = String(s.status || "ok");
+      const parts = [
+        el("strong", { text: String(s.name || "") }),
+        el("span", { text: R.coverage_kinds[s.kind] || String(s.kind || "") }),
+        el("span", { class: "cov-status cov-status-" + (COVERAGE_RANK[status] === undefined ? "ok" : status),
+                     text: R.coverage_statuses[status] || status }),
+        el("span", { text: counts.join(t("summary_sep")) }),
+      ];
+      const error = sourceError(s);
+      if (error) parts.push(el("span", { class: "cov-error", text: error }));
+      const li = el("li", { class: "cov-" + status });
+      parts.forEach((node, i) => {
+        if (i) li.append(" · ");
+        li.append(node);
+      });
+      return li;
+    });
+    const totals = [tn("coverage_pages", coverage.pages_read || 0)];
+    if (coverage.pages_failed) totals.push(tn("coverage_pages_failed", coverage.pages_failed));
+    if (coverage.corpus_documents_used) totals.push(tn("coverage_corpus", coverage.corpus_documents_used));
+    box.append(
+      el("h3", { text: t("coverage_heading") }),
+      items.length ? el("ul", { class: "sources" }, items) : el("p", { text: t("coverage_none") }),
+      el("p", { class: "totals", text: totals.join(t("summary_sep")) + t("summary_end") }),
+    );
+  }
+
+  function renderFilter(counts, problems) {
+    const { t, keyName, rows } = shown;
+    const box = $("report-filter");
+    box.replaceChildren(el("span", { class: "filter-label", text: t("filter_label") }));
+    box.setAttribute("aria-label", t("filter_label"));
+    const choices = [["all", t("filter_all", { n: rows.length }), "chip"]];
+    if (problems) choices.push(["problems", t("filter_problems", { n: problems }), "chip"]);
+    for (const key of DISPLAY_KEYS) {
+      if (counts[key]) choices.push([key, t("filter_item", { label: keyName(key), n: counts[key] }), "chip v-" + key]);
+    }
+    for (const [key, text, cls] of choices) {
+      const button = el("button", { type: "button", class: cls, "data-filter": key, "aria-pressed": "false", text: text });
+      button.addEventListener("click", () => applyFilter(key));
+      box.append(button);
+    }
+  }
+
+  function rowMatches(row, filter) {
+    if (filter === "all") return true;
+    if (filter === "problems") return PROBLEM_KEYS.includes(rowKey(row));
+    return rowKey(row) === filter;
+  }
+
+  function applyFilter(filter) {
+    if (shown === null) return;
+    shown.filter = filter;
+    for (const button of $("report-filter").querySelectorAll("button")) {
+      button.setAttribute("aria-pressed", button.dataset.filter === filter ? "true" : "false");
+    }
+    const byId = new Map(shown.rows.map((row) => ["claim-" + (row.id || ""), row]));
+    for (const node of $("report-claims").children) {
+      const row = byId.get(node.id);
+      node.hidden = row !== undefined && !rowMatches(row, filter);
+    }
+  }
+
+  function renderRows() {
+    const { R, t, tn, keyName, report } = shown;
+    const order = $("report-order").value === "problems" ? "problems" : "checklist";
+    const rows = orderedRows(shown.rows, order);
+    $("report-claims").replaceChildren(...rows.map((row) => claimRow(row, R, t, tn, keyName, Boolean(report.uses_llm))));
+    applyFilter(shown.filter);
+  }
+
+  function changeOrder() {
+    const params = new URLSearchParams(location.search);
+    if ($("report-order").value === "problems") params.set("order", "problems");
+    else params.delete("order");
+    const query = params.toString();
+    history.replaceState(null, "", location.pathname + (query ? "?" + query : "") + location.hash);
+    if (shown !== null) renderRows();
+  }
+
+  function summarySentence(total, counts, t, tn, keyName) {
+    if (!total) return t("summary_none");
+    const notChecked = counts[NOT_CHECKED];
+    const head = notChecked
+      ? tn("summary_head_partial", total, { k: total - notChecked })
+      : tn("summary_head", total);
+    const items = LABEL_ORDER.filter((l) => counts[l]).map((l) => t("summary_item", { n: counts[l], label: keyName(l) }));
+    const groups = items.length ? [items.join(t("summary_sep"))] : [];
+    if (notChecked) groups.push(t("summary_not_checked", { n: notChecked }));
+    return head + t("colon") + groups.join(t("summary_group_sep")) + t("summary_end");
+  }
+
+  function statsLine(stats, t, tn) {
     const parts = [
       t("stats_seconds", { s: Number(stats.seconds || 0).toFixed(1) }),
-      t("stats_searches", { n: stats.searches || 0 }),
-      t("stats_documents", { n: stats.documents || 0 }),
+      tn("stats_searches", stats.searches || 0),
+      tn("stats_documents", stats.documents || 0),
     ];
     if (stats.llm_calls) {
       parts.push(t("stats_llm", {
-        n: stats.llm_calls,
-        tokens: (stats.prompt_tokens || 0) + (stats.completion_tokens || 0),
+        calls: tn("stats_llm_calls", stats.llm_calls),
+        tokens: tn("stats_tokens", (stats.prompt_tokens || 0) + (stats.completion_tokens || 0)),
         cost: Number(stats.cost_usd || 0).toFixed(4),
       }));
     }
-    if (stats.llm_cached) parts.push(t("stats_cached", { n: stats.llm_cached }));
-    if (stats.rounds) parts.push(t("stats_rounds", { n: stats.rounds }));
-    if (stats.quotes_dropped) parts.push(t("stats_dropped", { n: stats.quotes_dropped }));
+    if (stats.llm_cached) parts.push(tn("stats_cached", stats.llm_cached));
+    if (stats.rounds) parts.push(tn("stats_rounds", stats.rounds));
+    if (stats.quotes_dropped) parts.push(tn("stats_dropped", stats.quotes_dropped));
+    if (Array.isArray(stats.untrusted_sources) && stats.untrusted_sources.length) {
+      parts.push(tn("stats_untrusted", stats.untrusted_sources.length));
+    }
     if (Array.isArray(stats.skipped_files) && stats.skipped_files.length) {
       parts.push(t("stats_skipped", { files: stats.skipped_files.join(t("list_sep")) }));
     }
@@ -640,44 +870,69 @@
     return String(text || "").replace(/\s+/g, " ").trim();
   }
 
-  /** Like veracity.text.normalize_for_match: NFKC, no whitespace, lower case. */
-  function matchKey(text) {
-    return String(text || "").normalize("NFKC").replace(/\s+/g, "").toLowerCase();
+  /** Like veracity.report.overview.letters: NFKC, lower case, letters and digits only. */
+  function letters(text) {
+    return (String(text || "").normalize("NFKC").toLowerCase().match(/[\p{L}\p{N}\p{M}]+/gu) || []).join("");
   }
 
-  function claimRow(row, R, t, name) {
+  function originalDiffers(original, text) {
+    return Boolean(original) && letters(original) !== letters(text);
+  }
+
+  /** The quote that decided a row (its first supporting or refuting one) and the others. */
+  function decidingEvidence(evidence) {
+    const i = evidence.findIndex((ev) => ev && (ev.stance === "supports" || ev.stance === "refutes"));
+    if (i < 0) return [null, evidence.slice()];
+    return [evidence[i], evidence.slice(0, i).concat(evidence.slice(i + 1))];
+  }
+
+  function claimRow(row, R, t, tn, keyName, usesLlm) {
     const verdict = row.verdict || {};
-    const label = labelClass(verdict.label);
-    const head = el("div", { class: "claim-head" }, [
-      el("span", { class: "verdict v-" + label, "data-label": label, text: name(label) }),
-      el("span", { class: "confidence", text: t("confidence", { pct: Math.round(Number(verdict.confidence || 0) * 100) }) }),
-      el("span", { class: "claim-id", text: row.id || "" }),
-    ]);
-    const body = [head, el("p", { class: "claim-text", text: row.text || "" })];
-    if (row.original && matchKey(row.original) !== matchKey(row.text)) {
+    const key = rowKey(row);
+    const headParts = [el("span", { class: "verdict v-" + key, "data-label": key, text: keyName(key) })];
+    if (key !== NOT_CHECKED) {
+      const pct = Math.round(Number(verdict.confidence || 0) * 100);
+      headParts.push(el("span", {
+        class: "confidence", tabindex: "0",
+        title: t(usesLlm ? "confidence_title_llm" : "confidence_title_offline", { pct: pct }),
+        text: t("confidence", { pct: pct }),
+      }));
+    }
+    headParts.push(el("span", { class: "claim-id", text: row.id || "" }));
+    const body = [el("div", { class: "claim-head" }, headParts), el("p", { class: "claim-text", text: row.text || "" })];
+    if (originalDiffers(row.original, row.text)) {
       body.push(el("p", { class: "original", text: t("original", { text: normalized(row.original) }) }));
     }
-    if (verdict.rationale && String(verdict.rationale).trim()) {
+    if (key === NOT_CHECKED) {
+      body.push(el("p", { class: "rationale not-checked", text: rowReason(row, t) }));
+    } else if (verdict.rationale && String(verdict.rationale).trim()) {
       body.push(el("p", { class: "rationale", text: String(verdict.rationale).trim() }));
     }
-    const evidence = Array.isArray(row.evidence) ? row.evidence : [];
+    const evidence = (Array.isArray(row.evidence) ? row.evidence : []).filter(Boolean);
     if (evidence.length) {
-      const summary = evidence.length === 1 ? t("evidence_count_one") : t("evidence_count", { n: evidence.length });
-      body.push(el("details", { class: "evidence" }, [
-        el("summary", { text: summary }),
-        el("ol", { class: "evidence-list" }, evidence.map((ev) => evidenceItem(ev, R, t))),
-      ]));
+      const [deciding, rest] = decidingEvidence(evidence);
+      if (deciding !== null) {
+        body.push(el("ol", { class: "evidence-list deciding" }, [evidenceItem(deciding, R, t)]));
+      }
+      if (rest.length) {
+        const summary = deciding !== null ? tn("evidence_more", rest.length) : tn("evidence_count", rest.length);
+        body.push(el("details", { class: "evidence" }, [
+          el("summary", { text: summary }),
+          el("ol", { class: "evidence-list", start: deciding !== null ? "2" : null }, rest.map((ev) => evidenceItem(ev, R, t))),
+        ]));
+      }
     } else {
       body.push(el("p", { class: "none", text: t("no_evidence") }));
     }
     const research = row.research;
     if (research && Array.isArray(research.queries) && research.queries.length) {
       body.push(el("details", { class: "research" }, [
-        el("summary", { text: t("research", { n: research.rounds || 0 }) }),
+        el("summary", { text: tn("research", research.rounds || 0) }),
         el("ul", {}, research.queries.map((q) => el("li", { text: q }))),
       ]));
     }
-    return el("article", { class: "claim-row row-" + label, id: "claim-" + (row.id || ""), "data-label": label }, body);
+    const problem = PROBLEM_KEYS.includes(key) ? " problem" : "";
+    return el("article", { class: "claim-row row-" + key + problem, id: "claim-" + (row.id || ""), "data-label": key }, body);
   }
 
   function evidenceItem(ev, R, t) {
@@ -740,6 +995,7 @@
     for (const format of ["md", "html", "json"]) {
       $("download-" + format).addEventListener("click", () => download(format));
     }
+    $("report-order").addEventListener("change", changeOrder);
     setStatus(ui("st_idle"), "idle");
     loadSources();
     // #check=<id> follows an earlier job (a reload keeps watching it).
