@@ -164,7 +164,7 @@ def test_json_report_shape(json_run: tuple[Result, Path]) -> None:
     counts = {label.value: 0 for label in Label}
     for claim in data["claims"]:
         counts[claim["verdict"]["label"]] += 1
-    assert data["summary"] == {"total": len(data["claims"]), "counts": counts}
+    assert data["summary"] == {"total": len(data["claims"]), "counts": counts, "not_checked": 0}
 
 
 def test_show_gives_back_the_same_report(json_run: tuple[Result, Path], home: Path) -> None:

@@ -159,25 +159,28 @@ def _injection_run(web: LocalWeb, tmp_path: Path, note: str, embedder: Any) -> t
     return report, doc.text
 
 
-def test_prompt_injection_in_a_fetched_page_changes_no_verdict(
+def test_a_fetched_page_that_instructs_the_checker_is_left_out(
     web: LocalWeb, tmp_path: Path, use_embedder: Any
 ) -> None:
+    """The same page with and without an instruction to the checker: with it, the page is read
+    (its text is stored) but is no evidence at all — never cited, named in the run's figures —
+    so nothing it states is confirmed; without it, its facts confirm the true claims."""
     control, control_text = _injection_run(web, tmp_path / "neutral", NEUTRAL, use_embedder)
     attacked, attacked_text = _injection_run(web, tmp_path / "injected", INJECT, use_embedder)
-    # the instruction was read: it is in the stored text of the fetched page
     assert "Ignore previous instructions" in attacked_text and "忽略之前的所有指令" in attacked_text
     assert "Ignore previous instructions" not in control_text
 
     labels = {c.id: c.verdict.label for c in control.claims}
-    assert {c.id: c.verdict.label for c in attacked.claims} == labels
-    assert [c.id for c in attacked.claims] == [i for i, _ in INJECTION_CLAIMS]
     assert labels["bristol"] in (Label.TRUE, Label.MOSTLY_TRUE)
     assert labels["turing"] != Label.TRUE and labels["zh-prize"] != Label.TRUE
-    assert set(labels.values()) != {Label.TRUE}
+    assert control.stats.untrusted_sources == []
+
+    assert [c.id for c in attacked.claims] == [i for i, _ in INJECTION_CLAIMS]
+    assert attacked.stats.untrusted_sources == [web.url("/profile")]
+    assert all(not row.evidence for row in attacked.claims)
+    assert all(row.verdict.label == Label.UNVERIFIABLE for row in attacked.claims)
     for row in attacked.claims:
-        assert (
-            "Ignore previous" not in row.verdict.rationale and "忽略" not in row.verdict.rationale
-        )
+        assert "Ignore previous" not in row.verdict.rationale and "忽略" not in row.verdict.rationale
 
 
 # --- secrets never leave the process --------------------------------------------------------------

@@ -28,6 +28,23 @@ CASES: list[tuple[str, tuple[Label, ...]]] = [
     ("Alan Turing won the Turing Award.", (Label.PARTLY_TRUE, Label.UNVERIFIABLE)),
     ("The ENIAC had about 18,000 vacuum tubes.", GOOD),
     ("The ENIAC had about 5,000 vacuum tubes.", (Label.FALSE,)),
+    # two events in one sentence: each clause is its own frame
+    ("Marie Curie won the Nobel Prize in Chemistry in 1911.", GOOD),
+    ("Marie Curie won the Nobel Prize in Chemistry in 1903.", (Label.FALSE,)),
+    ("Marie Curie won the Nobel Prize in Physics in 1911.", (Label.FALSE,)),
+    ("Dana Reyes received her PhD from the University of Leeds in 1998.", GOOD),
+    ("Dana Reyes joined the Orbit Lab in 2014.", GOOD),
+    ("Dana Reyes joined the Orbit Lab in 2016.", (Label.FALSE,)),
+    # a relative clause hangs on the name before it; the rival's count is not Kestrel's
+    ("The Kestrel robot has 28 joints.", GOOD),
+    ("The Kestrel robot has 140 joints.", (Label.FALSE, Label.UNVERIFIABLE)),
+    # an award of that year given to somebody else; a page that instructs the checker is
+    # no evidence at all
+    ("Dana Reyes won the Turing Award in 1968.", (Label.MISATTRIBUTED, Label.FALSE)),
+    # a role one person holds, given to another by the claim
+    ("Dana Reyes was the first author of the Kestrel paper.", (Label.MISATTRIBUTED,)),
+    ("Mina Park was the first author of the Kestrel paper.", GOOD),
+    ("Kestrel 论文的第一作者是 Dana Reyes。", (Label.MISATTRIBUTED,)),
     ("玛丽·居里于1911年获得诺贝尔物理学奖。", (Label.FALSE,)),
     ("玛丽·居里于1911年获得诺贝尔化学奖。", GOOD),
     ("玛丽·居里于1944年去世。", (Label.FALSE,)),
@@ -70,6 +87,7 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Report:
 
 @pytest.mark.parametrize(("text", "expected"), CASES, ids=[t for t, _ in CASES])
 def test_trap(report: Report, text: str, expected: tuple[Label, ...]) -> None:
+    assert all("notice" not in ev.source.url for row in report.claims for ev in row.evidence)
     row = next(r for r in report.claims if r.text == text)
     assert row.verdict.label in expected, (row.verdict.label, row.verdict.rationale)
     if row.verdict.label in (Label.FALSE, Label.MISATTRIBUTED):

@@ -27,7 +27,8 @@ Exit codes:
   0   success
   1   unexpected failure (a bug: please report it)
   2   bad usage or bad input (missing/empty/binary/oversized/undecodable file,
-      malformed PDF, bad claims list, unknown run id, missing corpus folder)
+      malformed PDF, bad claims list, unknown or ambiguous run id, missing corpus
+      folder or one without a readable document)
   3   the store (SQLite database) or the language model could not be used
   5   the run is incomplete: some claims could not be checked (the model or the
       research failed); the report lists them and `veracity resume RUN_ID` finishes them
@@ -120,7 +121,8 @@ def main() -> None:
 @click.option("--claims", "claims_mode", is_flag=True, help="INPUT is a list of claims: one per line, or JSONL with id and claim.")
 @click.option("--corpus", "corpus", multiple=True, type=click.Path(path_type=Path), help="Folder of html/md/txt/pdf files to search (repeatable).")
 @click.option("--lang", type=click.Choice(["auto", "zh", "en"]), default="auto", show_default=True, help="Language of the report (auto = the input's).")
-@click.option("--format", "fmt", type=click.Choice(["md", "html", "json"]), default="md", show_default=True, help="Report format.")
+@click.option("--format", "fmt", type=click.Choice(["md", "html", "json", "claimreview"]), default="md", show_default=True,
+              help="Report format (claimreview: schema.org ClaimReview JSON-LD).")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write the report here instead of stdout.")
 @click.option("--db", type=click.Path(path_type=Path, dir_okay=False), help="SQLite store (default: user data dir; env VERACITY_DB_PATH).")
 @click.option("--max-bytes", type=int, help="Largest input file accepted (default 50 MB; env VERACITY_MAX_INPUT_BYTES).")
@@ -243,6 +245,8 @@ def _run_and_print(
             + (f"; report written to {output}" if output else ""),
             err=True,
         )
+        if report.stats.skipped_files:
+            click.echo(skipped_files_line(report.stats.skipped_files), err=True)
     if not report.complete:
         n = report.summary.not_checked
         first = next(c.error for c in report.claims if c.status == "not_checked")
@@ -252,6 +256,21 @@ def _run_and_print(
             err=True,
         )
         sys.exit(EXIT_INCOMPLETE)
+
+
+def skipped_files_line(skipped: list[str], shown: int = 3) -> str:
+    """``veracity: note: 3 corpus files skipped: a.docx (unsupported file type .docx), …`` —
+    one line from the report's ``"path: reason"`` entries (file names, reasons shortened)."""
+    from veracity.errors import one_line
+
+    items = []
+    for entry in skipped[:shown]:
+        path, sep, reason = entry.partition(": ")
+        name = Path(path).name or path
+        items.append(f"{name} ({_clip(' '.join(reason.split()), 60)})" if sep else _clip(entry, 80))
+    more = f", and {len(skipped) - shown} more (listed in the report)" if len(skipped) > shown else ""
+    files = "file" if len(skipped) == 1 else "files"
+    return one_line(f"veracity: note: {len(skipped)} corpus {files} skipped: " + ", ".join(items) + more, 1000)
 
 
 def _llm_figures(report: Report) -> str:
@@ -313,7 +332,7 @@ async def _run_check(
 
 @main.command(epilog=EXIT_HELP)
 @click.argument("run_id")
-@click.option("--format", "fmt", type=click.Choice(["md", "html", "json"]), default="md", show_default=True, help="Report format.")
+@click.option("--format", "fmt", type=click.Choice(["md", "html", "json", "claimreview"]), default="md", show_default=True, help="Report format.")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write the report here instead of stdout.")
 @click.option("--db", type=click.Path(path_type=Path, dir_okay=False), help="SQLite store (default: user data dir; env VERACITY_DB_PATH).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress on stderr.")
@@ -330,6 +349,7 @@ def resume(run_id: str, fmt: str, output: Path | None, db: Path | None, quiet: b
     settings = Settings()
     if db is not None:
         settings = settings.model_copy(update={"db_path": db})
+    run_id = resolve_run_arg(run_id, settings.db_path)  # an id, a unique prefix, or latest
     _run_and_print(
         lambda progress: aresume(run_id, settings=settings, progress=progress),
         fmt=fmt, lang=None, output=output, quiet=quiet, what="resumed",
@@ -337,16 +357,46 @@ def resume(run_id: str, fmt: str, output: Path | None, db: Path | None, quiet: b
 
 
 @main.command(name="providers")
-def providers_cmd() -> None:
-    """List every search provider, whether it is configured, and what it needs."""
-    from veracity.search.registry import provider_status
+@click.argument("names", nargs=-1, metavar="[NAME]...")
+@click.option("--check", is_flag=True, help="Send one live query to each configured provider and show how it answered.")
+@click.option("--query", metavar="TEXT", help="The query --check sends (default: Alan Turing).")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
+              help="Seconds per request with --check.")
+@click.option("--json", "as_json", is_flag=True, help="Print the rows as JSON.")
+def providers_cmd(names: tuple[str, ...], check: bool, query: str | None, timeout: float, as_json: bool) -> None:
+    """List the search providers (all, or the NAMEs): whether each is configured and what it needs.
 
-    rows = provider_status()
-    width = max(len(r.name) for r in rows)
-    for r in rows:
-        state = "ready" if r.configured else f"needs {r.needs}"
-        click.echo(f"{r.name.ljust(width)}  {r.kind:<9}  {state}")
-    click.echo("\nthe local corpus is always available with --corpus DIR", err=True)
+    Nothing is sent without --check, so a configured provider is only "configured": its host
+    may still be unreachable. With --check each configured provider gets one live query (no
+    retries) and the table shows its status (ok, failed, not configured), the time in ms, the
+    number of results and the error.
+    """
+    import json
+
+    from veracity.search.registry import CHECK_QUERY, check_providers, provider_status
+
+    with one_line_errors():
+        if check:
+            checks = asyncio.run(check_providers(list(names), query=query or CHECK_QUERY, timeout=timeout))
+            table = [[c.name, c.kind, c.status, "" if c.ms is None else str(c.ms),
+                      "" if c.results is None else str(c.results), c.error or ""] for c in checks]
+            header = ["name", "kind", "status", "ms", "results", "error"]
+            dumped = [c.model_dump() for c in checks]
+        else:
+            rows = provider_status(names=list(names))
+            table = [[r.name, r.kind, "configured" if r.configured else f"needs {r.needs}"] for r in rows]
+            header = []
+            dumped = [r.model_dump() for r in rows]
+    if as_json:
+        click.echo(json.dumps(dumped, indent=2))
+        return
+    lines = ([header] if header else []) + table
+    widths = [max(len(cell) for cell in col) for col in zip(*lines, strict=True)]
+    for line in lines:
+        click.echo("  ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)).rstrip())
+    if not check:
+        click.echo("\nconfigured: set up, not tested; `veracity providers --check` sends each one live query", err=True)
+    click.echo("the local corpus is always available with --corpus DIR", err=True)
     click.echo(_llm_status(), err=True)
 
 
@@ -366,12 +416,16 @@ def _llm_status() -> str:
 
 @main.command(epilog=EXIT_HELP)
 @click.argument("run_id")
-@click.option("--format", "fmt", type=click.Choice(["md", "html", "json"]), default="md", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["md", "html", "json", "claimreview"]), default="md", show_default=True,
+              help="Report format (claimreview: schema.org ClaimReview JSON-LD).")
 @click.option("--lang", type=click.Choice(["auto", "zh", "en"]), default="auto", show_default=True)
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--db", type=click.Path(path_type=Path, dir_okay=False), help="SQLite store.")
 def show(run_id: str, fmt: str, lang: str, output: Path | None, db: Path | None) -> None:
-    """Re-render a stored run in any format."""
+    """Re-render a stored run in any format.
+
+    RUN_ID is a run's id, a unique prefix of one, or ``latest`` (the newest run).
+    """
     from veracity.config import Settings
     from veracity.report import render
     from veracity.store import Store
@@ -379,17 +433,86 @@ def show(run_id: str, fmt: str, lang: str, output: Path | None, db: Path | None)
     path = db or Settings().db_path
     try:
         with Store.for_reading(path) as store:
-            report = store.load_report(run_id)
+            report = store.load_report(store.resolve_run_id(run_id))
     except VeracityError as err:
         fail(err, err.exit_code)
     _write_output(render(report, fmt, None if lang == "auto" else lang), output)
 
 
+def resolve_run_arg(ref: str, db: Path | None) -> str:
+    """The id of the run that a RUN_ID argument names — an id, a unique prefix of one, or
+    ``latest`` — in the store at ``db`` (default: the settings'); one error line and exit 2
+    when none or several match."""
+    from veracity.config import Settings
+    from veracity.store import Store
+
+    try:
+        with Store.for_reading(db or Settings().db_path) as store:
+            return store.resolve_run_id(ref)
+    except VeracityError as err:
+        fail(err, err.exit_code)
+
+
+_VERDICT_ORDER = ("true", "mostly_true", "partly_true", "false", "misattributed", "unverifiable",
+                  "not_checked", "not_judged")
+
+
+def verdict_summary(counts: dict[str, int]) -> str:
+    """``3 true, 1 mostly true, 2 unverifiable, 1 not checked`` (labels in scale order)."""
+    order = [*_VERDICT_ORDER, *sorted(set(counts) - set(_VERDICT_ORDER))]
+    return ", ".join(f"{counts[k]} {k.replace('_', ' ')}" for k in order if counts.get(k))
+
+
+def run_title(run: dict[str, Any]) -> str:
+    """What a run checked, for a listing: the document's title, else the input's file name
+    (the URL for a web page, ``stdin`` for ``-``)."""
+    title = " ".join(str(run.get("title") or "").split())
+    if title:
+        return title
+    source = str(run.get("input") or "").strip()
+    if source in ("", "-"):
+        return "stdin" if source == "-" else ""
+    if source.lower().startswith(("http://", "https://")):
+        return source
+    return Path(source).name or source
+
+
+def _short_time(stamp: str | None) -> str:
+    """``2025-05-01T12:00:07+00:00`` → ``2025-05-01 12:00`` (the store keeps UTC)."""
+    text = str(stamp or "")
+    return text[:16].replace("T", " ") if len(text) >= 16 and text[10:11] == "T" else text
+
+
+def _clip(text: str, n: int) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def text_table(header: list[str], rows: list[list[str]], right: tuple[int, ...] = ()) -> list[str]:
+    """Rows as aligned text columns (two spaces apart) under ``header``; the last column is
+    left unpadded, ``right`` holds the indexes of right-aligned columns. Widths are terminal
+    cells, so Chinese titles line up too."""
+    from rich.cells import cell_len
+
+    widths = [max(cell_len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    lines = []
+    for r in [header, *rows]:
+        cells = []
+        for i, cell in enumerate(r):
+            pad = " " * (widths[i] - cell_len(cell)) if i < len(r) - 1 else ""
+            cells.append(pad + cell if i in right else cell + pad)
+        lines.append("  ".join(cells).rstrip())
+    return lines
+
+
 @main.command(name="runs")
 @click.option("--db", type=click.Path(path_type=Path, dir_okay=False), help="SQLite store.")
 @click.option("-n", "--limit", type=int, default=20, show_default=True)
-def runs(db: Path | None, limit: int) -> None:
-    """List recent runs in the store."""
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per run (verdict counts included).")
+def runs(db: Path | None, limit: int, as_json: bool) -> None:
+    """List recent runs in the store, newest first: id, status, when, language, claims,
+    title (or the input's file name) and verdict counts."""
+    import json
+
     from veracity.config import Settings
     from veracity.store import Store
 
@@ -397,14 +520,27 @@ def runs(db: Path | None, limit: int) -> None:
     try:
         with Store.for_reading(path) as store:
             rows = store.list_runs(limit=limit)
+            counts = store.verdict_counts([str(r["id"]) for r in rows])
     except VeracityError as err:
         fail(err, err.exit_code)
     if not rows:
         click.echo("no runs yet", err=True)
+        return
+    if as_json:
+        for r in rows:
+            click.echo(json.dumps({**r, "verdicts": counts.get(str(r["id"]), {})}, ensure_ascii=False, default=str))
+        return
+    table = []
     for r in rows:
-        click.echo(
-            "\t".join(str(r.get(k) or "") for k in ("id", "status", "created", "language", "input"))
-        )
+        verdicts = counts.get(str(r["id"]), {})
+        table.append([
+            str(r["id"]), str(r.get("status") or ""), _short_time(r.get("created")),
+            str(r.get("language") or ""), str(sum(verdicts.values())),
+            _clip(run_title(r), 48), verdict_summary(verdicts) or "-",
+        ])
+    header = ["ID", "STATUS", "CREATED (UTC)", "LANG", "CLAIMS", "TITLE", "VERDICTS"]
+    for line in text_table(header, table, right=(4,)):
+        click.echo(line)
 
 
 @main.command(name="calls", epilog=EXIT_HELP)
@@ -413,26 +549,38 @@ def runs(db: Path | None, limit: int) -> None:
 @click.option("--full", is_flag=True, help="Print each call's messages and answer too.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per call (prompts included).")
 def calls(run_id: str, db: Path | None, full: bool, as_json: bool) -> None:
-    """List the language-model calls of RUN_ID: stage, model, mode, tokens, latency, cost."""
+    """List the language-model calls of RUN_ID: stage, model, mode, tokens, latency, cost.
+
+    RUN_ID is a run's id, a unique prefix of one, or ``latest`` (the newest run).
+    """
     from veracity.config import Settings
     from veracity.store import Store
 
     try:
         with Store.for_reading(db or Settings().db_path) as store:
+            run_id = store.resolve_run_id(run_id)
             rows = store.llm_calls(run_id)
     except VeracityError as err:
         fail(err, err.exit_code)
     if not rows:
         click.echo(f"run {run_id} made no language-model calls", err=True)
+        return
+    lines: list[str] = []
+    if not as_json:
+        header = ["#", "STAGE", "MODEL", "MODE", "TOKENS IN+OUT", "LATENCY", "COST", "NOTES"]
+        lines = text_table(header, [
+            [str(i), c.stage, c.model, c.mode, f"{c.prompt_tokens}+{c.completion_tokens}",
+             f"{c.latency_ms:.0f} ms", f"${c.cost_usd:.5f}",
+             " ".join([f for f, on in (("cached", c.cached), ("repair", c.repair)) if on]
+                      + ([f"error: {' '.join(c.error.split())}"] if c.error else []))]
+            for i, c in enumerate(rows, start=1)
+        ], right=(0, 4, 5, 6))
+        click.echo(lines[0])
     for i, c in enumerate(rows, start=1):
         if as_json:
             click.echo(c.model_dump_json())
             continue
-        flags = " ".join(f for f, on in (("cached", c.cached), ("repair", c.repair)) if on)
-        click.echo(
-            f"{i:>4}  {c.stage:<9} {c.model}  {c.mode:<11} {c.prompt_tokens:>6}+{c.completion_tokens:<5}"
-            f" {c.latency_ms:>7.0f} ms  ${c.cost_usd:.5f}  {flags}" + (f"  error: {c.error}" if c.error else "")
-        )
+        click.echo(lines[i])
         if full:
             for m in c.messages:
                 click.echo(f"      [{m.get('role')}]\n{m.get('content', '')}\n")

@@ -32,9 +32,9 @@ from veracity.checklist.rules import main_subject, split_claims
 from veracity.config import Settings
 from veracity.corpus.index import LocalCorpus
 from veracity.corpus.passages import split_passages
-from veracity.errors import FetchError, InputError
 from veracity.events import Event, ProgressCallback, checklist_events, emit
 from veracity.evidence.embed import Embedder, UseEmbedder
+from veracity.evidence.injection import instruction_in
 from veracity.evidence.ranking import Hit, HybridIndex
 from veracity.evidence.tokenize import tokenize
 from veracity.httputil import aclose_all
@@ -45,11 +45,14 @@ from veracity.judge.match import EvidenceMatchJudge, extract_facets
 from veracity.llm.base import StructuredLLM
 from veracity.reader.fetch import Reader
 from veracity.search.base import SearchProvider
+from veracity.search.coverage import SourceLedger, failure_line
+from veracity.sources import build_sources, read_url_input
 from veracity.store import Store
 from veracity.text import normalize_for_match, quote_in_text
 from veracity.types import (
     Claim,
     ClaimReport,
+    Coverage,
     Document,
     Evidence,
     InputDocument,
@@ -124,7 +127,10 @@ class Run:
         store's fetch cache before asking the reader."""
         self.run_id = run_id
         self.store = store
-        self.providers = list(providers)
+        # every source's queries, results and errors (the report's coverage), and the circuit
+        # breaker that stops calling a provider whose host cannot be reached
+        self.sources = SourceLedger(progress=progress, run_id=run_id)
+        self.providers = self.sources.guard(providers, corpus=corpus)
         self.corpus = corpus
         self.embedder = embedder
         self.judge = judge
@@ -147,6 +153,7 @@ class Run:
         self.aliases: dict[str, list[str]] = getattr(judge, "aliases", {})
         self._identities: dict[str, asyncio.Task[list[str]]] = {}
         self._failures: dict[str, list[str]] = {}
+        self._steering: dict[str, str | None] = {}  # source URL → the instruction it carries
         self._logged: set[tuple[str, str]] = set(logged)
         self.reuse_fetches = reuse_fetches
         self.cache_corpus = cache_corpus
@@ -167,7 +174,10 @@ class Run:
 
         A query this run already logged (before it was resumed) is not logged or counted
         again; for the local corpus that means it is searched again, silently (it is local,
-        and its results depend on the files, so they are not cached)."""
+        and its results depend on the files, so they are not cached).
+
+        Every answer and failure is counted in ``self.sources`` (a cached answer too); a
+        provider whose circuit breaker is open is not asked (nor counted as a search sent)."""
         limit = 2 * self.settings.top_k
         key = (provider.name, normalize_for_match(query))
         first = key not in self._logged
@@ -179,18 +189,34 @@ class Run:
             if hit is not None:
                 if first:
                     self.store.record_search(self.run_id, provider.name, query, len(hit), cached=True)
+                self.sources.answered(provider.name, len(hit))
+                self.sources.found(hit if provider is self.corpus else ())
                 return hit
+        self.sources.check(provider.name)  # raises when the provider's breaker is open
         sent = first or cacheable  # a request that really goes out is always logged
         if sent:
             name = provider.name
             emit(self.progress, Event(type="query_sent", run_id=self.run_id, claim_id=claim.id, provider=name, query=query))
             self.stats.searches += 1
-        results = await provider.search(query, limit=limit, lang=claim.language)
+        if provider is self.corpus:  # counted here; the other providers count themselves
+            results = await self.sources.ask(provider.name, lambda: provider.search(query, limit=limit,
+                                                                                     lang=claim.language))
+            self.sources.found(results)
+        else:
+            results = await provider.search(query, limit=limit, lang=claim.language)
         if cacheable:
             self.store.cache_search(cache_name, query, results, lang=claim.language, limit=limit)
         if sent:
             self.store.record_search(self.run_id, provider.name, query, len(results))
         return results
+
+    def figures(self) -> Coverage:
+        """Put what the run used in its stats — ``documents``: corpus documents found plus pages
+        read; ``passages``: their passages ranked — and return the run's coverage."""
+        pages = {doc.source.url for doc in self.documents.values()}
+        self.stats.documents = len(self.sources.corpus_documents) + len(pages)
+        self.stats.passages = len(self.sources.corpus_passages) + sum(len(p) for p in self._passages.values())
+        return self.sources.coverage(pages_read=len(pages), pages_failed=len(self.stats.fetch_failures))
 
     def _cache_name(self, provider: SearchProvider) -> str:
         """The search cache's key for a provider; the local corpus (cached only with
@@ -290,7 +316,7 @@ class Run:
             try:
                 results = await self.search(provider, query, claim)
             except Exception as err:  # a failing provider is named, never fatal
-                failures.append(f"{provider.name}: {err}")
+                failures.append(failure_line(provider.name, err))
                 continue
             to_read: list[str] = []
             for r in results:
@@ -329,6 +355,8 @@ class Run:
             pool += await asyncio.to_thread(self._read_passages)
         candidates: dict[str, tuple[Passage, Source]] = {}
         for passage, source in pool:
+            if self._speaks_to_checker(source.url, passage):
+                continue  # a source that instructs the checker is not evidence (whole)
             candidates.setdefault(passage.id, (passage, source))
         # in document order (content hash, offset): the same passages rank the same however found
         chosen = sorted(candidates.values(), key=lambda c: (c[0].id.rpartition(":")[0], c[0].start, c[0].id))
@@ -349,6 +377,21 @@ class Run:
             if p.id not in shown and src.url in linking:
                 ranked.append(RankedPassage(passage=p, source=src, score=0.0))
         return ranked
+
+    def _speaks_to_checker(self, url: str, passage: Passage) -> bool:
+        """Whether the source carries text addressed to a checker or a model ("ignore previous
+        instructions…"); such a source is left out whole and counted in the run's figures."""
+        if url not in self._steering:
+            doc = self._doc_for_url(url)
+            found = instruction_in(doc.text if doc is not None else passage.text)
+            self._steering[url] = found
+            if found is not None:
+                self.stats.untrusted_sources.append(url)
+                emit(self.progress, Event(
+                    type="warning", run_id=self.run_id,
+                    message=f"left out {url}: it addresses the checker ({found!r})",
+                ))
+        return self._steering[url] is not None
 
     def _prepare(self, passages: Sequence[Passage], query: str | None = None) -> np.ndarray | None:
         """Give every passage its vector and BM25 tokens, once per run: corpus passages bring
@@ -542,15 +585,14 @@ def _open_corpus(
 
 
 async def _prepare(run: Run, local: LocalCorpus | None, progress: ProgressCallback | None) -> None:
-    """Open the corpus (its index is built or reused) and put its figures in the stats."""
+    """Open the corpus (its index is built or reused) and note the files it skipped. The run's
+    ``documents`` and ``passages`` are what it used, not the corpus's size (:meth:`Run.figures`)."""
     if local is None:
         return
     await asyncio.to_thread(local.open)
     message = f"{len(local.documents)} documents, {len(local.skipped)} skipped"
     emit(progress, Event(type="corpus_ready", run_id=run.run_id, message=message))
     run.stats.skipped_files = list(local.skipped)
-    run.stats.documents = len(local.documents)
-    run.stats.passages = local.passage_count
 
 
 async def acheck(
@@ -612,7 +654,8 @@ async def acheck(
     else:
         own_llm = None
     # the rule-based checklist: the whole checklist without a model, the subject's hint with one
-    checklist = split_claims(doc, max_claims=settings.max_claims)
+    # (in a thread: a long document takes seconds, which must not stop a server's event loop)
+    checklist = await asyncio.to_thread(split_claims, doc, max_claims=settings.max_claims)
     out_lang = report_lang if report_lang in ("zh", "en") else doc.language
     if out_lang not in ("zh", "en"):
         out_lang = "en"
@@ -626,7 +669,7 @@ async def acheck(
         store = Store(Path(db) if db else settings.db_path)
     closers: list[Any] = [own_llm]
     try:
-        searchers, reader = _build_sources(providers, reader, store, offline=offline, allow_hosts=allow_hosts,
+        searchers, reader = build_sources(providers, reader, store, offline=offline, allow_hosts=allow_hosts,
                                            closers=closers)
     except BaseException:
         await aclose_all(closers)
@@ -683,6 +726,8 @@ async def acheck(
         sem = asyncio.Semaphore(max(1, concurrency))
         rows = await research(run, checklist, sem, bound=bound, budget=budget)
         run.stats.seconds = round(time.monotonic() - t0, 3)
+        coverage = run.figures()
+        store.save_coverage(run_id, coverage)
         report = Report(
             run_id=run_id,
             language=out_lang,  # type: ignore[arg-type]
@@ -692,6 +737,7 @@ async def acheck(
             title=doc.title,
             claims=list(rows),
             stats=run.stats,
+            coverage=coverage,
         )
         store.finish_run(run_id, run.stats, **finish_status(report.claims))
         emit(progress, Event(type="run_finished", run_id=run_id))
@@ -699,6 +745,9 @@ async def acheck(
     except BaseException as err:
         stats = run.stats if run is not None else Stats()
         stats.seconds = round(time.monotonic() - t0, 3)
+        if run is not None:  # what the run had asked and read when it failed
+            with contextlib.suppress(Exception):
+                store.save_coverage(run_id, run.figures())
         with contextlib.suppress(Exception):
             store.finish_run(run_id, stats, status="failed", error=str(err) or type(err).__name__)
         raise
@@ -717,55 +766,6 @@ def finish_status(rows: Sequence[ClaimReport]) -> dict[str, Any]:
     n = len(failed)
     what = "claim" if len(rows) == 1 else "claims"
     return {"status": "incomplete", "error": f"{n} of {len(rows)} {what} not checked: {failed[0].error}"}
-
-
-def _build_sources(
-    providers: Sequence[SearchProvider | str], reader: Reader | None, store: Store, *, offline: bool,
-    allow_hosts: Sequence[str], closers: list[Any],
-) -> tuple[list[SearchProvider], Reader | None]:
-    """The run's search providers (names built from the registry) and its reader (one with the
-    store's fetch cache when there are providers and none was passed); what is built here goes
-    on ``closers``."""
-    names = [p for p in providers if isinstance(p, str)]
-    searchers = [p for p in providers if not isinstance(p, str)]
-    if names:
-        from veracity.search.registry import build_providers
-
-        built = build_providers(names)
-        closers.extend(built)
-        searchers += built
-    if reader is None and searchers:
-        from veracity.reader.cache import StoreFetchCache
-
-        reader = Reader(allow=list(allow_hosts), cache=StoreFetchCache(store), offline=offline)
-        closers.append(reader)
-    return searchers, reader
-
-
-async def read_url_input(url: str, *, reader: Reader | None = None, lang: str = "auto") -> InputDocument:
-    """Read the page at ``url`` as the input document."""
-    from veracity.text import detect_language
-
-    own = reader is None
-    reader = reader or Reader()
-    try:
-        page = await reader.fetch(url)
-    except FetchError as err:
-        raise InputError(f"cannot read input URL: {err}") from err
-    finally:
-        if own:
-            await reader.aclose()
-    if not page.text.strip():
-        raise InputError(f"the page at {url} has no readable text")
-    language = detect_language(page.text) if lang == "auto" else lang
-    fmt = "pdf" if page.pages else "html"
-    return InputDocument(
-        text=page.text,
-        language=language,  # type: ignore[arg-type]
-        origin=url,
-        format=fmt,  # type: ignore[arg-type]
-        title=page.source.title,
-    )
 
 
 def check(source: str | Path | InputDocument, **kwargs: object) -> Report:

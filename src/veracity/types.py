@@ -275,6 +275,10 @@ class Stats(_Model):
     llm_cached: int = Field(default=0, description="LLM answers taken from the cache")
     skipped_files: list[str] = Field(default_factory=list)
     fetch_failures: list[str] = Field(default_factory=list, description="URLs that could not be read")
+    untrusted_sources: list[str] = Field(
+        default_factory=list,
+        description="sources left out of the evidence because they address the checker (prompt injection)",
+    )
 
 
 class Summary(_Model):
