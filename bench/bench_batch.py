@@ -54,7 +54,7 @@ def verdicts(out: Path) -> dict[str, list[str]]:
 
 
 def line(name: str, s: BatchSummary, requests: int) -> str:
-    return (f"  {name:<18} {s.done:>4}/{s.documents} documents  {s.claims:>5} claims  {s.seconds:7.1f} s"
+    return (f"  {name:<18} {s.done:>4}/{s.documents_total} documents  {s.claims:>5} claims  {s.seconds:7.1f} s"
             f"  {s.claims_per_second:6.1f} claims/s  {requests:>6} LLM requests"
             f" ({requests / max(1, s.claims):.2f}/claim)  failed {s.failed}")
 

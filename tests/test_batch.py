@@ -140,7 +140,7 @@ def test_folder_batch_writes_reports_and_a_summary_that_matches_the_job_table(
 
     # the summary's figures are the reports' and the job table's
     claims = sum(len(r["claims"]) for r in reports.values())
-    assert summary.documents == summary.done == 3 and summary.failed == 0 and summary.checked == 3
+    assert summary.documents_total == summary.done == 3 and summary.failed == 0 and summary.checked == 3
     assert summary.claims == summary.claims_checked == claims == 5
     assert sum(summary.verdicts.values()) == claims
     labels = [c["verdict"]["label"] for r in reports.values() for c in r["claims"]]
@@ -208,7 +208,7 @@ def test_jsonl_batch_fails_bad_lines_alone_and_retries_them_once_fixed(
     result = CliRunner().invoke(batch_cmd, args)
     assert result.exit_code == 4, result.output
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
-    assert (summary["documents"], summary["done"], summary["failed"]) == (5, 2, 3)
+    assert (summary["documents_total"], summary["done"], summary["failed"]) == (5, 2, 3)
     errors = {f["key"]: f["error"] for f in summary["failures"]}
     assert set(errors) == {"2", "b", "a~line6"}
     assert "not valid JSON" in errors["2"] and "text" in errors["b"] and "duplicate id 'a'" in errors["a~line6"]
@@ -234,7 +234,7 @@ def test_jsonl_batch_fails_bad_lines_alone_and_retries_them_once_fixed(
     assert again.exit_code == 0, again.output
     assert again.output == ""  # -q: nothing on stderr
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
-    assert (summary["documents"], summary["done"], summary["failed"], summary["skipped"]) == (4, 4, 0, 2)
+    assert (summary["documents_total"], summary["done"], summary["failed"], summary["skipped"]) == (4, 4, 0, 2)
     assert n_runs(settings) == runs + 2  # only the two fixed lines were checked
     assert (out / "2.html").exists() and (out / "b.json").exists()
 

@@ -98,7 +98,7 @@ def test_ray_batch_matches_the_local_runner_and_resumes_across_runners(
         summary = asyncio.run(run_ray(options, settings, workers=2))
 
         assert summary.runner == "ray" and summary.workers == 2
-        assert (summary.documents, summary.done, summary.failed) == (4, 4, 0)
+        assert (summary.documents_total, summary.done, summary.failed) == (4, 4, 0)
         names = ["one.txt", "two.txt", "three__four.md", "five.txt"]
         reports = {n: json.loads((out / f"{n}.json").read_text(encoding="utf-8")) for n in names}
         assert all((out / f"{n}.md").exists() for n in names)
@@ -140,7 +140,7 @@ def test_ray_batch_matches_the_local_runner_and_resumes_across_runners(
         (out / "one.txt.json").unlink()
         (docs / "six.txt").write_text("Jack Rae studied computer science.", encoding="utf-8")
         third = asyncio.run(run_ray(options, settings, workers=2))
-        assert (third.documents, third.done, third.skipped, third.checked) == (5, 5, 4, 1)
+        assert (third.documents_total, third.done, third.skipped, third.checked) == (5, 5, 4, 1)
         assert json.loads((out / "one.txt.json").read_text(encoding="utf-8")) == reports["one.txt"]
         assert (out / "six.txt.json").exists() and len(server.requests) > requests
         with Store(settings.db_path) as store:

@@ -93,9 +93,9 @@ def test_summary_rows_csv_and_table_put_problems_first(env: dict[str, Path], mon
     result = invoke(env)
     assert result.exit_code == 4, result.output  # two documents failed
     summary = json.loads((env["out"] / "summary.json").read_text(encoding="utf-8"))
-    rows = summary["document_rows"]
+    rows = summary["documents"]
     assert [r["name"] for r in rows] == TRIAGE_ORDER
-    assert (summary["documents"], summary["done"], summary["failed"], summary["incomplete"]) == (8, 6, 2, 1)
+    assert (summary["documents_total"], summary["done"], summary["failed"], summary["incomplete"]) == (8, 6, 2, 1)
     by = {r["name"]: r for r in rows}
 
     # statuses and errors
@@ -158,9 +158,9 @@ def test_a_rerun_retries_failed_and_incomplete_documents_only(
     assert second.calls["runs"] == 2  # down.txt (incomplete) and boom.txt (failed); the rest skipped
     summary = json.loads((env["out"] / "summary.json").read_text(encoding="utf-8"))
     assert summary["checked"] == 1 and summary["skipped"] == 5 and summary["incomplete"] == 0
-    down = next(r for r in summary["document_rows"] if r["name"] == "down.txt")
+    down = next(r for r in summary["documents"] if r["name"] == "down.txt")
     assert (down["status"], down["not_checked"], down["error"], down["worst"]) == ("done", 0, None, "false")
-    assert [r["name"] for r in summary["document_rows"]][:3] == ["boom.txt", "empty.txt", "bad.txt"]
+    assert [r["name"] for r in summary["documents"]][:3] == ["boom.txt", "empty.txt", "bad.txt"]
 
 
 # --- the rules, one by one ------------------------------------------------------------------------

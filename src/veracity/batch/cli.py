@@ -138,7 +138,7 @@ def print_summary(summary: BatchSummary, console: Console, *, out_dir: Path) -> 
     table.add_column(style="bold")
     table.add_column()
     done = f"{summary.done} done ({summary.incomplete} incomplete)" if summary.incomplete else f"{summary.done} done"
-    docs = f"{summary.documents} ({done}, {summary.failed} failed, {summary.skipped} from earlier runs)"
+    docs = f"{summary.documents_total} ({done}, {summary.failed} failed, {summary.skipped} from earlier runs)"
     table.add_row("documents", docs)
     table.add_row("claims", f"{summary.claims} ({summary.claims_checked} checked now)")
     verdicts = ", ".join(f"{k} {v}" for k, v in summary.verdicts.items() if v) or "none"
@@ -172,7 +172,7 @@ def print_documents(summary: BatchSummary, console: Console, *, limit: int = TRI
     from rich.table import Table
     from rich.text import Text
 
-    rows = summary.document_rows
+    rows = summary.documents
     if not rows:
         return
     table = Table(title="documents, problems first", title_justify="left")

@@ -114,7 +114,7 @@ class BatchSummary(BaseModel):
     input: str
     runner: str = "local"
     workers: int = 1
-    documents: int = Field(description="documents in the input")
+    documents_total: int = Field(description="documents in the input")
     done: int = Field(description="documents with a report (incomplete ones included)")
     failed: int
     incomplete: int = Field(default=0, description="documents whose report has claims not checked")
@@ -132,7 +132,7 @@ class BatchSummary(BaseModel):
     claims_checked: int = Field(description="claims of the documents this run checked")
     claims_per_second: float
     failures: list[dict[str, str]] = Field(default_factory=list, description="key and error of each failed document")
-    document_rows: list[DocumentRow] = Field(
+    documents: list[DocumentRow] = Field(
         default_factory=list, description="one row per document, in triage order (also in summary.csv)")
 
 
@@ -370,16 +370,16 @@ class Batch:
         claims_checked = sum(self.checked.values())
         summary = BatchSummary(
             batch=self.batch_id, input=str(self.options.input.expanduser().resolve()), runner=self.runner,
-            workers=self.workers, documents=len(self.tasks), done=done, failed=failed,
+            workers=self.workers, documents_total=len(self.tasks), done=done, failed=failed,
             skipped=sum(t.action in ("skip", "render") for t in self.tasks), checked=len(self.checked),
             verdicts=verdicts, cost_usd=round(cost, 6), seconds=seconds,
             tokens=totals["prompt_tokens"] + totals["completion_tokens"], claims_checked=claims_checked,
             claims_per_second=round(claims_checked / seconds, 3) if seconds > 0 else 0.0,
             failures=failures, incomplete=sum(r.status == "incomplete" for r in doc_rows),
-            document_rows=triaged(doc_rows), **totals,
+            documents=triaged(doc_rows), **totals,
         )
         _atomic_write(self.out_dir / SUMMARY_FILE, summary.model_dump_json(indent=2) + "\n")
-        _atomic_write(self.out_dir / SUMMARY_CSV, rows_csv(summary.document_rows))
+        _atomic_write(self.out_dir / SUMMARY_CSV, rows_csv(summary.documents))
         return summary
 
     def _row(self, task: Task, job: Job) -> DocumentRow:

@@ -1,4 +1,4 @@
-"""One row per document of a batch, for triage: ``summary.json``'s ``document_rows`` and
+"""One row per document of a batch, for triage: ``summary.json``'s ``documents`` and
 ``summary.csv``, ordered with the documents that need a look first.
 
 A row's ``status`` is ``failed`` (no report), ``incomplete`` (a report with claims that could
