@@ -268,6 +268,8 @@ def test_deciding_quote_first_and_the_rest_folded() -> None:
     ("He proposed that compression is intelligence", "Rae proposed that compression is intelligence.", True),
     ("他提出了压缩即智能", "Rae proposed that compression is intelligence.", True),
     ("他提出了“压缩即智能”。", "他提出了压缩即智能", False),
+    # the claim only names the subject before the input's words
+    ("本科毕业于英国布里斯托大学", "Jack Rae 本科毕业于英国布里斯托大学", False),
     (None, "x", False),
 ])
 def test_original_wording_only_when_the_words_differ(original: str | None, text: str, shown: bool) -> None:

@@ -151,8 +151,13 @@ def letters(text: str) -> str:
 
 def original_differs(original: str | None, text: str) -> bool:
     """Whether the input's wording is worth showing beside the claim: its words differ from the
-    claim's once case, spacing and punctuation are set aside."""
-    return bool(original) and letters(original or "") != letters(text)
+    claim's once case, spacing and punctuation are set aside, and they are not simply part of
+    the claim (a claim that only names the subject before the input's words, "Jack Rae
+    本科毕业于…" for "本科毕业于…", adds nothing worth a second line)."""
+    if not original:
+        return False
+    said, claim = letters(original), letters(text)
+    return said != claim and said not in claim
 
 
 __all__ = [

@@ -876,7 +876,10 @@
   }
 
   function originalDiffers(original, text) {
-    return Boolean(original) && letters(original) !== letters(text);
+    if (!original) return false;
+    const said = letters(original);
+    const claim = letters(text);
+    return said !== claim && !claim.includes(said);
   }
 
   /** The quote that decided a row (its first supporting or refuting one) and the others. */
