@@ -58,6 +58,7 @@ from veracity.batch.runner import (
 from veracity.config import Settings
 from veracity.errors import ConfigError, StoreError, VeracityError
 from veracity.llm.base import LLMCall
+from veracity.pipeline import finish_status
 from veracity.search.ratelimit import TokenBucketLimiter, resolve_rates
 from veracity.store import Store
 from veracity.types import Claim, Document, Report
@@ -212,7 +213,9 @@ def import_run(store: Store, payload: dict[str, Any]) -> Report:
         for s in payload.get("searches") or []:
             store.record_search(run_id, str(s["provider"]), str(s["query"]), int(s["n_results"]),
                                 cached=bool(s.get("cached")))
-        store.finish_run(run_id, report.stats)
+        if report.coverage is not None:
+            store.save_coverage(run_id, report.coverage)
+        store.finish_run(run_id, report.stats, **finish_status(report.claims))
     except BaseException as err:
         with contextlib.suppress(Exception):
             store.finish_run(run_id, report.stats, status="failed", error=f"import from Ray failed: {err}")
