@@ -41,6 +41,12 @@ CASES: list[tuple[str, tuple[Label, ...]]] = [
     # an award of that year given to somebody else; a page that instructs the checker is
     # no evidence at all
     ("Dana Reyes won the Turing Award in 1968.", (Label.MISATTRIBUTED, Label.FALSE)),
+    # the other degree of one sentence: its field and its school are not the claim's
+    ("Ines Varga earned a PhD in statistics from Stanford University in 2009.", GOOD),
+    ("Ines Varga earned a PhD in mathematics from Stanford University in 2009.", (Label.FALSE,)),
+    ("Ines Varga earned a PhD in statistics from Harvard University in 2009.", (Label.FALSE,)),
+    ("王芳2001年毕业于浙江大学。", GOOD),
+    ("王芳2001年毕业于清华大学。", (Label.FALSE,)),
     # a role one person holds, given to another by the claim
     ("Dana Reyes was the first author of the Kestrel paper.", (Label.MISATTRIBUTED,)),
     ("Mina Park was the first author of the Kestrel paper.", GOOD),

@@ -301,6 +301,39 @@ def _category_conflict(slot: Slot, sent: Sentence, cs: ClaimSlots) -> str | None
     return None
 
 
+INSTITUTION = re.compile(
+    r"(?:[A-Z][\w'’.&\-]*\s+)*(?:University|College|Institute|School|Academy|Polytechnic)"
+    r"(?:\s+of(?:\s+(?:the\s+)?[A-Z][\w'’.&\-]*)+)?"
+    r"|[\u4e00-\u9fff]{2,12}(?:大学|学院|研究院|研究所)"
+)
+
+
+_ZH_LEAD = re.compile(r"^.*[在于从自入到年月日的和与及、，曾任后前]")  # "年毕业于「浙江大学」"
+
+
+def _institution_conflict(slot: Slot, sent: Sentence, cs: ClaimSlots) -> str | None:
+    """Another school or institute in a clause of the claim's frame that holds the claim's
+    other values but not its institution: "a PhD in statistics from Harvard in 2009" against
+    "… and a PhD in statistics from Stanford University in 2009"."""
+    others = [sl for sl in cs.core if sl is not slot]
+    timed = [sl for sl in others if sl.number is not None and sl.number.kind in _TIME]
+    others = timed or others
+    if not others:
+        return None
+    for a, b in clause_spans(sent.text):
+        raw = sent.text[a:b]
+        norm = normalize_for_match(raw)
+        if name_found(slot, norm):
+            continue
+        found = [_ZH_LEAD.sub("", m.group(0)) for m in INSTITUTION.finditer(raw)]
+        if not found:
+            continue
+        part = Sentence(sent.start + a, sent.start + b, raw, raw.lower(), norm, extract_numbers(raw), subject=True)
+        if all(_slot_in(sl, part, cs)[0] for sl in others):
+            return found[0]
+    return None
+
+
 def _number_conflict(slot: Slot, sent: Sentence, cs: ClaimSlots) -> str | None:
     """Another value of the same quantity in the claim's frame."""
     cn = slot.number
@@ -443,6 +476,10 @@ def align(
             return True  # quantities: the owner check in _number_conflict decides
         if not cs.subject:
             return False
+        if slot.kind == "name" and cs.relation and INSTITUTION.fullmatch(slot.text.strip()):
+            # a school or institute: the clause check in _institution_conflict pairs it with
+            # the claim's year or degree, so the sentence needs only the claim's relation
+            return lexicon.relation_outside(s.low, cs.relation, claim_names)
         others = [sl for sl in names_here if sl is not slot]
         if not all(_in(sl, s) for sl in others):
             return False
@@ -496,6 +533,8 @@ def align(
                 conflict = _number_conflict(slot, s, cs)
             elif slot.kind == "category" and slot.group:
                 conflict = _category_conflict(slot, s, cs)
+            elif slot.kind == "name" and INSTITUTION.fullmatch(slot.text.strip()):
+                conflict = _institution_conflict(slot, s, cs)
             if conflict is not None:
                 contradictions[slot.key] = SlotMatch(CONTRADICTED, i, conflict)
                 if m.status != BOUND:
