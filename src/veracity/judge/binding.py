@@ -326,6 +326,9 @@ def _institution_conflict(slot: Slot, sent: Sentence, cs: ClaimSlots) -> str | N
         if name_found(slot, norm):
             continue
         found = [_ZH_LEAD.sub("", m.group(0)) for m in INSTITUTION.finditer(raw)]
+        # the claim's own other schools ("studied at A and at B") are not another value
+        found = [f for f in found if not any(
+            sl.kind == "name" and name_found(sl, normalize_for_match(f)) for sl in cs.slots)]
         if not found:
             continue
         part = Sentence(sent.start + a, sent.start + b, raw, raw.lower(), norm, extract_numbers(raw), subject=True)
