@@ -1,18 +1,24 @@
-"""Helpers for the HTTP server's tests: a real uvicorn server in a thread, an SSE reader, and
-the small corpus and scripted model the checks run against."""
+"""Helpers for the HTTP server's tests: a real uvicorn server in a thread, ``veracity serve`` in
+a process of its own, an SSE reader, and the small corpus and scripted model the checks run
+against."""
 
 from __future__ import annotations
 
 import json
+import os
+import re
+import subprocess
+import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
-from conftest import write_tree
+from conftest import REPO, write_tree
 from veracity.config import Settings
 from veracity.server.app import ServerConfig, create_app
 from veracity.server.cli import bind_socket, make_server
@@ -137,3 +143,71 @@ def wait_done(client: httpx.Client, job_id: str, *, headers: dict[str, str] | No
         if view["status"] in ("done", "failed") or time.monotonic() > deadline:
             return dict(view)
         time.sleep(0.05)
+
+
+_SCRIPT = Path(sys.executable).with_name("veracity")
+VERACITY: list[str] = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "veracity.cli"]
+START_TIMEOUT = 120.0
+
+
+class ServerProcess:
+    """``veracity serve --port 0`` in a subprocess; the port is read from its first line."""
+
+    def __init__(self, home: Path, *, env: dict[str, str] | None = None, args: Sequence[str] = ()) -> None:
+        """``env``: ``VERACITY_*`` settings over a clean environment (the caller's own
+        ``VERACITY_*`` variables are dropped); ``args``: more ``serve`` options."""
+        full = {k: v for k, v in os.environ.items() if not k.startswith("VERACITY_")}
+        full.update({
+            "VERACITY_CACHE_DIR": str(home / "cache"),
+            "VERACITY_DB_PATH": str(home / "default.sqlite"),
+            "PYTHONIOENCODING": "utf-8",
+            **(env or {}),
+        })
+        self.log = home / "server.log"
+        self._log_file = self.log.open("wb")
+        self.proc = subprocess.Popen(
+            [*VERACITY, "serve", "--port", "0", "--db", str(home / "db.sqlite"), *args],
+            cwd=REPO, env=full, stdout=subprocess.PIPE, stderr=self._log_file, text=True,
+        )
+        self.lines: list[str] = []
+        threading.Thread(target=self._read, daemon=True).start()
+        self.base = self._wait_ready()
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self.lines.append(line)
+
+    def _fail(self, why: str) -> None:
+        self.stop()
+        log = self.log.read_text("utf-8", errors="replace")[-4000:]
+        pytest.fail(f"veracity serve {why}\nstdout: {''.join(self.lines)}\nlog:\n{log}")
+
+    def _wait_ready(self) -> str:
+        deadline = time.monotonic() + START_TIMEOUT
+        base = None
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                self._fail(f"exited with code {self.proc.returncode}")
+            if base is None:
+                found = re.search(r"serving on (http://127\.0\.0\.1:\d+)/", "".join(self.lines))
+                base = found.group(1) if found else None
+            if base is not None:
+                try:
+                    if httpx.get(base + "/healthz", timeout=2.0).status_code == 200:
+                        return base
+                except httpx.HTTPError:
+                    pass
+            time.sleep(0.2)
+        self._fail(f"did not answer /healthz within {START_TIMEOUT:.0f} s")
+        raise AssertionError("unreachable")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=5)
+        self._log_file.close()

@@ -19,10 +19,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import subprocess
-import sys
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -31,6 +27,7 @@ import httpx
 import pytest
 
 from conftest import EXAMPLE_CORPUS, EXAMPLE_PROFILE, REPO
+from server_kit import ServerProcess
 from veracity.report import render
 from veracity.testing.llm_server import ScriptedLLMServer
 from veracity.testing.scripted_model import scripted_responder
@@ -58,9 +55,6 @@ BROWSER_ARGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
 ARTIFACTS = REPO / "artifacts"
-_SCRIPT = Path(sys.executable).with_name("veracity")
-VERACITY: list[str] = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "veracity.cli"]
-START_TIMEOUT = 120.0
 CHECK_TIMEOUT_MS = 120_000
 APP_CSS = (REPO / "src" / "veracity" / "server" / "static" / "app.css").read_text("utf-8")
 
@@ -124,75 +118,15 @@ def _deciding(evidence: list[dict[str, Any]]) -> tuple[dict[str, Any] | None, li
     return None, list(evidence)
 
 
-class ServerProcess:
-    """``veracity serve --port 0`` in a subprocess; the port is read from its first line."""
-
-    def __init__(self, home: Path, llm_url: str) -> None:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("VERACITY_")}
-        env.update({
-            "VERACITY_LLM_BASE_URL": llm_url, "VERACITY_LLM_MODEL": "scripted",
-            "VERACITY_LLM_RETRIES": "1", "VERACITY_LLM_TIMEOUT": "10",
-            "VERACITY_CACHE_DIR": str(home / "cache"),
-            "VERACITY_DB_PATH": str(home / "default.sqlite"),
-            "PYTHONIOENCODING": "utf-8",
-        })
-        self.log = home / "server.log"
-        self._log_file = self.log.open("wb")
-        self.proc = subprocess.Popen(
-            [*VERACITY, "serve", "--port", "0", "--db", str(home / "db.sqlite"),
-             "--corpus", str(EXAMPLE_CORPUS)],
-            cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=self._log_file, text=True,
-        )
-        self.lines: list[str] = []
-        threading.Thread(target=self._read, daemon=True).start()
-        self.base = self._wait_ready()
-
-    def _read(self) -> None:
-        assert self.proc.stdout is not None
-        for line in self.proc.stdout:
-            self.lines.append(line)
-
-    def _fail(self, why: str) -> None:
-        self.stop()
-        log = self.log.read_text("utf-8", errors="replace")[-4000:]
-        pytest.fail(f"veracity serve {why}\nstdout: {''.join(self.lines)}\nlog:\n{log}")
-
-    def _wait_ready(self) -> str:
-        deadline = time.monotonic() + START_TIMEOUT
-        base = None
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                self._fail(f"exited with code {self.proc.returncode}")
-            if base is None:
-                found = re.search(r"serving on (http://127\.0\.0\.1:\d+)/", "".join(self.lines))
-                base = found.group(1) if found else None
-            if base is not None:
-                try:
-                    if httpx.get(base + "/healthz", timeout=2.0).status_code == 200:
-                        return base
-                except httpx.HTTPError:
-                    pass
-            time.sleep(0.2)
-        self._fail(f"did not answer /healthz within {START_TIMEOUT:.0f} s")
-        raise AssertionError("unreachable")
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=5)
-        self._log_file.close()
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     """The scripted model in this process, ``veracity serve`` in its own."""
     home = tmp_path_factory.mktemp("browser-server")
     with ScriptedLLMServer(latency=0.05, responder=scripted_responder) as llm:
-        srv = ServerProcess(home, llm.base_url)
+        srv = ServerProcess(home, env={
+            "VERACITY_LLM_BASE_URL": llm.base_url, "VERACITY_LLM_MODEL": "scripted",
+            "VERACITY_LLM_RETRIES": "1", "VERACITY_LLM_TIMEOUT": "10",
+        }, args=["--corpus", str(EXAMPLE_CORPUS)])
         try:
             yield srv
         finally:

@@ -21,10 +21,6 @@ from __future__ import annotations
 import asyncio
 import io
 import multiprocessing
-import os
-import re
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -34,14 +30,11 @@ from typing import Any
 import httpx
 import pytest
 
-from conftest import REPO
+from server_kit import ServerProcess
 from veracity.checklist.rules import split_claims
 from veracity.ingest import read_input
 from veracity.server.parsing import ParseRefused, ParseTask, SubmissionParser, parse_submission
 
-_SCRIPT = Path(sys.executable).with_name("veracity")
-VERACITY: list[str] = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "veracity.cli"]
-START_TIMEOUT = 120.0
 SERVER_PARSE_LIMIT = "3"  # seconds: the hostile upload always needs more, a small one far less
 # Generous bounds, about time by nature: /healthz must answer while the upload is parsed (it
 # answers in milliseconds; 5 s only rules out "blocked until the parse ends").
@@ -51,68 +44,9 @@ HOSTILE_HTML = ("<html><body><p>x</p>" + "<p>x " * (2 * 1024 * 1024 // 5)).encod
 DOC = "Jack Rae studied computer science at the University of Bristol. He later worked at DeepMind."
 
 
-class ServerProcess:
-    """``veracity serve --port 0`` in a subprocess; the port is read from its first line."""
-
-    def __init__(self, home: Path, parse_limit: str) -> None:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("VERACITY_")}
-        env.update({
-            "VERACITY_CACHE_DIR": str(home / "cache"), "VERACITY_DB_PATH": str(home / "default.sqlite"),
-            "VERACITY_PARSE_TIMEOUT": parse_limit, "PYTHONIOENCODING": "utf-8",
-        })
-        self.log = home / "server.log"
-        self._log_file = self.log.open("wb")
-        self.proc = subprocess.Popen(
-            [*VERACITY, "serve", "--port", "0", "--db", str(home / "db.sqlite")],
-            cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=self._log_file, text=True,
-        )
-        self.lines: list[str] = []
-        threading.Thread(target=self._read, daemon=True).start()
-        self.base = self._wait_ready()
-
-    def _read(self) -> None:
-        assert self.proc.stdout is not None
-        for line in self.proc.stdout:
-            self.lines.append(line)
-
-    def _fail(self, why: str) -> None:
-        self.stop()
-        log = self.log.read_text("utf-8", errors="replace")[-4000:]
-        pytest.fail(f"veracity serve {why}\nstdout: {''.join(self.lines)}\nlog:\n{log}")
-
-    def _wait_ready(self) -> str:
-        deadline = time.monotonic() + START_TIMEOUT
-        base = None
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                self._fail(f"exited with code {self.proc.returncode}")
-            if base is None:
-                found = re.search(r"serving on (http://127\.0\.0\.1:\d+)/", "".join(self.lines))
-                base = found.group(1) if found else None
-            if base is not None:
-                try:
-                    if httpx.get(base + "/healthz", timeout=2.0).status_code == 200:
-                        return base
-                except httpx.HTTPError:
-                    pass
-            time.sleep(0.2)
-        self._fail(f"did not answer /healthz within {START_TIMEOUT:.0f} s")
-        raise AssertionError("unreachable")
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=5)
-        self._log_file.close()
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    srv = ServerProcess(tmp_path_factory.mktemp("parse-server"), SERVER_PARSE_LIMIT)
+    srv = ServerProcess(tmp_path_factory.mktemp("parse-server"), env={"VERACITY_PARSE_TIMEOUT": SERVER_PARSE_LIMIT})
     try:
         yield srv
     finally:
