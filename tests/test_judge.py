@@ -149,3 +149,15 @@ def test_social_posts_alone_do_not_make_a_claim_true(embedder: UseEmbedder) -> N
     assert primary.verdict.label == Label.TRUE
     assert social.verdict.label == Label.MOSTLY_TRUE
     assert "Independent supporting sources: 1" in primary.verdict.rationale
+
+
+def test_a_maker_other_than_the_subject_is_checked_against_the_credit(embedder: UseEmbedder) -> None:
+    """With the document's subject the company, "Elena Costa founded Orbit Labs" names its
+    founder apart from the subject: a page crediting others makes it misattributed, and the
+    rationale names the person the claim credited."""
+    text = "Orbit Labs was founded in March 2016 by Priya Nair and Tomas Berg in Lisbon."
+    j = _judge("Elena Costa founded Orbit Labs.", [text, *DISTRACTORS], embedder, subject="Orbit Labs")
+    assert j.verdict.label == Label.MISATTRIBUTED
+    assert "Elena Costa" in j.verdict.rationale and "Priya Nair" in j.verdict.rationale
+    ok = _judge("Orbit Labs was founded by Priya Nair.", [text, *DISTRACTORS], embedder, subject="Orbit Labs")
+    assert ok.verdict.label != Label.MISATTRIBUTED

@@ -47,6 +47,11 @@ CASES: list[tuple[str, tuple[Label, ...]]] = [
     ("Ines Varga earned a PhD in statistics from Harvard University in 2009.", (Label.FALSE,)),
     ("王芳2001年毕业于浙江大学。", GOOD),
     ("王芳2001年毕业于清华大学。", (Label.FALSE,)),
+    ("Orbit Labs was founded in May 2016.", (Label.FALSE,)),
+    ("Elena Costa founded Orbit Labs.", (Label.MISATTRIBUTED,)),
+    ("Orbit Labs employed about 350 people in 2023.", GOOD),  # "By 2023 it employed …"
+    ("Priya Nair is the chief executive of Orbit Labs.", GOOD),
+    ("Tomas Berg is the chief executive of Orbit Labs.", (Label.MISATTRIBUTED, Label.FALSE)),
     # a role one person holds, given to another by the claim
     ("Dana Reyes was the first author of the Kestrel paper.", (Label.MISATTRIBUTED,)),
     ("Mina Park was the first author of the Kestrel paper.", GOOD),

@@ -25,7 +25,7 @@ from veracity.evidence.numbers import NumberMention, extract_numbers, same_quant
 from veracity.evidence.tokenize import content_terms
 from veracity.judge import lexicon
 from veracity.judge.aliases import has_alias_statement
-from veracity.judge.credit import award_credit, role_credit
+from veracity.judge.credit import award_credit, claimed_agents, role_credit
 from veracity.judge.frames import clause_at, clause_spans, life_conflict, life_dates
 from veracity.judge.owners import (
     is_subject_name,
@@ -36,10 +36,7 @@ from veracity.judge.owners import (
     starts_with_pronoun,
     subject_named,
 )
-from veracity.judge.slots import (
-    ClaimSlots,
-    Slot,
-)
+from veracity.judge.slots import ClaimSlots, Slot, same_name
 from veracity.text import normalize_for_match, sentence_spans
 from veracity.types import RankedPassage
 
@@ -597,14 +594,26 @@ def align(
                 return name_found(key, x.norm)
             return bool(obj_units & content_terms(x.text))
 
+        agents = claimed_agents(cs)  # the maker, when the claim's subject is the thing made
+
+        def agent(name: str) -> bool:
+            n = normalize_for_match(name)
+            return any(same_name(name, a) or normalize_for_match(a) in n or n in normalize_for_match(a)
+                       for a in agents)
+
         if obj_hit >= 0.3 or concept_hit >= 2:
             for i, s in enumerate(sents):
                 if not about_object(s):
                     continue
-                names = [n for n in lexicon.credited_names(s.text) if not is_subject_name(n, cs)]
-                subj_credit = s.subject and lexicon.has_relation(s.low, cs.relation) and subject_named(
-                    cs, s.text, s.norm
-                )
+                if agents:
+                    names = [n for n in lexicon.credited_names(s.text) if not agent(n)]
+                    subj_credit = lexicon.has_relation(s.low, cs.relation) and all(
+                        normalize_for_match(a) in s.norm for a in agents)
+                else:
+                    names = [n for n in lexicon.credited_names(s.text) if not is_subject_name(n, cs)]
+                    subj_credit = s.subject and lexicon.has_relation(s.low, cs.relation) and subject_named(
+                        cs, s.text, s.norm
+                    )
                 if subj_credit:
                     al.subject_credited = True
                 if names and not al.credits_other:

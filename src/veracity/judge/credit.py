@@ -52,8 +52,10 @@ def award_credit(cs: ClaimSlots, al: PassageAlignment, sents: list[Sentence]) ->
 
 # roles one person holds for a thing: "the first author of X is Y", "X的第一作者是Y"
 _ROLES_EN = ("first author", "lead author", "last author", "sole author", "senior author",
-             "doctoral advisor", "doctoral adviser", "phd advisor", "phd adviser", "doctoral supervisor")
-_ROLES_ZH = ("第一作者", "唯一作者", "最后作者", "博士生导师", "博士导师", "博士论文导师")
+             "doctoral advisor", "doctoral adviser", "phd advisor", "phd adviser", "doctoral supervisor",
+             "chief executive officer", "chief executive", "ceo", "chief technology officer", "cto")
+_ROLES_ZH = ("第一作者", "唯一作者", "最后作者", "博士生导师", "博士导师", "博士论文导师", "首席执行官",
+             "首席技术官")
 # one name per role, whatever the language ("第一作者" and "lead author" are "first author")
 _CANONICAL = {
     "lead author": "first author", "第一作者": "first author", "唯一作者": "sole author",
@@ -61,6 +63,8 @@ _CANONICAL = {
     "doctoral adviser": "doctoral advisor", "phd advisor": "doctoral advisor", "phd adviser": "doctoral advisor",
     "doctoral supervisor": "doctoral advisor", "博士生导师": "doctoral advisor", "博士导师": "doctoral advisor",
     "博士论文导师": "doctoral advisor",
+    "chief executive officer": "chief executive", "ceo": "chief executive", "首席执行官": "chief executive",
+    "chief technology officer": "cto", "首席技术官": "cto",
 }
 _ROLE_EN = "|".join(re.escape(r) for r in _ROLES_EN)
 _ROLE_ZH = "|".join(re.escape(r) for r in _ROLES_ZH)
@@ -68,7 +72,8 @@ _EN_NAME = r"[A-Z][\w'’\-]*(?:\s+(?:[A-Z]\.|[A-Z][\w'’\-]*|van|von|de|der|da
 _ZH_NAME = r"[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*)*|[\u4e00-\u9fff·]{2,10}?(?=[，。,;；、和与及（(]|$|\s)"
 _HOLDER = (
     re.compile(rf"(?i:(?P<role>{_ROLE_EN}))\s+(?:of\s+[^,.;:]{{1,80}}?\s+)?(?:is|was|:)\s+(?P<name>{_EN_NAME})"),
-    re.compile(rf"(?P<name>{_EN_NAME})\s*,?\s+(?:is|was)\s+(?:the\s+|its\s+|their\s+|his\s+|her\s+)?"
+    re.compile(rf"(?P<name>{_EN_NAME})\s*,?\s+(?:is|was|serves\s+as|served\s+as|became)\s+"
+               rf"(?:the\s+|its\s+|their\s+|his\s+|her\s+)?"
                rf"(?i:(?P<role>{_ROLE_EN}))\b"),
     re.compile(rf"(?P<role>{_ROLE_ZH})(?:是|为|：|:)\s*(?P<name>{_ZH_NAME})"),
 )
@@ -113,3 +118,30 @@ def role_credit(cs: ClaimSlots, al: PassageAlignment, sents: list[Sentence]) -> 
                     return
                 al.credits_other, al.credit_sentence = other, i
                 return
+
+
+_BY_NAME = re.compile(rf"\bby\s+(?P<name>{_EN_NAME}(?:(?:,\s*|\s+and\s+){_EN_NAME})*)")
+_ZH_BY = re.compile(r"由(?P<name>[\u4e00-\u9fff·]{2,10}?(?:[、和与][\u4e00-\u9fff·]{2,10}?)*)(?:共同|联合|一起)?"
+                    r"(?:创立|创办|创建|成立|提出|发明|发现|开发|设计)")
+_LEAD_NAME = re.compile(rf"^\s*(?P<name>{_EN_NAME}(?:(?:,\s*|\s+and\s+){_EN_NAME})*)")
+_PEOPLE_SPLIT = re.compile(r",\s*(?:and\s+)?|\s+and\s+|[、和与]")
+
+
+def claimed_agents(cs: ClaimSlots) -> list[str]:
+    """Who the claim says made or founded the thing, when that is not the claim's subject:
+    "Orbit Labs was founded by A and B", "Elena Costa founded Orbit Labs" with the document's
+    subject Orbit Labs. Empty when the subject itself is the maker (the usual case)."""
+    if cs.relation not in ("creation", "founding") or not cs.subject:
+        return []
+    found = _BY_NAME.search(cs.text) or _ZH_BY.search(cs.text)
+    if found is None:
+        lead = _LEAD_NAME.match(cs.text)
+        if lead is None or cs.relation_pos < 0 or lead.end() > cs.relation_pos:
+            return []
+        found = lead
+    people = [p.strip() for p in _PEOPLE_SPLIT.split(found.group("name")) if p.strip()]
+    subject = normalize_for_match(cs.subject)
+    if any(same_name(p, cs.subject) or normalize_for_match(p) in subject or subject in normalize_for_match(p)
+           for p in people):
+        return []
+    return people

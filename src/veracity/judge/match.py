@@ -39,7 +39,7 @@ from veracity.judge.binding import (
     align,
     union_terms,
 )
-from veracity.judge.credit import role_holders
+from veracity.judge.credit import claimed_agents, role_holders
 from veracity.judge.decide import Decision, claim_features, decide
 from veracity.judge.model import JudgeModel, load_default
 from veracity.judge.slots import ClaimSlots, Slot, anchors_of, claim_slots, same_name
@@ -360,7 +360,8 @@ class EvidenceMatchJudge:
         if d.credited:
             name = d.credited[0]
             roles = role_holders(cs.text)
-            claimed = roles[0][1] if roles else cs.subject
+            agents = claimed_agents(cs)
+            claimed = roles[0][1] if roles else ("、".join(agents) if zh else " and ".join(agents)) or cs.subject
             parts.append(
                 f"证据将此归于{name}，而非{claimed or '声明中的主体'}" if zh
                 else f"The evidence credits this to {name}, not to {claimed or 'the claim’s subject'}"

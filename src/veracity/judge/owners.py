@@ -81,6 +81,15 @@ _RELATIVE = re.compile(r"\s*(?:which|who|whose|that)\b", re.IGNORECASE)
 _ZH_PREPOSITION = re.compile(r"[由被与和跟向对比据从及]\s*$")
 
 
+def _bare(phrase: str) -> str:
+    """A capitalised phrase without its leading function words, or "" when nothing of a name
+    is left ("The ENIAC" → "ENIAC"; "By 2023", "In" → "")."""
+    words = phrase.split()
+    while words and words[0].lower() in EN_STOPWORDS:
+        words = words[1:]
+    return "" if not words or words[0][:1].isdigit() else " ".join(words)
+
+
 def owner_of(sent: str, num: NumberMention, cs: ClaimSlots) -> str | None:
     """The name a quantity is attached to: the name right before its parenthesis ("Gopher
     (280B)"), else the nearest name before it in its clause, else the nearest after it."""
@@ -101,7 +110,8 @@ def owner_of(sent: str, num: NumberMention, cs: ClaimSlots) -> str | None:
         if names:
             return names[-1].group(0)
     names = [m for m in LATIN_PHRASE.finditer(before) if m.start() > clause_start]
-    names = [m for m in names if m.group(0).lower() not in {"the", "a", "in", "on", "it", "he", "she"}]
+    # "By 2023 it employed …", "In 2021 she …": a capitalised preposition or pronoun is no name
+    names = [m for m in names if _bare(m.group(0))]
     # a name after a preposition ("designed by X and had 18,000 …") is not what the clause is about
     names = [m for m in names if not after_preposition(before, m.start())]
     if names:
@@ -126,7 +136,9 @@ def owner_of(sent: str, num: NumberMention, cs: ClaimSlots) -> str | None:
     # no name in its clause: the quantity belongs to the sentence's subject, its first name
     # ("Chinchilla, trained by DeepMind, is a model with 70 billion parameters")
     first = LATIN_PHRASE.match(sent.lstrip(" #*-•>|\t"))
-    return first.group(0) if first else None
+    if first is None:
+        return None
+    return _bare(first.group(0)) or None  # "The ENIAC" → "ENIAC"; "By 2023 …" → nobody named
 
 
 def is_subject_name(name: str, cs: ClaimSlots) -> bool:
