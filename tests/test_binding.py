@@ -531,3 +531,19 @@ def test_no_passages_is_unverifiable() -> None:
     j = _judge("Marie Curie won the Nobel Prize in Physics in 1911.", [])
     assert j.verdict.label == Label.UNVERIFIABLE and not j.evidence
     assert 0.0 <= j.verdict.confidence <= 1.0
+
+
+def test_a_lone_capital_is_no_owner_of_an_amount() -> None:
+    """"2021年，公司完成4亿元B轮融资": the amount is the company's (the sentence's subject), not
+    "B"'s; "By 2023 it employed about 350 people": not "By"'s."""
+    from veracity.evidence.numbers import extract_numbers
+    from veracity.judge.owners import owner_of
+
+    cs = claim_slots("星云科技完成了4亿元B轮融资。", "星云科技")
+    sent = "2021年，公司完成4亿元B轮融资。"
+    amount = next(n for n in extract_numbers(sent) if "亿" in n.text)
+    assert owner_of(sent, amount, cs) is None
+    cs = claim_slots("Orbit Labs employed about 350 people in 2023.", "Orbit Labs")
+    sent = "By 2023 it employed about 350 people."
+    count = next(n for n in extract_numbers(sent) if n.text.startswith("350"))
+    assert owner_of(sent, count, cs) is None

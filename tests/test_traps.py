@@ -52,6 +52,13 @@ CASES: list[tuple[str, tuple[Label, ...]]] = [
     ("Orbit Labs employed about 350 people in 2023.", GOOD),  # "By 2023 it employed …"
     ("Priya Nair is the chief executive of Orbit Labs.", GOOD),
     ("Tomas Berg is the chief executive of Orbit Labs.", (Label.MISATTRIBUTED, Label.FALSE)),
+    ("王磊创立了星云科技。", (Label.MISATTRIBUTED,)),
+    # "B" of B轮 is no name the amount could belong to: found and bound (one value, so the
+    # wording decides between true and partly true)
+    ("星云科技完成了4亿元B轮融资。", (*GOOD, Label.PARTLY_TRUE)),
+    ("陈静是星云科技的首席执行官。", GOOD),
+    ("刘洋是星云科技的首席执行官。", (Label.MISATTRIBUTED, Label.FALSE)),
+    ("陈静获得了2019年图灵奖。", (Label.MISATTRIBUTED, Label.FALSE)),
     # a role one person holds, given to another by the claim
     ("Dana Reyes was the first author of the Kestrel paper.", (Label.MISATTRIBUTED,)),
     ("Mina Park was the first author of the Kestrel paper.", GOOD),

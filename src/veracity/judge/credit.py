@@ -76,6 +76,9 @@ _HOLDER = (
                rf"(?:the\s+|its\s+|their\s+|his\s+|her\s+)?"
                rf"(?i:(?P<role>{_ROLE_EN}))\b"),
     re.compile(rf"(?P<role>{_ROLE_ZH})(?:是|为|：|:)\s*(?P<name>{_ZH_NAME})"),
+    # 「刘洋」是星云科技的首席执行官, 刘洋担任首席技术官
+    re.compile(rf"(?:^|(?<=[，。；,;\s]))(?P<name>[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*)*|[\u4e00-\u9fff·]{{2,4}}?)"
+               rf"\s*(?:是|为|担任|出任|现任|曾任)(?:[^，。；,;]{{0,16}}?的)?(?P<role>{_ROLE_ZH})"),
 )
 
 
@@ -92,6 +95,12 @@ def role_holders(text: str) -> list[tuple[str, str]]:
     return out
 
 
+_HELD_BY = re.compile(
+    r"(?:是|为|担任|出任|现任|曾任)([\u4e00-\u9fff·A-Za-z0-9 ]{2,20}?)的"  # …是「星云科技」的首席执行官
+    r"|\bof\s+(?:the\s+)?((?:[A-Z][\w'’\-]*\s*)+)"  # … the chief executive of Orbit Labs
+)
+
+
 def role_credit(cs: ClaimSlots, al: PassageAlignment, sents: list[Sentence]) -> None:
     """A role the claim gives one person ("Jack Rae is the first author of X") that the
     passage gives another, in a sentence about the same thing: credited to that other."""
@@ -102,10 +111,14 @@ def role_credit(cs: ClaimSlots, al: PassageAlignment, sents: list[Sentence]) -> 
     for role, person in claimed:
         things = [sl for sl in cs.slots if sl.kind == "name" and not same_name(sl.text, person)
                   and normalize_for_match(sl.text) not in normalize_for_match(person)]
+        # what holds the role, when it is no slot: "陈静是「星云科技」的首席执行官"
+        held = [normalize_for_match(m.group(1) or m.group(2)) for m in _HELD_BY.finditer(cs.text)]
+        held = [h for h in held if len(h) >= 2 and h not in normalize_for_match(person)]
         for i, s in enumerate(sents):
             if s.list_like:
                 continue
             about = (any(name_found(sl, s.norm) or name_found(sl, title) for sl in things)
+                     or any(h in s.norm or h in title for h in held)
                      or (s.subject and not same_name(cs.subject or "", person)))
             if not about:
                 continue
@@ -123,7 +136,11 @@ def role_credit(cs: ClaimSlots, al: PassageAlignment, sents: list[Sentence]) -> 
 _BY_NAME = re.compile(rf"\bby\s+(?P<name>{_EN_NAME}(?:(?:,\s*|\s+and\s+){_EN_NAME})*)")
 _ZH_BY = re.compile(r"由(?P<name>[\u4e00-\u9fff·]{2,10}?(?:[、和与][\u4e00-\u9fff·]{2,10}?)*)(?:共同|联合|一起)?"
                     r"(?:创立|创办|创建|成立|提出|发明|发现|开发|设计)")
-_LEAD_NAME = re.compile(rf"^\s*(?P<name>{_EN_NAME}(?:(?:,\s*|\s+and\s+){_EN_NAME})*)")
+_LEAD_NAME = re.compile(
+    rf"^\s*(?P<name>{_EN_NAME}(?:(?:,\s*|\s+and\s+){_EN_NAME})*)"
+    r"|^\s*(?P<zh>[\u4e00-\u9fff·]{2,4}?(?:[、和与][\u4e00-\u9fff·]{2,4}?)*)"
+    r"(?=(?:于[^，。]{0,12})?(?:共同|联合)?(?:创立|创办|创建|提出|发明|发现))"
+)
 _PEOPLE_SPLIT = re.compile(r",\s*(?:and\s+)?|\s+and\s+|[、和与]")
 
 
@@ -139,7 +156,8 @@ def claimed_agents(cs: ClaimSlots) -> list[str]:
         if lead is None or cs.relation_pos < 0 or lead.end() > cs.relation_pos:
             return []
         found = lead
-    people = [p.strip() for p in _PEOPLE_SPLIT.split(found.group("name")) if p.strip()]
+    named = found.groupdict().get("name") or found.groupdict().get("zh") or ""
+    people = [p.strip() for p in _PEOPLE_SPLIT.split(named) if p.strip()]
     subject = normalize_for_match(cs.subject)
     if any(same_name(p, cs.subject) or normalize_for_match(p) in subject or subject in normalize_for_match(p)
            for p in people):

@@ -300,6 +300,11 @@ def credited_names(sentence: str) -> list[str]:
     for pat in (*CREDIT_PATTERNS_EN, *CREDIT_PATTERNS_ZH):
         for m in pat.finditer(sentence):
             name = _person_in(m.group("name").strip(" .,'’"))
+            if re.match(r"[\u4e00-\u9fff]", name):
+                # "陈静和刘洋于2016年3月在杭州" → "陈静": the first person, before the when and where
+                name = re.split(r"[于在从自\d和与、及]", name, maxsplit=1)[0]
+                if len(name) < 2:
+                    continue
             if name and name.split()[0].lower() not in {"the", "this", "that", "it", "he", "she", "they",
                                                        "his", "her", "we", "a", "an", "which", "who"}:
                 out.append(name)

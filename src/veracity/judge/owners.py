@@ -87,7 +87,10 @@ def _bare(phrase: str) -> str:
     words = phrase.split()
     while words and words[0].lower() in EN_STOPWORDS:
         words = words[1:]
-    return "" if not words or words[0][:1].isdigit() else " ".join(words)
+    if not words or words[0][:1].isdigit():
+        return ""
+    bare = " ".join(words)
+    return "" if len(bare) < 2 else bare  # a lone capital ("B" of "B轮融资") is no name
 
 
 def owner_of(sent: str, num: NumberMention, cs: ClaimSlots) -> str | None:
@@ -117,7 +120,7 @@ def owner_of(sent: str, num: NumberMention, cs: ClaimSlots) -> str | None:
     if names:
         return names[-1].group(0)
     clause_end = min([i for i in (after.find(","), after.find(";")) if i >= 0] or [len(after)])
-    names = list(LATIN_PHRASE.finditer(after[:clause_end]))
+    names = [m for m in LATIN_PHRASE.finditer(after[:clause_end]) if _bare(m.group(0))]
     if names:
         return names[0].group(0)
     if clause_start >= 0 and _CJK.search(sent):
