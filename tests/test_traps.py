@@ -59,6 +59,11 @@ CASES: list[tuple[str, tuple[Label, ...]]] = [
     ("陈静是星云科技的首席执行官。", GOOD),
     ("刘洋是星云科技的首席执行官。", (Label.MISATTRIBUTED, Label.FALSE)),
     ("陈静获得了2019年图灵奖。", (Label.MISATTRIBUTED, Label.FALSE)),
+    # a one-time opening; a count stated with "Its …" belongs to the subject, the rival's not
+    ("The Halden Bridge opened in 2009.", GOOD),
+    ("The Halden Bridge opened in 2011.", (Label.FALSE,)),
+    ("The main span of the Halden Bridge is 1,104 metres long.", GOOD),
+    ("The main span of the Halden Bridge is 850 metres long.", (Label.FALSE,)),
     # a role one person holds, given to another by the claim
     ("Dana Reyes was the first author of the Kestrel paper.", (Label.MISATTRIBUTED,)),
     ("Mina Park was the first author of the Kestrel paper.", GOOD),

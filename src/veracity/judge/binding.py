@@ -43,7 +43,7 @@ from veracity.types import RankedPassage
 BOUND, UNBOUND, CONTRADICTED, ABSENT = "bound", "unbound", "contradicted", "absent"
 _TIME = ("year", "date")
 _CJK = re.compile(r"[\u3400-\u9fff]")
-_FUNCTIONAL = ("birth", "death", "founding")
+_FUNCTIONAL = ("birth", "death", "founding", "opening")
 _LIST_SEP = re.compile(r"[,、;|/·]")
 
 FEATURES = [
@@ -361,7 +361,9 @@ def _number_conflict(slot: Slot, sent: Sentence, cs: ClaimSlots) -> str | None:
             ratio = abs(cn.value / pn.value)
             if 0.01 <= ratio <= 100 and _same_noun(noun_after(cs.text, cn.end), noun_after(sent.text, pn.end)):
                 owner = owner_of(sent.text, pn, cs)
-                if owner is not None and is_subject_name(owner, cs):
+                # no name in reach ("Its main span is 1,104 metres"): the sentence's subject,
+                # which is the claim's in a sentence about it
+                if (owner is None and sent.subject) or (owner is not None and is_subject_name(owner, cs)):
                     return pn.text
     return None
 
@@ -455,8 +457,10 @@ def align(
             return True
         if cs.relation and lexicon.has_relation(s.low, cs.relation):
             return True
-        if not cs.relation and named[i]:
-            return True  # "Gopher is a … model": a sentence naming the subject is its frame
+        if not cs.relation and (named[i] or starts_with_pronoun(s.text)):
+            # "Gopher is a … model", "Its main span is …": a sentence naming the subject, or
+            # going on about it with a pronoun, is its frame
+            return True
         return any(sl.kind == "name" and name_found(sl, s.norm) for sl in frame_names)
 
     frames = [i for i in range(len(sents)) if in_frame(i)]

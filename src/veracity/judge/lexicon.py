@@ -37,6 +37,8 @@ RELATIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
                     "加盟", "离开")),
     "authorship": (("wrote", "written", "author", "publish", "co-author", "paper", "book"),
                    ("撰写", "发表", "著有", "作者", "论文")),
+    # a place opened once: another year of its opening contradicts
+    "opening": (("opened", "inaugurat", "opening"), ("开通", "通车", "落成", "开业", "启用", "竣工")),
     "location": (("located", "based", "situated", "lies", "capital", "headquarter"),
                  ("位于", "坐落", "总部")),
 }
