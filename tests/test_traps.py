@@ -64,6 +64,10 @@ CASES: list[tuple[str, tuple[Label, ...]]] = [
     ("The Halden Bridge opened in 2011.", (Label.FALSE,)),
     ("The main span of the Halden Bridge is 1,104 metres long.", GOOD),
     ("The main span of the Halden Bridge is 850 metres long.", (Label.FALSE,)),
+    # another birthplace in the clause that states the birth
+    ("Marta Sousa was born in Coimbra in 1961.", GOOD),
+    ("Marta Sousa was born in Lisbon in 1961.", (Label.FALSE,)),
+    ("玛丽·居里出生于法国巴黎。", (Label.FALSE, Label.UNVERIFIABLE)),
     # a role one person holds, given to another by the claim
     ("Dana Reyes was the first author of the Kestrel paper.", (Label.MISATTRIBUTED,)),
     ("Mina Park was the first author of the Kestrel paper.", GOOD),

@@ -334,6 +334,28 @@ def _institution_conflict(slot: Slot, sent: Sentence, cs: ClaimSlots) -> str | N
     return None
 
 
+_IN_PLACE = re.compile(r"\bin\s+([A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+)*)")
+_ZH_PLACE = re.compile(r"(?:出生于|生于|出生在|逝世于|去世于|病逝于|死于)([\u4e00-\u9fff]{2,6}?)(?=[，。,;；、的（(]|$|\d)")
+_MONTHS = frozenset(["january", "february", "march", "april", "may", "june", "july", "august", "september",
+                     "october", "november", "december"])
+
+
+def _place_conflict(slot: Slot, sent: Sentence, cs: ClaimSlots) -> str | None:
+    """Another place in a clause that states the birth (or death): "born 1961 in Coimbra"
+    contradicts "born in Lisbon"; a place the claim also names does not."""
+    assert cs.relation is not None
+    for a, b in clause_spans(sent.text):
+        raw = sent.text[a:b]
+        if not lexicon.has_relation(raw.lower(), cs.relation):
+            continue
+        places = [m.group(1) for m in _IN_PLACE.finditer(raw)] + [m.group(1) for m in _ZH_PLACE.finditer(raw)]
+        places = [p for p in places if p.split()[0].lower() not in _MONTHS and not any(
+            sl.kind == "name" and name_found(sl, normalize_for_match(p)) for sl in cs.slots)]
+        if places and not name_found(slot, normalize_for_match(raw)):
+            return places[0]
+    return None
+
+
 def _number_conflict(slot: Slot, sent: Sentence, cs: ClaimSlots) -> str | None:
     """Another value of the same quantity in the claim's frame."""
     cn = slot.number
@@ -539,6 +561,8 @@ def align(
                 conflict = _category_conflict(slot, s, cs)
             elif slot.kind == "name" and INSTITUTION.fullmatch(slot.text.strip()):
                 conflict = _institution_conflict(slot, s, cs)
+            elif slot.kind == "name" and cs.relation in ("birth", "death"):
+                conflict = _place_conflict(slot, s, cs)
             if conflict is not None:
                 contradictions[slot.key] = SlotMatch(CONTRADICTED, i, conflict)
                 if m.status != BOUND:
