@@ -547,3 +547,21 @@ def test_a_lone_capital_is_no_owner_of_an_amount() -> None:
     sent = "By 2023 it employed about 350 people."
     count = next(n for n in extract_numbers(sent) if n.text.startswith("350"))
     assert owner_of(sent, count, cs) is None
+
+
+def test_another_event_with_the_same_names_is_no_contradiction() -> None:
+    """A sentence about another event with the claim's names ("impressed the Cavalry FC staff
+    … in 2018") does not contradict "signed with Cavalry FC in 2019"; a parenthetical sentence
+    with another organisation's amount is not the subject's."""
+    signed = _judge(
+        "Niko Ross signed with Cavalry FC on January 23, 2019.",
+        ["Niko Ross impressed the Cavalry FC coaching staff at a camp in the fall of 2018."],
+        subject="Niko Ross",
+    )
+    assert signed.verdict.label not in (Label.FALSE, Label.MISATTRIBUTED)
+    from veracity.judge.owners import owner_of
+
+    cs = claim_slots("Ada Lark donated $2 million to the fund.", "Ada Lark")
+    sent = "(WME, the agency that represents her, also donated $500,000.)"
+    amount = next(n for n in extract_numbers(sent) if "500" in n.text)
+    assert owner_of(sent, amount, cs) == "WME"

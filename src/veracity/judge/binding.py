@@ -240,6 +240,15 @@ def _same_noun(a: str | None, b: str | None) -> bool:
     return a is None or b is None or a == b or a[:4] == b[:4]
 
 
+def _shares_wording(clause: str, cs: ClaimSlots) -> bool:
+    """The clause has a word of the claim besides its names and values ("signed", "opened"):
+    "impressed the Cavalry FC staff … in 2018" is not the frame of "signed with Cavalry FC"."""
+    named = " ".join([sl.text for sl in cs.slots] + ([cs.subject] if cs.subject else []))
+    words = content_terms(cs.text) - content_terms(named)
+    words = {w for w in words if not w.startswith("#") and not w[:1].isdigit()}
+    return not words or bool(words & content_terms(clause))
+
+
 def _in_claims_clause(pn: NumberMention, sent: Sentence, cs: ClaimSlots, slot: Slot) -> bool:
     """The other value sits in the claim's frame at clause level: a clause that does not hold
     the claim's own value, names no other member of the claim's categories (another prize
@@ -258,6 +267,8 @@ def _in_claims_clause(pn: NumberMention, sent: Sentence, cs: ClaimSlots, slot: S
                 return False
     if cs.relation in _FUNCTIONAL:
         return lexicon.has_relation(low, cs.relation)
+    if cs.relation is None and not _shares_wording(clause, cs):
+        return False  # no relation known: the clause must say something of what the claim says
     return any(
         sl is not slot and (name_found(sl, norm) if sl.kind == "name" else any(lexicon.words_in(low, p) for p in sl.forms))
         for sl in [*cs.slots, *cs.context] if sl.kind in ("name", "category")

@@ -138,7 +138,7 @@ def owner_of(sent: str, num: NumberMention, cs: ClaimSlots) -> str | None:
             return max(cands)[1]
     # no name in its clause: the quantity belongs to the sentence's subject, its first name
     # ("Chinchilla, trained by DeepMind, is a model with 70 billion parameters")
-    first = LATIN_PHRASE.match(sent.lstrip(" #*-•>|\t"))
+    first = LATIN_PHRASE.match(sent.lstrip(" #*-•>|\t([“\"'‘"))  # "(WME, …, also donated $500,000.)"
     if first is None:
         return None
     return _bare(first.group(0)) or None  # "The ENIAC" → "ENIAC"; "By 2023 …" → nobody named
