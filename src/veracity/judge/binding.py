@@ -26,7 +26,15 @@ from veracity.evidence.tokenize import content_terms
 from veracity.judge import lexicon
 from veracity.judge.aliases import has_alias_statement
 from veracity.judge.credit import award_credit, claimed_agents, role_credit
-from veracity.judge.frames import clause_at, clause_spans, life_conflict, life_dates
+from veracity.judge.frames import (
+    CJK,
+    TIME_KINDS,
+    clause_at,
+    clause_spans,
+    life_conflict,
+    life_dates,
+    same_time,
+)
 from veracity.judge.owners import (
     is_subject_name,
     name_found,
@@ -41,8 +49,6 @@ from veracity.text import normalize_for_match, sentence_spans
 from veracity.types import RankedPassage
 
 BOUND, UNBOUND, CONTRADICTED, ABSENT = "bound", "unbound", "contradicted", "absent"
-_TIME = ("year", "date")
-_CJK = re.compile(r"[\u3400-\u9fff]")
 _FUNCTIONAL = ("birth", "death", "founding", "opening")
 _LIST_SEP = re.compile(r"[,、;|/·]")
 
@@ -64,6 +70,22 @@ class Sentence:
     numbers: list[NumberMention]
     subject: bool = False  # the subject is named here, or a pronoun in a passage about it
     list_like: bool = False
+
+
+def clause_sentence(s: Sentence, a: int, b: int) -> Sentence:
+    """Characters ``a``–``b`` of sentence ``s`` (one of its clauses) as a sentence about the
+    subject, so that a clause can be matched like a whole sentence."""
+    raw = s.text[a:b]
+    return Sentence(s.start + a, s.start + b, raw, raw.lower(), normalize_for_match(raw),
+                    extract_numbers(raw), subject=True)
+
+
+def frame_values(cs: ClaimSlots, slot: Slot) -> list[Slot]:
+    """The claim's other values that place ``slot`` in its frame: its dates when it has some
+    (another field or school in another year is another event), else all its other values."""
+    others = [sl for sl in cs.core if sl is not slot]
+    timed = [sl for sl in others if sl.number is not None and sl.number.kind in TIME_KINDS]
+    return timed or others
 
 
 @dataclass
@@ -124,13 +146,8 @@ class PassageAlignment:
         if not any(m.sentence == j for m in self.contradictions.values()):
             return True
         s = self.sentences[j]
-        for a, b in clause_spans(s.text):
-            raw = s.text[a:b]
-            part = Sentence(s.start + a, s.start + b, raw, raw.lower(), normalize_for_match(raw),
-                            extract_numbers(raw), subject=True)
-            if all(_slot_in(sl, part, cs)[0] for sl in core):
-                return True
-        return False
+        return any(all(_slot_in(sl, clause_sentence(s, a, b), cs)[0] for sl in core)
+                   for a, b in clause_spans(s.text))
 
     def together(self, cs: ClaimSlots) -> int | None:
         """A sentence that holds every core value of the claim together (about anyone)."""
@@ -162,7 +179,7 @@ def _is_list_like(s: str) -> bool:
         if short / len(segs) >= 0.8:
             return True
     tokens = [t for t in re.split(r"\s+", s.strip(" #*-•>")) if t]
-    if _CJK.search(s) and re.search(r"[，。；：！？]", s):
+    if CJK.search(s) and re.search(r"[，。；：！？]", s):
         return False  # Chinese prose: spaces only set Latin names apart, they do not list
     if len(tokens) >= 6:
         named = sum(1 for t in tokens if t[:1].isupper() or t[:1].isdigit() or "\u4e00" <= t[:1] <= "\u9fff")
@@ -291,15 +308,12 @@ def _category_conflict(slot: Slot, sent: Sentence, cs: ClaimSlots) -> str | None
         if len(spans) > 1:
             norm = normalize_for_match(raw)
             nums = extract_numbers(raw)
-            others = [sl for sl in cs.core if sl is not slot]
             # with a date in the claim, only a clause of that date is its frame (the other
             # field in another year is another prize); else one with another of its names
-            timed = [sl for sl in others if sl.number is not None and sl.number.kind in _TIME]
-            others = timed or others
+            others = frame_values(cs, slot)
             if others and not any(
                 name_found(sl, norm) if sl.kind == "name"
-                else sl.number is not None and any(same_quantity(sl.number, pn) or (
-                    sl.number.kind == "year" and pn.year == sl.number.year) for pn in nums)
+                else sl.number is not None and any(same_time(sl.number, pn) for pn in nums)
                 for sl in others
             ):
                 continue
@@ -323,9 +337,7 @@ def _institution_conflict(slot: Slot, sent: Sentence, cs: ClaimSlots) -> str | N
     """Another school or institute in a clause of the claim's frame that holds the claim's
     other values but not its institution: "a PhD in statistics from Harvard in 2009" against
     "… and a PhD in statistics from Stanford University in 2009"."""
-    others = [sl for sl in cs.core if sl is not slot]
-    timed = [sl for sl in others if sl.number is not None and sl.number.kind in _TIME]
-    others = timed or others
+    others = frame_values(cs, slot)
     if not others:
         return None
     for a, b in clause_spans(sent.text):
@@ -339,7 +351,7 @@ def _institution_conflict(slot: Slot, sent: Sentence, cs: ClaimSlots) -> str | N
             sl.kind == "name" and name_found(sl, normalize_for_match(f)) for sl in cs.slots)]
         if not found:
             continue
-        part = Sentence(sent.start + a, sent.start + b, raw, raw.lower(), norm, extract_numbers(raw), subject=True)
+        part = clause_sentence(sent, a, b)
         if all(_slot_in(sl, part, cs)[0] for sl in others):
             return found[0]
     return None
@@ -371,7 +383,7 @@ def _number_conflict(slot: Slot, sent: Sentence, cs: ClaimSlots) -> str | None:
     """Another value of the same quantity in the claim's frame."""
     cn = slot.number
     assert cn is not None
-    if cn.kind in _TIME:
+    if cn.kind in TIME_KINDS:
         life = life_conflict(cn, sent.text, cs)
         if life is not False:  # a life span decides a birth or death date by itself
             return life if isinstance(life, str) else None
@@ -379,7 +391,7 @@ def _number_conflict(slot: Slot, sent: Sentence, cs: ClaimSlots) -> str | None:
     for pn in sent.numbers:
         if any(same_quantity(c, pn) for c in claim_vals):
             continue
-        if cn.kind in _TIME and pn.kind in _TIME:
+        if cn.kind in TIME_KINDS and pn.kind in TIME_KINDS:
             if not _in_claims_clause(pn, sent, cs, slot):
                 continue
             if cn.year != pn.year and pn.year is not None and abs(pn.year - (cn.year or 0)) < 300:
@@ -430,7 +442,7 @@ class TermUnits:
         self.words = {w for w in self.words if not w.startswith("#")}
         self.rare = {w for w in self.words if len(w) >= 7}
 
-        self.cjk = {w for w in self.words if _CJK.search(w)}
+        self.cjk = {w for w in self.words if CJK.search(w)}
 
     @property
     def size(self) -> int:
@@ -439,7 +451,7 @@ class TermUnits:
     def coverage(self, low: str, terms: set[str]) -> float:
         """Share of the claim's wording found in a text. Chinese words the concept table cannot
         translate count only against Chinese text: English evidence is not expected to hold them."""
-        words = self.words if _CJK.search(low) else self.words - self.cjk
+        words = self.words if CJK.search(low) else self.words - self.cjk
         size = len(words) + len(self.concepts)
         if not size:
             return 0.0
@@ -509,7 +521,7 @@ def align(
         claim's relation is there and so is every other name of the claim this passage has
         (so that "appointed judge in 1975" does not contradict "appointed to X in 1981")."""
         s = sents[i]
-        if slot.kind == "number" and slot.number is not None and slot.number.kind not in _TIME:
+        if slot.kind == "number" and slot.number is not None and slot.number.kind not in TIME_KINDS:
             return True  # quantities: the owner check in _number_conflict decides
         if not cs.subject:
             return False
@@ -674,9 +686,9 @@ def _features(cs: ClaimSlots, al: PassageAlignment, units: TermUnits) -> list[fl
     conf = {k: m for k, m in al.conflicts()}
     by_key = {s.key: s for s in cs.slots}
     c_num = any(by_key[k].kind == "number" and by_key[k].number is not None
-                and by_key[k].number.kind not in _TIME for k in conf)  # type: ignore[union-attr]
+                and by_key[k].number.kind not in TIME_KINDS for k in conf)  # type: ignore[union-attr]
     c_time = any(by_key[k].kind == "number" and by_key[k].number is not None
-                 and by_key[k].number.kind in _TIME for k in conf)  # type: ignore[union-attr]
+                 and by_key[k].number.kind in TIME_KINDS for k in conf)  # type: ignore[union-attr]
     c_cat = any(by_key[k].kind == "category" for k in conf)
     best_subject = (
         al.best_sentence is not None and al.sentences[al.best_sentence].subject
@@ -723,7 +735,7 @@ def _features(cs: ClaimSlots, al: PassageAlignment, units: TermUnits) -> list[fl
 
 def _comparable(cn: NumberMention, pn: NumberMention) -> bool:
     """Two numbers that could state the same quantity (same kind, same unit, near magnitude)."""
-    if cn.kind in _TIME and pn.kind in _TIME:
+    if cn.kind in TIME_KINDS and pn.kind in TIME_KINDS:
         return True
     if cn.kind != pn.kind or cn.kind not in ("count", "percent") or (cn.unit or "") != (pn.unit or ""):
         return False

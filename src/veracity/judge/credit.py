@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from veracity.evidence.numbers import extract_numbers
 from veracity.judge import lexicon
+from veracity.judge.frames import TIME_KINDS
 from veracity.judge.owners import is_subject_name, name_found, subject_named
 from veracity.judge.slots import ClaimSlots, same_name
 from veracity.text import normalize_for_match
@@ -19,7 +20,6 @@ from veracity.text import normalize_for_match
 if TYPE_CHECKING:
     from veracity.judge.binding import PassageAlignment, Sentence
 
-_TIME = ("year", "date")
 
 
 def award_credit(cs: ClaimSlots, al: PassageAlignment, sents: list[Sentence]) -> None:
@@ -27,7 +27,7 @@ def award_credit(cs: ClaimSlots, al: PassageAlignment, sents: list[Sentence]) ->
     Award was given to A and B"): credited to another, unless the subject is among them.
     Only for a claim with the award's name and its year (another year is another award)."""
     key = cs.key if cs.key is not None and cs.key.kind == "name" else None
-    years = [sl.number for sl in cs.slots if sl.number is not None and sl.number.kind in _TIME]
+    years = [sl.number for sl in cs.slots if sl.number is not None and sl.number.kind in TIME_KINDS]
     if key is None or not years or not cs.subject:
         return
     title = al.rp.passage.context or al.rp.source.title or ""
@@ -38,7 +38,7 @@ def award_credit(cs: ClaimSlots, al: PassageAlignment, sents: list[Sentence]) ->
         # an abbreviation) or the page title ("2019 Turing Award")
         near = [*s.numbers, *(sents[i - 1].numbers if i and len(sents[i - 1].text) < 40 else []),
                 *extract_numbers(title)]
-        if not all(any(y.year == pn.year for pn in near if pn.kind in _TIME) for y in years):
+        if not all(any(y.year == pn.year for pn in near if pn.kind in TIME_KINDS) for y in years):
             continue
         people = lexicon.award_recipients(s.text)
         if not people:

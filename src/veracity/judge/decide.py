@@ -24,9 +24,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from veracity.evidence.numbers import same_quantity
 from veracity.judge.binding import BOUND, UNBOUND, PassageAlignment
-from veracity.judge.frames import life_dates
+from veracity.judge.frames import life_dates, same_time
 from veracity.judge.lexicon import relation_outside
 from veracity.judge.slots import ClaimSlots, Slot
 from veracity.types import Label
@@ -110,9 +109,7 @@ def decide(
         if life is None:
             return False
         end = life[0] if cs.relation == "birth" else life[1]
-        return any(sl.number is not None and (
-            same_quantity(sl.number, end) or (sl.number.kind == "year" and sl.number.year == end.year)
-        ) for sl in core)
+        return any(sl.number is not None and same_time(sl.number, end) for sl in core)
 
     # true needs the relation too: "the Turing Award is named after him" binds the award to
     # him but does not say he won it

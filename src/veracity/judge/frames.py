@@ -15,8 +15,14 @@ from veracity.evidence.numbers import NumberMention, extract_numbers, same_quant
 from veracity.judge.slots import ClaimSlots
 from veracity.text import normalize_for_match
 
-_TIME = ("year", "date")
-_CJK = re.compile(r"[\u3400-\u9fff]")
+TIME_KINDS = ("year", "date")
+CJK = re.compile(r"[\u3400-\u9fff]")  # a Chinese character (the judge's test for Chinese text)
+
+
+def same_time(claimed: NumberMention, stated: NumberMention) -> bool:
+    """``stated`` gives the claim's date or year: the same quantity, or, for a claimed year,
+    any date in that year ("died in 1992" ↔ "1 January 1992")."""
+    return same_quantity(claimed, stated) or (claimed.kind == "year" and claimed.year == stated.year)
 
 
 _PAREN = re.compile(r"[(（]([^()（）]{4,80})[)）]")
@@ -36,7 +42,7 @@ def life_dates(sent: str, cs: ClaimSlots) -> tuple[NumberMention, NumberMention]
     if not any(k and head.endswith(k) for k in keys):
         return None
     inner = m.group(1)
-    times = [n for n in extract_numbers(inner) if n.kind in _TIME]
+    times = [n for n in extract_numbers(inner) if n.kind in TIME_KINDS]
     for a, b in itertools.pairwise(times):
         if _RANGE.match(inner[a.end : b.start]):
             return a, b
@@ -72,7 +78,7 @@ _AND_VERB = re.compile(
 def _lead_in(clause: str) -> bool:
     """A clause too short to state a fact by itself: "1911年", "In 1903", "此后"."""
     bare = clause.strip(" ，,；;。.")
-    return len(bare.split()) <= 3 if not _CJK.search(bare) else len(bare) <= 6
+    return len(bare.split()) <= 3 if not CJK.search(bare) else len(bare) <= 6
 
 
 def clause_spans(text: str) -> list[tuple[int, int]]:
@@ -111,4 +117,4 @@ def clause_at(text: str, pos: int) -> str:
     return text
 
 
-__all__ = ["clause_at", "clause_spans", "life_conflict", "life_dates"]
+__all__ = ["CJK", "TIME_KINDS", "clause_at", "clause_spans", "life_conflict", "life_dates", "same_time"]

@@ -41,6 +41,7 @@ from veracity.judge.binding import (
 )
 from veracity.judge.credit import claimed_agents, role_holders
 from veracity.judge.decide import Decision, claim_features, decide
+from veracity.judge.frames import CJK
 from veracity.judge.model import JudgeModel, load_default
 from veracity.judge.slots import ClaimSlots, Slot, anchors_of, claim_slots, same_name
 from veracity.text import normalize_for_match
@@ -51,7 +52,6 @@ __all__ = ["EvidenceMatchJudge", "Facets", "extract_facets", "same_name"]
 _MAX_PASSAGES = 12  # alignments per claim (ranked best first)
 
 
-_CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 def _mostly_chinese(passages: Sequence[RankedPassage]) -> bool:
@@ -62,7 +62,7 @@ def _mostly_chinese(passages: Sequence[RankedPassage]) -> bool:
     for rp in passages:
         text = rp.passage.text
         letters = sum(1 for ch in text if ch.isalpha())
-        if letters and len(_CJK.findall(text)) * 3 >= letters:
+        if letters and len(CJK.findall(text)) * 3 >= letters:
             chinese += 1
     return chinese * 2 > len(passages)
 
@@ -139,7 +139,7 @@ class EvidenceMatchJudge:
         for name, other in name_pairs(passages, names):  # 杰克·雷(Jack Rae): one person
             aliases.setdefault(name, []).append(other)
         cs = claim_slots(claim.text, self.subject, aliases)
-        if _CJK.search(claim.text):
+        if CJK.search(claim.text):
             # the passages about the subject (else all) are in Chinese: what a Chinese
             # relation word binds can be found there, so it becomes a value to check
             about = [rp for rp in passages if cs.subject and cs.subject in rp.passage.index_text]

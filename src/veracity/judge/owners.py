@@ -12,6 +12,7 @@ import re
 from veracity.evidence.numbers import NumberMention
 from veracity.evidence.tokenize import EN_STOPWORDS
 from veracity.judge import lexicon
+from veracity.judge.frames import CJK
 from veracity.judge.slots import (
     LATIN_PHRASE,
     STOP_ANCHORS,
@@ -23,14 +24,12 @@ from veracity.judge.slots import (
 )
 from veracity.text import normalize_for_match
 
-_CJK = re.compile(r"[\u3400-\u9fff]")
-
 
 def subject_named(cs: ClaimSlots, sent: str, norm: str) -> bool:
     if not cs.subject:
         return False
     # a Chinese name of two characters (李明) is a name; a two-letter Latin form is too short
-    if any(f in norm for f in cs.subject_forms if len(f) >= 3 or (len(f) == 2 and _CJK.search(f))):
+    if any(f in norm for f in cs.subject_forms if len(f) >= 3 or (len(f) == 2 and CJK.search(f))):
         return True
     parts = name_parts(cs.subject)
     if len(parts) >= 2 and all(p in norm for p in parts):
@@ -123,7 +122,7 @@ def owner_of(sent: str, num: NumberMention, cs: ClaimSlots) -> str | None:
     names = [m for m in LATIN_PHRASE.finditer(after[:clause_end]) if _bare(m.group(0))]
     if names:
         return names[0].group(0)
-    if clause_start >= 0 and _CJK.search(sent):
+    if clause_start >= 0 and CJK.search(sent):
         # Chinese runs clauses on with commas, the topic carried over: in "DeepMind 发布了
         # Chinchilla 模型，参数量为 700 亿" the count is Chinchilla's, the last name before
         # the clause that does not follow a preposition (由、被、与…)
