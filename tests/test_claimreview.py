@@ -265,6 +265,10 @@ def test_cli_check_and_show_write_claimreview(tmp_path: Path, monkeypatch: pytes
     shown = CliRunner().invoke(main, ["show", run_id, "--db", str(db), "--format", "claimreview"])
     assert shown.exit_code == 0, shown.output
     assert json.loads(shown.output) == data
+    # a finished run given to resume is printed as it is, in the same format
+    resumed = CliRunner().invoke(main, ["resume", run_id, "--db", str(db), "--format", "claimreview", "-q"])
+    assert resumed.exit_code == 0, resumed.output
+    assert json.loads(resumed.output) == data
     as_json = CliRunner().invoke(main, ["show", run_id, "--db", str(db), "--format", "json"])
     labels = [Label(c["verdict"]["label"]) for c in json.loads(as_json.output)["claims"]]
     assert [r["reviewRating"].get("ratingValue") for r in data] == [RATING_SCALE.get(label) for label in labels]
