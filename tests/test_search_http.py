@@ -20,6 +20,7 @@ from veracity.search._http import (
     iso_date,
     lang_code,
     parse_retry_after,
+    search_retry,
     snippet_text,
 )
 from veracity.search.settings import SearchSettings
@@ -54,7 +55,7 @@ def test_backoff_doubles_and_is_capped() -> None:
     async def record(seconds: float) -> None:
         sleeps.append(seconds)
 
-    policy = RetryPolicy(retries=4, backoff=1.0, max_wait=5.0, sleep=record)
+    policy = RetryPolicy(attempts=5, backoff=1.0, max_wait=5.0, sleep=record)
     provider, recorder = make("dblp", lambda r: httpx.Response(502), retry=policy)
     with pytest.raises(ProviderError, match="5 attempt"):
         run(provider.search("x"))
@@ -72,8 +73,8 @@ def test_zero_retries_means_one_attempt() -> None:
 
 def test_retry_policy_from_settings() -> None:
     s = settings(search_retries=5, search_backoff=0.25, search_max_wait=9)
-    policy = RetryPolicy.from_settings(s)
-    assert (policy.retries, policy.backoff, policy.max_wait, policy.attempts) == (5, 0.25, 9, 6)
+    policy = search_retry(s)
+    assert (policy.attempts, policy.backoff, policy.max_wait) == (6, 0.25, 9), "5 retries: 6 tries"
 
 
 # -- settings ------------------------------------------------------------------------------------

@@ -1,12 +1,13 @@
 """What every HTTP search provider shares: the client, retries, error mapping, small parsers.
 
-* :class:`RetryPolicy` retries a 429, a 5xx, a timeout or a network error with exponential
-  back-off, and waits what ``Retry-After`` asks (up to ``max_wait``). A connection that cannot
-  be made at all (refused, unreachable network, connect timeout) is retried only
-  ``connect_retries`` times (once by default): it rarely heals within seconds, and the run's
-  circuit breaker (:mod:`veracity.search.coverage`) takes over from there. A host name that
-  does not resolve and a TLS failure (a bad certificate) are not retried at all. The sleep
-  function is injectable, so tests run without real waits.
+* Requests go through :class:`~veracity.httputil.RetryPolicy` (the one retry policy; its
+  ``attempts`` count every try): a 429, a 5xx, a timeout or a network error is tried again with
+  exponential back-off, waiting what ``Retry-After`` asks (up to ``max_wait``). A connection
+  that cannot be made at all (refused, unreachable network, connect timeout) gets only
+  ``HttpProvider.connect_attempts`` tries (two by default): it rarely heals within seconds, and
+  the run's circuit breaker (:mod:`veracity.search.coverage`) takes over from there. A host
+  name that does not resolve and a TLS failure (a bad certificate) are not retried at all. The
+  sleep function is injectable, so tests run without real waits.
 * :class:`HttpProvider` is the base class of the HTTP providers: it owns a lazily created
   :class:`httpx.AsyncClient` (or uses an injected one), sends veracity's User-Agent, and turns
   every failure into a :class:`~veracity.errors.ProviderError` whose message names the provider,
@@ -18,16 +19,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import html
 import json
 import logging
 import re
 import socket
 import ssl
-import time
-from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -35,10 +33,10 @@ from urllib.parse import urlsplit
 
 import httpx
 from pydantic import SecretStr
-from tenacity import AsyncRetrying, RetryCallState, stop_after_attempt
 
 from veracity.errors import ConfigError, ProviderError, ProviderUnreachable
-from veracity.httputil import parse_retry_after
+from veracity.httputil import RetryPolicy, Sleep, parse_retry_after
+from veracity.search.ratelimit import TokenBucketLimiter
 from veracity.search.records import WorkRecord, works_to_results
 from veracity.search.settings import SearchSettings
 from veracity.types import SearchResult
@@ -47,47 +45,23 @@ log = logging.getLogger("veracity.search")
 
 USER_AGENT = "veracity/0.1 (+https://github.com/veracity)"
 
-Sleep = Callable[[float], Awaitable[None]]
+__all__ = ["HttpProvider", "RetryPolicy", "Retryable", "ScholarlyProvider", "Sleep", "search_retry"]
 
 
 # ---------------------------------------------------------------------------------------------
 # retries
 
 
-@dataclass(frozen=True)
-class RetryPolicy:
-    """How often and how long to retry. ``retries`` counts extra attempts after the first."""
-
-    retries: int = 3
-    backoff: float = 1.0
-    max_wait: float = 30.0
-    sleep: Sleep = field(default=asyncio.sleep, compare=False)
-    connect_retries: int = 1
-    """Extra attempts after a connection that could not be made (at most ``retries``)."""
-
-    @classmethod
-    def from_settings(cls, settings: SearchSettings) -> RetryPolicy:
-        return cls(
-            retries=settings.search_retries,
-            backoff=settings.search_backoff,
-            max_wait=settings.search_max_wait,
-        )
-
-    @property
-    def attempts(self) -> int:
-        return self.retries + 1
-
-    def wait(self, state: RetryCallState) -> float:
-        """Seconds to wait before the next attempt: Retry-After when given, else back-off."""
-        exc = state.outcome.exception() if state.outcome is not None else None
-        if isinstance(exc, Retryable) and exc.retry_after is not None:
-            return max(0.0, min(exc.retry_after, self.max_wait))
-        return max(0.0, min(self.backoff * 2 ** (state.attempt_number - 1), self.max_wait))
+def search_retry(settings: SearchSettings) -> RetryPolicy:
+    """The retry policy the settings ask for (``search_retries`` tries after the first)."""
+    return RetryPolicy.from_retries(
+        settings.search_retries, backoff=settings.search_backoff, max_wait=settings.search_max_wait
+    )
 
 
 class Retryable(Exception):
     """A failure worth another attempt (429, 5xx, timeout, connection error). ``unreachable``:
-    no connection could be made (retried only ``RetryPolicy.connect_retries`` times)."""
+    no connection could be made (tried only ``HttpProvider.connect_attempts`` times)."""
 
     def __init__(
         self, message: str, retry_after: float | None = None, *, unreachable: bool = False,
@@ -97,29 +71,6 @@ class Retryable(Exception):
         self.retry_after = retry_after
         self.unreachable = unreachable
         self.final = final  # another attempt cannot succeed (DNS failure, TLS failure)
-
-
-async def run_with_retries(policy: RetryPolicy, attempt: Callable[[], Awaitable[Any]]) -> Any:
-    """Run ``attempt`` until it does not raise :class:`Retryable` or the attempts run out
-    (then the last :class:`Retryable` propagates). A connection that could not be made gets
-    ``policy.connect_retries`` more attempts, not ``policy.retries``."""
-
-    def worth_retrying(state: RetryCallState) -> bool:
-        exc = state.outcome.exception() if state.outcome is not None else None
-        if not isinstance(exc, Retryable) or exc.final:
-            return False
-        return not exc.unreachable or state.attempt_number <= policy.connect_retries
-
-    async for trial in AsyncRetrying(
-        stop=stop_after_attempt(policy.attempts),
-        wait=policy.wait,
-        retry=worth_retrying,
-        sleep=policy.sleep,
-        reraise=True,
-    ):
-        with trial:
-            return await attempt()
-    raise AssertionError("unreachable")  # pragma: no cover
 
 
 # ---------------------------------------------------------------------------------------------
@@ -172,6 +123,8 @@ class HttpProvider:
     """
 
     name: str = "http"
+    connect_attempts: int = 2
+    """Tries in all when no connection could be made (at most the policy's ``attempts``)."""
     url_setting: str | None = None
     key_setting: str | None = None
     interval_setting: str | None = None
@@ -188,14 +141,19 @@ class HttpProvider:
         self._key = self._required_key(self.key_setting) if self.key_setting else ""
         default_url = getattr(self.settings, self.url_setting) if self.url_setting else None
         self.base_url: str = (base_url or default_url or "").rstrip("/")
-        self.retry = retry if retry is not None else RetryPolicy.from_settings(self.settings)
+        self.retry = retry if retry is not None else search_retry(self.settings)
         self._client = client
         self._owns_client = client is None
-        # seconds between two requests of this provider (the API's own politeness rule)
+        # seconds between two requests of this provider (the API's own politeness rule), kept
+        # by the same token bucket that spaces a batch's requests (burst 1: one per interval)
         self.min_interval: float = (
             getattr(self.settings, self.interval_setting) if self.interval_setting else 0.0
         )
-        self._next_slot = 0.0
+        self._spacing = (
+            TokenBucketLimiter({self.name: 1 / self.min_interval}, sleep=self.retry.sleep)
+            if self.min_interval > 0
+            else None
+        )
 
     # -- client ---------------------------------------------------------------------------
 
@@ -229,13 +187,8 @@ class HttpProvider:
         """Wait for this provider's next request slot when it asks for spaced requests.
 
         The slot is reserved before waiting, so concurrent searches queue up in order."""
-        if self.min_interval <= 0:
-            return
-        now = time.monotonic()
-        start = max(now, self._next_slot)
-        self._next_slot = start + self.min_interval
-        if start > now:
-            await self.retry.sleep(start - now)
+        if self._spacing is not None:
+            await self._spacing.acquire(self.name)
 
     # -- errors ---------------------------------------------------------------------------
 
@@ -326,8 +279,16 @@ class HttpProvider:
                 )
             return response
 
+        def worth_retrying(exc: BaseException, attempt_number: int) -> bool:
+            if not isinstance(exc, Retryable) or exc.final:
+                return False
+            return not exc.unreachable or attempt_number < self.connect_attempts
+
+        def asked_wait(exc: BaseException) -> float | None:
+            return exc.retry_after if isinstance(exc, Retryable) else None
+
         try:
-            response: httpx.Response = await run_with_retries(self.retry, attempt)
+            response = await self.retry.call(attempt, retry_if=worth_retrying, retry_after=asked_wait)
         except Retryable as exc:
             message = f"{exc} from {place} after {attempts} attempt(s)"
             raise (self.unreachable(message) if exc.unreachable else self.error(message)) from exc

@@ -256,7 +256,7 @@ async def check_providers(
         t0 = time.perf_counter()
         provider: Any = None
         try:
-            provider = build_providers([info.name], settings, client, retry=RetryPolicy(retries=0))[0]
+            provider = build_providers([info.name], settings, client, retry=RetryPolicy(attempts=1))[0]
             found = await provider.search(query, limit=3)
         except Exception as err:  # the check reports every failure, whatever raised it
             line = one_line(err, 300)
