@@ -28,7 +28,7 @@ import ssl
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 import httpx
@@ -36,9 +36,10 @@ from pydantic import SecretStr
 
 from veracity.errors import ConfigError, ProviderError, ProviderUnreachable
 from veracity.httputil import RetryPolicy, Sleep, parse_retry_after
+from veracity.search.base import DeclaredProvider
 from veracity.search.ratelimit import TokenBucketLimiter
 from veracity.search.records import WorkRecord, works_to_results
-from veracity.search.settings import SearchSettings
+from veracity.search.settings import SearchSettings, env_name
 from veracity.types import SearchResult
 
 log = logging.getLogger("veracity.search")
@@ -108,26 +109,26 @@ def where(url: str | httpx.URL) -> str:
     return f"{parts.netloc}{parts.path}"
 
 
-class HttpProvider:
+class HttpProvider(DeclaredProvider):
     """Base class of the HTTP providers.
 
-    Subclasses set ``name``, implement ``search`` and call :meth:`get_json`, :meth:`post_json`
-    or :meth:`get_text`. The client is created on first use unless one was injected; an
-    injected client is never closed here.
+    Subclasses declare themselves (:class:`~veracity.search.base.DeclaredProvider`: ``name``,
+    ``kind``…), implement ``search`` and call :meth:`get_json`, :meth:`post_json` or
+    :meth:`get_text`. The client is created on first use unless one was injected; an injected
+    client is never closed here.
 
     ``url_setting`` names the :class:`SearchSettings` field with the API's URL: ``base_url``
     is the ``base_url`` argument, else that field, without a trailing slash (``""`` when
-    neither is set). ``key_setting`` names the field with a required API key: without a key
-    the constructor raises :class:`~veracity.errors.ConfigError`; with one it is ``_key``.
+    neither is set; :class:`~veracity.errors.ConfigError` then when ``url_required``).
+    ``key_setting`` names the field with the API key: without a key the constructor raises
+    :class:`~veracity.errors.ConfigError` (unless ``key_optional``); the key is ``_key``.
     ``interval_setting`` names the field with the seconds to keep between two requests.
     """
 
     name: str = "http"
     connect_attempts: int = 2
     """Tries in all when no connection could be made (at most the policy's ``attempts``)."""
-    url_setting: str | None = None
-    key_setting: str | None = None
-    interval_setting: str | None = None
+    interval_setting: ClassVar[str | None] = None
 
     def __init__(
         self,
@@ -141,6 +142,10 @@ class HttpProvider:
         self._key = self._required_key(self.key_setting) if self.key_setting else ""
         default_url = getattr(self.settings, self.url_setting) if self.url_setting else None
         self.base_url: str = (base_url or default_url or "").rstrip("/")
+        if self.url_required and not self.base_url.strip():
+            raise ConfigError(
+                f"{self.name} needs the URL of an instance: set {env_name(self.url_setting or '')}"
+            )
         self.retry = retry if retry is not None else search_retry(self.settings)
         self._client = client
         self._owns_client = client is None
@@ -193,23 +198,23 @@ class HttpProvider:
     # -- errors ---------------------------------------------------------------------------
 
     def secrets(self) -> Iterable[str]:
-        """Values that must never appear in an error message (the provider's keys)."""
-        for value in (
-            self.settings.brave_api_key,
-            self.settings.tavily_api_key,
-            self.settings.serper_api_key,
-            self.settings.semantic_scholar_api_key,
-        ):
+        """Values that must never appear in an error message: every key in the settings
+        (each :class:`~pydantic.SecretStr` field, whichever provider it belongs to)."""
+        for field_name in type(self.settings).model_fields:
+            value = getattr(self.settings, field_name, None)
             if isinstance(value, SecretStr):
                 secret = value.get_secret_value()
                 if secret:
                     yield secret
 
     def _required_key(self, setting: str) -> str:
-        """The secret in the settings field ``setting``; :class:`ConfigError` when unset."""
+        """The secret in the settings field ``setting``; :class:`ConfigError` when unset
+        (``""`` when the key is optional)."""
         key = getattr(self.settings, setting)
         if not isinstance(key, SecretStr) or not key.get_secret_value():
-            raise ConfigError(f"{self.name} needs an API key: set VERACITY_{setting.upper()}")
+            if self.key_optional:
+                return ""
+            raise ConfigError(f"{self.name} needs an API key: set {env_name(setting)}")
         return key.get_secret_value()
 
     def mask(self, text: str) -> str:

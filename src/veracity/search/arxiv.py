@@ -90,6 +90,10 @@ class ArxivProvider(ScholarlyProvider):
     """Scholarly search on arXiv (keyless). No author search: arXiv has no author profiles."""
 
     name = "arxiv"
+    kind = "scholarly"
+    description = "arXiv preprints"
+    default_rate = 1 / 3
+    rank = 90
     url_setting = "arxiv_url"
     interval_setting = "arxiv_min_interval"
 

@@ -28,6 +28,10 @@ class BraveProvider(HttpProvider):
     """Web search through the Brave Search API (needs ``VERACITY_BRAVE_API_KEY``)."""
 
     name = "brave"
+    kind = "web"
+    description = "Brave Search API"
+    default_rate = 1.0
+    rank = 20
     url_setting = "brave_url"
     key_setting = "brave_api_key"
 

@@ -59,6 +59,10 @@ class CrossrefProvider(ScholarlyProvider):
     """Scholarly search on Crossref (keyless)."""
 
     name = "crossref"
+    kind = "scholarly"
+    description = "Crossref DOI metadata"
+    default_rate = 1.0
+    rank = 100
     url_setting = "crossref_url"
     polite = True
 

@@ -72,6 +72,10 @@ class OpenAlexProvider(ScholarlyProvider):
     """Scholarly search on OpenAlex: ``works`` and ``authors`` (keyless)."""
 
     name = "openalex"
+    kind = "scholarly"
+    description = "OpenAlex works and authors"
+    default_rate = 1.0
+    rank = 80
     url_setting = "openalex_url"
     polite = True
 

@@ -40,6 +40,10 @@ class OpenReviewProvider(ScholarlyProvider):
     """Scholarly search on OpenReview: ``works`` and ``authors`` (profiles)."""
 
     name = "openreview"
+    kind = "scholarly"
+    description = "OpenReview papers and profiles"
+    default_rate = 1.0
+    rank = 130
     url_setting = "openreview_url"
 
     async def works(self, query: str, *, limit: int = 10) -> list[WorkRecord]:

@@ -11,10 +11,8 @@ from typing import Any
 
 import httpx
 
-from veracity.errors import ConfigError
 from veracity.search._http import (
     HttpProvider,
-    RetryPolicy,
     as_float,
     blank,
     clean_text,
@@ -23,7 +21,6 @@ from veracity.search._http import (
     lang_code,
     snippet_text,
 )
-from veracity.search.settings import SearchSettings
 from veracity.types import SearchResult
 
 
@@ -31,19 +28,12 @@ class SearxngProvider(HttpProvider):
     """Web search through a SearXNG instance (no key; the instance URL is required)."""
 
     name = "searxng"
+    kind = "web"
+    description = "SearXNG metasearch (self-hosted)"
+    url_required = True
+    default_rate = None
+    rank = 10
     url_setting = "searxng_url"
-
-    def __init__(
-        self,
-        settings: SearchSettings | None = None,
-        *,
-        client: httpx.AsyncClient | None = None,
-        retry: RetryPolicy | None = None,
-        base_url: str | None = None,
-    ) -> None:
-        super().__init__(settings, client=client, retry=retry, base_url=base_url)
-        if not self.base_url:
-            raise ConfigError("searxng needs the URL of an instance: set VERACITY_SEARXNG_URL")
 
     async def search(
         self, query: str, *, limit: int = 10, lang: str | None = None

@@ -35,14 +35,17 @@ class SemanticScholarProvider(ScholarlyProvider):
     """Scholarly search on Semantic Scholar: ``works`` and ``authors``."""
 
     name = "semanticscholar"
+    kind = "scholarly"
+    description = "Semantic Scholar papers and authors (key optional)"
+    key_setting = "semantic_scholar_api_key"
+    key_optional = True
+    default_rate = 1.0
+    rank = 110
     url_setting = "semantic_scholar_url"
     interval_setting = "semantic_scholar_min_interval"
 
     def _headers(self) -> dict[str, str]:
-        key = self.settings.semantic_scholar_api_key
-        if key is not None and key.get_secret_value():
-            return {"x-api-key": key.get_secret_value()}
-        return {}
+        return {"x-api-key": self._key} if self._key else {}
 
     async def works(self, query: str, *, limit: int = 10) -> list[WorkRecord]:
         if blank(query) or limit <= 0:

@@ -35,6 +35,10 @@ class SerperProvider(HttpProvider):
     """Web search through Serper (needs ``VERACITY_SERPER_API_KEY``)."""
 
     name = "serper"
+    kind = "web"
+    description = "Google results via Serper"
+    default_rate = 5.0
+    rank = 40
     url_setting = "serper_url"
     key_setting = "serper_api_key"
 

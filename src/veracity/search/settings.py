@@ -10,11 +10,19 @@ from __future__ import annotations
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+ENV_PREFIX = "VERACITY_"
+
+
+def env_name(field: str) -> str:
+    """The environment variable of a settings field: ``brave_api_key`` →
+    ``VERACITY_BRAVE_API_KEY``."""
+    return f"{ENV_PREFIX}{field.upper()}"
+
 
 class SearchSettings(BaseSettings):
     """Keys, endpoints and network behaviour of the search providers."""
 
-    model_config = SettingsConfigDict(env_prefix="VERACITY_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, env_file=".env", extra="ignore")
 
     # keys and instance URLs (a provider that needs one is unavailable until it is set)
     searxng_url: str | None = Field(

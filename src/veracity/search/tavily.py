@@ -28,6 +28,10 @@ class TavilyProvider(HttpProvider):
     """Web search through Tavily (needs ``VERACITY_TAVILY_API_KEY``)."""
 
     name = "tavily"
+    kind = "web"
+    description = "Tavily search API"
+    default_rate = 5.0
+    rank = 30
     url_setting = "tavily_url"
     key_setting = "tavily_api_key"
 

@@ -77,6 +77,10 @@ class WikidataProvider(HttpProvider):
     """Reference search on Wikidata (keyless)."""
 
     name = "wikidata"
+    kind = "reference"
+    description = "Wikidata entities (labels in zh/en)"
+    default_rate = 5.0
+    rank = 70
     url_setting = "wikidata_url"
 
     async def search(
