@@ -13,11 +13,7 @@ from veracity.errors import ProviderError
 from veracity.search._http import (
     USER_AGENT,
     RetryPolicy,
-    date_from_parts,
-    epoch_ms_date,
     finish,
-    human_date,
-    iso_date,
     lang_code,
     parse_retry_after,
     search_retry,
@@ -158,38 +154,6 @@ def test_error_names_host_and_path_but_not_query() -> None:
 
 
 # -- small parsers -----------------------------------------------------------------------------
-
-
-def test_iso_date() -> None:
-    assert iso_date("2024-03-05T10:00:00Z") == "2024-03-05"
-    assert iso_date("2024-03-05 10:00") == "2024-03-05"
-    assert iso_date("2024-03") == "2024-03"
-    assert iso_date("2024") == "2024"
-    assert iso_date(1999) == "1999"
-    assert iso_date("2024-02-30") is None
-    assert iso_date("2024-13") is None
-    assert iso_date("3 days ago") is None
-    assert iso_date("") is None and iso_date(None) is None and iso_date(True) is None
-
-
-def test_human_date_never_guesses() -> None:
-    assert human_date("Mar 4, 2024") == "2024-03-04"
-    assert human_date("4 March 2024") == "2024-03-04"
-    assert human_date("Sept 9, 2023") == "2023-09-09"
-    assert human_date("Thu, 12 Jun 2025 09:00:00 GMT") == "2025-06-12"
-    assert human_date("June 2024") == "2024-06"
-    assert human_date("2 hours ago") is None
-    assert human_date("yesterday") is None
-
-
-def test_date_parts_and_epochs() -> None:
-    assert date_from_parts(2022, 7, 26) == "2022-07-26"
-    assert date_from_parts(2022, 7) == "2022-07"
-    assert date_from_parts(2022) == "2022"
-    assert date_from_parts(None) is None
-    assert date_from_parts(2022, 2, 31) is None
-    assert epoch_ms_date(1577836800000) == "2020-01-01"
-    assert epoch_ms_date(None) is None and epoch_ms_date(-5) is None
 
 
 def test_lang_code() -> None:

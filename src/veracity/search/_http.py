@@ -13,8 +13,9 @@
   every failure into a :class:`~veracity.errors.ProviderError` whose message names the provider,
   the host and what went wrong — never a key; a connection that could not be made gives its
   subclass :class:`~veracity.errors.ProviderUnreachable`.
-* ``iso_date`` and friends turn the dates the APIs give into ISO dates, or ``None``; they never
-  guess a missing month or day.
+* Dates the APIs give go through :func:`veracity.dates.normalize_date` (the one date
+  normaliser, shared with the reader): ISO dates, or ``None``; it never guesses a missing month
+  or day.
 """
 
 from __future__ import annotations
@@ -26,8 +27,6 @@ import re
 import socket
 import ssl
 from collections.abc import Iterable
-from datetime import UTC, date, datetime
-from email.utils import parsedate_to_datetime
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
@@ -416,7 +415,6 @@ _BLOCK_TAG = re.compile(
     re.IGNORECASE,
 )
 _WS = re.compile(r"\s+")
-_ISO_PREFIX = re.compile(r"^\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?(?:[T ].*)?\s*$")
 
 
 def strip_html(text: str | None) -> str:
@@ -436,85 +434,6 @@ def clean_text(text: str | None) -> str:
 
 def snippet_text(text: str | None) -> str:
     return clean_text(strip_html(text))
-
-
-def _valid(year: int, month: int | None = None, day: int | None = None) -> bool:
-    if not 1000 <= year <= 2999:
-        return False
-    try:
-        date(year, month or 1, day or 1)
-    except ValueError:
-        return False
-    return True
-
-
-def date_from_parts(
-    year: int | None, month: int | None = None, day: int | None = None
-) -> str | None:
-    """``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` from the parts that are known."""
-    if year is None or not _valid(year, month, day if month else None):
-        return None
-    if not month:
-        return f"{year:04d}"
-    if not day:
-        return f"{year:04d}-{month:02d}"
-    return f"{year:04d}-{month:02d}-{day:02d}"
-
-
-def iso_date(value: Any) -> str | None:
-    """An ISO date (``YYYY[-MM[-DD]]``) from an ISO date or date-time string, else ``None``.
-
-    ``2024-03-05T10:00:00Z`` → ``2024-03-05``; ``2024`` → ``2024``; ``"3 days ago"`` → ``None``.
-    """
-    if isinstance(value, int) and not isinstance(value, bool):
-        return date_from_parts(value)
-    if not isinstance(value, str):
-        return None
-    m = _ISO_PREFIX.match(value)
-    if not m:
-        return None
-    year = int(m.group(1))
-    month = int(m.group(2)) if m.group(2) else None
-    day = int(m.group(3)) if m.group(3) else None
-    return date_from_parts(year, month, day)
-
-
-_HUMAN_FORMATS = ("%b %d, %Y", "%B %d, %Y", "%d %b %Y", "%d %B %Y", "%Y/%m/%d", "%b %Y", "%B %Y")
-
-
-def human_date(value: Any) -> str | None:
-    """Absolute dates in the forms web APIs print (``Mar 4, 2024``, ``4 March 2024``, RFC 2822)
-    or ISO.
-
-    Relative ages (``3 days ago``) give ``None``: the day they were measured on is unknown."""
-    iso = iso_date(value)
-    if iso or not isinstance(value, str):
-        return iso
-    text = clean_text(value).replace("Sept ", "Sep ")
-    if "," in text[:5]:  # RFC 2822, e.g. "Thu, 12 Jun 2025 09:00:00 GMT"
-        try:
-            return parsedate_to_datetime(text).date().isoformat()
-        except (TypeError, ValueError, IndexError):
-            pass
-    for fmt in _HUMAN_FORMATS:
-        try:
-            parsed = datetime.strptime(text, fmt)
-        except ValueError:
-            continue
-        if "%d" in fmt:
-            return parsed.date().isoformat()
-        return f"{parsed.year:04d}-{parsed.month:02d}"
-    return None
-
-
-def epoch_ms_date(value: Any) -> str | None:
-    """A UTC date from milliseconds since the epoch (OpenReview's timestamps)."""
-    if not isinstance(value, int | float) or isinstance(value, bool) or value <= 0:
-        return None
-    try:
-        return datetime.fromtimestamp(value / 1000, tz=UTC).date().isoformat()
-    except (OverflowError, OSError, ValueError):
-        return None
 
 
 def as_int(value: Any) -> int | None:

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from veracity.dates import normalize_date
 from veracity.search._http import (
     HttpProvider,
     blank,
     clamp_limit,
     finish,
-    iso_date,
     lang_code,
     snippet_text,
 )
@@ -73,7 +73,7 @@ class BraveProvider(HttpProvider):
                     url=item["url"],
                     title=snippet_text(item.get("title")) or None,
                     snippet="\n".join(p for p in parts if p),
-                    published=iso_date(item.get("page_age")),
+                    published=normalize_date(item.get("page_age")),
                     provider=self.name,
                 )
             )

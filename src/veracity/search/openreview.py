@@ -12,12 +12,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from veracity.dates import epoch_ms_date
 from veracity.search._http import (
     ScholarlyProvider,
     blank,
     clamp_limit,
     clean_text,
-    epoch_ms_date,
 )
 from veracity.search.records import AuthorRecord, WorkRecord
 

@@ -11,13 +11,13 @@ from typing import Any
 
 import httpx
 
+from veracity.dates import normalize_date
 from veracity.search._http import (
     HttpProvider,
     as_float,
     blank,
     clean_text,
     finish,
-    iso_date,
     lang_code,
     snippet_text,
 )
@@ -68,7 +68,7 @@ class SearxngProvider(HttpProvider):
                     url=url,
                     title=clean_text(item.get("title")) or None,
                     snippet=snippet_text(item.get("content")),
-                    published=iso_date(item.get("publishedDate")),
+                    published=normalize_date(item.get("publishedDate")),
                     provider=self.name,
                     score=as_float(item.get("score")),
                 )

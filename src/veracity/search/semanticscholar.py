@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from veracity.dates import normalize_date
 from veracity.search._http import (
     ScholarlyProvider,
     as_dict,
@@ -17,7 +18,6 @@ from veracity.search._http import (
     blank,
     clamp_limit,
     clean_text,
-    iso_date,
 )
 from veracity.search.records import AuthorRecord, WorkRecord, normalize_arxiv_id, normalize_doi
 
@@ -111,7 +111,7 @@ class SemanticScholarProvider(ScholarlyProvider):
             s2_id=paper_id,
             dblp_key=dblp if isinstance(dblp, str) else None,
             url=url or PAPER_URL.format(id=paper_id),
-            published=iso_date(paper.get("publicationDate")) or (str(year) if year else None),
+            published=normalize_date(paper.get("publicationDate")) or (str(year) if year else None),
             abstract=clean_text(paper.get("abstract")) or None,
             type=kind or None,
             citation_count=as_int(paper.get("citationCount")),

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from veracity.dates import date_from_parts
 from veracity.errors import ProviderError
 from veracity.search._http import (
     HttpProvider,
@@ -19,7 +20,6 @@ from veracity.search._http import (
     blank,
     clamp_limit,
     clean_text,
-    date_from_parts,
     finish,
     lang_code,
 )
