@@ -61,7 +61,8 @@ class SearchSettings(BaseSettings):
     )
     search_timeout: float = Field(default=20.0, gt=0, description="seconds per HTTP request")
     search_retries: int = Field(
-        default=3, ge=0, description="extra attempts after a 429, a 5xx or a network error"
+        default=3, ge=0,
+        description="tries after the first on a 429, a 5xx or a network error (attempts - 1)",
     )
     search_backoff: float = Field(
         default=1.0, ge=0, description="first back-off wait in seconds; doubles per attempt"

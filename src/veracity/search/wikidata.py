@@ -2,7 +2,7 @@
 
 Two requests per search: ``wbsearchentities`` finds items, ``wbgetentities`` fetches their
 labels, descriptions, aliases, sitelinks and claims in ``{lang}|en``. The snippet lists both
-languages' names, which is what the identity stage needs to connect "杰克·雷" and "Jack Rae".
+languages' names, so a hit for "杰克·雷" also carries "Jack Rae".
 ``published`` is set only for items with a publication date (P577), at the precision
 Wikidata records.
 """
