@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import pickle
 from datetime import UTC, datetime
 
 import httpx
@@ -203,6 +204,19 @@ def test_throttle_spaces_requests_of_a_rate_limited_api() -> None:
     assert len(sleeps.waits) == 2
     assert sleeps.waits[0] == pytest.approx(3.0, abs=0.5)
     assert sleeps.waits[1] == pytest.approx(6.0, abs=0.5)
+
+
+async def no_sleep(seconds: float) -> None:
+    return None
+
+
+def test_a_spaced_provider_still_pickles() -> None:
+    from veracity.search.arxiv import ArxivProvider
+
+    provider = ArxivProvider(settings(arxiv_min_interval=3.0), retry=RetryPolicy(sleep=no_sleep))
+    copy = pickle.loads(pickle.dumps(provider))
+    assert copy.min_interval == 3.0 and copy.name == "arxiv"
+    run(copy.throttle())  # the copy's limiter has a lock of its own
 
 
 def test_defaults_throttle_arxiv_and_semantic_scholar_only() -> None:

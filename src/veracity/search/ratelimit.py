@@ -154,6 +154,15 @@ class TokenBucketLimiter:
         self._full_at: dict[str, float] = {}
         self.granted: dict[str, int] = {}
 
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        del state["_lock"]  # a lock does not pickle; a copy gets its own
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
+
     def reserve(self, name: str) -> float:
         """Take a token for ``name`` now and return the seconds to wait before using it."""
         rate = self.rates.get(name)
