@@ -34,7 +34,7 @@ import httpx
 from pydantic import SecretStr
 
 from veracity.errors import ConfigError, ProviderError, ProviderUnreachable
-from veracity.httputil import RetryPolicy, Sleep, parse_retry_after
+from veracity.httputil import RetryPolicy, parse_retry_after
 from veracity.search.base import DeclaredProvider
 from veracity.search.ratelimit import TokenBucketLimiter
 from veracity.search.records import WorkRecord, works_to_results
@@ -44,9 +44,6 @@ from veracity.types import SearchResult
 log = logging.getLogger("veracity.search")
 
 USER_AGENT = "veracity/0.1 (+https://github.com/veracity)"
-
-__all__ = ["HttpProvider", "RetryPolicy", "Retryable", "ScholarlyProvider", "Sleep", "search_retry"]
-
 
 # ---------------------------------------------------------------------------------------------
 # retries
