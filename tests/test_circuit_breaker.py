@@ -94,9 +94,10 @@ def test_http_errors_are_not_connection_failures() -> None:
     assert not isinstance(info.value, ProviderUnreachable)
 
 
-def test_connect_retries_zero_means_one_attempt() -> None:
-    policy = RetryPolicy(retries=3, backoff=0.0, connect_retries=0, sleep=fast_retry()[1])
+def test_one_connect_attempt_means_no_retry_of_a_refused_connection() -> None:
+    policy = RetryPolicy(attempts=4, backoff=0.0, sleep=fast_retry()[1])
     provider, recorder = make("openalex", refused, retry=policy)
+    provider.connect_attempts = 1
     with pytest.raises(ProviderUnreachable, match=r"after 1 attempt\(s\)"):
         run(provider.search("Jack Rae"))
     assert len(recorder.requests) == 1

@@ -21,6 +21,7 @@ from veracity.errors import (
     LLMRequestError,
     LLMUnavailable,
 )
+from veracity.httputil import RetryPolicy
 from veracity.llm import build_llm
 from veracity.llm.base import LLMCall, Message, estimate_tokens, messages_tokens
 from veracity.llm.cache import MemoryLLMCache, StoreLLMCache
@@ -74,8 +75,14 @@ class Harness:
         self.settings = settings_for(tmp_path, srv.base_url, **overrides)
         self.calls: list[LLMCall] = []
         self.backend = OpenAIChat(srv.base_url, api_key, self.settings.llm_timeout)
-        self.client = LLMClient(self.backend, self.settings, recorder=self.calls.append,
-                                retry_base=0.01, retry_max=1.0)
+        self.waits: list[float] = []  # the retry waits asked for (recorded, not slept)
+        retry = RetryPolicy.from_retries(
+            self.settings.llm_retries, backoff=0.01, max_wait=1.0, sleep=self._sleep
+        )
+        self.client = LLMClient(self.backend, self.settings, recorder=self.calls.append, retry=retry)
+
+    async def _sleep(self, seconds: float) -> None:
+        self.waits.append(seconds)
 
     def ask(self, stage: str = "judge", messages: list[Message] = ASK) -> Verdict:
         async def go() -> Verdict:
@@ -175,8 +182,7 @@ def test_429_waits_for_retry_after(srv: ScriptedLLMServer, tmp_path: Path) -> No
     srv.enqueue(status=429, headers={"Retry-After": "0.2"}).enqueue(GOOD)
     h = Harness(srv, tmp_path)
     assert h.ask() == Verdict(**GOOD)
-    first, second = srv.arrivals
-    assert second - first >= 0.2
+    assert h.waits == [0.2]
     assert [fmt_type(r) for r in srv.requests] == ["json_schema", "json_schema"]
     assert "429" in (h.calls[0].error or "")
 
@@ -218,6 +224,14 @@ def test_retries_exhausted_raise_unavailable_without_secrets(tmp_path: Path) -> 
         message = str(info.value)
         assert "503" in message and "3 attempts" in message and srv.base_url in message
         assert "sk-secret" not in message
+        assert h.waits == [0.01, 0.02], "backoff doubles between the three attempts"
+
+
+def test_retry_policy_comes_from_the_settings(tmp_path: Path) -> None:
+    settings = settings_for(tmp_path, None, llm_retries=4)
+    client = LLMClient(FakeChat(), settings, retry_base=0.5, retry_max=7.0)
+    assert client.retry.attempts == 5, "llm_retries counts the tries after the first"
+    assert (client.retry.backoff, client.retry.jitter, client.retry.max_wait) == (0.5, 0.5, 7.0)
 
 
 def test_connection_refused_is_unavailable(tmp_path: Path) -> None:
@@ -345,7 +359,12 @@ def test_build_llm(tmp_path: Path) -> None:
 def fake_client(tmp_path: Path, fake: FakeChat, **overrides: Any) -> tuple[LLMClient, list[LLMCall]]:
     calls: list[LLMCall] = []
     settings = settings_for(tmp_path, None, **overrides)
-    return LLMClient(fake, settings, recorder=calls.append, retry_base=0.001), calls
+    retry = RetryPolicy.from_retries(settings.llm_retries, sleep=_no_sleep)
+    return LLMClient(fake, settings, recorder=calls.append, retry=retry), calls
+
+
+async def _no_sleep(seconds: float) -> None:
+    return None
 
 
 def test_fake_answers_in_order_and_records_requests(tmp_path: Path) -> None:

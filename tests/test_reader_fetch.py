@@ -17,6 +17,7 @@ import pytest
 from fpdf import FPDF
 
 from veracity.errors import BlockedURL, FetchError, MalformedPDF
+from veracity.httputil import RetryPolicy
 from veracity.reader import MemoryFetchCache, Reader
 from veracity.testing.http import send
 from veracity.types import Document, Source, SourceKind
@@ -196,9 +197,20 @@ def server() -> Iterator[tuple[str, _State]]:
         httpd.server_close()
 
 
-def _fetch(url: str, **kw: Any) -> Document:
+def _fetch(
+    url: str, *, attempts: int = 3, backoff: float = 0.0, max_wait: float = 30.0,
+    waits: list[float] | None = None, **kw: Any,
+) -> Document:
+    """Fetch ``url`` with a reader whose retry waits are recorded in ``waits``, not slept."""
     kw.setdefault("allow", ["127.0.0.1"])
-    kw.setdefault("retry_wait", 0.01)
+    asked = waits if waits is not None else []
+
+    async def record(seconds: float) -> None:
+        asked.append(seconds)
+
+    kw.setdefault(
+        "retry", RetryPolicy(attempts=attempts, backoff=backoff, max_wait=max_wait, sleep=record)
+    )
 
     async def go() -> Document:
         async with Reader(**kw) as reader:
@@ -365,7 +377,7 @@ def test_404(server: tuple[str, _State]) -> None:
 
 def test_503_then_200_is_retried(server: tuple[str, _State]) -> None:
     base, st = server
-    doc = _fetch(f"{base}/flaky/a/2", retries=3)
+    doc = _fetch(f"{base}/flaky/a/2", attempts=3)
     assert "University College London" in doc.text
     assert st.hits["/flaky/a/2"] == 3
 
@@ -373,25 +385,39 @@ def test_503_then_200_is_retried(server: tuple[str, _State]) -> None:
 def test_503_gives_up_after_the_last_try(server: tuple[str, _State]) -> None:
     base, st = server
     before = st.hits["/always503"]
-    msg = _raises(FetchError, f"{base}/always503", retries=2)
+    msg = _raises(FetchError, f"{base}/always503", attempts=2)
     assert msg == f"GET {base}/always503: HTTP 503 (after 2 tries)"
     assert st.hits["/always503"] - before == 2
 
 
 def test_429_honours_retry_after(server: tuple[str, _State]) -> None:
     base, st = server
-    start = time.monotonic()
+    waits: list[float] = []
     # the backoff alone would wait 30 s; Retry-After: 0 says go again now
-    doc = _fetch(f"{base}/busy/a/0", retry_wait=30.0)
-    assert time.monotonic() - start < 5
+    doc = _fetch(f"{base}/busy/a/0", backoff=30.0, waits=waits)
+    assert waits == [0.0]
     assert doc.text and st.hits["/busy/a/0"] == 2
+
+
+def test_backoff_doubles_between_tries(server: tuple[str, _State]) -> None:
+    base, _ = server
+    waits: list[float] = []
+    _raises(FetchError, f"{base}/always503", attempts=4, backoff=1.5, waits=waits)
+    assert waits == [1.5, 3.0, 6.0]
+
+
+def test_retries_is_the_old_name_of_attempts() -> None:
+    assert Reader(retries=2).retry.attempts == 2 == Reader(attempts=2).retry.attempts
+    assert Reader().retry == RetryPolicy(attempts=3, backoff=1.0, max_wait=30.0)
+    with pytest.raises(ValueError, match="attempts"):
+        Reader(attempts=0)
 
 
 def test_long_retry_after_is_capped(server: tuple[str, _State]) -> None:
     base, st = server
-    start = time.monotonic()
-    _fetch(f"{base}/busy/b/3600", max_retry_wait=0.05)
-    assert time.monotonic() - start < 5
+    waits: list[float] = []
+    _fetch(f"{base}/busy/b/3600", max_wait=0.05, waits=waits)
+    assert waits == [0.05]
     assert st.hits["/busy/b/3600"] == 2
 
 
@@ -399,7 +425,7 @@ def test_slow_page_times_out(server: tuple[str, _State]) -> None:
     base, st = server
     before = st.hits["/slow"]
     start = time.monotonic()
-    msg = _raises(FetchError, f"{base}/slow", timeout=0.2, retries=2)
+    msg = _raises(FetchError, f"{base}/slow", timeout=0.2, attempts=2)
     assert "timed out after 0.2 s (after 2 tries)" in msg
     assert time.monotonic() - start < 0.9  # never waited for the 1 s answer
     assert st.hits["/slow"] - before == 2

@@ -263,7 +263,7 @@ def test_provider_status_with_keys() -> None:
 def test_provider_status_reports_ddgs(monkeypatch: pytest.MonkeyPatch) -> None:
     import veracity.search.registry as registry
 
-    monkeypatch.setattr(registry, "ddgs_available", lambda: False)
+    monkeypatch.setattr(registry, "package_installed", lambda package: False)
     status = {s.name: s for s in provider_status(settings())}
     assert status["duckduckgo"].configured is False
     assert status["duckduckgo"].needs == "pip install ddgs"

@@ -52,7 +52,9 @@ class Settings(BaseSettings):
     llm_model_plan: str | None = Field(default=None, description="model for query planning")
     llm_model_judge: str | None = Field(default=None, description="model for the verdicts")
     llm_timeout: float = Field(default=60.0, gt=0, description="seconds per LLM request")
-    llm_retries: int = Field(default=3, ge=0, description="retries on 429, 5xx, timeouts")
+    llm_retries: int = Field(
+        default=3, ge=0, description="tries after the first on 429, 5xx, timeouts (attempts - 1)"
+    )
     llm_concurrency: int = Field(default=8, ge=1, description="LLM requests in flight at once")
     llm_temperature: float = Field(default=0.0, ge=0.0, le=2.0)
     llm_max_output_tokens: int = Field(default=2048, ge=64)

@@ -9,7 +9,8 @@ everything around them:
   to ``json_object`` and then to ``prompt`` mode, for good; the request is resent at once. In the
   lower modes the schema travels in the system message (``prompts/json_instructions.md``).
 * **Retries.** 429, other 5xx, timeouts and connection errors are retried
-  ``settings.llm_retries`` times, waiting what Retry-After asks (capped) or an exponential
+  ``settings.llm_retries`` times under a :class:`~veracity.httputil.RetryPolicy` (so
+  ``llm_retries + 1`` attempts), waiting what Retry-After asks (capped) or an exponential
   backoff with jitter; then :class:`~veracity.errors.LLMUnavailable`. Other refusals (401, 403…)
   raise :class:`~veracity.errors.LLMError` at once.
 * **Parsing.** Code fences, ``<think>`` blocks and prose around the JSON object are dropped; an
@@ -27,7 +28,6 @@ import copy
 import functools
 import hashlib
 import json
-import random
 import re
 import time
 import weakref
@@ -36,15 +36,10 @@ from string import Template
 from typing import Any, Protocol
 
 from pydantic import BaseModel, ValidationError
-from tenacity import (
-    AsyncRetrying,
-    RetryCallState,
-    retry_if_exception,
-    stop_after_attempt,
-)
 
 from veracity.config import Settings
 from veracity.errors import LLMError, LLMOutputError, LLMRequestError, LLMUnavailable
+from veracity.httputil import RetryPolicy
 from veracity.llm.base import (
     CallRecorder,
     ChatResult,
@@ -189,8 +184,12 @@ def _format_rejected(err: LLMRequestError, mode: ResponseMode) -> bool:
     return not any(hint in text for hint in _OTHER_CAUSES)
 
 
-def _is_transient(exc: BaseException) -> bool:
+def _is_transient(exc: BaseException, attempt_number: int = 0) -> bool:
     return isinstance(exc, LLMRequestError) and exc.transient
+
+
+def _retry_after(exc: BaseException) -> float | None:
+    return exc.retry_after if isinstance(exc, LLMRequestError) else None
 
 
 # ---------------------------------------------------------------------------- client
@@ -231,21 +230,24 @@ class LLMClient:
     ``recorder`` receives one :class:`LLMCall` per request and per cache hit, ``cache`` keeps
     validated answers, ``guard(stage, estimated_prompt_tokens)`` runs before every request and
     may raise :class:`~veracity.errors.BudgetExhausted`. ``retry_base``/``retry_max`` shape the
-    backoff in seconds (``retry_max`` also caps Retry-After).
+    backoff in seconds (``retry_max`` also caps Retry-After); ``retry`` replaces the whole
+    policy (its ``attempts`` then count instead of ``settings.llm_retries``; tests inject its
+    ``sleep``).
     """
 
     def __init__(
         self, backend: ChatBackend, settings: Settings, *, recorder: CallRecorder | None = None,
         cache: LLMCache | None = None, guard: Guard | None = None,
-        retry_base: float = 0.5, retry_max: float = 20.0,
+        retry_base: float = 0.5, retry_max: float = 20.0, retry: RetryPolicy | None = None,
     ) -> None:
         self.backend = backend
         self.settings = settings
         self.recorder = recorder
         self.cache = cache
         self.guard = guard
-        self.retry_base = retry_base
-        self.retry_max = retry_max
+        self.retry = retry if retry is not None else RetryPolicy.from_retries(
+            settings.llm_retries, backoff=retry_base, max_wait=retry_max, jitter=retry_base,
+        )
         self._shared = _Shared(backend, settings.llm_concurrency)
         self._owner = True
 
@@ -321,18 +323,15 @@ class LLMClient:
         schema_name: str, *, repair: bool,
     ) -> str:
         """One answer text, with retries on transient failures."""
-        retrying = AsyncRetrying(
-            stop=stop_after_attempt(self.settings.llm_retries + 1),
-            wait=self._wait,
-            retry=retry_if_exception(_is_transient),
-            reraise=True,
-        )
         attempts = 0
+
+        async def attempt() -> str:
+            nonlocal attempts
+            attempts += 1
+            return await self._send(stage, model, messages, schema, schema_name, repair)
+
         try:
-            async for attempt in retrying:
-                with attempt:
-                    attempts += 1
-                    return await self._send(stage, model, messages, schema, schema_name, repair)
+            return await self.retry.call(attempt, retry_if=_is_transient, retry_after=_retry_after)
         except LLMRequestError as err:
             if err.transient:
                 raise LLMUnavailable(
@@ -344,15 +343,6 @@ class LLMClient:
                 else "check VERACITY_LLM_BASE_URL and the model name"
             )
             raise LLMError(f"the language model refused the {stage} request ({err}); {hint}") from err
-        raise AssertionError("unreachable: tenacity ended without a result")  # pragma: no cover
-
-    def _wait(self, state: RetryCallState) -> float:
-        exc = state.outcome.exception() if state.outcome is not None else None
-        if isinstance(exc, LLMRequestError) and exc.retry_after is not None:
-            return min(exc.retry_after, self.retry_max)
-        # exponential backoff with up to one base step of jitter
-        backoff = self.retry_base * 2 ** max(0, state.attempt_number - 1)
-        return min(self.retry_max, backoff + random.uniform(0, self.retry_base))
 
     async def _send(
         self, stage: str, model: str, messages: list[Message], schema: dict[str, Any],

@@ -17,9 +17,9 @@ adds around them:
   says; images, audio, video, fonts, archives and other binaries are refused; HTML is told
   from plain text by type and markup. The charset comes from the Content-Type header, then
   the BOM / ``<meta charset>`` / charset-normalizer (in :func:`decode_html`).
-* **Retries.** 408, 429, 500, 502, 503, 504, timeouts and dropped connections are retried
-  with exponential backoff (``retry_wait`` × 2ⁿ), honouring ``Retry-After`` up to
-  ``max_retry_wait`` seconds; ``retries`` is the number of attempts in all.
+* **Retries.** 408, 429, 500, 502, 503, 504, timeouts and dropped connections are tried
+  again under the reader's :class:`~veracity.httputil.RetryPolicy` (exponential backoff,
+  ``Retry-After`` honoured up to its ``max_wait``); ``attempts`` is the number of tries in all.
 * **Politeness.** At most ``per_host`` requests run at once against one host.
 * **Cache.** A :class:`FetchCache` is consulted first; ``offline=True`` serves from it alone.
   The SSRF guard runs *before* the cache is looked at (:meth:`Reader.guard`): a page cached
@@ -46,11 +46,10 @@ from urllib.parse import urljoin, urlsplit
 
 import httpcore
 import httpx
-from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, stop_after_attempt
 
 from veracity.errors import BlockedURL, FetchError, MalformedPDF, VeracityError
 from veracity.evidence.authority import classify, owner
-from veracity.httputil import parse_retry_after
+from veracity.httputil import RetryPolicy, parse_retry_after
 from veracity.reader.html import decode_html, parse_html
 from veracity.reader.pdf import parse_pdf
 from veracity.reader.safety import Resolver, URLPolicy
@@ -322,7 +321,9 @@ def _trusted_url(claimed: str | None, fetched: str) -> str:
 class Reader:
     """Fetches URLs into :class:`Document` objects; use as ``async with Reader() as r``.
 
-    ``retries`` is the number of attempts in all (1 = no retry). ``allow`` is the SSRF
+    ``attempts`` is the number of tries in all (1 = no retry), with a 1 s backoff that doubles
+    up to 30 s; ``retry`` replaces that whole policy (and its ``sleep``, for tests).
+    ``retries`` is the old name of ``attempts`` (the same count). ``allow`` is the SSRF
     allow-list (see :mod:`veracity.reader.safety`); ``resolver`` replaces DNS for tests.
     ``requests`` counts the HTTP requests sent (redirect hops and retries included).
     Concurrent fetches of one URL share a single download. A reader belongs to the event
@@ -337,24 +338,24 @@ class Reader:
         max_bytes: int = 15_000_000,
         max_redirects: int = 5,
         per_host: int = 2,
-        retries: int = 3,
+        attempts: int = 3,
+        retry: RetryPolicy | None = None,
+        retries: int | None = None,
         allow: Sequence[str] = (),
         cache: FetchCache | None = None,
         offline: bool = False,
-        retry_wait: float = 1.0,
-        max_retry_wait: float = 30.0,
         resolver: Resolver | None = None,
         user_agent: str = DEFAULT_USER_AGENT,
     ) -> None:
-        if max_bytes < 1 or per_host < 1 or retries < 1 or max_redirects < 0 or timeout <= 0:
-            raise ValueError("max_bytes, per_host, retries and timeout must be positive")
+        if retries is not None:
+            attempts = retries
+        if max_bytes < 1 or per_host < 1 or attempts < 1 or max_redirects < 0 or timeout <= 0:
+            raise ValueError("max_bytes, per_host, attempts and timeout must be positive")
         self.timeout = timeout
         self.max_bytes = max_bytes
         self.max_redirects = max_redirects
         self.per_host = per_host
-        self.retries = retries
-        self.retry_wait = retry_wait
-        self.max_retry_wait = max_retry_wait
+        self.retry = retry if retry is not None else RetryPolicy(attempts=attempts)
         self.cache = cache
         self.offline = offline
         self.policy = URLPolicy(allow, resolver=resolver)
@@ -453,27 +454,21 @@ class Reader:
             current = result.location
         raise FetchError(f"GET {url}: too many redirects (more than {self.max_redirects})")
 
-    def _wait(self, state: RetryCallState) -> float:
-        exc = state.outcome.exception() if state.outcome is not None else None
-        if isinstance(exc, _Transient) and exc.retry_after is not None:
-            return min(exc.retry_after, self.max_retry_wait)
-        return min(self.retry_wait * 2 ** (state.attempt_number - 1), self.max_retry_wait)
-
     async def _get_with_retries(self, url: str) -> _Body | _Redirect:
-        retrying = AsyncRetrying(
-            stop=stop_after_attempt(self.retries),
-            wait=self._wait,
-            retry=retry_if_exception_type(_Transient),
-            reraise=True,
-        )
+        def transient(exc: BaseException, attempt_number: int) -> bool:
+            return isinstance(exc, _Transient)
+
+        def asked_wait(exc: BaseException) -> float | None:
+            return exc.retry_after if isinstance(exc, _Transient) else None
+
         try:
-            async for attempt in retrying:
-                with attempt:
-                    return await self._get_once(url)
+            return await self.retry.call(
+                lambda: self._get_once(url), retry_if=transient, retry_after=asked_wait
+            )
         except _Transient as err:
-            tries = "1 try" if self.retries == 1 else f"{self.retries} tries"
+            n = self.retry.attempts
+            tries = "1 try" if n == 1 else f"{n} tries"
             raise FetchError(f"GET {url}: {err.reason} (after {tries})") from err
-        raise AssertionError("unreachable: tenacity either returns or raises")
 
     def _semaphore(self, url: str) -> asyncio.Semaphore:
         host = (urlsplit(url).hostname or "").lower()

@@ -18,89 +18,17 @@ import hashlib
 import json
 import re
 from copy import deepcopy
-from datetime import date, datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 from lxml import html as lxml_html
 
+from veracity.dates import date_from_parts, normalize_date
 from veracity.text import detect_language, normalize_for_match
 from veracity.types import Document, Source
 
 __all__ = ["decode_html", "normalize_date", "parse_html", "visible_text"]
-
-# --- dates -----------------------------------------------------------------------------------
-
-_MONTH_NAMES = [
-    "january:jan",
-    "february:feb",
-    "march:mar",
-    "april:apr",
-    "may",
-    "june:jun",
-    "july:jul",
-    "august:aug",
-    "september:sep:sept",
-    "october:oct",
-    "november:nov",
-    "december:dec",
-]
-_MONTHS = {name: i for i, names in enumerate(_MONTH_NAMES, start=1) for name in names.split(":")}
-_ISO = re.compile(r"^(\d{4})(?:[-/.](\d{1,2})(?:[-/.](\d{1,2}))?)?(?:[T\s]\d.*|Z)?$")
-_COMPACT = re.compile(r"^(?:D:)?(\d{4})(\d{2})(\d{2})(?:\d{0,6}.*)?$")
-_ZH = re.compile(r"^(\d{4})\s*年\s*(?:(\d{1,2})\s*月\s*(?:(\d{1,2})\s*[日号])?)?")
-_MDY = re.compile(r"^([A-Za-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b")
-_DMY = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]+)\.?,?\s+(\d{4})\b")
-_MY = re.compile(r"^([A-Za-z]+)\.?,?\s+(\d{4})$")
-
-
-def _ymd(year: int, month: int | None = None, day: int | None = None) -> str | None:
-    if not 1000 <= year <= date.today().year + 1:
-        return None
-    if month is None:
-        return f"{year:04d}"
-    if not 1 <= month <= 12:
-        return None
-    if day is None:
-        return f"{year:04d}-{month:02d}"
-    try:
-        return date(year, month, day).isoformat()
-    except ValueError:
-        return None
-
-
-def normalize_date(value: object) -> str | None:
-    """An ISO date string (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``) at the precision the
-    value carries, or ``None`` when it is not a recognisable date. Never adds precision:
-    ``"March 2021"`` stays ``"2021-03"``."""
-    if isinstance(value, datetime):
-        return _ymd(value.year, value.month, value.day)
-    if isinstance(value, date):
-        return _ymd(value.year, value.month, value.day)
-    if isinstance(value, int) and not isinstance(value, bool):
-        return _ymd(value)
-    if not isinstance(value, str):
-        return None
-    s = value.strip().strip("'\"")
-    if not s:
-        return None
-    if m := _ISO.match(s):
-        y, mo, d = m.groups()
-        return _ymd(int(y), int(mo) if mo else None, int(d) if d else None)
-    if m := _COMPACT.match(s):
-        return _ymd(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    if m := _ZH.match(s):
-        y, mo, d = m.groups()
-        return _ymd(int(y), int(mo) if mo else None, int(d) if d else None)
-    if (m := _MDY.match(s)) and m.group(1).lower() in _MONTHS:
-        return _ymd(int(m.group(3)), _MONTHS[m.group(1).lower()], int(m.group(2)))
-    if (m := _DMY.match(s)) and m.group(2).lower() in _MONTHS:
-        return _ymd(int(m.group(3)), _MONTHS[m.group(2).lower()], int(m.group(1)))
-    if (m := _MY.match(s)) and m.group(1).lower() in _MONTHS:
-        return _ymd(int(m.group(2)), _MONTHS[m.group(1).lower()])
-    return None
-
 
 # --- decoding ---------------------------------------------------------------------------------
 
@@ -556,7 +484,7 @@ def _published(
     if found is None:
         return None, None
     m = _URL_DATE.search(url or "")
-    if m and _ymd(int(m.group(1)), int(m.group(2)), int(m.group(3))) == found:
+    if m and date_from_parts(int(m.group(1)), int(m.group(2)), int(m.group(3))) == found:
         return found, "url"
     return found, "html"
 

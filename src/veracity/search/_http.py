@@ -1,93 +1,64 @@
 """What every HTTP search provider shares: the client, retries, error mapping, small parsers.
 
-* :class:`RetryPolicy` retries a 429, a 5xx, a timeout or a network error with exponential
-  back-off, and waits what ``Retry-After`` asks (up to ``max_wait``). A connection that cannot
-  be made at all (refused, unreachable network, connect timeout) is retried only
-  ``connect_retries`` times (once by default): it rarely heals within seconds, and the run's
-  circuit breaker (:mod:`veracity.search.coverage`) takes over from there. A host name that
-  does not resolve and a TLS failure (a bad certificate) are not retried at all. The sleep
-  function is injectable, so tests run without real waits.
+* Requests go through :class:`~veracity.httputil.RetryPolicy` (the one retry policy; its
+  ``attempts`` count every try): a 429, a 5xx, a timeout or a network error is tried again with
+  exponential back-off, waiting what ``Retry-After`` asks (up to ``max_wait``). A connection
+  that cannot be made at all (refused, unreachable network, connect timeout) gets only
+  ``HttpProvider.connect_attempts`` tries (two by default): it rarely heals within seconds, and
+  the run's circuit breaker (:mod:`veracity.search.coverage`) takes over from there. A host
+  name that does not resolve and a TLS failure (a bad certificate) are not retried at all. The
+  sleep function is injectable, so tests run without real waits.
 * :class:`HttpProvider` is the base class of the HTTP providers: it owns a lazily created
   :class:`httpx.AsyncClient` (or uses an injected one), sends veracity's User-Agent, and turns
   every failure into a :class:`~veracity.errors.ProviderError` whose message names the provider,
   the host and what went wrong — never a key; a connection that could not be made gives its
   subclass :class:`~veracity.errors.ProviderUnreachable`.
-* ``iso_date`` and friends turn the dates the APIs give into ISO dates, or ``None``; they never
-  guess a missing month or day.
+* Dates the APIs give go through :func:`veracity.dates.normalize_date` (the one date
+  normaliser, shared with the reader): ISO dates, or ``None``; it never guesses a missing month
+  or day.
 """
 
 from __future__ import annotations
 
-import asyncio
 import html
 import json
 import logging
 import re
 import socket
 import ssl
-import time
-from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
-from email.utils import parsedate_to_datetime
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 import httpx
 from pydantic import SecretStr
-from tenacity import AsyncRetrying, RetryCallState, stop_after_attempt
 
 from veracity.errors import ConfigError, ProviderError, ProviderUnreachable
-from veracity.httputil import parse_retry_after
+from veracity.httputil import RetryPolicy, parse_retry_after
+from veracity.search.base import DeclaredProvider
+from veracity.search.ratelimit import TokenBucketLimiter
 from veracity.search.records import WorkRecord, works_to_results
-from veracity.search.settings import SearchSettings
+from veracity.search.settings import SearchSettings, env_name
 from veracity.types import SearchResult
 
 log = logging.getLogger("veracity.search")
 
 USER_AGENT = "veracity/0.1 (+https://github.com/veracity)"
 
-Sleep = Callable[[float], Awaitable[None]]
-
-
 # ---------------------------------------------------------------------------------------------
 # retries
 
 
-@dataclass(frozen=True)
-class RetryPolicy:
-    """How often and how long to retry. ``retries`` counts extra attempts after the first."""
-
-    retries: int = 3
-    backoff: float = 1.0
-    max_wait: float = 30.0
-    sleep: Sleep = field(default=asyncio.sleep, compare=False)
-    connect_retries: int = 1
-    """Extra attempts after a connection that could not be made (at most ``retries``)."""
-
-    @classmethod
-    def from_settings(cls, settings: SearchSettings) -> RetryPolicy:
-        return cls(
-            retries=settings.search_retries,
-            backoff=settings.search_backoff,
-            max_wait=settings.search_max_wait,
-        )
-
-    @property
-    def attempts(self) -> int:
-        return self.retries + 1
-
-    def wait(self, state: RetryCallState) -> float:
-        """Seconds to wait before the next attempt: Retry-After when given, else back-off."""
-        exc = state.outcome.exception() if state.outcome is not None else None
-        if isinstance(exc, Retryable) and exc.retry_after is not None:
-            return max(0.0, min(exc.retry_after, self.max_wait))
-        return max(0.0, min(self.backoff * 2 ** (state.attempt_number - 1), self.max_wait))
+def search_retry(settings: SearchSettings) -> RetryPolicy:
+    """The retry policy the settings ask for (``search_retries`` tries after the first)."""
+    return RetryPolicy.from_retries(
+        settings.search_retries, backoff=settings.search_backoff, max_wait=settings.search_max_wait
+    )
 
 
 class Retryable(Exception):
     """A failure worth another attempt (429, 5xx, timeout, connection error). ``unreachable``:
-    no connection could be made (retried only ``RetryPolicy.connect_retries`` times)."""
+    no connection could be made (tried only ``HttpProvider.connect_attempts`` times)."""
 
     def __init__(
         self, message: str, retry_after: float | None = None, *, unreachable: bool = False,
@@ -97,29 +68,6 @@ class Retryable(Exception):
         self.retry_after = retry_after
         self.unreachable = unreachable
         self.final = final  # another attempt cannot succeed (DNS failure, TLS failure)
-
-
-async def run_with_retries(policy: RetryPolicy, attempt: Callable[[], Awaitable[Any]]) -> Any:
-    """Run ``attempt`` until it does not raise :class:`Retryable` or the attempts run out
-    (then the last :class:`Retryable` propagates). A connection that could not be made gets
-    ``policy.connect_retries`` more attempts, not ``policy.retries``."""
-
-    def worth_retrying(state: RetryCallState) -> bool:
-        exc = state.outcome.exception() if state.outcome is not None else None
-        if not isinstance(exc, Retryable) or exc.final:
-            return False
-        return not exc.unreachable or state.attempt_number <= policy.connect_retries
-
-    async for trial in AsyncRetrying(
-        stop=stop_after_attempt(policy.attempts),
-        wait=policy.wait,
-        retry=worth_retrying,
-        sleep=policy.sleep,
-        reraise=True,
-    ):
-        with trial:
-            return await attempt()
-    raise AssertionError("unreachable")  # pragma: no cover
 
 
 # ---------------------------------------------------------------------------------------------
@@ -157,24 +105,26 @@ def where(url: str | httpx.URL) -> str:
     return f"{parts.netloc}{parts.path}"
 
 
-class HttpProvider:
+class HttpProvider(DeclaredProvider):
     """Base class of the HTTP providers.
 
-    Subclasses set ``name``, implement ``search`` and call :meth:`get_json`, :meth:`post_json`
-    or :meth:`get_text`. The client is created on first use unless one was injected; an
-    injected client is never closed here.
+    Subclasses declare themselves (:class:`~veracity.search.base.DeclaredProvider`: ``name``,
+    ``kind``…), implement ``search`` and call :meth:`get_json`, :meth:`post_json` or
+    :meth:`get_text`. The client is created on first use unless one was injected; an injected
+    client is never closed here.
 
     ``url_setting`` names the :class:`SearchSettings` field with the API's URL: ``base_url``
     is the ``base_url`` argument, else that field, without a trailing slash (``""`` when
-    neither is set). ``key_setting`` names the field with a required API key: without a key
-    the constructor raises :class:`~veracity.errors.ConfigError`; with one it is ``_key``.
+    neither is set; :class:`~veracity.errors.ConfigError` then when ``url_required``).
+    ``key_setting`` names the field with the API key: without a key the constructor raises
+    :class:`~veracity.errors.ConfigError` (unless ``key_optional``); the key is ``_key``.
     ``interval_setting`` names the field with the seconds to keep between two requests.
     """
 
     name: str = "http"
-    url_setting: str | None = None
-    key_setting: str | None = None
-    interval_setting: str | None = None
+    connect_attempts: int = 2
+    """Tries in all when no connection could be made (at most the policy's ``attempts``)."""
+    interval_setting: ClassVar[str | None] = None
 
     def __init__(
         self,
@@ -188,14 +138,23 @@ class HttpProvider:
         self._key = self._required_key(self.key_setting) if self.key_setting else ""
         default_url = getattr(self.settings, self.url_setting) if self.url_setting else None
         self.base_url: str = (base_url or default_url or "").rstrip("/")
-        self.retry = retry if retry is not None else RetryPolicy.from_settings(self.settings)
+        if self.url_required and not self.base_url.strip():
+            raise ConfigError(
+                f"{self.name} needs the URL of an instance: set {env_name(self.url_setting or '')}"
+            )
+        self.retry = retry if retry is not None else search_retry(self.settings)
         self._client = client
         self._owns_client = client is None
-        # seconds between two requests of this provider (the API's own politeness rule)
+        # seconds between two requests of this provider (the API's own politeness rule), kept
+        # by the same token bucket that spaces a batch's requests (burst 1: one per interval)
         self.min_interval: float = (
             getattr(self.settings, self.interval_setting) if self.interval_setting else 0.0
         )
-        self._next_slot = 0.0
+        self._spacing = (
+            TokenBucketLimiter({self.name: 1 / self.min_interval}, sleep=self.retry.sleep)
+            if self.min_interval > 0
+            else None
+        )
 
     # -- client ---------------------------------------------------------------------------
 
@@ -229,34 +188,29 @@ class HttpProvider:
         """Wait for this provider's next request slot when it asks for spaced requests.
 
         The slot is reserved before waiting, so concurrent searches queue up in order."""
-        if self.min_interval <= 0:
-            return
-        now = time.monotonic()
-        start = max(now, self._next_slot)
-        self._next_slot = start + self.min_interval
-        if start > now:
-            await self.retry.sleep(start - now)
+        if self._spacing is not None:
+            await self._spacing.acquire(self.name)
 
     # -- errors ---------------------------------------------------------------------------
 
     def secrets(self) -> Iterable[str]:
-        """Values that must never appear in an error message (the provider's keys)."""
-        for value in (
-            self.settings.brave_api_key,
-            self.settings.tavily_api_key,
-            self.settings.serper_api_key,
-            self.settings.semantic_scholar_api_key,
-        ):
+        """Values that must never appear in an error message: every key in the settings
+        (each :class:`~pydantic.SecretStr` field, whichever provider it belongs to)."""
+        for field_name in type(self.settings).model_fields:
+            value = getattr(self.settings, field_name, None)
             if isinstance(value, SecretStr):
                 secret = value.get_secret_value()
                 if secret:
                     yield secret
 
     def _required_key(self, setting: str) -> str:
-        """The secret in the settings field ``setting``; :class:`ConfigError` when unset."""
+        """The secret in the settings field ``setting``; :class:`ConfigError` when unset
+        (``""`` when the key is optional)."""
         key = getattr(self.settings, setting)
         if not isinstance(key, SecretStr) or not key.get_secret_value():
-            raise ConfigError(f"{self.name} needs an API key: set VERACITY_{setting.upper()}")
+            if self.key_optional:
+                return ""
+            raise ConfigError(f"{self.name} needs an API key: set {env_name(setting)}")
         return key.get_secret_value()
 
     def mask(self, text: str) -> str:
@@ -326,8 +280,16 @@ class HttpProvider:
                 )
             return response
 
+        def worth_retrying(exc: BaseException, attempt_number: int) -> bool:
+            if not isinstance(exc, Retryable) or exc.final:
+                return False
+            return not exc.unreachable or attempt_number < self.connect_attempts
+
+        def asked_wait(exc: BaseException) -> float | None:
+            return exc.retry_after if isinstance(exc, Retryable) else None
+
         try:
-            response: httpx.Response = await run_with_retries(self.retry, attempt)
+            response = await self.retry.call(attempt, retry_if=worth_retrying, retry_after=asked_wait)
         except Retryable as exc:
             message = f"{exc} from {place} after {attempts} attempt(s)"
             raise (self.unreachable(message) if exc.unreachable else self.error(message)) from exc
@@ -450,7 +412,6 @@ _BLOCK_TAG = re.compile(
     re.IGNORECASE,
 )
 _WS = re.compile(r"\s+")
-_ISO_PREFIX = re.compile(r"^\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?(?:[T ].*)?\s*$")
 
 
 def strip_html(text: str | None) -> str:
@@ -470,85 +431,6 @@ def clean_text(text: str | None) -> str:
 
 def snippet_text(text: str | None) -> str:
     return clean_text(strip_html(text))
-
-
-def _valid(year: int, month: int | None = None, day: int | None = None) -> bool:
-    if not 1000 <= year <= 2999:
-        return False
-    try:
-        date(year, month or 1, day or 1)
-    except ValueError:
-        return False
-    return True
-
-
-def date_from_parts(
-    year: int | None, month: int | None = None, day: int | None = None
-) -> str | None:
-    """``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` from the parts that are known."""
-    if year is None or not _valid(year, month, day if month else None):
-        return None
-    if not month:
-        return f"{year:04d}"
-    if not day:
-        return f"{year:04d}-{month:02d}"
-    return f"{year:04d}-{month:02d}-{day:02d}"
-
-
-def iso_date(value: Any) -> str | None:
-    """An ISO date (``YYYY[-MM[-DD]]``) from an ISO date or date-time string, else ``None``.
-
-    ``2024-03-05T10:00:00Z`` → ``2024-03-05``; ``2024`` → ``2024``; ``"3 days ago"`` → ``None``.
-    """
-    if isinstance(value, int) and not isinstance(value, bool):
-        return date_from_parts(value)
-    if not isinstance(value, str):
-        return None
-    m = _ISO_PREFIX.match(value)
-    if not m:
-        return None
-    year = int(m.group(1))
-    month = int(m.group(2)) if m.group(2) else None
-    day = int(m.group(3)) if m.group(3) else None
-    return date_from_parts(year, month, day)
-
-
-_HUMAN_FORMATS = ("%b %d, %Y", "%B %d, %Y", "%d %b %Y", "%d %B %Y", "%Y/%m/%d", "%b %Y", "%B %Y")
-
-
-def human_date(value: Any) -> str | None:
-    """Absolute dates in the forms web APIs print (``Mar 4, 2024``, ``4 March 2024``, RFC 2822)
-    or ISO.
-
-    Relative ages (``3 days ago``) give ``None``: the day they were measured on is unknown."""
-    iso = iso_date(value)
-    if iso or not isinstance(value, str):
-        return iso
-    text = clean_text(value).replace("Sept ", "Sep ")
-    if "," in text[:5]:  # RFC 2822, e.g. "Thu, 12 Jun 2025 09:00:00 GMT"
-        try:
-            return parsedate_to_datetime(text).date().isoformat()
-        except (TypeError, ValueError, IndexError):
-            pass
-    for fmt in _HUMAN_FORMATS:
-        try:
-            parsed = datetime.strptime(text, fmt)
-        except ValueError:
-            continue
-        if "%d" in fmt:
-            return parsed.date().isoformat()
-        return f"{parsed.year:04d}-{parsed.month:02d}"
-    return None
-
-
-def epoch_ms_date(value: Any) -> str | None:
-    """A UTC date from milliseconds since the epoch (OpenReview's timestamps)."""
-    if not isinstance(value, int | float) or isinstance(value, bool) or value <= 0:
-        return None
-    try:
-        return datetime.fromtimestamp(value / 1000, tz=UTC).date().isoformat()
-    except (OverflowError, OSError, ValueError):
-        return None
 
 
 def as_int(value: Any) -> int | None:

@@ -14,12 +14,12 @@ import re
 import xml.etree.ElementTree as ET
 from typing import Any
 
+from veracity.dates import normalize_date
 from veracity.search._http import (
     ScholarlyProvider,
     blank,
     clamp_limit,
     clean_text,
-    iso_date,
 )
 from veracity.search.records import WorkRecord, normalize_arxiv_id, normalize_doi
 
@@ -90,6 +90,10 @@ class ArxivProvider(ScholarlyProvider):
     """Scholarly search on arXiv (keyless). No author search: arXiv has no author profiles."""
 
     name = "arxiv"
+    kind = "scholarly"
+    description = "arXiv preprints"
+    default_rate = 1 / 3
+    rank = 90
     url_setting = "arxiv_url"
     interval_setting = "arxiv_min_interval"
 
@@ -140,7 +144,7 @@ class ArxivProvider(ScholarlyProvider):
             for a in entry.findall("atom:author", NS)
             if _text(a.find("atom:name", NS))
         ]
-        published = iso_date(_text(entry.find("atom:published", NS)))
+        published = normalize_date(_text(entry.find("atom:published", NS)))
         journal_ref = _text(entry.find("arxiv:journal_ref", NS))
         category = entry.find("arxiv:primary_category", NS)
         primary = category.get("term") if category is not None else None

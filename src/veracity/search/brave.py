@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from veracity.dates import normalize_date
 from veracity.search._http import (
     HttpProvider,
     blank,
     clamp_limit,
     finish,
-    iso_date,
     lang_code,
     snippet_text,
 )
@@ -28,6 +28,10 @@ class BraveProvider(HttpProvider):
     """Web search through the Brave Search API (needs ``VERACITY_BRAVE_API_KEY``)."""
 
     name = "brave"
+    kind = "web"
+    description = "Brave Search API"
+    default_rate = 1.0
+    rank = 20
     url_setting = "brave_url"
     key_setting = "brave_api_key"
 
@@ -69,7 +73,7 @@ class BraveProvider(HttpProvider):
                     url=item["url"],
                     title=snippet_text(item.get("title")) or None,
                     snippet="\n".join(p for p in parts if p),
-                    published=iso_date(item.get("page_age")),
+                    published=normalize_date(item.get("page_age")),
                     provider=self.name,
                 )
             )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from veracity.dates import date_from_parts
 from veracity.search._http import (
     ScholarlyProvider,
     as_dict,
@@ -17,7 +18,6 @@ from veracity.search._http import (
     blank,
     clamp_limit,
     clean_text,
-    date_from_parts,
     first_str,
     snippet_text,
 )
@@ -59,6 +59,10 @@ class CrossrefProvider(ScholarlyProvider):
     """Scholarly search on Crossref (keyless)."""
 
     name = "crossref"
+    kind = "scholarly"
+    description = "Crossref DOI metadata"
+    default_rate = 1.0
+    rank = 100
     url_setting = "crossref_url"
     polite = True
 

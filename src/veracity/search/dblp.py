@@ -53,6 +53,10 @@ class DblpProvider(ScholarlyProvider):
     """Scholarly search on DBLP: ``works`` and ``authors``."""
 
     name = "dblp"
+    kind = "scholarly"
+    description = "DBLP computer-science bibliography"
+    default_rate = 1.0
+    rank = 120
     url_setting = "dblp_url"
 
     async def works(self, query: str, *, limit: int = 10) -> list[WorkRecord]:

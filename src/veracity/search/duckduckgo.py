@@ -27,6 +27,7 @@ from veracity.search._http import (
     lang_code,
     snippet_text,
 )
+from veracity.search.base import DeclaredProvider
 from veracity.search.settings import SearchSettings
 from veracity.types import SearchResult
 
@@ -48,7 +49,7 @@ def _default_factory(timeout: float) -> Any:
     return module.DDGS(timeout=max(1, round(timeout)))
 
 
-class DuckDuckGoProvider:
+class DuckDuckGoProvider(DeclaredProvider):
     """Keyless web search via ``ddgs``.
 
     ``ddgs_factory`` (for tests, or to pass a proxy) returns an object with a ddgs-style
@@ -57,6 +58,11 @@ class DuckDuckGoProvider:
     """
 
     name = "duckduckgo"
+    kind = "web"
+    description = "DuckDuckGo via the ddgs package (keyless)"
+    package = "ddgs"
+    default_rate = 1.0
+    rank = 50
 
     def __init__(
         self,

@@ -1,53 +1,31 @@
-"""Person-name variants: when two written names can denote the same person. Pure, no network.
+"""Person-name variants: the spellings a name is written in. Pure, no network.
 
-The rules :func:`same_person` applies:
+:func:`variants` gives the forms the judge looks for when a claim's subject is a person
+(``Jack William Rae`` → ``Jack Rae``, ``J. W. Rae``, ``Rae, Jack William``…). How a name is read:
 
 * **Folding.** Case, accents and a few special letters are folded (``José`` = ``Jose``,
-  ``Łukasz`` = ``Lukasz``, ``Müller`` = ``Muller``); runs of spaces do not matter.
+  ``Łukasz`` = ``Lukasz``); runs of spaces do not matter; titles (``Dr``) and suffixes
+  (``Jr``) are dropped.
 * **Forms.** ``Jack W. Rae``, ``Rae, Jack W.`` (comma form), ``RAE Jack`` (family name in
   capitals), ``Rae JW`` (family name then initials) and ``Wang Xiaoming`` (family name first,
-  allowed for two-word names and for names whose given part reads as pinyin) are parsed into a
-  family name and a list of given names. A name that can be read several ways keeps every
-  reading, and two names match when some pair of readings does.
-* **Family names** must be equal after folding, ignoring spaces, hyphens and apostrophes
-  (``O'Brien`` = ``OBrien``); name particles may be dropped (``van Beethoven`` = ``Beethoven``).
-* **Given names** must be compatible in order: a full name equals the same full name; an
-  initial matches a name with that first letter; middle names may be left out (``Jack Rae`` =
-  ``Jack William Rae``); a name written as one word, hyphenated or split matches its pieces
-  (``Xiaoming`` = ``Xiao-Ming`` = ``Xiao Ming`` = ``X.-M.``; pinyin syllables are recognised).
-  Two different full given names never match: ``James Rae`` is not ``Jack Rae``, although
-  ``J. Rae`` matches both.
+  for names whose given part reads as pinyin syllables) are parsed into a family name and
+  given names; name particles stay with the family name (``van Beethoven``).
 * **Chinese script.** A Chinese personal name of two to four characters (``王小明``) is read
-  family name first and converted to tone-less pinyin (``Wang`` + ``Xiaoming``) with the PyPI
-  package ``pypinyin`` when it is installed; common compound surnames (``欧阳``) and surnames
-  read differently from the ordinary character (``曾`` = Zeng, ``单`` = Shan) are handled. A
-  transliterated foreign name (``杰克·雷``, parts joined by a middle dot) is not converted:
-  pinyin would give "Jieke Lei", not "Jack Rae". Such names match only the same script form,
-  or through an explicit alias set: ``same_person("杰克·雷", "Jack W. Rae",
-  aliases={"Jack Rae", "杰克·雷"})``.
-
-Known limits: no transliteration tables for other scripts, no Wade–Giles or Cantonese
-romanisation (``Hsu`` is not ``Xu``), no nickname table (``Bill`` is not ``William``).
+  family name first and converted to tone-less pinyin (``Wang`` + ``Xiaoming``) with the
+  package ``pypinyin``; common compound surnames (``欧阳``) and surnames read differently from
+  the ordinary character (``曾`` = Zeng, ``单`` = Shan) are handled. Without ``pypinyin`` a
+  Chinese name has no pinyin variants. A transliterated foreign name (``杰克·雷``, parts joined
+  by a middle dot) is not converted: pinyin would give "Jieke Lei", not "Jack Rae".
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-__all__ = [
-    "fold",
-    "has_cjk",
-    "informative",
-    "name_keys",
-    "pinyin_available",
-    "same_person",
-    "to_pinyin",
-    "variants",
-]
+__all__ = ["fold", "has_cjk", "pinyin_available", "to_pinyin", "variants"]
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _HAN_NAME = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2,4}$")
@@ -369,147 +347,7 @@ def _parse(name: str) -> _Parsed:
 
 
 # ---------------------------------------------------------------------------------------------
-# matching
-
-
-def _unit_match(a: _Unit, b: _Unit) -> bool:
-    if a.full and b.full:
-        return a.full == b.full
-    if not a.full and not b.full:
-        return a.initials.startswith(b.initials) or b.initials.startswith(a.initials)
-    short, full = (a, b) if not a.full else (b, a)
-    if full.initials.startswith(short.initials):
-        return True
-    if len(short.initials) > 1 and not full.parts:  # "X.-M." against "Xiaoming"
-        return any(
-            "".join(s[0] for s in split) == short.initials
-            for split in pinyin_splits(full.full, len(short.initials))
-        )
-    return False
-
-
-def _partial(short: _Unit, full: _Unit) -> bool:
-    """``short`` is initials that cover only part of a name known to have several pieces."""
-    return not short.full and bool(full.full) and len(short.initials) < len(full.parts)
-
-
-def _splits(unit: _Unit, k: int) -> list[tuple[_Unit, ...]]:
-    """Ways to write one given name as ``k`` names (pieces, initials or pinyin syllables)."""
-    if not unit.full:
-        if len(unit.initials) == k:
-            return [tuple(_Unit("", c) for c in unit.initials)]
-        return []
-    out: list[tuple[_Unit, ...]] = []
-    if len(unit.parts) == k:
-        out.append(tuple(_Unit(p, p[0]) for p in unit.parts))
-    elif not unit.parts:
-        out.extend(tuple(_Unit(p, p[0]) for p in split) for split in pinyin_splits(unit.full, k))
-    return out
-
-
-@lru_cache(maxsize=16384)
-def _align(a: tuple[_Unit, ...], b: tuple[_Unit, ...]) -> bool:
-    """Given names compatible in order; trailing names may be missing on one side."""
-    if not a or not b:
-        return True
-    # "X." abbreviates all of 小红 only when no initial follows it ("X. M." must split)
-    partial = (_partial(a[0], b[0]) and a[1:]) or (_partial(b[0], a[0]) and b[1:])
-    if not partial and _unit_match(a[0], b[0]) and _align(a[1:], b[1:]):
-        return True
-    for big, big_rest, small, swap in ((a[0], a[1:], b, False), (b[0], b[1:], a, True)):
-        for k in range(2, min(len(small), 4) + 1):
-            for pieces in _splits(big, k):
-                if all(_unit_match(p, u) for p, u in zip(pieces, small[:k], strict=True)):
-                    rest = (small[k:], big_rest) if swap else (big_rest, small[k:])
-                    if _align(*rest):
-                        return True
-    return False
-
-
-def _readings_match(x: _Reading, y: _Reading) -> bool:
-    if x.script and y.script:  # both in characters: homophones are different people
-        return x.script == y.script
-    if x.family != y.family and x.family_bare != y.family_bare:
-        return False
-    if not x.given or not y.given:
-        return not x.given and not y.given
-    return _align(x.given, y.given)
-
-
-def _direct(a: str, b: str) -> bool:
-    pa, pb = _parse(a), _parse(b)
-    if pa.scripts & pb.scripts:
-        return True
-    return any(_readings_match(x, y) for x in pa.readings for y in pb.readings)
-
-
-def _exact(a: str, b: str) -> bool:
-    """Same name up to folding and punctuation (the strict test used for alias sets)."""
-    return bool(_script_key(a)) and _script_key(a) == _script_key(b)
-
-
-def informative(name: str) -> bool:
-    """Whether a name says more than a family name and initials: ``J. Rae`` is not, ``Jack Rae``
-    and ``杰克·雷`` are. Only informative aliases can make two names match."""
-    parsed = _parse(name)
-    if parsed.scripts:
-        return True
-    return any(r.given and r.given[0].full for r in parsed.readings)
-
-
-def same_person(a: str, b: str, *, aliases: Iterable[str] | None = None) -> bool:
-    """Whether names ``a`` and ``b`` can denote the same person (see the module docstring).
-
-    ``aliases`` is a set of names known to belong to one person (learned from Wikidata,
-    OpenAlex or a profile). With it, ``a`` and ``b`` also match when one of them is written
-    exactly as an alias and the other matches an informative alias by the rules above — so
-    ``杰克·雷`` matches ``Jack W. Rae`` given ``{"Jack Rae", "杰克·雷"}``, while ``James Rae``
-    still does not match ``Jack Rae`` even if the set holds ``J. Rae``.
-    """
-    if not a.strip() or not b.strip():
-        return False
-    if _direct(a, b):
-        return True
-    if not aliases:
-        return False
-    group = [x for x in dict.fromkeys(aliases) if x and x.strip()]
-    rich = [x for x in group if informative(x)]
-    for one, other in ((a, b), (b, a)):
-        if any(_exact(one, x) for x in group) and any(_direct(other, y) for y in rich):
-            return True
-    return False
-
-
-# ---------------------------------------------------------------------------------------------
-# keys and variants
-
-
-def name_keys(name: str) -> set[str]:
-    """Normalised keys of a name: ``"<family> <first initial>"`` and ``"<family> <first
-    given name>"`` for each reading (folded letters, no separators), plus the compact
-    character form of a name in Chinese or another non-Latin script.
-
-    Two names that :func:`same_person` matches without aliases share at least one key, so
-    the keys serve to find candidates quickly; sharing a key does not prove a match
-    (``J. Rae`` and ``James Rae`` share ``rae j``). ``Jack W. Rae`` →
-    ``{"rae j", "rae jack", "rae jackw", "jack r", "jack rae", …}``.
-    """
-    parsed = _parse(name)
-    keys: set[str] = set(parsed.scripts)
-    for r in parsed.readings:
-        families = {r.family, r.family_bare}
-        for fam in families:
-            if not r.given:
-                keys.add(fam)
-                continue
-            first = r.given[0]
-            keys.add(f"{fam} {first.initials[0]}")
-            if first.full:
-                keys.add(f"{fam} {first.full}")
-                keys.add(f"{fam} {''.join(u.full or u.initials for u in r.given)}")
-            elif r.given[0].initials:
-                keys.add(f"{fam} {r.given[0].initials}")
-    return keys
+# variants
 
 
 def _cap(word: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from veracity.dates import normalize_date
 from veracity.search._http import (
     ScholarlyProvider,
     as_dict,
@@ -17,7 +18,6 @@ from veracity.search._http import (
     blank,
     clamp_limit,
     clean_text,
-    iso_date,
     snippet_text,
 )
 from veracity.search.records import (
@@ -60,7 +60,7 @@ def rebuild_abstract(index: Any) -> str | None:
 
 def openalex_date(date_text: Any, year: int | None) -> str | None:
     """``publication_date``, or just the year when the date is the year's January 1st filler."""
-    iso = iso_date(date_text)
+    iso = normalize_date(date_text)
     if iso is None:
         return str(year) if year is not None else None
     if iso.endswith("-01-01"):
@@ -72,6 +72,10 @@ class OpenAlexProvider(ScholarlyProvider):
     """Scholarly search on OpenAlex: ``works`` and ``authors`` (keyless)."""
 
     name = "openalex"
+    kind = "scholarly"
+    description = "OpenAlex works and authors"
+    default_rate = 1.0
+    rank = 80
     url_setting = "openalex_url"
     polite = True
 

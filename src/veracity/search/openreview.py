@@ -12,12 +12,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from veracity.dates import epoch_ms_date
 from veracity.search._http import (
     ScholarlyProvider,
     blank,
     clamp_limit,
     clean_text,
-    epoch_ms_date,
 )
 from veracity.search.records import AuthorRecord, WorkRecord
 
@@ -40,6 +40,10 @@ class OpenReviewProvider(ScholarlyProvider):
     """Scholarly search on OpenReview: ``works`` and ``authors`` (profiles)."""
 
     name = "openreview"
+    kind = "scholarly"
+    description = "OpenReview papers and profiles"
+    default_rate = 1.0
+    rank = 130
     url_setting = "openreview_url"
 
     async def works(self, query: str, *, limit: int = 10) -> list[WorkRecord]:

@@ -14,8 +14,9 @@ here sit in front of each provider:
   ``works`` / ``authors`` (which are limited too, as they send requests of their own).
 
 Rates are given as ``N/s``, ``N/min``, ``N/h`` or ``N/Ks`` (``1/3s``: one request every three
-seconds); :data:`DEFAULT_RATES` holds the defaults per provider. A provider without a rate
-(the local corpus, which is never wrapped, or a name not listed) is not limited.
+seconds). The defaults are what each provider class declares (``default_rate``, read through
+:func:`veracity.search.registry.default_rates`; ``DEFAULT_RATES`` is that table). A provider
+without a rate (the local corpus, which is never wrapped, or SearXNG) is not limited.
 
 The Ray runner keeps the buckets in one named actor (:mod:`veracity.batch.ray_runner`), which
 uses :meth:`TokenBucketLimiter.reserve` and lets each worker sleep on its own side.
@@ -33,26 +34,6 @@ from typing import Any, Protocol, runtime_checkable
 from veracity.errors import ConfigError
 from veracity.search.base import SearchProvider
 from veracity.types import SearchResult
-
-# Requests per second by provider name. Public APIs get about one request a second (their
-# documented politeness rules: arXiv asks for one request every three seconds; Crossref,
-# OpenAlex and Semantic Scholar's keyless tier throttle heavier use); Wikipedia and Wikidata
-# take a few more; keyed commercial APIs follow their entry tiers. Self-hosted SearXNG and the
-# local corpus are not limited.
-DEFAULT_RATES: dict[str, float] = {
-    "arxiv": 1 / 3,
-    "semanticscholar": 1.0,
-    "crossref": 1.0,
-    "openalex": 1.0,
-    "dblp": 1.0,
-    "openreview": 1.0,
-    "wikipedia": 5.0,
-    "wikidata": 5.0,
-    "duckduckgo": 1.0,
-    "brave": 1.0,
-    "tavily": 5.0,
-    "serper": 5.0,
-}
 
 _RATE = re.compile(
     r"^\s*(\d+(?:\.\d*)?|\.\d+)\s*(?:/\s*(\d+(?:\.\d*)?)?\s*(s|sec|second|m|min|minute|h|hour)?)?\s*$",
@@ -93,10 +74,10 @@ def parse_rate_option(option: str) -> tuple[str, float | None]:
 def parse_rate_options(options: Iterable[str]) -> dict[str, float | None]:
     """Every ``--rate NAME=RATE`` value of a command, checked: a name that is no provider is a
     typo and raises :class:`ConfigError`, as does a bad rate."""
-    from veracity.search.registry import ALL_PROVIDERS
+    from veracity.search.registry import all_providers
 
     overrides = dict(parse_rate_option(o) for o in options)
-    known = {p.name for p in ALL_PROVIDERS}
+    known = {p.name for p in all_providers()}
     unknown = sorted(set(overrides) - known)
     if unknown:
         raise ConfigError(f"--rate for unknown provider(s): {', '.join(unknown)} (known: {', '.join(sorted(known))})")
@@ -104,15 +85,29 @@ def parse_rate_options(options: Iterable[str]) -> dict[str, float | None]:
 
 
 def resolve_rates(overrides: Mapping[str, float | None] | None = None, *,
-                  defaults: Mapping[str, float] = DEFAULT_RATES) -> dict[str, float]:
-    """The defaults with ``overrides`` applied (None removes a provider's limit)."""
-    rates = dict(defaults)
+                  defaults: Mapping[str, float] | None = None) -> dict[str, float]:
+    """The defaults (the providers' declared rates unless given) with ``overrides`` applied
+    (None removes a provider's limit)."""
+    rates = dict(defaults if defaults is not None else _declared_rates())
     for name, rate in (overrides or {}).items():
         if rate is None:
             rates.pop(name, None)
         else:
             rates[name] = rate
     return rates
+
+
+def _declared_rates() -> dict[str, float]:
+    from veracity.search.registry import default_rates
+
+    return default_rates()
+
+
+def __getattr__(name: str) -> Any:
+    # ``DEFAULT_RATES``, the table older callers import, is read from the provider classes
+    if name == "DEFAULT_RATES":
+        return _declared_rates()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def describe_rate(rate: float | None) -> str:
@@ -158,6 +153,15 @@ class TokenBucketLimiter:
         # the time at which the bucket, with every reservation paid, is full again
         self._full_at: dict[str, float] = {}
         self.granted: dict[str, int] = {}
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        del state["_lock"]  # a lock does not pickle; a copy gets its own
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
 
     def reserve(self, name: str) -> float:
         """Take a token for ``name`` now and return the seconds to wait before using it."""

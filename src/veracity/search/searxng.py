@@ -11,19 +11,16 @@ from typing import Any
 
 import httpx
 
-from veracity.errors import ConfigError
+from veracity.dates import normalize_date
 from veracity.search._http import (
     HttpProvider,
-    RetryPolicy,
     as_float,
     blank,
     clean_text,
     finish,
-    iso_date,
     lang_code,
     snippet_text,
 )
-from veracity.search.settings import SearchSettings
 from veracity.types import SearchResult
 
 
@@ -31,19 +28,12 @@ class SearxngProvider(HttpProvider):
     """Web search through a SearXNG instance (no key; the instance URL is required)."""
 
     name = "searxng"
+    kind = "web"
+    description = "SearXNG metasearch (self-hosted)"
+    url_required = True
+    default_rate = None
+    rank = 10
     url_setting = "searxng_url"
-
-    def __init__(
-        self,
-        settings: SearchSettings | None = None,
-        *,
-        client: httpx.AsyncClient | None = None,
-        retry: RetryPolicy | None = None,
-        base_url: str | None = None,
-    ) -> None:
-        super().__init__(settings, client=client, retry=retry, base_url=base_url)
-        if not self.base_url:
-            raise ConfigError("searxng needs the URL of an instance: set VERACITY_SEARXNG_URL")
 
     async def search(
         self, query: str, *, limit: int = 10, lang: str | None = None
@@ -78,7 +68,7 @@ class SearxngProvider(HttpProvider):
                     url=url,
                     title=clean_text(item.get("title")) or None,
                     snippet=snippet_text(item.get("content")),
-                    published=iso_date(item.get("publishedDate")),
+                    published=normalize_date(item.get("publishedDate")),
                     provider=self.name,
                     score=as_float(item.get("score")),
                 )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from veracity.dates import normalize_date
 from veracity.search._http import (
     ScholarlyProvider,
     as_dict,
@@ -17,7 +18,6 @@ from veracity.search._http import (
     blank,
     clamp_limit,
     clean_text,
-    iso_date,
 )
 from veracity.search.records import AuthorRecord, WorkRecord, normalize_arxiv_id, normalize_doi
 
@@ -35,14 +35,17 @@ class SemanticScholarProvider(ScholarlyProvider):
     """Scholarly search on Semantic Scholar: ``works`` and ``authors``."""
 
     name = "semanticscholar"
+    kind = "scholarly"
+    description = "Semantic Scholar papers and authors (key optional)"
+    key_setting = "semantic_scholar_api_key"
+    key_optional = True
+    default_rate = 1.0
+    rank = 110
     url_setting = "semantic_scholar_url"
     interval_setting = "semantic_scholar_min_interval"
 
     def _headers(self) -> dict[str, str]:
-        key = self.settings.semantic_scholar_api_key
-        if key is not None and key.get_secret_value():
-            return {"x-api-key": key.get_secret_value()}
-        return {}
+        return {"x-api-key": self._key} if self._key else {}
 
     async def works(self, query: str, *, limit: int = 10) -> list[WorkRecord]:
         if blank(query) or limit <= 0:
@@ -108,7 +111,7 @@ class SemanticScholarProvider(ScholarlyProvider):
             s2_id=paper_id,
             dblp_key=dblp if isinstance(dblp, str) else None,
             url=url or PAPER_URL.format(id=paper_id),
-            published=iso_date(paper.get("publicationDate")) or (str(year) if year else None),
+            published=normalize_date(paper.get("publicationDate")) or (str(year) if year else None),
             abstract=clean_text(paper.get("abstract")) or None,
             type=kind or None,
             citation_count=as_int(paper.get("citationCount")),

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from veracity.dates import normalize_date
 from veracity.search._http import (
     HttpProvider,
     blank,
     clamp_limit,
     clean_text,
     finish,
-    human_date,
     lang_code,
     snippet_text,
 )
@@ -35,6 +35,10 @@ class SerperProvider(HttpProvider):
     """Web search through Serper (needs ``VERACITY_SERPER_API_KEY``)."""
 
     name = "serper"
+    kind = "web"
+    description = "Google results via Serper"
+    default_rate = 5.0
+    rank = 40
     url_setting = "serper_url"
     key_setting = "serper_api_key"
 
@@ -65,7 +69,7 @@ class SerperProvider(HttpProvider):
                     url=item["link"],
                     title=clean_text(item.get("title")) or None,
                     snippet=snippet_text(item.get("snippet")),
-                    published=human_date(item.get("date")),
+                    published=normalize_date(item.get("date")),
                     provider=self.name,
                 )
             )

@@ -10,11 +10,19 @@ from __future__ import annotations
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+ENV_PREFIX = "VERACITY_"
+
+
+def env_name(field: str) -> str:
+    """The environment variable of a settings field: ``brave_api_key`` →
+    ``VERACITY_BRAVE_API_KEY``."""
+    return f"{ENV_PREFIX}{field.upper()}"
+
 
 class SearchSettings(BaseSettings):
     """Keys, endpoints and network behaviour of the search providers."""
 
-    model_config = SettingsConfigDict(env_prefix="VERACITY_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, env_file=".env", extra="ignore")
 
     # keys and instance URLs (a provider that needs one is unavailable until it is set)
     searxng_url: str | None = Field(
@@ -53,7 +61,8 @@ class SearchSettings(BaseSettings):
     )
     search_timeout: float = Field(default=20.0, gt=0, description="seconds per HTTP request")
     search_retries: int = Field(
-        default=3, ge=0, description="extra attempts after a 429, a 5xx or a network error"
+        default=3, ge=0,
+        description="tries after the first on a 429, a 5xx or a network error (attempts - 1)",
     )
     search_backoff: float = Field(
         default=1.0, ge=0, description="first back-off wait in seconds; doubles per attempt"

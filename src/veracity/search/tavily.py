@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from veracity.dates import normalize_date
 from veracity.search._http import (
     HttpProvider,
     as_float,
@@ -16,7 +17,6 @@ from veracity.search._http import (
     clamp_limit,
     clean_text,
     finish,
-    human_date,
     snippet_text,
 )
 from veracity.types import SearchResult
@@ -28,6 +28,10 @@ class TavilyProvider(HttpProvider):
     """Web search through Tavily (needs ``VERACITY_TAVILY_API_KEY``)."""
 
     name = "tavily"
+    kind = "web"
+    description = "Tavily search API"
+    default_rate = 5.0
+    rank = 30
     url_setting = "tavily_url"
     key_setting = "tavily_api_key"
 
@@ -60,7 +64,7 @@ class TavilyProvider(HttpProvider):
                     url=item["url"],
                     title=clean_text(item.get("title")) or None,
                     snippet=snippet_text(item.get("content")),
-                    published=human_date(item.get("published_date")),
+                    published=normalize_date(item.get("published_date")),
                     provider=self.name,
                     score=as_float(item.get("score")),
                 )

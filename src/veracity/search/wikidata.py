@@ -2,7 +2,7 @@
 
 Two requests per search: ``wbsearchentities`` finds items, ``wbgetentities`` fetches their
 labels, descriptions, aliases, sitelinks and claims in ``{lang}|en``. The snippet lists both
-languages' names, which is what the identity stage needs to connect "杰克·雷" and "Jack Rae".
+languages' names, so a hit for "杰克·雷" also carries "Jack Rae".
 ``published`` is set only for items with a publication date (P577), at the precision
 Wikidata records.
 """
@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from veracity.dates import date_from_parts
 from veracity.errors import ProviderError
 from veracity.search._http import (
     HttpProvider,
@@ -19,7 +20,6 @@ from veracity.search._http import (
     blank,
     clamp_limit,
     clean_text,
-    date_from_parts,
     finish,
     lang_code,
 )
@@ -77,6 +77,10 @@ class WikidataProvider(HttpProvider):
     """Reference search on Wikidata (keyless)."""
 
     name = "wikidata"
+    kind = "reference"
+    description = "Wikidata entities (labels in zh/en)"
+    default_rate = 5.0
+    rank = 70
     url_setting = "wikidata_url"
 
     async def search(

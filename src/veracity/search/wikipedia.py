@@ -65,6 +65,10 @@ class WikipediaProvider(HttpProvider):
     """Encyclopedia search on ``{lang}.wikipedia.org`` (keyless)."""
 
     name = "wikipedia"
+    kind = "reference"
+    description = "Wikipedia, any language edition"
+    default_rate = 5.0
+    rank = 60
     url_setting = "wikipedia_url"
 
     def edition(self, lang: str | None) -> str:
