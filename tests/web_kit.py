@@ -1,5 +1,5 @@
 """A local web for whole runs: a SearXNG-style JSON search endpoint and the pages it finds,
-served by one HTTP server on 127.0.0.1 in a thread (:mod:`veracity.testing.http`).
+served by one HTTP server on 127.0.0.1 in a thread.
 
 ``LocalWeb`` holds what is served (``pages``: path → (content type, bytes)) and the search
 answer (``answer(query)`` → SearXNG result dicts; by default every page ranked by the words it
@@ -16,11 +16,11 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from veracity.testing.http import send, serve_http
+from veracity.testing.http import send
 
 Pages = dict[str, tuple[str, bytes]]
 
@@ -114,10 +114,20 @@ def _handler(web: LocalWeb) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 128  # a run opens dozens of connections at once; 5 makes some wait 1 s
+
+
 @contextmanager
 def serving(web: LocalWeb) -> Iterator[LocalWeb]:
-    """Serve ``web`` on 127.0.0.1 (a free port, :func:`veracity.testing.http.serve_http`)
-    until the block ends."""
-    with serve_http(_handler(web)) as base:
-        web.build(base)
+    """Serve ``web`` on 127.0.0.1 (a free port) in a thread until the block ends."""
+    httpd = _Server(("127.0.0.1", 0), _handler(web))
+    web.build(f"http://127.0.0.1:{httpd.server_address[1]}")
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
         yield web
+    finally:
+        httpd.shutdown()
+        httpd.server_close()

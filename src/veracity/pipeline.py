@@ -145,6 +145,7 @@ class Run:
         self._vectors: dict[str, np.ndarray] = {}  # passage id → embedding, for ranking
         self._tokens: dict[str, list[str]] = {}  # passage id → BM25 tokens, for ranking
         self._pool: tuple[tuple[str, ...], HybridIndex] | None = None  # the last pool ranked
+        self._query_vectors: dict[str, np.ndarray] = {}  # claim text → embedding, for ranking
         self._prep_lock = threading.Lock()  # one thread embeds at a time, each passage once
         self._reads: dict[str, asyncio.Task[Document | None]] = {}
         self._queries: dict[tuple[str, str], asyncio.Task[list[SearchResult]]] = {}
@@ -333,19 +334,37 @@ class Run:
     def _read_passages(self) -> list[tuple[Passage, Source]]:
         """Every passage of every document read in this run. A document is split by the
         corpus's settings (a page gives the same passages read from the web or from a corpus
-        file) when it is first used, and its passages embedded then, in one batch."""
+        file) when it is first used; the passages of every document new since the last call
+        are embedded then, in one batch."""
+        self._split_new()
         out: list[tuple[Passage, Source]] = []
         for url, doc in list(self.documents.items()):
-            if url != doc.source.url:
-                continue  # the same document under its requested URL
-            passages = self._passages.get(url)
-            if passages is None:
+            if url == doc.source.url:  # not the same document under its requested URL
+                out.extend((p, doc.source) for p in self._passages.get(url, []))
+        return out
+
+    def _split_new(self, queries: Sequence[str] = ()) -> None:
+        """Split the documents read since the last call and embed their passages, with the
+        ``queries`` that have no vector yet, in one embedder call."""
+        with self._prep_lock:
+            fresh: list[Passage] = []
+            for url, doc in list(self.documents.items()):
+                if url != doc.source.url or url in self._passages:
+                    continue
                 passages = split_passages(doc, sentences=self.settings.passage_sentences,
                                           max_chars=self.settings.passage_max_chars)
-                self._prepare(passages)
                 self._passages[url] = passages
-            out.extend((p, doc.source) for p in passages)
-        return out
+                fresh.extend(passages)
+            self._embed_missing(fresh, queries)
+
+    def prepare_queries(self, claims: Sequence[Claim]) -> None:
+        """Embed, in one batch, the texts of ``claims`` that have no vector yet, with the
+        passages of the pages read since the last ranking (a round's claims are ranked next)."""
+        self._split_new([c.text for c in claims if c.text.strip()])
+
+    def query_vector(self, query: str) -> np.ndarray | None:
+        """The run's vector of a claim's text, when :meth:`prepare_queries` or a ranking made it."""
+        return self._query_vectors.get(query)
 
     async def ranked(self, claim: Claim) -> list[RankedPassage]:
         """The claim's best passages from one ranking of its corpus hits plus every passage of
@@ -394,32 +413,39 @@ class Run:
         return self._steering[url] is not None
 
     def _prepare(self, passages: Sequence[Passage], query: str | None = None) -> np.ndarray | None:
-        """Give every passage its vector and BM25 tokens, once per run: corpus passages bring
-        their vector from the corpus index, the others are embedded in one batch (``query``
-        with them; its vector is returned)."""
+        """Give every passage its vector and BM25 tokens, and ``query`` its vector, once per
+        run (see :meth:`_embed_missing`); returns the query's vector."""
         with self._prep_lock:
-            missing = list({p.id: p for p in passages if p.id not in self._vectors}.values())
-            if self.corpus is not None:
-                for p in list(missing):
-                    vec = self.corpus.vector_of(p.id)
-                    if vec is not None:
-                        self._vectors[p.id] = vec
-                missing = [p for p in missing if p.id not in self._vectors]
-            texts = [p.index_text for p in missing]
-            query_vec = None
-            if query is not None and self.corpus is not None and self.corpus.embedder is self.embedder:
-                query_vec = self.corpus.query_vector(query)  # remembered by the corpus
-            elif query is not None:
-                texts.append(query)
-            fresh = np.asarray(self.embedder.embed(texts), dtype=np.float32) if texts else None
-            if fresh is not None and len(texts) > len(missing):
-                query_vec, fresh = fresh[-1], fresh[:-1]
-            for p, vec in zip(missing, fresh if fresh is not None else [], strict=True):
+            self._embed_missing(passages, [query] if query is not None else [])
+        return self._query_vectors.get(query) if query is not None else None
+
+    def _embed_missing(self, passages: Sequence[Passage], queries: Sequence[str]) -> None:
+        """Vectors and BM25 tokens for the passages and query texts that have none yet:
+        corpus passages bring their vector from the corpus index, a query the corpus already
+        embedded (it was searched there) brings that one, the rest is embedded in one call.
+        The caller holds ``_prep_lock``."""
+        missing = list({p.id: p for p in passages if p.id not in self._vectors}.values())
+        if self.corpus is not None:
+            for p in list(missing):
+                vec = self.corpus.vector_of(p.id)
+                if vec is not None:
+                    self._vectors[p.id] = vec
+            missing = [p for p in missing if p.id not in self._vectors]
+        wanted = list(dict.fromkeys(q for q in queries if q not in self._query_vectors))
+        if self.corpus is not None and self.corpus.embedder is self.embedder:
+            for q in wanted:
+                self._query_vectors[q] = self.corpus.query_vector(q)  # remembered by the corpus
+            wanted = []
+        texts = [p.index_text for p in missing] + wanted
+        if texts:
+            fresh = np.asarray(self.embedder.embed(texts), dtype=np.float32)
+            for p, vec in zip(missing, fresh[: len(missing)], strict=True):
                 self._vectors[p.id] = vec
-            for p in passages:
-                if p.id not in self._tokens:
-                    self._tokens[p.id] = tokenize(p.index_text)
-        return query_vec
+            for q, vec in zip(wanted, fresh[len(missing):], strict=True):
+                self._query_vectors[q] = vec
+        for p in passages:
+            if p.id not in self._tokens:
+                self._tokens[p.id] = tokenize(p.index_text)
 
     def _rank(self, query: str, passages: list[Passage]) -> list[Hit]:
         """One hybrid ranking (BM25 + embeddings) of ``passages`` for ``query``; the top
@@ -561,6 +587,8 @@ async def research(
     if bound is not None:
         return await Agent(run, llm=bound, budget=budget).research_all(todo, sem)
     await run.gather_all(claims, sem, settled=done)
+    if run.documents:  # the pages read and the claims' texts, embedded in one batch
+        await asyncio.to_thread(run.prepare_queries, todo)
     return list(await asyncio.gather(*(run.settle(c, sem) for c in todo)))
 
 

@@ -97,6 +97,8 @@ class Agent:
                 outcomes = await asyncio.gather(*(self._gather_and_judge(c, rnd, sem) for c in pending))
             else:
                 await asyncio.gather(*(self._gather(c, rnd, sem) for c in pending))
+                if self.run.documents:  # the new pages and the claims' texts, in one batch
+                    await asyncio.to_thread(self.run.prepare_queries, pending)
                 outcomes = await asyncio.gather(*(self._judge(c, rnd, sem) for c in pending))
             last_round = rnd == self.budget.max_rounds
             for claim, outcome in zip(pending, outcomes, strict=True):
