@@ -7,14 +7,11 @@ from __future__ import annotations
 
 import asyncio
 import json
-import re
-import zlib
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pytest
 
 import web_kit
@@ -33,26 +30,6 @@ PEOPLE = [("Alice Okafor", "Bristol", 2004), ("Bruno Moreau", "Kyoto", 1999), ("
           ("Dana Novak", "Porto", 2008)]
 FILLER = ("<p>The department runs a public seminar series every spring.</p>"
           "<p>Students spend one term on a placement with an industrial partner.</p>")
-
-
-class CountingWordEmbedder:
-    """Bag-of-words vectors (no model), counting every call and text."""
-
-    name = "test-word-embedder"
-    dim = 64
-
-    def __init__(self) -> None:
-        self.calls: list[list[str]] = []
-
-    def embed(self, texts: list[str]) -> np.ndarray:
-        self.calls.append(list(texts))
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        for i, text in enumerate(texts):
-            for word in re.findall(r"\w+", text.lower()):
-                out[i, zlib.crc32(word.encode()) % self.dim] += 1.0
-        norms = np.linalg.norm(out, axis=1, keepdims=True)
-        norms[norms == 0] = 1.0
-        return out / norms
 
 
 def _pages(base: str) -> web_kit.Pages:
@@ -98,7 +75,7 @@ def test_offline_web_run_embeds_pages_and_claims_once_in_one_batch(web: web_kit.
     claims = tmp_path / "claims.jsonl"
     claims.write_text("".join(json.dumps({"id": f"c{i}", "claim": c}) + "\n" for i, c in enumerate(_claims())),
                       encoding="utf-8")
-    embedder = CountingWordEmbedder()
+    embedder = web_kit.WordEmbedder()
     report = asyncio.run(_check(web, claims, settings, embedder, claims=True))
 
     assert report.stats.fetches == len(PEOPLE)  # every page read once
@@ -116,7 +93,7 @@ def test_agent_web_run_embeds_each_claim_once(web: web_kit.LocalWeb, tmp_path: P
         settings = Settings(cache_dir=tmp_path / "cache", db_path=tmp_path / "db.sqlite", llm_base_url=srv.base_url,
                             llm_model="scripted", llm_retries=1)
         doc = InputDocument(text=" ".join(_claims()), language="en", origin="test", format="txt")
-        embedder = CountingWordEmbedder()
+        embedder = web_kit.WordEmbedder()
         llm = build_llm(settings)
         assert llm is not None
 

@@ -5,7 +5,7 @@ served by one HTTP server on 127.0.0.1 in a thread.
 answer (``answer(query)`` → SearXNG result dicts; by default every page ranked by the words it
 shares with the query), and counts the requests by path. :func:`serving` starts the server,
 builds the content for its base URL and stops it afterwards. The web-run tests and
-``bench/bench_web.py`` use it.
+``bench/bench_web.py`` use it; :class:`WordEmbedder` is a model-free embedder for such runs.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -20,9 +21,31 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+import numpy as np
+
 from veracity.testing.http import send
 
 Pages = dict[str, tuple[str, bytes]]
+
+
+class WordEmbedder:
+    """Bag-of-words vectors (no model to load), keeping every call's texts in ``calls``."""
+
+    name = "test-word-embedder"
+    dim = 64
+
+    def __init__(self) -> None:
+        self.calls: list[list[str]] = []
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        self.calls.append(list(texts))
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for i, text in enumerate(texts):
+            for word in re.findall(r"\w+", text.lower()):
+                out[i, zlib.crc32(word.encode()) % self.dim] += 1.0
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        norms[norms == 0] = 1.0
+        return out / norms
 
 
 class LocalWeb:

@@ -19,7 +19,7 @@ import contextlib
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -27,26 +27,28 @@ import numpy as np
 
 from veracity.agent.ledger import Budget
 from veracity.agent.loop import Agent
-from veracity.agent.wiring import agent_checklist, bind_llm, default_llm
+from veracity.agent.wiring import agent_checklist, bind_llm
 from veracity.checklist.rules import main_subject, split_claims
 from veracity.config import Settings
 from veracity.corpus.index import LocalCorpus
 from veracity.corpus.passages import split_passages
 from veracity.events import Event, ProgressCallback, checklist_events, emit
-from veracity.evidence.embed import Embedder, UseEmbedder
+from veracity.evidence.embed import Embedder
 from veracity.evidence.injection import instruction_in
 from veracity.evidence.ranking import Hit, HybridIndex
 from veracity.evidence.tokenize import tokenize
-from veracity.httputil import aclose_all
 from veracity.ingest import read_input
 from veracity.judge.aliases import has_alias_statement
 from veracity.judge.base import Judge, Judgement
 from veracity.judge.match import EvidenceMatchJudge, extract_facets
 from veracity.llm.base import StructuredLLM
 from veracity.reader.fetch import Reader
+from veracity.run.spec import RunKnobs, RunSpec
+from veracity.run.tools import Tools
 from veracity.search.base import SearchProvider
 from veracity.search.coverage import SourceLedger, failure_line
-from veracity.sources import build_sources, read_url_input
+from veracity.search.settings import SearchSettings
+from veracity.sources import read_url_input
 from veracity.store import Store
 from veracity.text import normalize_for_match, quote_in_text
 from veracity.types import (
@@ -544,7 +546,7 @@ class Run:
         await asyncio.gather(*(one(c) for c in claims))
 
 
-def _setup_research(
+def setup_research(
     llm: StructuredLLM | None, judge: Judge | None, *, store: Store, run_id: str, settings: Settings,
     progress: ProgressCallback | None, cache: bool, subject: str | None,
 ) -> tuple[Stats, Budget, StructuredLLM | None, Judge]:
@@ -563,15 +565,15 @@ def _setup_research(
 
 
 def new_run(
-    run_id: str, *, store: Store, local: LocalCorpus | None, providers: Sequence[SearchProvider],
-    embedder: Embedder, judge: Judge, settings: Settings, lang: str, progress: ProgressCallback | None,
-    reader: Reader | None, stats: Stats, cache: bool, **extra: Any,
+    run_id: str, tools: Tools, *, judge: Judge, settings: Settings, lang: str, progress: ProgressCallback | None,
+    stats: Stats, cache: bool, **extra: Any,
 ) -> Run:
-    """The :class:`Run` of a check or a resume (``extra``: resume's own arguments)."""
+    """The :class:`Run` of a check or a resume on ``tools`` (``extra``: resume's own arguments)."""
+    local = tools.corpus
     return Run(
-        run_id=run_id, store=store, providers=([local] if local is not None else []) + list(providers),
-        corpus=local, embedder=embedder, judge=judge, settings=settings, lang=lang, progress=progress,
-        reader=reader, cache_corpus=cache, stats=stats, **extra,
+        run_id=run_id, store=tools.store, providers=([local] if local is not None else []) + tools.providers,
+        corpus=local, embedder=tools.embedder, judge=judge, settings=settings, lang=lang, progress=progress,
+        reader=tools.reader, cache_corpus=cache, stats=stats, **extra,
     )
 
 
@@ -590,37 +592,6 @@ async def research(
     if run.documents:  # the pages read and the claims' texts, embedded in one batch
         await asyncio.to_thread(run.prepare_queries, todo)
     return list(await asyncio.gather(*(run.settle(c, sem) for c in todo)))
-
-
-# Settings that change what a run finds or concludes. They are recorded with the run, and a
-# resumed run researches its remaining claims with the same values.
-_RUN_KNOBS = ("top_k", "max_evidence", "rrf_k", "passage_sentences", "passage_max_chars", "max_claims")
-
-
-def _open_corpus(
-    corpus: Sequence[str | Path] | LocalCorpus, settings: Settings, embedder: Embedder,
-    progress: ProgressCallback | None, run_id: Callable[[], str | None],
-) -> LocalCorpus | None:
-    """The local corpus of ``corpus`` folders (checked now, opened by :func:`_prepare`), or
-    the :class:`LocalCorpus` passed in (a server or batch shares one between runs)."""
-    if isinstance(corpus, LocalCorpus):
-        return corpus
-    def warn(msg: str) -> None:
-        emit(progress, Event(type="warning", run_id=run_id(), message=msg))
-
-    dirs = [Path(c) for c in corpus]
-    return LocalCorpus(dirs, settings=settings, embedder=embedder, progress=warn) if dirs else None
-
-
-async def _prepare(run: Run, local: LocalCorpus | None, progress: ProgressCallback | None) -> None:
-    """Open the corpus (its index is built or reused) and note the files it skipped. The run's
-    ``documents`` and ``passages`` are what it used, not the corpus's size (:meth:`Run.figures`)."""
-    if local is None:
-        return
-    await asyncio.to_thread(local.open)
-    message = f"{len(local.documents)} documents, {len(local.skipped)} skipped"
-    emit(progress, Event(type="corpus_ready", run_id=run.run_id, message=message))
-    run.stats.skipped_files = list(local.skipped)
 
 
 async def acheck(
@@ -644,6 +615,7 @@ async def acheck(
     cache: bool = False,
     offline: bool = False,
     allow_hosts: Sequence[str] = (),
+    search_settings: SearchSettings | None = None,
 ) -> Report:
     """Fact-check ``source`` (a path, ``"-"`` for stdin, or an :class:`InputDocument`).
 
@@ -656,17 +628,19 @@ async def acheck(
 
     ``corpus`` folders are searched offline; ``providers`` adds other search backends whose hits
     ``reader`` reads (web pages and PDFs): provider objects, or names from
-    :mod:`veracity.search.registry` (``"wikipedia"``, ``"searxng"``…), which are built here and
-    closed at the end. When providers are given and ``reader`` is not, a reader is built with
-    the store's fetch cache, ``allow_hosts`` (the SSRF guard's allow-list) and ``offline``
-    (pages only from the cache). A ``source`` that is an http(s) URL is read with ``reader`` as
-    the input document. The run is recorded in the store (``db`` or the settings' path) and the
-    finished :class:`Report` returned.
+    :mod:`veracity.search.registry` (``"wikipedia"``, ``"searxng"``…), which are built here with
+    ``search_settings`` (default: the environment's, read once) and closed at the end. When
+    providers are given and ``reader`` is not, a reader is built with the store's fetch cache,
+    ``allow_hosts`` (the SSRF guard's allow-list) and ``offline`` (pages only from the cache).
+    A ``source`` that is an http(s) URL is read with ``reader`` as the input document. The run
+    is recorded in the store (``db`` or the settings' path) and the finished :class:`Report`
+    returned. The tools are built by :meth:`veracity.run.tools.Tools.build`.
 
-    The run's options go to the store with it — the input document itself, the corpus folders,
-    languages, the judge's subject, the provider names and the settings that shape results —
-    so that :func:`aresume` can finish it if it stops. ``options`` adds caller entries (the
-    CLI records ``offline`` and ``allow_hosts``; ``providers`` overrides the provider names).
+    The run's :class:`~veracity.run.spec.RunSpec` goes to the store with it — the input document
+    itself, the corpus folders, languages, the judge's subject, the provider names and the
+    settings that shape results — so that :func:`aresume` can finish it if it stops. ``options``
+    adds caller entries (the batch records its name and the document's key; ``providers``,
+    ``offline`` and ``allow_hosts`` there override what is recorded).
     """
     t0 = time.monotonic()
     settings = settings or Settings()
@@ -676,82 +650,64 @@ async def acheck(
         doc = await read_url_input(source, reader=reader, lang=lang)
     else:
         doc = read_input(source, claims=claims, max_bytes=settings.max_input_bytes, lang=lang)
-    if llm is None and judge is None:
-        llm = default_llm(settings)
-        own_llm = llm
-    else:
-        own_llm = None
-    # the rule-based checklist: the whole checklist without a model, the subject's hint with one
-    # (in a thread: a long document takes seconds, which must not stop a server's event loop)
-    checklist = await asyncio.to_thread(split_claims, doc, max_claims=settings.max_claims)
-    out_lang = report_lang if report_lang in ("zh", "en") else doc.language
-    if out_lang not in ("zh", "en"):
-        out_lang = "en"
-
-    embedder = embedder or UseEmbedder(threads=settings.embed_threads)
     run_id: str | None = None
-    # the corpus folders are checked before the run starts: a missing folder is bad input
-    local = _open_corpus(corpus, settings, embedder, progress, lambda: run_id)
-    own_store = store is None
-    if store is None:
-        store = Store(Path(db) if db else settings.db_path)
-    closers: list[Any] = [own_llm]
-    try:
-        searchers, reader = build_sources(providers, reader, store, offline=offline, allow_hosts=allow_hosts,
-                                           closers=closers)
-    except BaseException:
-        await aclose_all(closers)
-        if own_store:
-            store.close()
-        raise
-    subject = main_subject(doc) or infer_subject(checklist)
-    if llm is None:
-        judge = judge or EvidenceMatchJudge(max_evidence=settings.max_evidence, subject=subject)
-    judge_name = judge.name if judge is not None else "llm"
-    record: dict[str, Any] = {
-        "providers": [p.name for p in searchers],
-        "offline": offline,
-        "allow_hosts": list(allow_hosts),
-        **(dict(options) if options else {}),
-        "input": doc.model_dump(mode="json"),
-        "corpus": [str(d) for d in local.dirs] if local is not None else [],
-        "lang": lang,
-        "report_lang": report_lang,
-        "claims": claims,
-        "subject": getattr(judge, "subject", subject),
-        "concurrency": concurrency,
-        "agent": llm is not None,
-        "cache": cache,
-        "settings": {k: getattr(settings, k) for k in _RUN_KNOBS},
-    }
-    run_id = store.new_run_id()
+    # the corpus folders and provider names are checked before the run starts (bad input)
+    tools = await Tools.build(
+        settings=settings, store=store, db=db, corpus=corpus, providers=providers, reader=reader,
+        embedder=embedder, llm=llm, judge=judge, want_model=judge is None, offline=offline,
+        allow_hosts=allow_hosts, search_settings=search_settings, progress=progress, run_id=lambda: run_id,
+    )
+    async with tools:
+        # the rule-based checklist: the whole checklist without a model, the subject's hint with
+        # one (in a thread: a long document takes seconds, which must not stop a server's loop)
+        checklist = await asyncio.to_thread(split_claims, doc, max_claims=settings.max_claims)
+        out_lang = report_lang if report_lang in ("zh", "en") else doc.language
+        if out_lang not in ("zh", "en"):
+            out_lang = "en"
+        subject = main_subject(doc) or infer_subject(checklist)
+        if tools.llm is None:
+            tools.judge = tools.judge or EvidenceMatchJudge(max_evidence=settings.max_evidence, subject=subject)
+        judge_name = tools.judge.name if tools.judge is not None else "llm"
+        spec = RunSpec.model_validate({
+            "providers": [p.name for p in tools.providers], "offline": offline, "allow_hosts": list(allow_hosts),
+            **(dict(options) if options else {}),
+            "input": doc, "corpus": [str(d) for d in tools.corpus.dirs] if tools.corpus is not None else [],
+            "lang": lang, "report_lang": report_lang, "claims": claims,
+            "subject": getattr(tools.judge, "subject", subject), "concurrency": concurrency,
+            "agent": tools.llm is not None, "cache": cache, "settings": RunKnobs.of(settings),
+        })
+        run_id = tools.store.new_run_id()
+        return await _check_run(run_id, doc, checklist, spec, tools, settings=settings, out_lang=out_lang,
+                                judge_name=judge_name, progress=progress, t0=t0)
+
+
+async def _check_run(
+    run_id: str, doc: InputDocument, checklist: list[Claim], spec: RunSpec, tools: Tools, *, settings: Settings,
+    out_lang: str, judge_name: str, progress: ProgressCallback | None, t0: float,
+) -> Report:
+    """Record the run, research its checklist and record the report (the run ``failed`` when
+    something stops it)."""
+    store = tools.store
     run: Run | None = None
     try:
         store.start_run(
-            run_id,
-            input=doc.origin,
-            title=doc.title,
-            language=out_lang,
-            judge=judge_name,
-            uses_llm=judge.uses_llm if judge is not None else True,
-            options=record,
+            run_id, input=doc.origin, title=doc.title, language=out_lang, judge=judge_name,
+            uses_llm=tools.judge.uses_llm if tools.judge is not None else True, options=spec.record(),
         )
         emit(progress, Event(type="run_started", run_id=run_id, message=doc.origin))
-        usage, budget, bound, judge = _setup_research(
-            llm, judge, store=store, run_id=run_id, settings=settings, progress=progress, cache=cache,
-            subject=subject,
+        usage, budget, bound, judge = setup_research(
+            tools.llm, tools.judge, store=store, run_id=run_id, settings=settings, progress=progress,
+            cache=spec.cache, subject=spec.subject,
         )
         if bound is not None:
             checklist = await agent_checklist(doc, bound, settings=settings, progress=progress, run_id=run_id)
         store.save_claims(run_id, checklist)
         for event in checklist_events(run_id, checklist, {}):  # the claims, none settled yet
             emit(progress, event)
-        run = new_run(
-            run_id, store=store, local=local, providers=searchers, embedder=embedder, judge=judge,
-            settings=settings, lang=out_lang, progress=progress, reader=reader, stats=usage, cache=cache,
-        )
-        await _prepare(run, local, progress)
-        sem = asyncio.Semaphore(max(1, concurrency))
+        run = new_run(run_id, tools, judge=judge, settings=settings, lang=out_lang, progress=progress, stats=usage,
+                      cache=spec.cache)
+        await tools.prepare(run_id, run.stats, progress)
+        sem = asyncio.Semaphore(max(1, spec.concurrency))
         rows = await research(run, checklist, sem, bound=bound, budget=budget)
         run.stats.seconds = round(time.monotonic() - t0, 3)
         coverage = run.figures()
@@ -779,10 +735,6 @@ async def acheck(
         with contextlib.suppress(Exception):
             store.finish_run(run_id, stats, status="failed", error=str(err) or type(err).__name__)
         raise
-    finally:
-        await aclose_all(closers)
-        if own_store:
-            store.close()
 
 
 def finish_status(rows: Sequence[ClaimReport]) -> dict[str, Any]:
