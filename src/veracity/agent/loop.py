@@ -11,7 +11,7 @@ note of what is missing into the next round's plan. When rounds, LLM calls, toke
 time run out, the claims still pending are reported ``unverifiable`` with the reason.
 
 Everything the agent needs from a run (search, read, rank, quote verification, storing a row)
-comes from :class:`veracity.pipeline.Run`; this module only decides what to do next.
+comes from :class:`veracity.run.session.RunSession`; this module only decides what to do next.
 """
 
 from __future__ import annotations
@@ -26,12 +26,13 @@ from veracity.errors import BudgetExhausted
 from veracity.events import Event, emit
 from veracity.judge.base import Judgement
 from veracity.llm.base import StructuredLLM
+from veracity.run.session import claim_row, pick_reads
 from veracity.search.coverage import failure_line
 from veracity.text import normalize_for_match
 from veracity.types import Claim, ClaimReport, Label, Research, SearchResult, Verdict
 
 if TYPE_CHECKING:
-    from veracity.pipeline import Run
+    from veracity.run.session import RunSession
 
 
 # why research on a claim stopped, in the report's two languages
@@ -58,9 +59,9 @@ def _exhausted_text(lang: str, reason: str, before: str | None) -> str:
 
 
 class Agent:
-    """Runs the rounds for one :class:`Run`; ``llm`` plans queries, the run's judge decides."""
+    """Runs the rounds for one :class:`RunSession`; ``llm`` plans queries, the run's judge decides."""
 
-    def __init__(self, run: Run, *, llm: StructuredLLM, budget: Budget) -> None:
+    def __init__(self, run: RunSession, *, llm: StructuredLLM, budget: Budget) -> None:
         self.run = run
         self.llm = llm
         self.budget = budget
@@ -130,7 +131,7 @@ class Agent:
                 self._stopped[claim.id] = str(err)
                 return
             except Exception as err:  # a planning failure leaves the claim with what it has
-                run._failures.setdefault(claim.id, []).append(f"plan: {type(err).__name__}: {err}")
+                run.note_failure(claim.id, f"plan: {type(err).__name__}: {err}")
                 queries = []
         entry = self.ledger.entries[claim.id]
         entry.rounds = rnd
@@ -138,12 +139,12 @@ class Agent:
         fresh = [q for q in queries if normalize_for_match(q) not in tried]
         self._new_queries[claim.id] = len(fresh)
         self.ledger.note_queries(claim.id, fresh)
-        found = run._found.setdefault(claim.id, [])
+        found = run.found(claim.id)
         have = {p.id for p, _ in found}
         pairs = [(p, q) for q in fresh for p in run.providers]
         left = self.budget.searches_left(run.stats.searches)
         if len(pairs) > left:
-            run._failures.setdefault(claim.id, []).append("search budget spent")
+            run.note_failure(claim.id, "search budget spent")
             pairs = pairs[:left]
         results = await asyncio.gather(
             *(run.search(p, q, claim) for p, q in pairs), return_exceptions=True
@@ -151,7 +152,7 @@ class Agent:
         web: list[SearchResult] = []
         for (provider, _), res in zip(pairs, results, strict=True):
             if isinstance(res, BaseException):
-                run._failures.setdefault(claim.id, []).append(failure_line(provider.name, res))
+                run.note_failure(claim.id, failure_line(provider.name, res))
                 continue
             for r in res:
                 if r.passage is not None and run.corpus is not None and r.provider == run.corpus.name:
@@ -184,7 +185,7 @@ class Agent:
                 judgement = await self.run.judge.judge(claim, ranked, self.run.lang)
             except Exception as err:  # BudgetExhausted included
                 return err
-        judgement = self.run._verify_quotes(judgement)
+        judgement = self.run.verify_quotes(judgement)
         if judgement.verdict.label != Label.UNVERIFIABLE and not judgement.evidence:
             judgement.settled = False  # a verdict needs at least one verified quote
             judgement.missing = judgement.missing or "verbatim evidence for the verdict"
@@ -194,8 +195,6 @@ class Agent:
         self, claim: Claim, rnd: int, outcome: Judgement | BaseException, *, last_round: bool,
     ) -> ClaimReport | None:
         """Settle, exhaust or keep a claim pending after its judgement of round ``rnd``."""
-        from veracity.pipeline import _row
-
         entry = self.ledger.entries[claim.id]
         if isinstance(outcome, _NoProgress):
             return self._exhaust(claim, self._reason("no_progress", n=rnd))
@@ -207,7 +206,7 @@ class Agent:
             return self._record(claim, row)
         self._last[claim.id] = outcome
         if outcome.settled and (outcome.verdict.label == Label.UNVERIFIABLE or outcome.evidence):
-            row = _row(claim, outcome.verdict, outcome.evidence[: self.settings.max_evidence])
+            row = claim_row(claim, outcome.verdict, outcome.evidence[: self.settings.max_evidence])
             self.ledger.settle(claim.id, row.verdict.label.value)
             return self._record(claim, row)
         entry.missing = outcome.missing
@@ -221,16 +220,14 @@ class Agent:
         return reason_text(self.run.lang, key, **values)
 
     def _exhaust(self, claim: Claim, reason: str) -> ClaimReport:
-        from veracity.pipeline import _row
-
         last = self._last.get(claim.id)
-        failures = self.run._failures.get(claim.id, [])
+        failures = self.run.failures(claim.id)
         if failures:
             reason += " (" + "; ".join(failures[:3]) + ")"
         rationale = _exhausted_text(self.run.lang, reason, last.verdict.rationale if last else None)
         verdict = Verdict(label=Label.UNVERIFIABLE, confidence=0.0, rationale=rationale)
         evidence = last.evidence[: self.settings.max_evidence] if last else []
-        row = _row(claim, verdict, evidence)
+        row = claim_row(claim, verdict, evidence)
         self.ledger.exhaust(claim.id, reason)
         return self._record(claim, row)
 
@@ -243,33 +240,6 @@ class Agent:
         )
         self.run.record(claim, row)
         return row
-
-
-def pick_reads(results: Sequence[SearchResult], n: int) -> list[str]:
-    """The ``n`` web hits worth reading: the most authoritative kinds first (primary, scholarly,
-    encyclopedia, news, unknown, social), one page per owner before a second from the same one,
-    the search engines' order breaking ties."""
-    from veracity.evidence.authority import authority_rank, classify, owner
-
-    seen: set[str] = set()
-    ranked: list[tuple[int, int, str]] = []
-    for order, r in enumerate(results):
-        if r.url in seen:
-            continue
-        seen.add(r.url)
-        kind = classify(r.url, title=r.title, provider=r.provider)
-        ranked.append((-authority_rank(kind), order, r.url))
-    ranked.sort()
-    picked: list[str] = []
-    owners: set[str] = set()
-    for _, _, url in ranked:  # first pass: one page per owner
-        if len(picked) < n and owner(url) not in owners:
-            owners.add(owner(url))
-            picked.append(url)
-    for _, _, url in ranked:
-        if len(picked) < n and url not in picked:
-            picked.append(url)
-    return picked
 
 
 class _NoProgress(Exception):
