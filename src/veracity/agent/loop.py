@@ -1,8 +1,8 @@
 """The research agent: rounds of plan → search → read → judge over the pending claims.
 
 The rounds are global, as in the seed's run: in round *r* every pending claim plans its
-queries (round 1 takes the checklist's queries and the claim itself, so it costs no planning
-call), every query goes to every provider (an identical query is sent once per run, whichever
+queries (round 1 takes the claim itself, the checklist's queries and — with scholarly
+providers — the other titles of a work the claim names, so it costs no planning call), every query goes to every provider (an identical query is sent once per run, whichever
 claim asked), new web hits are read, and only then is each pending claim ranked against its
 corpus hits plus *every* document read so far in the run and judged. (Without a reader no
 page is read, so each claim goes on to its judgement as soon as its own searches are back.) A claim the judge settles
@@ -114,8 +114,12 @@ class Agent:
 
     async def _queries(self, claim: Claim, rnd: int) -> list[str]:
         entry = self.ledger.entries[claim.id]
-        if rnd == 1:
-            return [claim.text, *claim.queries[: self.settings.queries_per_round]]
+        if rnd == 1:  # the claim, the checklist's queries and its work's other titles
+            failures: list[str] = []
+            aliases = await self.run.alias_queries(claim, failures)
+            for line in failures:
+                self.run.note_failure(claim.id, line)
+            return [claim.text, *claim.queries[: self.settings.queries_per_round], *aliases]
         return await plan_queries(
             claim, self.llm, lang=self.run.lang, missing=entry.missing, tried=list(entry.queries),
             n=self.settings.queries_per_round,

@@ -89,7 +89,6 @@ class RunSession:
         lang: str,
         progress: ProgressCallback | None,
         reader: Reader | None = None,
-        read_per_query: int = 3,
         logged: Iterable[tuple[str, str]] = (),
         reuse_fetches: bool = False,
         cache_corpus: bool = False,
@@ -111,7 +110,6 @@ class RunSession:
         self.lang = lang
         self.progress = progress
         self.reader = reader
-        self.read_per_query = read_per_query
         self.stats = stats if stats is not None else Stats()
         self.documents: dict[str, Document] = {}  # url → document read in this run
         self._passages: dict[str, list[Passage]] = {}  # url → passages of a document read
@@ -283,22 +281,31 @@ class RunSession:
             self.aliases[title] = others
         return others
 
-    def _titles_in(self, claim: Claim) -> list[str]:
-        """Anchors that look like a work's title: three or more words."""
-        return [a for a in extract_facets(claim).anchors if len(a.split()) >= 3]
-
-    async def gather(self, claim: Claim, *, local: bool = True) -> None:
-        """Search for ``claim`` and read the web hits; ``local=False`` skips the corpus (a
-        resumed run re-gathers settled claims only for the documents their searches read)."""
-        found: list[tuple[Passage, Source]] = []
-        failures: list[str] = []
-        queries = [claim.text]
+    async def alias_queries(self, claim: Claim, failures: list[str]) -> list[str]:
+        """The other titles of the works ``claim`` names (anchors of three or more words),
+        from the scholarly providers (none without them); a failed look-up goes on
+        ``failures``."""
+        queries: list[str] = []
         if self._works:
             for title in self._titles_in(claim):
                 try:
                     queries += await self.other_titles(title)
                 except Exception as err:
                     failures.append(f"identity: {err}")
+        return queries
+
+    def _titles_in(self, claim: Claim) -> list[str]:
+        """Anchors that look like a work's title: three or more words."""
+        return [a for a in extract_facets(claim).anchors if len(a.split()) >= 3]
+
+    async def gather(self, claim: Claim, *, local: bool = True) -> None:
+        """Search for ``claim`` (its text and its work's other titles) and read the most
+        authoritative web hits of each query (:func:`pick_reads`, ``settings.read_per_claim``);
+        ``local=False`` skips the corpus (a resumed run re-gathers settled claims only for the
+        documents their searches read)."""
+        found: list[tuple[Passage, Source]] = []
+        failures: list[str] = []
+        queries = [claim.text, *await self.alias_queries(claim, failures)]
         providers = [p for p in self.providers if local or p is not self.corpus]
         for provider, query in [(p, q) for q in queries for p in providers]:
             try:
@@ -306,13 +313,14 @@ class RunSession:
             except Exception as err:  # a failing provider is named, never fatal
                 failures.append(failure_line(provider.name, err))
                 continue
-            to_read: list[str] = []
+            web: list[SearchResult] = []
             for r in results:
                 if r.passage is not None and self.corpus is not None and r.provider == self.corpus.name:
                     found.append((r.passage, self.corpus.source_for(r.url)))
-                elif self.reader is not None and len(to_read) < self.read_per_query:
-                    to_read.append(r.url)
-            await asyncio.gather(*(self.read(u) for u in to_read))
+                elif self.reader is not None:
+                    web.append(r)
+            # the most authoritative hits, as the agent picks them (settings.read_per_claim)
+            await asyncio.gather(*(self.read(u) for u in pick_reads(web, self.settings.read_per_claim)))
         self._found_of[claim.id] = found
         self._failures_of[claim.id] = failures
 
