@@ -24,6 +24,7 @@ from typing import Any
 
 from veracity.agent.ledger import Budget
 from veracity.agent.loop import Agent
+from veracity.agent.planner import LLMPlanner, RulePlanner
 from veracity.agent.wiring import agent_checklist, bind_llm
 from veracity.checklist.rules import main_subject, split_claims
 from veracity.config import Settings
@@ -102,17 +103,19 @@ async def research(
     run: Run, claims: Sequence[Claim], sem: asyncio.Semaphore, *, bound: StructuredLLM | None,
     budget: Budget, settled: Iterable[str] = (),
 ) -> list[ClaimReport]:
-    """Research and judge the claims not in ``settled``: the agent's rounds with a model, one
-    search-and-judge pass without (settled claims are searched again, skipping the corpus, so
-    that the pages they read are back in the pool)."""
+    """Research and judge the claims not in ``settled`` with the one research loop
+    (:class:`~veracity.agent.loop.Agent`): with a model, its rounds with the LLM planner; without,
+    the offline pass — one round with the rule planner (the claim and its work's other titles)
+    and the evidence-match judge. Settled claims (a resumed run) are searched again, skipping
+    the corpus, so that the pages they read are back in the pool."""
     done = set(settled)
     todo = [c for c in claims if c.id not in done]
     if bound is not None:
-        return await Agent(run, llm=bound, budget=budget).research_all(todo, sem)
-    await run.gather_all(claims, sem, settled=done)
-    if run.documents:  # the pages read and the claims' texts, embedded in one batch
-        await asyncio.to_thread(run.prepare_queries, todo)
-    return list(await asyncio.gather(*(run.settle(c, sem) for c in todo)))
+        agent = Agent(run, planner=LLMPlanner(bound), budget=budget)
+    else:
+        agent = Agent(run, planner=RulePlanner(), budget=budget.one_round(), offline=True)
+        await agent.regather([c for c in claims if c.id in done], sem)
+    return await agent.research_all(todo, sem)
 
 
 async def acheck(

@@ -34,7 +34,7 @@ from veracity.judge.base import Judge, Judgement
 from veracity.judge.match import extract_facets
 from veracity.reader.fetch import Reader
 from veracity.search.base import SearchProvider
-from veracity.search.coverage import SourceLedger, failure_line
+from veracity.search.coverage import SourceLedger
 from veracity.store import Store
 from veracity.text import normalize_for_match, quote_in_text
 from veracity.types import (
@@ -43,7 +43,6 @@ from veracity.types import (
     Coverage,
     Document,
     Evidence,
-    Label,
     Passage,
     RankedPassage,
     SearchResult,
@@ -70,10 +69,11 @@ def claim_row(claim: Claim, verdict: Verdict, evidence: Sequence[Evidence] = ())
 class RunSession:
     """State of one run, shared by the per-claim tasks.
 
-    Research has two phases. *Gather*: each claim's queries go to every provider (identical
-    queries are sent once per run); corpus hits arrive as passages, web hits are read by the
-    reader. *Judge*: each claim is ranked against its own corpus hits plus every document read in
-    the run — a page found for one claim is tested against all of them — and judged.
+    The research loop (:class:`veracity.agent.loop.Agent`) sends each claim's queries to every
+    provider through :meth:`search` (identical queries are sent once per run); corpus hits are
+    kept as the claim's passages (:meth:`found`), web hits are read (:meth:`read`). Each claim is
+    then ranked against its own corpus hits plus every document read in the run — a page found
+    for one claim is tested against all of them (:meth:`ranked`) — and judged.
     """
 
     def __init__(
@@ -253,7 +253,7 @@ class RunSession:
         emit(self.progress, Event(type="document_read", run_id=self.run_id, url=doc.source.url))
         return doc
 
-    # --- phase 1: gather -----------------------------------------------------------------------
+    # --- a work's other titles ------------------------------------------------------------------
 
     async def other_titles(self, title: str) -> list[str]:
         """The work's other titles (arXiv vs proceedings), from the scholarly providers."""
@@ -298,33 +298,7 @@ class RunSession:
         """Anchors that look like a work's title: three or more words."""
         return [a for a in extract_facets(claim).anchors if len(a.split()) >= 3]
 
-    async def gather(self, claim: Claim, *, local: bool = True) -> None:
-        """Search for ``claim`` (its text and its work's other titles) and read the most
-        authoritative web hits of each query (:func:`pick_reads`, ``settings.read_per_claim``);
-        ``local=False`` skips the corpus (a resumed run re-gathers settled claims only for the
-        documents their searches read)."""
-        found: list[tuple[Passage, Source]] = []
-        failures: list[str] = []
-        queries = [claim.text, *await self.alias_queries(claim, failures)]
-        providers = [p for p in self.providers if local or p is not self.corpus]
-        for provider, query in [(p, q) for q in queries for p in providers]:
-            try:
-                results = await self.search(provider, query, claim)
-            except Exception as err:  # a failing provider is named, never fatal
-                failures.append(failure_line(provider.name, err))
-                continue
-            web: list[SearchResult] = []
-            for r in results:
-                if r.passage is not None and self.corpus is not None and r.provider == self.corpus.name:
-                    found.append((r.passage, self.corpus.source_for(r.url)))
-                elif self.reader is not None:
-                    web.append(r)
-            # the most authoritative hits, as the agent picks them (settings.read_per_claim)
-            await asyncio.gather(*(self.read(u) for u in pick_reads(web, self.settings.read_per_claim)))
-        self._found_of[claim.id] = found
-        self._failures_of[claim.id] = failures
-
-    # --- phase 2: rank and judge ---------------------------------------------------------------
+    # --- ranking ---------------------------------------------------------------------------------
 
     def _read_passages(self) -> list[tuple[Passage, Source]]:
         """Every passage of every document read in this run. A document is split by the
@@ -457,15 +431,6 @@ class RunSession:
             pool = self._pool = (key, index)
         return pool[1].search(query, self.settings.top_k, query_vec=query_vec)
 
-    async def research(self, claim: Claim) -> ClaimReport:
-        ranked = await self.ranked(claim)
-        judgement = await self.judge.judge(claim, ranked, self.lang)
-        judgement = self.verify_quotes(judgement)
-        failures = self._failures_of.get(claim.id, [])
-        if failures and judgement.verdict.label == Label.UNVERIFIABLE:
-            judgement.verdict.rationale += " (" + "; ".join(failures) + ")"
-        return claim_row(claim, judgement.verdict, judgement.evidence[: self.settings.max_evidence])
-
     def verify_quotes(self, judgement: Judgement) -> Judgement:
         """Keep only quotes found verbatim in the stored text of the source they cite."""
         self.stats.quotes_dropped += getattr(judgement, "dropped_quotes", 0)
@@ -502,15 +467,6 @@ class RunSession:
         row.error = reason
         return row
 
-    async def settle(self, claim: Claim, sem: asyncio.Semaphore) -> ClaimReport:
-        async with sem:
-            try:
-                row = await self.research(claim)
-            except Exception as err:  # never lose a claim
-                row = self.failed_row(claim, err)
-        self.record(claim, row)
-        return row
-
     def record(self, claim: Claim, row: ClaimReport) -> None:
         """Store a claim's final row (and the documents its quotes come from); tell the caller."""
         for ev in row.evidence:
@@ -522,21 +478,6 @@ class RunSession:
             self.progress,
             Event(type="claim_settled", run_id=self.run_id, claim_id=claim.id, label=row.verdict.label.value),
         )
-
-    async def gather_all(
-        self, claims: Sequence[Claim], sem: asyncio.Semaphore, *, settled: Iterable[str] = (),
-    ) -> None:
-        """Gather every claim; those in ``settled`` (already judged) without the corpus."""
-        done = set(settled)
-
-        async def one(c: Claim) -> None:
-            async with sem:
-                try:
-                    await self.gather(c, local=c.id not in done)
-                except Exception as err:  # recorded; the claim is still judged
-                    self._failures_of.setdefault(c.id, []).append(f"{type(err).__name__}: {err}")
-
-        await asyncio.gather(*(one(c) for c in claims))
 
 
 def pick_reads(results: Sequence[SearchResult], n: int) -> list[str]:
