@@ -427,7 +427,7 @@ def test_providers_names_the_model_without_secrets(monkeypatch: pytest.MonkeyPat
 
 
 def test_reads_prefer_authoritative_and_independent_pages() -> None:
-    from veracity.agent.loop import pick_reads
+    from veracity.run.session import pick_reads
 
     def hit(url: str, rank: int) -> SearchResult:
         return SearchResult(url=url, provider="web", rank=rank)

@@ -8,7 +8,7 @@ from pathlib import Path
 from veracity.config import Settings
 from veracity.pipeline import check
 from veracity.search.records import WorkRecord
-from veracity.types import Label, SearchResult
+from veracity.types import Label, Report, SearchResult
 
 ARXIV_TITLE = "Training Compute-Optimal Large Language Models"
 VENUE_TITLE = "An empirical analysis of compute-optimal large language model training"
@@ -59,3 +59,38 @@ def test_arxiv_title_matches_award_list_under_proceedings_title(tmp_path: Path) 
     # without the index the same claim cannot be confirmed
     plain = check(claims, claims=True, corpus=[corpus], settings=settings)
     assert plain.claims[0].verdict.label not in (Label.TRUE, Label.MOSTLY_TRUE)
+
+
+def test_the_agent_searches_the_other_title_too(tmp_path: Path) -> None:
+    """The research agent's first round searches a work's other titles, as the offline pass does."""
+    import asyncio
+
+    from veracity.llm import build_llm
+    from veracity.pipeline import acheck
+    from veracity.testing.llm_server import ScriptedLLMServer
+    from veracity.testing.scripted_model import scripted_responder
+    from veracity.types import InputDocument
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "awards.md").write_text(f"# Awards\n\nThe outstanding paper awards went to {VENUE_TITLE}.\n",
+                                      encoding="utf-8")
+    index = FakeScholarlyIndex()
+    doc = InputDocument(text=f"{ARXIV_TITLE} won an outstanding paper award at NeurIPS 2022.", language="en",
+                        origin="test", format="txt")
+    with ScriptedLLMServer(responder=scripted_responder) as srv:
+        settings = Settings(cache_dir=tmp_path / "cache", db_path=tmp_path / "db.sqlite",
+                            llm_base_url=srv.base_url, llm_model="scripted", llm_retries=1)
+        llm = build_llm(settings)
+        assert llm is not None
+
+        async def go() -> Report:
+            try:
+                return await acheck(doc, corpus=[corpus], settings=settings, providers=[index], llm=llm)
+            finally:
+                await llm.aclose()  # type: ignore[attr-defined]
+
+        report = asyncio.run(go())
+    (row,) = report.claims
+    assert ARXIV_TITLE in index.queries
+    assert row.research is not None and VENUE_TITLE in row.research.queries

@@ -19,7 +19,6 @@ import pytest
 
 import veracity
 from conftest import EXAMPLE_CORPUS, EXAMPLE_PROFILE, block_network
-from veracity import pipeline
 from veracity.checklist.rules import split_claims
 from veracity.config import Settings
 from veracity.corpus.index import LocalCorpus
@@ -27,6 +26,7 @@ from veracity.errors import ProviderError
 from veracity.events import Event
 from veracity.ingest import read_input
 from veracity.pipeline import acheck
+from veracity.run import tools
 from veracity.store import Store
 from veracity.text import quote_in_text
 from veracity.types import Label, Report, SearchResult
@@ -323,7 +323,7 @@ def test_corpus_index_is_reused_and_results_identical(
             super().__init__(*args, **kwargs)
             opened.append(self)
 
-    monkeypatch.setattr(pipeline, "LocalCorpus", RecordingCorpus)
+    monkeypatch.setattr(tools, "LocalCorpus", RecordingCorpus)  # the tools open the corpus
     settings = _settings(tmp_path / "cache", tmp_path / "db.sqlite")
     reports = [
         veracity.check(EXAMPLE_PROFILE, corpus=[EXAMPLE_CORPUS], settings=settings, embedder=use_embedder)

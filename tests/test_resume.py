@@ -170,13 +170,13 @@ def test_crashed_run_resumes_to_the_clean_report(
 
     # the resume judges only the unsettled claims and sends only the searches not yet sent
     judged: list[str] = []
-    research = pipeline.Run.research
+    ranked = pipeline.Run.ranked  # each claim judged is ranked first
 
     async def counting(self: pipeline.Run, claim: Claim) -> Any:
         judged.append(claim.id)
-        return await research(self, claim)
+        return await ranked(self, claim)
 
-    monkeypatch.setattr(pipeline.Run, "research", counting)
+    monkeypatch.setattr(pipeline.Run, "ranked", counting)
     resume_log: list[str] = []
     second_reader = FakeReader()
     events: list[Event] = []

@@ -10,17 +10,16 @@ from __future__ import annotations
 
 import asyncio
 import json
-import threading
 from collections import Counter
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
 from fpdf import FPDF
 
+import web_kit
 from veracity.config import Settings
 from veracity.pipeline import acheck
 from veracity.reader.cache import StoreFetchCache
@@ -30,6 +29,7 @@ from veracity.search.settings import SearchSettings
 from veracity.store import Store
 from veracity.text import quote_in_text
 from veracity.types import Label, Report, SearchResult
+from web_kit import html_page
 
 BRISTOL_PATH = "/articles/ada-quill-bristol"
 LUMEN_PATH = "/news/lumen-institute-hires"
@@ -41,22 +41,6 @@ CLAIMS = [
     ("lumen", "Ada Quill joined the Lumen Institute in 2015 as a research scientist."),
     ("falcon", "The Falcon-7 language model has 280 billion parameters."),
 ]
-
-
-def _html(base: str, path: str, title: str, published: str, body: str) -> bytes:
-    url = f"{base}{path}"
-    return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
-<title>{title}</title>
-<link rel="canonical" href="{url}">
-<meta property="og:url" content="{url}">
-<meta property="og:title" content="{title}">
-<meta property="article:published_time" content="{published}">
-</head><body>
-<nav><a href="/">Home</a> | <a href="/about">About</a></nav>
-<article><h1>{title}</h1>{body}</article>
-<footer>Local test site.</footer>
-</body></html>""".encode()
 
 
 BRISTOL_BODY = (
@@ -99,29 +83,24 @@ def _pdf(base: str) -> bytes:
     return bytes(doc.output())
 
 
-class LocalWeb:
-    """The server's content and a count of the requests it answered, by path."""
+class LocalWeb(web_kit.LocalWeb):
+    """Two HTML pages and a PDF; every search finds all three."""
 
     def __init__(self) -> None:
-        self.base = ""
-        self.requests: Counter[str] = Counter()
-        self.queries: list[str] = []
-        self.lock = threading.Lock()
-        self.pages: dict[str, tuple[str, bytes]] = {}
+        super().__init__(self._pages)
 
-    def build(self, base: str) -> None:
-        self.base = base
-        self.pages = {
-            BRISTOL_PATH: ("text/html; charset=utf-8", _html(
-                base, BRISTOL_PATH, "Ada Quill: from Bristol to language models",
-                "2021-05-04T09:30:00Z", BRISTOL_BODY)),
-            LUMEN_PATH: ("text/html; charset=utf-8", _html(
-                base, LUMEN_PATH, "Lumen Institute names new research staff",
-                "2022-09-19T12:00:00+00:00", LUMEN_BODY)),
+    @staticmethod
+    def _pages(base: str) -> web_kit.Pages:
+        return {
+            BRISTOL_PATH: ("text/html; charset=utf-8", html_page(
+                f"{base}{BRISTOL_PATH}", "Ada Quill: from Bristol to language models", BRISTOL_BODY)),
+            LUMEN_PATH: ("text/html; charset=utf-8", html_page(
+                f"{base}{LUMEN_PATH}", "Lumen Institute names new research staff", LUMEN_BODY,
+                "2022-09-19T12:00:00+00:00")),
             PDF_PATH: ("application/pdf", _pdf(base)),
         }
 
-    def search_results(self) -> list[dict[str, Any]]:
+    def answer(self, query: str) -> list[dict[str, Any]]:
         return [
             {"url": f"{self.base}{BRISTOL_PATH}?utm_source=search", "title": "Ada Quill: from Bristol",
              "content": "Ada Quill graduated from the University of Bristol…",
@@ -134,53 +113,10 @@ class LocalWeb:
         ]
 
 
-def _handler(web: LocalWeb) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, format: str, *args: Any) -> None:  # keep test output clean
-            pass
-
-        def _send(self, status: int, ctype: str, body: bytes) -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", ctype)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def do_GET(self) -> None:
-            parts = urlsplit(self.path)
-            with web.lock:
-                web.requests[parts.path] += 1
-            if parts.path == "/search":
-                params = parse_qs(parts.query)
-                if params.get("format") != ["json"]:
-                    self._send(403, "text/plain", b"json format not enabled")
-                    return
-                with web.lock:
-                    web.queries.append(params.get("q", [""])[0])
-                answer = {"query": params.get("q", [""])[0], "results": web.search_results()}
-                self._send(200, "application/json", json.dumps(answer).encode())
-            elif parts.path in web.pages:
-                ctype, page = web.pages[parts.path]
-                self._send(200, ctype, page)
-            else:
-                self._send(404, "text/plain", b"not found")
-
-    return Handler
-
-
 @pytest.fixture
 def web() -> Iterator[LocalWeb]:
-    state = LocalWeb()
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(state))
-    httpd.daemon_threads = True
-    state.build(f"http://127.0.0.1:{httpd.server_address[1]}")
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with web_kit.serving(LocalWeb()) as state:
         yield state
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
 
 
 class Replay:

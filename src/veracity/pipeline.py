@@ -4,67 +4,51 @@ The store sits beside the line and records every step. Each claim is researched 
 whatever goes wrong while researching one claim ends as that claim's ``unverifiable`` verdict with
 the reason in its rationale — a claim never disappears.
 
-Searches go through the store's search cache: a query some run already sent to a provider is
-answered from the cache (logged in the run's search log as ``cached``, not counted in
-``stats.searches``, no ``query_sent`` event). The local corpus is not cached: it is searched
-afresh each run. A run that stopped (killed, crashed, failed) is finished by :func:`veracity.resume.aresume`
-from what the store holds: its input, options and checklist are in the store, settled claims
-are kept, and the searches it had sent come back from the cache.
+A run's tools come from :class:`veracity.run.tools.Tools`, what its research shares (searches
+through the store's search cache, pages, ranking, quote checks) from
+:class:`veracity.run.session.RunSession`, and what it stores about itself is a
+:class:`veracity.run.spec.RunSpec`. A run that stopped (killed, crashed, failed) is finished by
+:func:`veracity.resume.aresume` from what the store holds: its spec and checklist are in the
+store, settled claims are kept, and the searches it had sent come back from the cache.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from veracity.agent.ledger import Budget
 from veracity.agent.loop import Agent
-from veracity.agent.wiring import agent_checklist, bind_llm, default_llm
+from veracity.agent.planner import LLMPlanner, RulePlanner
+from veracity.agent.wiring import agent_checklist, bind_llm
 from veracity.checklist.rules import main_subject, split_claims
 from veracity.config import Settings
 from veracity.corpus.index import LocalCorpus
-from veracity.corpus.passages import split_passages
 from veracity.events import Event, ProgressCallback, checklist_events, emit
-from veracity.evidence.embed import Embedder, UseEmbedder
-from veracity.evidence.injection import instruction_in
-from veracity.evidence.ranking import Hit, HybridIndex
-from veracity.evidence.tokenize import tokenize
-from veracity.httputil import aclose_all
+from veracity.evidence.embed import Embedder
 from veracity.ingest import read_input
-from veracity.judge.aliases import has_alias_statement
-from veracity.judge.base import Judge, Judgement
+from veracity.judge.base import Judge
 from veracity.judge.match import EvidenceMatchJudge, extract_facets
 from veracity.llm.base import StructuredLLM
 from veracity.reader.fetch import Reader
+from veracity.run.session import RunSession
+from veracity.run.spec import RunKnobs, RunSpec
+from veracity.run.tools import Tools
 from veracity.search.base import SearchProvider
-from veracity.search.coverage import SourceLedger, failure_line
-from veracity.sources import build_sources, read_url_input
+from veracity.search.settings import SearchSettings
+from veracity.sources import read_url_input
 from veracity.store import Store
-from veracity.text import normalize_for_match, quote_in_text
 from veracity.types import (
     Claim,
     ClaimReport,
-    Coverage,
-    Document,
-    Evidence,
     InputDocument,
-    Label,
-    Passage,
-    RankedPassage,
     Report,
-    SearchResult,
-    Source,
     Stats,
-    Verdict,
-    not_checked_verdict,
 )
 
 
@@ -81,444 +65,10 @@ def infer_subject(claims: Sequence[Claim]) -> str | None:
     return name if n >= max(2, len(claims) * 0.4) else None
 
 
-def _row(claim: Claim, verdict: Verdict, evidence: Sequence[Evidence] = ()) -> ClaimReport:
-    """The report row of a claim."""
-    return ClaimReport(
-        id=claim.id,
-        text=claim.text,
-        original=claim.original,
-        span=claim.span,
-        type=claim.type,
-        verdict=verdict,
-        evidence=list(evidence),
-    )
+Run = RunSession  # the name older callers use
 
 
-class Run:
-    """State of one run, shared by the per-claim tasks.
-
-    Research has two phases. *Gather*: each claim's queries go to every provider (identical
-    queries are sent once per run); corpus hits arrive as passages, web hits are read by the
-    reader. *Judge*: each claim is ranked against its own corpus hits plus every document read in
-    the run — a page found for one claim is tested against all of them — and judged.
-    """
-
-    def __init__(
-        self,
-        *,
-        run_id: str,
-        store: Store,
-        providers: Sequence[SearchProvider],
-        corpus: LocalCorpus | None,
-        embedder: Embedder,
-        judge: Judge,
-        settings: Settings,
-        lang: str,
-        progress: ProgressCallback | None,
-        reader: Reader | None = None,
-        read_per_query: int = 3,
-        logged: Iterable[tuple[str, str]] = (),
-        reuse_fetches: bool = False,
-        cache_corpus: bool = False,
-        stats: Stats | None = None,
-    ) -> None:
-        """``logged``: (provider, normalised query) pairs already in this run's search log (a
-        resumed run), which are not logged again. ``reuse_fetches``: read a URL from the
-        store's fetch cache before asking the reader."""
-        self.run_id = run_id
-        self.store = store
-        # every source's queries, results and errors (the report's coverage), and the circuit
-        # breaker that stops calling a provider whose host cannot be reached
-        self.sources = SourceLedger(progress=progress, run_id=run_id)
-        self.providers = self.sources.guard(providers, corpus=corpus)
-        self.corpus = corpus
-        self.embedder = embedder
-        self.judge = judge
-        self.settings = settings
-        self.lang = lang
-        self.progress = progress
-        self.reader = reader
-        self.read_per_query = read_per_query
-        self.stats = stats if stats is not None else Stats()
-        self.documents: dict[str, Document] = {}  # url → document read in this run
-        self._passages: dict[str, list[Passage]] = {}  # url → passages of a document read
-        self._vectors: dict[str, np.ndarray] = {}  # passage id → embedding, for ranking
-        self._tokens: dict[str, list[str]] = {}  # passage id → BM25 tokens, for ranking
-        self._pool: tuple[tuple[str, ...], HybridIndex] | None = None  # the last pool ranked
-        self._prep_lock = threading.Lock()  # one thread embeds at a time, each passage once
-        self._reads: dict[str, asyncio.Task[Document | None]] = {}
-        self._queries: dict[tuple[str, str], asyncio.Task[list[SearchResult]]] = {}
-        self._found: dict[str, list[tuple[Passage, Source]]] = {}
-        self._works = [p for p in self.providers if hasattr(p, "works")]
-        self.aliases: dict[str, list[str]] = getattr(judge, "aliases", {})
-        self._identities: dict[str, asyncio.Task[list[str]]] = {}
-        self._failures: dict[str, list[str]] = {}
-        self._steering: dict[str, str | None] = {}  # source URL → the instruction it carries
-        self._logged: set[tuple[str, str]] = set(logged)
-        self.reuse_fetches = reuse_fetches
-        self.cache_corpus = cache_corpus
-        self._cache_names: dict[str, str] = {}
-
-    # --- search, deduplicated across the whole run ---------------------------------------------
-
-    async def search(self, provider: SearchProvider, query: str, claim: Claim) -> list[SearchResult]:
-        key = (provider.name, normalize_for_match(query))
-        task = self._queries.get(key)
-        if task is None:
-            task = asyncio.ensure_future(self._send(provider, query, claim))
-            self._queries[key] = task
-        return await task
-
-    async def _send(self, provider: SearchProvider, query: str, claim: Claim) -> list[SearchResult]:
-        """One search: from the store's cache when some run already sent it, else sent.
-
-        A query this run already logged (before it was resumed) is not logged or counted
-        again; for the local corpus that means it is searched again, silently (it is local,
-        and its results depend on the files, so they are not cached).
-
-        Every answer and failure is counted in ``self.sources`` (a cached answer too); a
-        provider whose circuit breaker is open is not asked (nor counted as a search sent)."""
-        limit = 2 * self.settings.top_k
-        key = (provider.name, normalize_for_match(query))
-        first = key not in self._logged
-        self._logged.add(key)
-        cacheable = provider is not self.corpus or self.cache_corpus
-        cache_name = self._cache_name(provider) if cacheable else provider.name
-        if cacheable:
-            hit = self.store.cached_search(cache_name, query, lang=claim.language, limit=limit)
-            if hit is not None:
-                if first:
-                    self.store.record_search(self.run_id, provider.name, query, len(hit), cached=True)
-                self.sources.answered(provider.name, len(hit))
-                self.sources.found(hit if provider is self.corpus else ())
-                return hit
-        self.sources.check(provider.name)  # raises when the provider's breaker is open
-        sent = first or cacheable  # a request that really goes out is always logged
-        if sent:
-            name = provider.name
-            emit(self.progress, Event(type="query_sent", run_id=self.run_id, claim_id=claim.id, provider=name, query=query))
-            self.stats.searches += 1
-        if provider is self.corpus:  # counted here; the other providers count themselves
-            results = await self.sources.ask(provider.name, lambda: provider.search(query, limit=limit,
-                                                                                     lang=claim.language))
-            self.sources.found(results)
-        else:
-            results = await provider.search(query, limit=limit, lang=claim.language)
-        if cacheable:
-            self.store.cache_search(cache_name, query, results, lang=claim.language, limit=limit)
-        if sent:
-            self.store.record_search(self.run_id, provider.name, query, len(results))
-        return results
-
-    def figures(self) -> Coverage:
-        """Put what the run used in its stats — ``documents``: corpus documents found plus pages
-        read; ``passages``: their passages ranked — and return the run's coverage."""
-        pages = {doc.source.url for doc in self.documents.values()}
-        self.stats.documents = len(self.sources.corpus_documents) + len(pages)
-        self.stats.passages = len(self.sources.corpus_passages) + sum(len(p) for p in self._passages.values())
-        return self.sources.coverage(pages_read=len(pages), pages_failed=len(self.stats.fetch_failures))
-
-    def _cache_name(self, provider: SearchProvider) -> str:
-        """The search cache's key for a provider; the local corpus (cached only with
-        ``cache_corpus``) is keyed by its fingerprint, so an edited corpus is searched anew."""
-        if provider is not self.corpus or self.corpus is None:
-            return provider.name
-        if provider.name not in self._cache_names:
-            self._cache_names[provider.name] = f"{provider.name}@{self.corpus.fingerprint}"
-        return self._cache_names[provider.name]
-
-    # --- reading web results -------------------------------------------------------------------
-
-    async def read(self, url: str) -> Document | None:
-        task = self._reads.get(url)
-        if task is None:
-            task = asyncio.ensure_future(self._read(url))
-            self._reads[url] = task
-        return await task
-
-    async def _read(self, url: str) -> Document | None:
-        assert self.reader is not None
-        doc = None
-        if self.reuse_fetches:
-            # the SSRF guard before the store's cache, with the error a fetch would give
-            from veracity.reader.fetch import guard_url
-            from veracity.reader.safety import URLPolicy
-
-            policy = getattr(self.reader, "policy", None)
-            try:
-                await guard_url(policy if isinstance(policy, URLPolicy) else URLPolicy(), url)
-            except Exception as err:
-                self.stats.fetch_failures.append(f"{url}: {err}")
-                return None
-            doc = self.store.cached_fetch(url)
-        if doc is not None:
-            self.documents[url] = doc
-            self.documents.setdefault(doc.source.url, doc)
-            return doc
-        try:
-            doc = await self.reader.fetch(url)
-        except Exception as err:
-            self.stats.fetch_failures.append(f"{url}: {err}")
-            return None
-        self.stats.fetches += 1
-        self.documents[url] = doc
-        self.documents.setdefault(doc.source.url, doc)
-        self.store.record_fetch(url, doc)  # saves the document; warm and --offline runs reuse it
-        emit(self.progress, Event(type="document_read", run_id=self.run_id, url=doc.source.url))
-        return doc
-
-    # --- phase 1: gather -----------------------------------------------------------------------
-
-    async def other_titles(self, title: str) -> list[str]:
-        """The work's other titles (arXiv vs proceedings), from the scholarly providers."""
-        key = normalize_for_match(title)
-        task = self._identities.get(key)
-        if task is None:
-            task = asyncio.ensure_future(self._resolve(title))
-            self._identities[key] = task
-        return await task
-
-    async def _resolve(self, title: str) -> list[str]:
-        """Other titles of a work; cached in the store when every scholarly source answered."""
-        from veracity.search.identity import resolve_work
-
-        cache_key = "identity:" + ",".join(sorted(p.name for p in self._works))
-        cached = self.store.cache_get(cache_key, title)
-        if isinstance(cached, list):
-            others = [str(t) for t in cached]
-        else:
-            identity = await resolve_work(title, self._works)  # type: ignore[arg-type]
-            others = [t for t in identity.titles if normalize_for_match(t) != normalize_for_match(title)]
-            if not identity.errors:
-                self.store.cache_put(cache_key, title, others)
-        if others:
-            self.aliases[title] = others
-        return others
-
-    def _titles_in(self, claim: Claim) -> list[str]:
-        """Anchors that look like a work's title: three or more words."""
-        return [a for a in extract_facets(claim).anchors if len(a.split()) >= 3]
-
-    async def gather(self, claim: Claim, *, local: bool = True) -> None:
-        """Search for ``claim`` and read the web hits; ``local=False`` skips the corpus (a
-        resumed run re-gathers settled claims only for the documents their searches read)."""
-        found: list[tuple[Passage, Source]] = []
-        failures: list[str] = []
-        queries = [claim.text]
-        if self._works:
-            for title in self._titles_in(claim):
-                try:
-                    queries += await self.other_titles(title)
-                except Exception as err:
-                    failures.append(f"identity: {err}")
-        providers = [p for p in self.providers if local or p is not self.corpus]
-        for provider, query in [(p, q) for q in queries for p in providers]:
-            try:
-                results = await self.search(provider, query, claim)
-            except Exception as err:  # a failing provider is named, never fatal
-                failures.append(failure_line(provider.name, err))
-                continue
-            to_read: list[str] = []
-            for r in results:
-                if r.passage is not None and self.corpus is not None and r.provider == self.corpus.name:
-                    found.append((r.passage, self.corpus.source_for(r.url)))
-                elif self.reader is not None and len(to_read) < self.read_per_query:
-                    to_read.append(r.url)
-            await asyncio.gather(*(self.read(u) for u in to_read))
-        self._found[claim.id] = found
-        self._failures[claim.id] = failures
-
-    # --- phase 2: rank and judge ---------------------------------------------------------------
-
-    def _read_passages(self) -> list[tuple[Passage, Source]]:
-        """Every passage of every document read in this run. A document is split by the
-        corpus's settings (a page gives the same passages read from the web or from a corpus
-        file) when it is first used, and its passages embedded then, in one batch."""
-        out: list[tuple[Passage, Source]] = []
-        for url, doc in list(self.documents.items()):
-            if url != doc.source.url:
-                continue  # the same document under its requested URL
-            passages = self._passages.get(url)
-            if passages is None:
-                passages = split_passages(doc, sentences=self.settings.passage_sentences,
-                                          max_chars=self.settings.passage_max_chars)
-                self._prepare(passages)
-                self._passages[url] = passages
-            out.extend((p, doc.source) for p in passages)
-        return out
-
-    async def ranked(self, claim: Claim) -> list[RankedPassage]:
-        """The claim's best passages from one ranking of its corpus hits plus every passage of
-        every document read in the run (no per-document cut)."""
-        pool = list(self._found.get(claim.id, []))
-        if self.documents:  # pages read in this run (no thread hop when there are none)
-            pool += await asyncio.to_thread(self._read_passages)
-        candidates: dict[str, tuple[Passage, Source]] = {}
-        for passage, source in pool:
-            if self._speaks_to_checker(source.url, passage):
-                continue  # a source that instructs the checker is not evidence (whole)
-            candidates.setdefault(passage.id, (passage, source))
-        # in document order (content hash, offset): the same passages rank the same however found
-        chosen = sorted(candidates.values(), key=lambda c: (c[0].id.rpartition(":")[0], c[0].start, c[0].id))
-        passages = [p for p, _ in chosen]
-        sources = [s for _, s in chosen]
-        hits = await asyncio.to_thread(self._rank, claim.text, passages)
-        ranked = [
-            RankedPassage(passage=passages[h.index], source=sources[h.index], score=h.score,
-                          lexical=h.lexical, semantic=h.semantic)
-            for h in hits
-        ]
-        # a source that states another name of a work ("appeared under the title …") goes to
-        # the judge whole (its candidate passages, after the ranked ones): the judge links the
-        # two names when that source speaks of the claim's work, whatever the ranking kept
-        shown = {r.passage.id for r in ranked}
-        linking = {src.url for p, src in chosen if has_alias_statement(p.text)}
-        for p, src in chosen:
-            if p.id not in shown and src.url in linking:
-                ranked.append(RankedPassage(passage=p, source=src, score=0.0))
-        return ranked
-
-    def _speaks_to_checker(self, url: str, passage: Passage) -> bool:
-        """Whether the source carries text addressed to a checker or a model ("ignore previous
-        instructions…"); such a source is left out whole and counted in the run's figures."""
-        if url not in self._steering:
-            doc = self._doc_for_url(url)
-            found = instruction_in(doc.text if doc is not None else passage.text)
-            self._steering[url] = found
-            if found is not None:
-                self.stats.untrusted_sources.append(url)
-                emit(self.progress, Event(
-                    type="warning", run_id=self.run_id,
-                    message=f"left out {url}: it addresses the checker ({found!r})",
-                ))
-        return self._steering[url] is not None
-
-    def _prepare(self, passages: Sequence[Passage], query: str | None = None) -> np.ndarray | None:
-        """Give every passage its vector and BM25 tokens, once per run: corpus passages bring
-        their vector from the corpus index, the others are embedded in one batch (``query``
-        with them; its vector is returned)."""
-        with self._prep_lock:
-            missing = list({p.id: p for p in passages if p.id not in self._vectors}.values())
-            if self.corpus is not None:
-                for p in list(missing):
-                    vec = self.corpus.vector_of(p.id)
-                    if vec is not None:
-                        self._vectors[p.id] = vec
-                missing = [p for p in missing if p.id not in self._vectors]
-            texts = [p.index_text for p in missing]
-            query_vec = None
-            if query is not None and self.corpus is not None and self.corpus.embedder is self.embedder:
-                query_vec = self.corpus.query_vector(query)  # remembered by the corpus
-            elif query is not None:
-                texts.append(query)
-            fresh = np.asarray(self.embedder.embed(texts), dtype=np.float32) if texts else None
-            if fresh is not None and len(texts) > len(missing):
-                query_vec, fresh = fresh[-1], fresh[:-1]
-            for p, vec in zip(missing, fresh if fresh is not None else [], strict=True):
-                self._vectors[p.id] = vec
-            for p in passages:
-                if p.id not in self._tokens:
-                    self._tokens[p.id] = tokenize(p.index_text)
-        return query_vec
-
-    def _rank(self, query: str, passages: list[Passage]) -> list[Hit]:
-        """One hybrid ranking (BM25 + embeddings) of ``passages`` for ``query``; the top
-        ``settings.top_k``. Only what has no vector yet is embedded, and the index of the last
-        pool is kept (claims ranked against the same pages share it)."""
-        if not passages or not query.strip():
-            return []
-        query_vec = self._prepare(passages, query)
-        key = tuple(p.id for p in passages)
-        pool = self._pool
-        if pool is None or pool[0] != key:
-            index = HybridIndex(passages, np.stack([self._vectors[p.id] for p in passages]), self.embedder,
-                                rrf_k=self.settings.rrf_k, tokens=[self._tokens[p.id] for p in passages])
-            pool = self._pool = (key, index)
-        return pool[1].search(query, self.settings.top_k, query_vec=query_vec)
-
-    async def research(self, claim: Claim) -> ClaimReport:
-        ranked = await self.ranked(claim)
-        judgement = await self.judge.judge(claim, ranked, self.lang)
-        judgement = self._verify_quotes(judgement)
-        failures = self._failures.get(claim.id, [])
-        if failures and judgement.verdict.label == Label.UNVERIFIABLE:
-            judgement.verdict.rationale += " (" + "; ".join(failures) + ")"
-        return _row(claim, judgement.verdict, judgement.evidence[: self.settings.max_evidence])
-
-    def _verify_quotes(self, judgement: Judgement) -> Judgement:
-        """Keep only quotes found verbatim in the stored text of the source they cite."""
-        self.stats.quotes_dropped += getattr(judgement, "dropped_quotes", 0)
-        kept = []
-        for ev in judgement.evidence:
-            doc = self._doc_for_url(ev.source.url)
-            if doc is not None and quote_in_text(ev.quote, doc.text):
-                kept.append(ev)
-            else:
-                self.stats.quotes_dropped += 1
-        judgement.evidence = kept
-        if judgement.refs:
-            from veracity.judge.llm import number_citations
-
-            judgement.verdict.rationale = number_citations(judgement.verdict.rationale, judgement.refs, kept)
-        return judgement
-
-    def _doc_for_url(self, url: str) -> Document | None:
-        if url in self.documents:
-            return self.documents[url]
-        if self.corpus is not None:
-            try:
-                return self.corpus.get_document(url)
-            except KeyError:
-                return None
-        return None
-
-    def failed_row(self, claim: Claim, err: BaseException) -> ClaimReport:
-        """The row of a claim whose verdict could not be obtained (the model or the research
-        failed): ``not_checked`` with the error, never a verdict; resuming the run checks it."""
-        reason = " ".join(f"{type(err).__name__}: {err}".split())[:500]
-        row = _row(claim, not_checked_verdict(reason, self.lang))
-        row.status = "not_checked"
-        row.error = reason
-        return row
-
-    async def settle(self, claim: Claim, sem: asyncio.Semaphore) -> ClaimReport:
-        async with sem:
-            try:
-                row = await self.research(claim)
-            except Exception as err:  # never lose a claim
-                row = self.failed_row(claim, err)
-        self.record(claim, row)
-        return row
-
-    def record(self, claim: Claim, row: ClaimReport) -> None:
-        """Store a claim's final row (and the documents its quotes come from); tell the caller."""
-        for ev in row.evidence:
-            doc = self._doc_for_url(ev.source.url)
-            if doc is not None:
-                self.store.save_document(doc)
-        self.store.save_result(self.run_id, row)
-        emit(
-            self.progress,
-            Event(type="claim_settled", run_id=self.run_id, claim_id=claim.id, label=row.verdict.label.value),
-        )
-
-    async def gather_all(
-        self, claims: Sequence[Claim], sem: asyncio.Semaphore, *, settled: Iterable[str] = (),
-    ) -> None:
-        """Gather every claim; those in ``settled`` (already judged) without the corpus."""
-        done = set(settled)
-
-        async def one(c: Claim) -> None:
-            async with sem:
-                try:
-                    await self.gather(c, local=c.id not in done)
-                except Exception as err:  # recorded; the claim is still judged
-                    self._failures.setdefault(c.id, []).append(f"{type(err).__name__}: {err}")
-
-        await asyncio.gather(*(one(c) for c in claims))
-
-
-def _setup_research(
+def setup_research(
     llm: StructuredLLM | None, judge: Judge | None, *, store: Store, run_id: str, settings: Settings,
     progress: ProgressCallback | None, cache: bool, subject: str | None,
 ) -> tuple[Stats, Budget, StructuredLLM | None, Judge]:
@@ -537,15 +87,15 @@ def _setup_research(
 
 
 def new_run(
-    run_id: str, *, store: Store, local: LocalCorpus | None, providers: Sequence[SearchProvider],
-    embedder: Embedder, judge: Judge, settings: Settings, lang: str, progress: ProgressCallback | None,
-    reader: Reader | None, stats: Stats, cache: bool, **extra: Any,
+    run_id: str, tools: Tools, *, judge: Judge, settings: Settings, lang: str, progress: ProgressCallback | None,
+    stats: Stats, cache: bool, **extra: Any,
 ) -> Run:
-    """The :class:`Run` of a check or a resume (``extra``: resume's own arguments)."""
+    """The :class:`Run` of a check or a resume on ``tools`` (``extra``: resume's own arguments)."""
+    local = tools.corpus
     return Run(
-        run_id=run_id, store=store, providers=([local] if local is not None else []) + list(providers),
-        corpus=local, embedder=embedder, judge=judge, settings=settings, lang=lang, progress=progress,
-        reader=reader, cache_corpus=cache, stats=stats, **extra,
+        run_id=run_id, store=tools.store, providers=([local] if local is not None else []) + tools.providers,
+        corpus=local, embedder=tools.embedder, judge=judge, settings=settings, lang=lang, progress=progress,
+        reader=tools.reader, cache_corpus=cache, stats=stats, **extra,
     )
 
 
@@ -553,46 +103,19 @@ async def research(
     run: Run, claims: Sequence[Claim], sem: asyncio.Semaphore, *, bound: StructuredLLM | None,
     budget: Budget, settled: Iterable[str] = (),
 ) -> list[ClaimReport]:
-    """Research and judge the claims not in ``settled``: the agent's rounds with a model, one
-    search-and-judge pass without (settled claims are searched again, skipping the corpus, so
-    that the pages they read are back in the pool)."""
+    """Research and judge the claims not in ``settled`` with the one research loop
+    (:class:`~veracity.agent.loop.Agent`): with a model, its rounds with the LLM planner; without,
+    the offline pass — one round with the rule planner (the claim and its work's other titles)
+    and the evidence-match judge. Settled claims (a resumed run) are searched again, skipping
+    the corpus, so that the pages they read are back in the pool."""
     done = set(settled)
     todo = [c for c in claims if c.id not in done]
     if bound is not None:
-        return await Agent(run, llm=bound, budget=budget).research_all(todo, sem)
-    await run.gather_all(claims, sem, settled=done)
-    return list(await asyncio.gather(*(run.settle(c, sem) for c in todo)))
-
-
-# Settings that change what a run finds or concludes. They are recorded with the run, and a
-# resumed run researches its remaining claims with the same values.
-_RUN_KNOBS = ("top_k", "max_evidence", "rrf_k", "passage_sentences", "passage_max_chars", "max_claims")
-
-
-def _open_corpus(
-    corpus: Sequence[str | Path] | LocalCorpus, settings: Settings, embedder: Embedder,
-    progress: ProgressCallback | None, run_id: Callable[[], str | None],
-) -> LocalCorpus | None:
-    """The local corpus of ``corpus`` folders (checked now, opened by :func:`_prepare`), or
-    the :class:`LocalCorpus` passed in (a server or batch shares one between runs)."""
-    if isinstance(corpus, LocalCorpus):
-        return corpus
-    def warn(msg: str) -> None:
-        emit(progress, Event(type="warning", run_id=run_id(), message=msg))
-
-    dirs = [Path(c) for c in corpus]
-    return LocalCorpus(dirs, settings=settings, embedder=embedder, progress=warn) if dirs else None
-
-
-async def _prepare(run: Run, local: LocalCorpus | None, progress: ProgressCallback | None) -> None:
-    """Open the corpus (its index is built or reused) and note the files it skipped. The run's
-    ``documents`` and ``passages`` are what it used, not the corpus's size (:meth:`Run.figures`)."""
-    if local is None:
-        return
-    await asyncio.to_thread(local.open)
-    message = f"{len(local.documents)} documents, {len(local.skipped)} skipped"
-    emit(progress, Event(type="corpus_ready", run_id=run.run_id, message=message))
-    run.stats.skipped_files = list(local.skipped)
+        agent = Agent(run, planner=LLMPlanner(bound), budget=budget)
+    else:
+        agent = Agent(run, planner=RulePlanner(), budget=budget.one_round(), offline=True)
+        await agent.regather([c for c in claims if c.id in done], sem)
+    return await agent.research_all(todo, sem)
 
 
 async def acheck(
@@ -616,6 +139,7 @@ async def acheck(
     cache: bool = False,
     offline: bool = False,
     allow_hosts: Sequence[str] = (),
+    search_settings: SearchSettings | None = None,
 ) -> Report:
     """Fact-check ``source`` (a path, ``"-"`` for stdin, or an :class:`InputDocument`).
 
@@ -628,17 +152,19 @@ async def acheck(
 
     ``corpus`` folders are searched offline; ``providers`` adds other search backends whose hits
     ``reader`` reads (web pages and PDFs): provider objects, or names from
-    :mod:`veracity.search.registry` (``"wikipedia"``, ``"searxng"``…), which are built here and
-    closed at the end. When providers are given and ``reader`` is not, a reader is built with
-    the store's fetch cache, ``allow_hosts`` (the SSRF guard's allow-list) and ``offline``
-    (pages only from the cache). A ``source`` that is an http(s) URL is read with ``reader`` as
-    the input document. The run is recorded in the store (``db`` or the settings' path) and the
-    finished :class:`Report` returned.
+    :mod:`veracity.search.registry` (``"wikipedia"``, ``"searxng"``…), which are built here with
+    ``search_settings`` (default: the environment's, read once) and closed at the end. When
+    providers are given and ``reader`` is not, a reader is built with the store's fetch cache,
+    ``allow_hosts`` (the SSRF guard's allow-list) and ``offline`` (pages only from the cache).
+    A ``source`` that is an http(s) URL is read with ``reader`` as the input document. The run
+    is recorded in the store (``db`` or the settings' path) and the finished :class:`Report`
+    returned. The tools are built by :meth:`veracity.run.tools.Tools.build`.
 
-    The run's options go to the store with it — the input document itself, the corpus folders,
-    languages, the judge's subject, the provider names and the settings that shape results —
-    so that :func:`aresume` can finish it if it stops. ``options`` adds caller entries (the
-    CLI records ``offline`` and ``allow_hosts``; ``providers`` overrides the provider names).
+    The run's :class:`~veracity.run.spec.RunSpec` goes to the store with it — the input document
+    itself, the corpus folders, languages, the judge's subject, the provider names and the
+    settings that shape results — so that :func:`aresume` can finish it if it stops. ``options``
+    adds caller entries (the batch records its name and the document's key; ``providers``,
+    ``offline`` and ``allow_hosts`` there override what is recorded).
     """
     t0 = time.monotonic()
     settings = settings or Settings()
@@ -648,82 +174,64 @@ async def acheck(
         doc = await read_url_input(source, reader=reader, lang=lang)
     else:
         doc = read_input(source, claims=claims, max_bytes=settings.max_input_bytes, lang=lang)
-    if llm is None and judge is None:
-        llm = default_llm(settings)
-        own_llm = llm
-    else:
-        own_llm = None
-    # the rule-based checklist: the whole checklist without a model, the subject's hint with one
-    # (in a thread: a long document takes seconds, which must not stop a server's event loop)
-    checklist = await asyncio.to_thread(split_claims, doc, max_claims=settings.max_claims)
-    out_lang = report_lang if report_lang in ("zh", "en") else doc.language
-    if out_lang not in ("zh", "en"):
-        out_lang = "en"
-
-    embedder = embedder or UseEmbedder(threads=settings.embed_threads)
     run_id: str | None = None
-    # the corpus folders are checked before the run starts: a missing folder is bad input
-    local = _open_corpus(corpus, settings, embedder, progress, lambda: run_id)
-    own_store = store is None
-    if store is None:
-        store = Store(Path(db) if db else settings.db_path)
-    closers: list[Any] = [own_llm]
-    try:
-        searchers, reader = build_sources(providers, reader, store, offline=offline, allow_hosts=allow_hosts,
-                                           closers=closers)
-    except BaseException:
-        await aclose_all(closers)
-        if own_store:
-            store.close()
-        raise
-    subject = main_subject(doc) or infer_subject(checklist)
-    if llm is None:
-        judge = judge or EvidenceMatchJudge(max_evidence=settings.max_evidence, subject=subject)
-    judge_name = judge.name if judge is not None else "llm"
-    record: dict[str, Any] = {
-        "providers": [p.name for p in searchers],
-        "offline": offline,
-        "allow_hosts": list(allow_hosts),
-        **(dict(options) if options else {}),
-        "input": doc.model_dump(mode="json"),
-        "corpus": [str(d) for d in local.dirs] if local is not None else [],
-        "lang": lang,
-        "report_lang": report_lang,
-        "claims": claims,
-        "subject": getattr(judge, "subject", subject),
-        "concurrency": concurrency,
-        "agent": llm is not None,
-        "cache": cache,
-        "settings": {k: getattr(settings, k) for k in _RUN_KNOBS},
-    }
-    run_id = store.new_run_id()
+    # the corpus folders and provider names are checked before the run starts (bad input)
+    tools = await Tools.build(
+        settings=settings, store=store, db=db, corpus=corpus, providers=providers, reader=reader,
+        embedder=embedder, llm=llm, judge=judge, want_model=judge is None, offline=offline,
+        allow_hosts=allow_hosts, search_settings=search_settings, progress=progress, run_id=lambda: run_id,
+    )
+    async with tools:
+        # the rule-based checklist: the whole checklist without a model, the subject's hint with
+        # one (in a thread: a long document takes seconds, which must not stop a server's loop)
+        checklist = await asyncio.to_thread(split_claims, doc, max_claims=settings.max_claims)
+        out_lang = report_lang if report_lang in ("zh", "en") else doc.language
+        if out_lang not in ("zh", "en"):
+            out_lang = "en"
+        subject = main_subject(doc) or infer_subject(checklist)
+        if tools.llm is None:
+            tools.judge = tools.judge or EvidenceMatchJudge(max_evidence=settings.max_evidence, subject=subject)
+        judge_name = tools.judge.name if tools.judge is not None else "llm"
+        spec = RunSpec.model_validate({
+            "providers": [p.name for p in tools.providers], "offline": offline, "allow_hosts": list(allow_hosts),
+            **(dict(options) if options else {}),
+            "input": doc, "corpus": [str(d) for d in tools.corpus.dirs] if tools.corpus is not None else [],
+            "lang": lang, "report_lang": report_lang, "claims": claims,
+            "subject": getattr(tools.judge, "subject", subject), "concurrency": concurrency,
+            "agent": tools.llm is not None, "cache": cache, "settings": RunKnobs.of(settings),
+        })
+        run_id = tools.store.new_run_id()
+        return await _check_run(run_id, doc, checklist, spec, tools, settings=settings, out_lang=out_lang,
+                                judge_name=judge_name, progress=progress, t0=t0)
+
+
+async def _check_run(
+    run_id: str, doc: InputDocument, checklist: list[Claim], spec: RunSpec, tools: Tools, *, settings: Settings,
+    out_lang: str, judge_name: str, progress: ProgressCallback | None, t0: float,
+) -> Report:
+    """Record the run, research its checklist and record the report (the run ``failed`` when
+    something stops it)."""
+    store = tools.store
     run: Run | None = None
     try:
         store.start_run(
-            run_id,
-            input=doc.origin,
-            title=doc.title,
-            language=out_lang,
-            judge=judge_name,
-            uses_llm=judge.uses_llm if judge is not None else True,
-            options=record,
+            run_id, input=doc.origin, title=doc.title, language=out_lang, judge=judge_name,
+            uses_llm=tools.judge.uses_llm if tools.judge is not None else True, options=spec.record(),
         )
         emit(progress, Event(type="run_started", run_id=run_id, message=doc.origin))
-        usage, budget, bound, judge = _setup_research(
-            llm, judge, store=store, run_id=run_id, settings=settings, progress=progress, cache=cache,
-            subject=subject,
+        usage, budget, bound, judge = setup_research(
+            tools.llm, tools.judge, store=store, run_id=run_id, settings=settings, progress=progress,
+            cache=spec.cache, subject=spec.subject,
         )
         if bound is not None:
             checklist = await agent_checklist(doc, bound, settings=settings, progress=progress, run_id=run_id)
         store.save_claims(run_id, checklist)
         for event in checklist_events(run_id, checklist, {}):  # the claims, none settled yet
             emit(progress, event)
-        run = new_run(
-            run_id, store=store, local=local, providers=searchers, embedder=embedder, judge=judge,
-            settings=settings, lang=out_lang, progress=progress, reader=reader, stats=usage, cache=cache,
-        )
-        await _prepare(run, local, progress)
-        sem = asyncio.Semaphore(max(1, concurrency))
+        run = new_run(run_id, tools, judge=judge, settings=settings, lang=out_lang, progress=progress, stats=usage,
+                      cache=spec.cache)
+        await tools.prepare(run_id, run.stats, progress)
+        sem = asyncio.Semaphore(max(1, spec.concurrency))
         rows = await research(run, checklist, sem, bound=bound, budget=budget)
         run.stats.seconds = round(time.monotonic() - t0, 3)
         coverage = run.figures()
@@ -751,10 +259,6 @@ async def acheck(
         with contextlib.suppress(Exception):
             store.finish_run(run_id, stats, status="failed", error=str(err) or type(err).__name__)
         raise
-    finally:
-        await aclose_all(closers)
-        if own_store:
-            store.close()
 
 
 def finish_status(rows: Sequence[ClaimReport]) -> dict[str, Any]:

@@ -14,31 +14,23 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from veracity.agent.wiring import agent_checklist, default_llm
+from veracity.agent.wiring import agent_checklist
 from veracity.checklist.rules import split_claims
 from veracity.config import Settings
 from veracity.corpus.index import LocalCorpus
 from veracity.errors import ConfigError, InputError
 from veracity.events import Event, ProgressCallback, checklist_events, emit
-from veracity.evidence.embed import Embedder, UseEmbedder
-from veracity.httputil import aclose_all
+from veracity.evidence.embed import Embedder
 from veracity.judge.base import Judge
 from veracity.judge.match import EvidenceMatchJudge
 from veracity.llm.base import StructuredLLM
-from veracity.pipeline import (
-    _RUN_KNOBS,
-    Run,
-    _open_corpus,
-    _prepare,
-    _setup_research,
-    finish_status,
-    new_run,
-    research,
-)
+from veracity.pipeline import Run, finish_status, new_run, research, setup_research
 from veracity.reader.fetch import Reader
+from veracity.run.spec import RunSpec
+from veracity.run.tools import Tools
 from veracity.search.base import SearchProvider
 from veracity.search.coverage import merge_coverage
-from veracity.sources import build_sources
+from veracity.search.settings import SearchSettings
 from veracity.store import Store
 from veracity.text import normalize_for_match
 from veracity.types import Coverage, InputDocument, Report, Stats
@@ -81,23 +73,26 @@ async def aresume(
     concurrency: int | None = None,
     llm: StructuredLLM | None = None,
     corpus: LocalCorpus | None = None,
+    search_settings: SearchSettings | None = None,
 ) -> Report:
     """Finish a run that stopped before its end (killed, crashed or failed) and return its report.
 
-    Everything comes from the store: the input document, options and checklist recorded at the
-    start; claims that already have a verdict are kept as they are, the others are researched
-    and judged. Every claim is searched again so that the documents the run read are all back
-    in the pool each claim is ranked against — but searches come from the search cache and
-    pages from the fetch cache, so nothing already sent goes out again (the corpus is skipped
-    for settled claims). A run that is already ``done`` is returned unchanged.
+    Everything comes from the store: the input document, the run's
+    :class:`~veracity.run.spec.RunSpec` and checklist recorded at the start; claims that already
+    have a verdict are kept as they are, the others are researched and judged. Every claim is
+    searched again so that the documents the run read are all back in the pool each claim is
+    ranked against — but searches come from the search cache and pages from the fetch cache, so
+    nothing already sent goes out again (the corpus is skipped for settled claims). A run that
+    is already ``done`` is returned unchanged.
 
     ``corpus``: an opened :class:`LocalCorpus` to search instead of opening the recorded
     folders anew (a server or batch shares one between runs; it should index the same folders).
-    ``providers=None`` builds the providers named in the run's options (and a reader with the
-    store's fetch cache, honouring the recorded ``offline`` and ``allow_hosts``); pass objects
-    to use others. ``judge`` defaults to the evidence-match judge with the recorded subject; a
-    run decided by another judge needs that judge passed in. Raises :class:`RunNotFound` for
-    an unknown id and :class:`InputError` for a run recorded without its input.
+    ``providers=None`` builds the providers named in the run's spec with ``search_settings``
+    (and a reader with the store's fetch cache, honouring the recorded ``offline`` and
+    ``allow_hosts``); pass objects to use others. ``judge`` defaults to the evidence-match judge
+    with the recorded subject; a run decided by another judge needs that judge passed in.
+    Raises :class:`RunNotFound` for an unknown id and :class:`InputError` for a run recorded
+    without its input.
 
     A run of the research agent is finished by the agent: ``llm`` or the client the settings
     describe (:class:`ConfigError` when there is none); its pending claims start again from
@@ -108,60 +103,58 @@ async def aresume(
     own_store = store is None
     if store is None:
         store = Store(Path(db) if db else settings.db_path)
-    closers: list[Any] = []
-    own_llm: StructuredLLM | None = None
-    reopened = False
-    run: Run | None = None
-    before = Stats()
-    earlier: Coverage | None = None
     try:
         info = store.get_run(run_id)
         if info["status"] == "done":
             return store.load_report(run_id)
-        options: dict[str, Any] = info["options"]
-        if not isinstance(options.get("input"), dict):
-            raise InputError(
-                f"run {run_id} cannot be resumed: it was recorded without its input"
-                " (by an older veracity)"
-            )
-        doc = InputDocument.model_validate(options["input"])
-        knobs = {k: v for k, v in (options.get("settings") or {}).items() if k in _RUN_KNOBS}
-        if knobs:
-            settings = settings.model_copy(update=knobs)
-        out_lang = "zh" if info["language"] == "zh" else "en"
-        agent = bool(options.get("agent"))
-        if agent and llm is None:
-            llm = own_llm = default_llm(settings)
-            if llm is None:
-                raise ConfigError(
-                    f"run {run_id} was researched by the LLM agent; set VERACITY_LLM_BASE_URL"
-                    " (and the model settings) to resume it"
-                )
-        if not agent:
-            judge = judge or EvidenceMatchJudge(max_evidence=settings.max_evidence, subject=options.get("subject"))
+        spec = RunSpec.load(info["options"])
+        doc = spec.document(run_id)
+        settings = spec.settings.apply(settings)
+        if not spec.agent:
+            judge = judge or EvidenceMatchJudge(max_evidence=settings.max_evidence, subject=spec.subject)
         if judge is not None and judge.name != info["judge"]:
             raise InputError(
                 f"run {run_id} was judged by {info['judge']!r}; resume it with that judge,"
                 f" not {judge.name!r}"
             )
-        embedder = embedder or UseEmbedder(threads=settings.embed_threads)
-        local = _open_corpus(corpus if corpus is not None else options.get("corpus") or [], settings, embedder,
-                             progress, lambda: run_id)
-        named = [str(n) for n in options.get("providers") or []]
-        searchers, reader = build_sources(
-            named if providers is None else providers, reader, store, offline=bool(options.get("offline")),
-            allow_hosts=[str(h) for h in options.get("allow_hosts") or []], closers=closers,
+        tools = await Tools.build(
+            settings=settings, store=store, corpus=corpus if corpus is not None else spec.corpus,
+            providers=spec.providers if providers is None else providers, reader=reader, embedder=embedder,
+            llm=llm if spec.agent else None, judge=judge, want_model=spec.agent, offline=spec.offline,
+            allow_hosts=spec.allow_hosts, search_settings=search_settings, progress=progress,
+            run_id=lambda: run_id,
         )
+        async with tools:
+            if spec.agent and tools.llm is None:
+                raise ConfigError(
+                    f"run {run_id} was researched by the LLM agent; set VERACITY_LLM_BASE_URL"
+                    " (and the model settings) to resume it"
+                )
+            return await _finish(run_id, info, doc, spec, tools, settings=settings, progress=progress,
+                                 concurrency=concurrency, t0=t0)
+    finally:
+        if own_store:
+            store.close()
 
-        checklist = store.load_claims(run_id)
-        settled = store.settled_claims(run_id)
-        before = Stats.model_validate(info["stats"]) if info["stats"] else Stats()
-        earlier = store.load_coverage(run_id)
-        store.reopen_run(run_id)
-        reopened = True
-        usage, budget, bound, judge = _setup_research(
-            llm, judge, store=store, run_id=run_id, settings=settings, progress=progress,
-            cache=bool(options.get("cache")), subject=options.get("subject"),
+
+async def _finish(
+    run_id: str, info: dict[str, Any], doc: InputDocument, spec: RunSpec, tools: Tools, *, settings: Settings,
+    progress: ProgressCallback | None, concurrency: int | None, t0: float,
+) -> Report:
+    """Reopen the run, research its unsettled claims and close it (``failed`` when something
+    stops it again)."""
+    store = tools.store
+    out_lang = "zh" if info["language"] == "zh" else "en"
+    checklist = store.load_claims(run_id)
+    settled = store.settled_claims(run_id)
+    before = Stats.model_validate(info["stats"]) if info["stats"] else Stats()
+    earlier = store.load_coverage(run_id)
+    store.reopen_run(run_id)
+    run: Run | None = None
+    try:
+        usage, budget, bound, judge = setup_research(
+            tools.llm, tools.judge, store=store, run_id=run_id, settings=settings, progress=progress,
+            cache=spec.cache, subject=spec.subject,
         )
         if not checklist:  # stopped between recording the run and its checklist
             if bound is not None:
@@ -173,13 +166,12 @@ async def aresume(
         for event in checklist_events(run_id, checklist, settled):
             emit(progress, event)
         run = new_run(
-            run_id, store=store, local=local, providers=searchers, embedder=embedder, judge=judge,
-            settings=settings, lang=out_lang, progress=progress, reader=reader, stats=usage,
-            cache=bool(options.get("cache")), reuse_fetches=True,
+            run_id, tools, judge=judge, settings=settings, lang=out_lang, progress=progress, stats=usage,
+            cache=spec.cache, reuse_fetches=True,
             logged=[(s["provider"], normalize_for_match(s["query"])) for s in store.searches(run_id)],
         )
-        await _prepare(run, local, progress)
-        sem = asyncio.Semaphore(max(1, concurrency or int(options.get("concurrency") or 4)))
+        await tools.prepare(run_id, run.stats, progress)
+        sem = asyncio.Semaphore(max(1, concurrency or spec.concurrency or 4))
         await research(run, checklist, sem, bound=bound, budget=budget, settled=settled)
         _save_coverage(store, run_id, earlier, run)
         sent = sum(1 for s in store.searches(run_id) if not s["cached"])
@@ -190,21 +182,14 @@ async def aresume(
         emit(progress, Event(type="run_finished", run_id=run_id))
         return store.load_report(run_id)
     except BaseException as err:
-        if reopened:
-            with contextlib.suppress(Exception):
-                _save_coverage(store, run_id, earlier, run)
-            now = run.stats if run is not None else Stats()
-            elapsed = before.seconds + time.monotonic() - t0
-            stats = _merged_stats(before, now, searches=now.searches, elapsed=elapsed)
-            with contextlib.suppress(Exception):
-                store.finish_run(run_id, stats, status="failed", error=str(err) or type(err).__name__)
+        with contextlib.suppress(Exception):
+            _save_coverage(store, run_id, earlier, run)
+        now = run.stats if run is not None else Stats()
+        elapsed = before.seconds + time.monotonic() - t0
+        stats = _merged_stats(before, now, searches=now.searches, elapsed=elapsed)
+        with contextlib.suppress(Exception):
+            store.finish_run(run_id, stats, status="failed", error=str(err) or type(err).__name__)
         raise
-    finally:
-        if own_llm is not None:
-            closers.append(own_llm)
-        await aclose_all(closers)
-        if own_store:
-            store.close()
 
 
 def resume(run_id: str, **kwargs: object) -> Report:

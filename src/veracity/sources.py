@@ -8,23 +8,24 @@ from typing import Any
 from veracity.errors import FetchError, InputError
 from veracity.reader.fetch import Reader
 from veracity.search.base import SearchProvider
+from veracity.search.settings import SearchSettings
 from veracity.store import Store
 from veracity.types import InputDocument
 
 
 def build_sources(
     providers: Sequence[SearchProvider | str], reader: Reader | None, store: Store, *, offline: bool,
-    allow_hosts: Sequence[str], closers: list[Any],
+    allow_hosts: Sequence[str], closers: list[Any], search_settings: SearchSettings | None = None,
 ) -> tuple[list[SearchProvider], Reader | None]:
-    """The run's search providers (names built from the registry) and its reader (one with the
-    store's fetch cache when there are providers and none was passed); what is built here goes
-    on ``closers``."""
+    """The run's search providers (names built from the registry with ``search_settings``, or
+    with the environment's when None) and its reader (one with the store's fetch cache when
+    there are providers and none was passed); what is built here goes on ``closers``."""
     names = [p for p in providers if isinstance(p, str)]
     searchers = [p for p in providers if not isinstance(p, str)]
     if names:
         from veracity.search.registry import build_providers
 
-        built = build_providers(names)
+        built = build_providers(names, search_settings)
         closers.extend(built)
         searchers += built
     if reader is None and searchers:

@@ -94,6 +94,11 @@ class Budget:
         self.calls = 0
         self.tokens = 0
 
+    def one_round(self) -> Budget:
+        """This budget with a single round (the offline pass)."""
+        self.max_rounds = 1
+        return self
+
     def charge(self, call: LLMCall) -> None:
         """Count a finished call's tokens (the call itself was counted by its guard)."""
         if not call.cached:

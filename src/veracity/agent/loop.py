@@ -1,8 +1,8 @@
 """The research agent: rounds of plan → search → read → judge over the pending claims.
 
 The rounds are global, as in the seed's run: in round *r* every pending claim plans its
-queries (round 1 takes the checklist's queries and the claim itself, so it costs no planning
-call), every query goes to every provider (an identical query is sent once per run, whichever
+queries (round 1 takes the claim itself, the checklist's queries and — with scholarly
+providers — the other titles of a work the claim names, so it costs no planning call), every query goes to every provider (an identical query is sent once per run, whichever
 claim asked), new web hits are read, and only then is each pending claim ranked against its
 corpus hits plus *every* document read so far in the run and judged. (Without a reader no
 page is read, so each claim goes on to its judgement as soon as its own searches are back.) A claim the judge settles
@@ -11,7 +11,7 @@ note of what is missing into the next round's plan. When rounds, LLM calls, toke
 time run out, the claims still pending are reported ``unverifiable`` with the reason.
 
 Everything the agent needs from a run (search, read, rank, quote verification, storing a row)
-comes from :class:`veracity.pipeline.Run`; this module only decides what to do next.
+comes from :class:`veracity.run.session.RunSession`; this module only decides what to do next.
 """
 
 from __future__ import annotations
@@ -21,17 +21,17 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from veracity.agent.ledger import Budget, ClaimState, Ledger
-from veracity.agent.planner import plan_queries
+from veracity.agent.planner import Planner
 from veracity.errors import BudgetExhausted
 from veracity.events import Event, emit
 from veracity.judge.base import Judgement
-from veracity.llm.base import StructuredLLM
+from veracity.run.session import claim_row, pick_reads
 from veracity.search.coverage import failure_line
 from veracity.text import normalize_for_match
 from veracity.types import Claim, ClaimReport, Label, Research, SearchResult, Verdict
 
 if TYPE_CHECKING:
-    from veracity.pipeline import Run
+    from veracity.run.session import RunSession
 
 
 # why research on a claim stopped, in the report's two languages
@@ -58,18 +58,36 @@ def _exhausted_text(lang: str, reason: str, before: str | None) -> str:
 
 
 class Agent:
-    """Runs the rounds for one :class:`Run`; ``llm`` plans queries, the run's judge decides."""
+    """Runs the rounds for one :class:`RunSession`: ``planner`` plans the queries of rounds after
+    the first, the run's judge decides.
 
-    def __init__(self, run: Run, *, llm: StructuredLLM, budget: Budget) -> None:
+    ``offline``: the offline pass — the rule planner, the evidence-match judge and one round. A
+    claim's row is then its judgement as given (an ``unverifiable`` one names what failed while
+    researching it), with no research account, as the offline reports always had; and a
+    claim's searches and reads hold a concurrency slot, as a run without a model never sends
+    more than ``concurrency`` claims' searches at once."""
+
+    def __init__(self, run: RunSession, *, planner: Planner, budget: Budget, offline: bool = False) -> None:
         self.run = run
-        self.llm = llm
+        self.planner = planner
         self.budget = budget
+        self.offline = offline
         self.settings = run.settings
         self.ledger = Ledger(())
         self._last: dict[str, Judgement] = {}
         self._evidence_seen: dict[str, frozenset[str]] = {}
         self._stopped: dict[str, str] = {}  # claim id → why research stopped early
         self._new_queries: dict[str, int] = {}
+
+    async def regather(self, claims: Sequence[Claim], sem: asyncio.Semaphore) -> None:
+        """Search again (skipping the corpus) for claims a resumed run had settled, so that the
+        pages their searches read are back in the pool the pending claims are ranked against."""
+
+        async def one(claim: Claim) -> None:
+            async with sem:
+                await self._search_and_read(claim, [claim.text, *await self._aliases(claim)], local=False)
+
+        await asyncio.gather(*(one(c) for c in claims))
 
     async def research_all(self, claims: Sequence[Claim], sem: asyncio.Semaphore) -> list[ClaimReport]:
         """Research and settle every claim; returns the rows in checklist order."""
@@ -91,18 +109,26 @@ class Agent:
                 type="round_started", run_id=self.run.run_id, round=rnd,
                 message=f"round {rnd}: {len(pending)} pending, {len(claims) - len(pending)} settled",
             ))
-            if self.run.reader is None:
-                # nothing is read from the web, so no claim waits for another's pages: each
-                # claim is judged as soon as its own searches are back
-                outcomes = await asyncio.gather(*(self._gather_and_judge(c, rnd, sem) for c in pending))
-            else:
-                await asyncio.gather(*(self._gather(c, rnd, sem) for c in pending))
-                outcomes = await asyncio.gather(*(self._judge(c, rnd, sem) for c in pending))
             last_round = rnd == self.budget.max_rounds
-            for claim, outcome in zip(pending, outcomes, strict=True):
+
+            async def settle(claim: Claim, rnd: int = rnd, last_round: bool = last_round, *, gather: bool) -> None:
+                # a claim's row is recorded as soon as its judgement is in
+                if gather:
+                    await self._gather(claim, rnd, sem)
+                outcome = await self._judge(claim, rnd, sem)
                 row = self._conclude(claim, rnd, outcome, last_round=last_round)
                 if row is not None:
                     rows[claim.id] = row
+
+            if self.run.reader is None:
+                # nothing is read from the web, so no claim waits for another's pages: each
+                # claim is judged as soon as its own searches are back
+                await asyncio.gather(*(settle(c, gather=True) for c in pending))
+            else:
+                await asyncio.gather(*(self._gather(c, rnd, sem) for c in pending))
+                if self.run.documents:  # the new pages and the claims' texts, in one batch
+                    await asyncio.to_thread(self.run.prepare_queries, pending)
+                await asyncio.gather(*(settle(c, gather=False) for c in pending))
         for cid in self.ledger.pending():  # only reachable with max_rounds exhausted mid-way
             rows[cid] = self._exhaust(by_id[cid], self._reason("no_rounds"))
         return [rows[c.id] for c in claims]
@@ -111,12 +137,19 @@ class Agent:
 
     async def _queries(self, claim: Claim, rnd: int) -> list[str]:
         entry = self.ledger.entries[claim.id]
-        if rnd == 1:
-            return [claim.text, *claim.queries[: self.settings.queries_per_round]]
-        return await plan_queries(
-            claim, self.llm, lang=self.run.lang, missing=entry.missing, tried=list(entry.queries),
+        if rnd == 1:  # the claim, the checklist's queries and its work's other titles
+            return [claim.text, *claim.queries[: self.settings.queries_per_round], *await self._aliases(claim)]
+        return await self.planner.plan(
+            claim, lang=self.run.lang, missing=entry.missing, tried=list(entry.queries),
             n=self.settings.queries_per_round,
         )
+
+    async def _aliases(self, claim: Claim) -> list[str]:
+        failures: list[str] = []
+        aliases = await self.run.alias_queries(claim, failures)
+        for line in failures:
+            self.run.note_failure(claim.id, line)
+        return aliases
 
     async def _gather(self, claim: Claim, rnd: int, sem: asyncio.Semaphore) -> None:
         """Plan, search and read for one claim (errors are kept for the rationale)."""
@@ -128,20 +161,32 @@ class Agent:
                 self._stopped[claim.id] = str(err)
                 return
             except Exception as err:  # a planning failure leaves the claim with what it has
-                run._failures.setdefault(claim.id, []).append(f"plan: {type(err).__name__}: {err}")
+                run.note_failure(claim.id, f"plan: {type(err).__name__}: {err}")
                 queries = []
         entry = self.ledger.entries[claim.id]
         entry.rounds = rnd
         tried = {normalize_for_match(q) for q in entry.queries}
-        fresh = [q for q in queries if normalize_for_match(q) not in tried]
+        fresh = list(dict.fromkeys(q for q in queries if normalize_for_match(q) not in tried))
         self._new_queries[claim.id] = len(fresh)
         self.ledger.note_queries(claim.id, fresh)
-        found = run._found.setdefault(claim.id, [])
+        if self.offline:
+            async with sem:
+                await self._search_and_read(claim, fresh)
+        else:
+            await self._search_and_read(claim, fresh)
+
+    async def _search_and_read(self, claim: Claim, queries: Sequence[str], *, local: bool = True) -> None:
+        """Send ``queries`` to every provider (``local=False``: not the corpus) within the
+        search budget, keep the corpus passages found and read the most authoritative new web
+        hits (:func:`pick_reads`, ``settings.read_per_claim``)."""
+        run = self.run
+        found = run.found(claim.id)
         have = {p.id for p, _ in found}
-        pairs = [(p, q) for q in fresh for p in run.providers]
+        providers = [p for p in run.providers if local or p is not run.corpus]
+        pairs = [(p, q) for q in queries for p in providers]
         left = self.budget.searches_left(run.stats.searches)
         if len(pairs) > left:
-            run._failures.setdefault(claim.id, []).append("search budget spent")
+            run.note_failure(claim.id, "search budget spent")
             pairs = pairs[:left]
         results = await asyncio.gather(
             *(run.search(p, q, claim) for p, q in pairs), return_exceptions=True
@@ -149,7 +194,9 @@ class Agent:
         web: list[SearchResult] = []
         for (provider, _), res in zip(pairs, results, strict=True):
             if isinstance(res, BaseException):
-                run._failures.setdefault(claim.id, []).append(failure_line(provider.name, res))
+                if not isinstance(res, Exception):
+                    raise res  # a cancellation or an interrupt stops the run; a failing provider does not
+                run.note_failure(claim.id, failure_line(provider.name, res))
                 continue
             for r in res:
                 if r.passage is not None and run.corpus is not None and r.provider == run.corpus.name:
@@ -161,12 +208,6 @@ class Agent:
         to_read = pick_reads(web, self.settings.read_per_claim)
         if to_read:
             await asyncio.gather(*(run.read(u) for u in to_read))
-
-    async def _gather_and_judge(
-        self, claim: Claim, rnd: int, sem: asyncio.Semaphore,
-    ) -> Judgement | BaseException:
-        await self._gather(claim, rnd, sem)
-        return await self._judge(claim, rnd, sem)
 
     async def _judge(self, claim: Claim, rnd: int, sem: asyncio.Semaphore) -> Judgement | BaseException:
         if claim.id in self._stopped:
@@ -182,7 +223,9 @@ class Agent:
                 judgement = await self.run.judge.judge(claim, ranked, self.run.lang)
             except Exception as err:  # BudgetExhausted included
                 return err
-        judgement = self.run._verify_quotes(judgement)
+        judgement = self.run.verify_quotes(judgement)
+        if self.offline:
+            return judgement  # the evidence-match judge settles every claim in its one round
         if judgement.verdict.label != Label.UNVERIFIABLE and not judgement.evidence:
             judgement.settled = False  # a verdict needs at least one verified quote
             judgement.missing = judgement.missing or "verbatim evidence for the verdict"
@@ -192,8 +235,6 @@ class Agent:
         self, claim: Claim, rnd: int, outcome: Judgement | BaseException, *, last_round: bool,
     ) -> ClaimReport | None:
         """Settle, exhaust or keep a claim pending after its judgement of round ``rnd``."""
-        from veracity.pipeline import _row
-
         entry = self.ledger.entries[claim.id]
         if isinstance(outcome, _NoProgress):
             return self._exhaust(claim, self._reason("no_progress", n=rnd))
@@ -204,8 +245,15 @@ class Agent:
             self.ledger.exhaust(claim.id, f"{type(outcome).__name__}: {outcome}")
             return self._record(claim, row)
         self._last[claim.id] = outcome
+        if self.offline:
+            failures = self.run.failures(claim.id)
+            if failures and outcome.verdict.label == Label.UNVERIFIABLE:
+                outcome.verdict.rationale += " (" + "; ".join(failures) + ")"
+            row = claim_row(claim, outcome.verdict, outcome.evidence[: self.settings.max_evidence])
+            self.ledger.settle(claim.id, row.verdict.label.value)
+            return self._record(claim, row)
         if outcome.settled and (outcome.verdict.label == Label.UNVERIFIABLE or outcome.evidence):
-            row = _row(claim, outcome.verdict, outcome.evidence[: self.settings.max_evidence])
+            row = claim_row(claim, outcome.verdict, outcome.evidence[: self.settings.max_evidence])
             self.ledger.settle(claim.id, row.verdict.label.value)
             return self._record(claim, row)
         entry.missing = outcome.missing
@@ -219,55 +267,28 @@ class Agent:
         return reason_text(self.run.lang, key, **values)
 
     def _exhaust(self, claim: Claim, reason: str) -> ClaimReport:
-        from veracity.pipeline import _row
-
         last = self._last.get(claim.id)
-        failures = self.run._failures.get(claim.id, [])
+        failures = self.run.failures(claim.id)
         if failures:
             reason += " (" + "; ".join(failures[:3]) + ")"
         rationale = _exhausted_text(self.run.lang, reason, last.verdict.rationale if last else None)
         verdict = Verdict(label=Label.UNVERIFIABLE, confidence=0.0, rationale=rationale)
         evidence = last.evidence[: self.settings.max_evidence] if last else []
-        row = _row(claim, verdict, evidence)
+        row = claim_row(claim, verdict, evidence)
         self.ledger.exhaust(claim.id, reason)
         return self._record(claim, row)
 
     def _record(self, claim: Claim, row: ClaimReport) -> ClaimReport:
-        """Attach the ledger's account of the claim to its row and store the row."""
+        """Attach the ledger's account of the claim to its row (not in the offline pass) and
+        store the row."""
         entry = self.ledger.entries[claim.id]
-        row.research = Research(
-            state="settled" if entry.state is ClaimState.SETTLED else "exhausted",
-            rounds=entry.rounds, queries=list(entry.queries), reason=entry.reason,
-        )
+        if not self.offline:
+            row.research = Research(
+                state="settled" if entry.state is ClaimState.SETTLED else "exhausted",
+                rounds=entry.rounds, queries=list(entry.queries), reason=entry.reason,
+            )
         self.run.record(claim, row)
         return row
-
-
-def pick_reads(results: Sequence[SearchResult], n: int) -> list[str]:
-    """The ``n`` web hits worth reading: the most authoritative kinds first (primary, scholarly,
-    encyclopedia, news, unknown, social), one page per owner before a second from the same one,
-    the search engines' order breaking ties."""
-    from veracity.evidence.authority import authority_rank, classify, owner
-
-    seen: set[str] = set()
-    ranked: list[tuple[int, int, str]] = []
-    for order, r in enumerate(results):
-        if r.url in seen:
-            continue
-        seen.add(r.url)
-        kind = classify(r.url, title=r.title, provider=r.provider)
-        ranked.append((-authority_rank(kind), order, r.url))
-    ranked.sort()
-    picked: list[str] = []
-    owners: set[str] = set()
-    for _, _, url in ranked:  # first pass: one page per owner
-        if len(picked) < n and owner(url) not in owners:
-            owners.add(owner(url))
-            picked.append(url)
-    for _, _, url in ranked:
-        if len(picked) < n and url not in picked:
-            picked.append(url)
-    return picked
 
 
 class _NoProgress(Exception):

@@ -8,6 +8,8 @@ language. The answer is cleaned: stripped, blank and repeated queries dropped (c
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from pydantic import BaseModel, Field
 
 from veracity.llm.base import Message, StructuredLLM, language_name
@@ -15,7 +17,7 @@ from veracity.llm.render import neutralize_tags, render_prompt
 from veracity.text import normalize_for_match
 from veracity.types import Claim
 
-__all__ = ["PlanOutput", "plan_queries", "render_plan_prompt"]
+__all__ = ["LLMPlanner", "PlanOutput", "Planner", "RulePlanner", "plan_queries", "render_plan_prompt"]
 
 
 class PlanOutput(BaseModel):
@@ -62,3 +64,27 @@ async def plan_queries(
         if len(queries) >= n:
             break
     return queries
+
+
+class Planner(Protocol):
+    """What the research loop asks for the queries of a round after the first (the first
+    round searches the claim, its checklist queries and its work's other titles)."""
+
+    async def plan(self, claim: Claim, *, lang: str, missing: str | None, tried: list[str], n: int) -> list[str]: ...
+
+
+class LLMPlanner:
+    """The research agent's planner: new angles from the model (:func:`plan_queries`)."""
+
+    def __init__(self, llm: StructuredLLM) -> None:
+        self.llm = llm
+
+    async def plan(self, claim: Claim, *, lang: str, missing: str | None, tried: list[str], n: int) -> list[str]:
+        return await plan_queries(claim, self.llm, lang=lang, missing=missing, tried=tried, n=n)
+
+
+class RulePlanner:
+    """The offline pass's planner: nothing beyond the first round's queries."""
+
+    async def plan(self, claim: Claim, *, lang: str, missing: str | None, tried: list[str], n: int) -> list[str]:
+        return []

@@ -51,6 +51,7 @@ from veracity.evidence.embed import Embedder, UseEmbedder
 from veracity.httputil import aclose_all
 from veracity.llm.base import StructuredLLM
 from veracity.reader.fetch import Reader
+from veracity.run.spec import RunSpec
 from veracity.search.base import SearchProvider
 from veracity.search.ratelimit import (
     RateLimiter,
@@ -253,7 +254,7 @@ class Batch:
             return False
         try:
             doc = load_document(task.item, max_bytes=self.settings.max_input_bytes)
-            if info["options"].get("input") != doc.model_dump(mode="json"):
+            if not RunSpec.load(info["options"]).recorded(doc):
                 return False
             self.write(task, self.store.load_report(info["id"]))
         except (VeracityError, OSError):
@@ -267,10 +268,10 @@ class Batch:
         info = self._run_info(task.job.run_id)
         if info is None:
             return None
-        options = info["options"]
-        if options.get("input") != doc.model_dump(mode="json"):
+        spec = RunSpec.load(info["options"])
+        if not spec.recorded(doc):
             return None
-        if info["status"] != "done" and bool(options.get("agent")) != agent:
+        if info["status"] != "done" and spec.agent != agent:
             return None
         return str(info["id"])
 
@@ -423,7 +424,8 @@ class Resources:
         self.corpus = (LocalCorpus(list(options.corpus), settings=settings, embedder=self.embedder, progress=warn)
                        if options.corpus else None)
         self.limiter: RateLimiter = limiter or TokenBucketLimiter(resolve_rates(options.rates))
-        built = build_providers(list(options.providers), search_settings)
+        self.search_settings = search_settings if search_settings is not None else SearchSettings()
+        built = build_providers(list(options.providers), self.search_settings)
         self._closers: list[Any] = list(built)
         self.providers: list[SearchProvider] = limit_providers(built, self.limiter)
         self.reader: Reader | None = None
@@ -472,7 +474,7 @@ async def check_document(
         doc, corpus=res.corpus if res.corpus is not None else (), report_lang=options.report_lang,
         settings=res.settings, store=res.store, providers=res.providers, reader=res.reader,
         embedder=res.embedder, progress=progress, concurrency=options.claim_concurrency,
-        options=record, llm=res.llm, cache=options.cache,
+        options=record, llm=res.llm, cache=options.cache, search_settings=res.search_settings,
     )
 
 
@@ -483,12 +485,12 @@ async def finish_document(
     (the shared corpus too, when the run recorded the same folders)."""
     from veracity.resume import aresume
 
-    recorded = res.store.get_run(run_id)["options"].get("corpus") or []
+    recorded = RunSpec.load(res.store.get_run(run_id)["options"]).corpus
     same = res.corpus is not None and recorded == [str(d) for d in res.corpus.dirs]
     return await aresume(
         run_id, settings=res.settings, store=res.store, providers=res.providers, reader=res.reader,
         embedder=res.embedder, progress=progress, concurrency=options.claim_concurrency, llm=res.llm,
-        corpus=res.corpus if same else None,
+        corpus=res.corpus if same else None, search_settings=res.search_settings,
     )
 
 

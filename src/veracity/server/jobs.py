@@ -33,7 +33,9 @@ from veracity.errors import RunNotFound, VeracityError, one_line
 from veracity.events import Event
 from veracity.evidence.embed import Embedder
 from veracity.llm.base import StructuredLLM
+from veracity.run.spec import RunSpec
 from veracity.search.base import SearchProvider
+from veracity.search.settings import SearchSettings
 from veracity.server.sse import EventHub, EventLog
 from veracity.store import Store
 from veracity.store.jobs import Job, report_result
@@ -80,11 +82,12 @@ class JobRunner:
     def __init__(
         self, *, store: Store, settings: Settings, embedder: Embedder, corpus: LocalCorpus | None,
         llm: StructuredLLM | None, hub: EventHub, workers: int = 2, concurrency: int = 4,
-        providers: Mapping[str, SearchProvider] | None = None,
+        providers: Mapping[str, SearchProvider] | None = None, search_settings: SearchSettings | None = None,
     ) -> None:
         """``providers``: the server's search providers by name, shared by every job (built
         once, behind the server's rate limiter); a job's names are looked up there, and built
-        for the job alone when missing."""
+        for the job alone when missing, with ``search_settings`` (default: the environment's,
+        read here once, not at each job)."""
         self.store = store
         self.settings = settings
         self.embedder = embedder
@@ -93,6 +96,7 @@ class JobRunner:
         self.hub = hub
         self.concurrency = concurrency
         self.providers = dict(providers or {})
+        self.search_settings = search_settings if search_settings is not None else SearchSettings()
         self.workers = max(1, workers)
         self._waiting = 0  # scheduled jobs waiting for a worker
         self._running = 0  # jobs holding a worker
@@ -214,16 +218,15 @@ class JobRunner:
         (a run of the offline judge is finished by that judge)."""
         from veracity.resume import aresume
 
-        options = self.store.get_run(run_id)["options"]
-        agent = bool(options.get("agent"))
+        spec = RunSpec.load(self.store.get_run(run_id)["options"])
         # the server's shared corpus, when the run searched it (else the run had none)
-        corpus = self.corpus if options.get("corpus") else None
-        names = [str(n) for n in options.get("providers") or []]
-        shared = [self.providers[n] for n in names if n in self.providers]
+        corpus = self.corpus if spec.corpus else None
+        shared = [self.providers[n] for n in spec.providers if n in self.providers]
         return await aresume(
             run_id, settings=settings, store=self.store, embedder=self.embedder, progress=progress,
-            llm=self.llm if agent else None, concurrency=self.concurrency, corpus=corpus,
-            providers=shared if len(shared) == len(names) else None,  # else built from the names
+            llm=self.llm if spec.agent else None, concurrency=self.concurrency, corpus=corpus,
+            providers=shared if len(shared) == len(spec.providers) else None,  # else built from the names
+            search_settings=self.search_settings,
         )
 
     def _providers(self, names: Sequence[str]) -> list[SearchProvider | str]:
@@ -251,7 +254,7 @@ class JobRunner:
             return await acheck(
                 source, corpus=corpus, report_lang=report_lang, settings=settings, store=self.store,
                 providers=self._providers(options.providers), reader=reader, embedder=self.embedder,
-                progress=progress, concurrency=self.concurrency, llm=self.llm,
+                progress=progress, concurrency=self.concurrency, llm=self.llm, search_settings=self.search_settings,
             )
         finally:
             if reader is not None:
