@@ -45,16 +45,16 @@ _REASONS = {
 
 
 def reason_text(lang: str, key: str, **values: object) -> str:
-    en, zh = _REASONS[key]
-    return (zh if lang == "zh" else en).format(**values)
+    from veracity.messages import message  # the catalogue's agent section
+
+    return message(f"agent.{key}", lang, **values)
 
 
 def _exhausted_text(lang: str, reason: str, before: str | None) -> str:
-    if lang == "zh":
-        head = f"核查未能完成,无法核实:{reason}。"
-        return head + (f"此前的判断:{before}" if before else "")
-    head = f"Research stopped before the claim could be checked: {reason}."
-    return head + (f" Last assessment: {before}" if before else "")
+    from veracity.messages import message  # the catalogue's agent section
+
+    head = message("agent.exhausted", lang, reason=reason)
+    return head + (message("agent.last_assessment", lang, before=before) if before else "")
 
 
 class Agent:
