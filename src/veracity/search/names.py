@@ -38,6 +38,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from veracity.text import CJK, CJK_CHARS
+
 __all__ = [
     "fold",
     "has_cjk",
@@ -49,8 +51,8 @@ __all__ = [
     "variants",
 ]
 
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_HAN_NAME = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2,4}$")
+_CJK = CJK
+_HAN_NAME = re.compile(rf"^[{CJK_CHARS}]{{2,4}}$")
 _NAME_DOTS = "·•・‧⋅･・．"  # separators of transliterated names: 杰克·雷
 _PAREN = re.compile(r"[(（]([^()（）]*)[)）]")
 _WS = re.compile(r"\s+")
