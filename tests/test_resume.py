@@ -248,7 +248,7 @@ def test_resume_unknown_run(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "no run with id" in result.output
     with Store(db) as store:
-        assert SCHEMA_VERSION == 8
+        assert SCHEMA_VERSION == 9  # 9: verdicts keep their rationale parts
         assert store.list_runs() == []
     assert veracity.aresume is aresume
 

@@ -418,13 +418,17 @@ def _llm_status() -> str:
 @click.argument("run_id")
 @click.option("--format", "fmt", type=click.Choice(["md", "html", "json", "claimreview"]), default="md", show_default=True,
               help="Report format (claimreview: schema.org ClaimReview JSON-LD).")
-@click.option("--lang", type=click.Choice(["auto", "zh", "en"]), default="auto", show_default=True)
+@click.option("--lang", type=click.Choice(["auto", "zh", "en"]), default="auto", show_default=True,
+              help="Language of the report, its labels and the offline judge's rationales (auto = the run's).")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--db", type=click.Path(path_type=Path, dir_okay=False), help="SQLite store.")
 def show(run_id: str, fmt: str, lang: str, output: Path | None, db: Path | None) -> None:
     """Re-render a stored run in any format.
 
-    RUN_ID is a run's id, a unique prefix of one, or ``latest`` (the newest run).
+    RUN_ID is a run's id, a unique prefix of one, or ``latest`` (the newest run). With
+    ``--lang``, the offline judge's rationales are worded in that language too; a language
+    model's rationales, and those of runs stored before rationales kept their parts, are shown
+    as written.
     """
     from veracity.config import Settings
     from veracity.report import render

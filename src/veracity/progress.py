@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from veracity.events import Event
+from veracity.messages import message
 from veracity.types import Label
 
 _COLOURS = {
@@ -20,6 +21,11 @@ _COLOURS = {
     Label.MISATTRIBUTED.value: "magenta",
     Label.UNVERIFIABLE.value: "bright_black",
 }
+
+
+def _both(key: str) -> str:
+    """A heading of the live display in both languages ("settled · 已核查结论清单")."""
+    return f"{message(key, 'en').lower()} · {message(key, 'zh')}"
 
 
 def _short(text: str, n: int = 70) -> str:
@@ -113,10 +119,10 @@ class LiveProgress:
         out.flush()
 
     def _render(self) -> Group:
-        settled = Table(title="settled · 已核查结论清单", show_header=False, box=None, expand=False)
+        settled = Table(title=_both("web.settled_heading"), show_header=False, box=None, expand=False)
         for cid, label in self.settled.items():
             settled.add_row(cid, Text(label, style=_COLOURS.get(label, "")), _short(self.claims.get(cid, "")))
-        pending = Table(title="pending · 待补充核查清单", show_header=False, box=None, expand=False)
+        pending = Table(title=_both("web.pending_heading"), show_header=False, box=None, expand=False)
         for cid, text in self.claims.items():
             if cid not in self.settled:
                 pending.add_row(cid, _short(text))

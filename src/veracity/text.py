@@ -9,7 +9,11 @@ import unicodedata
 from veracity.types import Language
 
 _WS = re.compile(r"\s+")
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+CJK_CHARS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+"""The Chinese characters as the body of a regex character class: CJK unified ideographs,
+extension A and compatibility ideographs (``rf"[{CJK_CHARS}·]+"``)."""
+CJK = re.compile(f"[{CJK_CHARS}]")
+"""One Chinese character: the package's one test for Chinese text."""
 _LATIN = re.compile(r"[A-Za-z]")
 
 
@@ -38,7 +42,7 @@ def detect_language(text: str) -> Language:
     """``zh`` when Chinese characters make up a real share of the letters, ``en`` for mostly
     Latin text with common English words, else ``other``."""
     sample = text[:20000]
-    cjk = len(_CJK.findall(sample))
+    cjk = len(CJK.findall(sample))
     latin = len(_LATIN.findall(sample))
     if cjk == 0 and latin == 0:
         return "other"

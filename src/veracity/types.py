@@ -16,6 +16,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
 
+from veracity.messages import LANGS, MESSAGES, RationaleValue, message, rationale_text
+
 Language = Literal["zh", "en", "other"]
 """Languages veracity tells apart. ``other`` reports are written in English."""
 
@@ -44,14 +46,8 @@ class Label(StrEnum):
         return LABEL_NAMES[self]["zh" if lang == "zh" else "en"]
 
 
-LABEL_NAMES: dict[Label, dict[str, str]] = {
-    Label.TRUE: {"en": "true", "zh": "属实"},
-    Label.MOSTLY_TRUE: {"en": "mostly true", "zh": "基本属实"},
-    Label.PARTLY_TRUE: {"en": "partly true", "zh": "部分属实"},
-    Label.FALSE: {"en": "false", "zh": "不属实"},
-    Label.MISATTRIBUTED: {"en": "misattributed", "zh": "归因不当"},
-    Label.UNVERIFIABLE: {"en": "unverifiable", "zh": "无法核实"},
-}
+LABEL_NAMES: dict[Label, dict[str, str]] = {label: MESSAGES[f"label.{label.value}"] for label in Label}
+"""The verdict names in Chinese and English (the catalogue's ``label`` section)."""
 
 
 class SourceKind(StrEnum):
@@ -209,22 +205,43 @@ class Evidence(_Model):
     passage_id: str | None = None
 
 
+class RationalePart(_Model):
+    """One sentence of a rationale as a catalogue message: its key (``judge.missing``) and the
+    values of its fields (a list fills a field as :data:`veracity.messages.LIST_FIELDS` says)."""
+
+    key: str
+    values: dict[str, RationaleValue] = Field(default_factory=dict)
+
+
 class Verdict(_Model):
     label: Label
     confidence: float = Field(ge=0.0, le=1.0)
     rationale: str
+    rationale_parts: list[RationalePart] | None = Field(
+        default=None,
+        description="the rationale as catalogue messages, to word it in either language; absent "
+                    "for rationales a language model wrote and for verdicts stored before parts",
+    )
 
+    def parts_text(self, lang: str | None) -> str | None:
+        """The rationale worded from its parts in ``lang``, or None without parts."""
+        if not self.rationale_parts:
+            return None
+        return rationale_text([(p.key, p.values) for p in self.rationale_parts], lang)
 
-NOT_CHECKED_RATIONALE = {
-    "en": "Not checked: no verdict could be obtained ({error}). Resume the run to check it.",
-    "zh": "未核查：未能得到结论（{error}）。续跑本次核查即可补查。",
-}
+    def rationale_in(self, lang: str | None) -> str:
+        """The rationale in ``lang``: worded from its parts when they are what the rationale
+        says in one of the two languages, else the stored text (a model's words, an old row, a
+        rationale something was appended to after the judge)."""
+        if not self.rationale_parts or not any(self.parts_text(lg) == self.rationale for lg in LANGS):
+            return self.rationale
+        return self.parts_text(lang) or self.rationale
 
 
 def not_checked_verdict(error: str, lang: str) -> Verdict:
     """The placeholder verdict of a row whose verdict could not be obtained: ``unverifiable``
     with confidence 0, its rationale naming the error (the row's ``status`` says ``not_checked``)."""
-    text = NOT_CHECKED_RATIONALE["zh" if lang == "zh" else "en"].format(error=" ".join(error.split()))
+    text = message("verdict.not_checked", lang, error=" ".join(error.split()))
     return Verdict(label=Label.UNVERIFIABLE, confidence=0.0, rationale=text)
 
 

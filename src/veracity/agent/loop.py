@@ -25,6 +25,7 @@ from veracity.agent.planner import Planner
 from veracity.errors import BudgetExhausted
 from veracity.events import Event, emit
 from veracity.judge.base import Judgement
+from veracity.messages import message
 from veracity.run.session import claim_row, pick_reads
 from veracity.search.coverage import failure_line
 from veracity.text import normalize_for_match
@@ -34,27 +35,13 @@ if TYPE_CHECKING:
     from veracity.run.session import RunSession
 
 
-# why research on a claim stopped, in the report's two languages
-_REASONS = {
-    "no_rounds": ("no rounds left", "没有剩余的核查轮次"),
-    "no_progress": ("no new evidence turned up in round {n}", "第 {n} 轮没有找到新的证据"),
-    "insufficient": ("the evidence was still insufficient after {n} rounds", "{n} 轮核查后证据仍不充分"),
-    "no_queries": ("the planner found no new query to try in round {n}", "第 {n} 轮没有可尝试的新检索词"),
-    "budget": ("{detail}", "核查预算已用尽({detail})"),
-}
-
-
 def reason_text(lang: str, key: str, **values: object) -> str:
-    en, zh = _REASONS[key]
-    return (zh if lang == "zh" else en).format(**values)
+    return message(f"agent.{key}", lang, **values)
 
 
 def _exhausted_text(lang: str, reason: str, before: str | None) -> str:
-    if lang == "zh":
-        head = f"核查未能完成,无法核实:{reason}。"
-        return head + (f"此前的判断:{before}" if before else "")
-    head = f"Research stopped before the claim could be checked: {reason}."
-    return head + (f" Last assessment: {before}" if before else "")
+    head = message("agent.exhausted", lang, reason=reason)
+    return head + (message("agent.last_assessment", lang, before=before) if before else "")
 
 
 class Agent:

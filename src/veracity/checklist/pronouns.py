@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import re
 
+from veracity.text import CJK, CJK_CHARS
+
 __all__ = [
-    "CJK",
     "GENERIC_TITLES",
     "HONORIFICS",
     "LATIN_NAME",
@@ -37,7 +38,6 @@ def _word_set(spaced: str) -> frozenset[str]:
     return frozenset(spaced.split())
 
 
-CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # Capital letters of the Latin (accented ones included), Greek and Cyrillic scripts.
 UPPER = "A-Z" + "".join(
     ch for ch in map(chr, [*range(0xC0, 0x530), *range(0x1E00, 0x1F00)]) if ch.isupper()
@@ -83,10 +83,10 @@ def title_name(title: str) -> str | None:
             return name
         return None
     zh = _TITLE_SUFFIXES.sub("", title).strip(" :：-—")
-    return zh if zh and len(zh) <= 10 and re.fullmatch(rf"[{CJK}·•]+", zh) else None
+    return zh if zh and len(zh) <= 10 and re.fullmatch(rf"[{CJK_CHARS}·•]+", zh) else None
 
 
-_JOIN_TIGHT = re.compile(rf"[{CJK}，。；：、！？（）“”《》「」『』\"]")
+_JOIN_TIGHT = re.compile(rf"[{CJK_CHARS}，。；：、！？（）“”《》「」『』\"]")
 
 
 def join_words(*parts: str) -> str:
@@ -179,7 +179,6 @@ _EXPLETIVE = re.compile(
 )
 # not 他们/他人 (they, others), 其中/其他/其实/其次/其后/其间 (among, other, in fact, next, …)
 _ZH_PRONOUN = re.compile(r"(他(?![们人乡])|她(?!们)|它(?!们)|其(?![中他它实次余后间]))(的)?")
-_CJK_CHAR = re.compile(f"[{CJK}]")
 _THING_EN = (
     r"(?:\s*\([^)]{0,40}\))?,?\s+(?:is|was|are|were|has been|had been)\s+(?:first\s+)?"
     r"(?:discovered|invented|developed|synthesi[sz]ed|isolated|founded|established|built|"
@@ -231,7 +230,7 @@ def resolve_pronoun(unit: str, subject: str, allowed: frozenset[str]) -> str | N
     ``subject``. A pronoun not in ``allowed`` (see :func:`subject_pronouns`) names someone
     else: ``unit`` comes back as it is. ``None`` when it opens with no pronoun."""
     lead = leading_adverbial(unit)
-    if _CJK_CHAR.search(unit[: lead + 2]):
+    if CJK.search(unit[: lead + 2]):
         zm = _ZH_PRONOUN.match(unit, lead)
         if not zm:  # 他人/其中/其他… name no one the claim could be about: left as they are
             return unit if unit[lead : lead + 1] in ("他", "她", "它", "其") else None

@@ -35,7 +35,6 @@ import re
 from dataclasses import dataclass
 
 from veracity.checklist.pronouns import (
-    CJK,
     GENERIC_TITLES,
     HONORIFICS,
     LATIN_NAME,
@@ -50,7 +49,7 @@ from veracity.checklist.pronouns import (
     title_name,
 )
 from veracity.errors import InputError
-from veracity.text import detect_language, normalize_for_match, sentence_spans
+from veracity.text import CJK, CJK_CHARS, detect_language, normalize_for_match, sentence_spans
 from veracity.types import Claim, InputDocument, Language, Span
 
 __all__ = ["classify_claim", "main_subject", "split_claims"]
@@ -66,9 +65,8 @@ def _word_set(spaced: str) -> frozenset[str]:
     return frozenset(spaced.split())
 
 
-_CJK_RE = re.compile(f"[{CJK}]")
 # a Latin/Greek/Cyrillic word, accented letters included: "Irène" is one word, not "Ir" + "ne"
-_LETTER = rf"[^\W_{CJK}][\u0300-\u036f]*"
+_LETTER = rf"[^\W_{CJK_CHARS}][\u0300-\u036f]*"
 _WORD_RE = re.compile(rf"(?:{_LETTER})+(?:[.'’-](?:{_LETTER})+)*")
 
 # Chinese clause openings that mean "the subject is left out": degrees, verbs, role words.
@@ -242,7 +240,7 @@ def _looks_like_heading(line: str, markdown: bool) -> bool:
     if _SENT_PUNCT.search(s) or not re.search(r"[^\W\d_]", s):
         return False
     words = _WORD_RE.findall(s)
-    if len(words) > 8 or len(_CJK_RE.findall(s)) > 16:
+    if len(words) > 8 or len(CJK.findall(s)) > 16:
         return False
     if re.match(r"^在.{1,20}的[^的]{1,8}$", s):  # 在 DeepMind 的工作
         return True
@@ -408,7 +406,7 @@ _EN_VERB_AFTER_NAME = re.compile(
 )
 _EN_VERBISH = _EN_PREDICATES | (_EN_SUBJECTLESS_WORDS - _EN_ADVERBS)
 _ZH_NAME_SENTENCE = re.compile(
-    rf"([{CJK}·•\-－]{{2,12}}?)(?:[（(][^）)]{{1,40}}[）)])?"
+    rf"([{CJK_CHARS}·•\-－]{{2,12}}?)(?:[（(][^）)]{{1,40}}[）)])?"
     r"(?:是|曾|现任|现为|出生|毕业|生于|于|获得|荣获|发现|提出|创立|创办|去世|逝世|加入|担任)"
 )
 
@@ -463,7 +461,7 @@ def _main_subject(doc: InputDocument, blocks: list[_Block], units: list[_Unit]) 
     joined = "\n".join(body)
 
     def mentions(name: str) -> int:
-        if _CJK_RE.search(name):
+        if CJK.search(name):
             return joined.count(name)
         bounded = rf"(?<![{NAME_CHARS}]){re.escape(name)}(?![\w\u0300-\u036f])"
         return len(re.findall(bounded, joined))
@@ -472,7 +470,7 @@ def _main_subject(doc: InputDocument, blocks: list[_Block], units: list[_Unit]) 
     if from_title and (
         from_title.lower() in GENERIC_TITLES
         or not (
-            confirmed or (len(from_title) <= 4 if _CJK_RE.search(from_title) else " " in from_title)
+            confirmed or (len(from_title) <= 4 if CJK.search(from_title) else " " in from_title)
         )
     ):
         from_title = None
@@ -512,11 +510,11 @@ def _place_of(heading: str | None) -> str | None:
 
 
 def _token_count(s: str) -> int:
-    return len(_CJK_RE.findall(s)) + len(_WORD_RE.findall(s))
+    return len(CJK.findall(s)) + len(_WORD_RE.findall(s))
 
 
 def _has_predicate(s: str) -> bool:
-    if _CJK_RE.search(s) and any(p in s for p in _ZH_PREDICATES):
+    if CJK.search(s) and any(p in s for p in _ZH_PREDICATES):
         return True
     words = [w.lower() for w in _WORD_RE.findall(s)]
     return any(w in _EN_PREDICATES or _past_tense(w) for w in words)
@@ -572,7 +570,7 @@ def _clean(s: str) -> str:
     s = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", s)
     s = re.sub(r"(\*\*|__|~~|`)", "", s)
     s = re.sub(r"(?m)^[ \t]*>[ \t]?", "", s)
-    s = re.sub(rf"(?<=[{CJK}，。；：、])\s*\n\s*(?=[{CJK}])", "", s)
+    s = re.sub(rf"(?<=[{CJK_CHARS}，。；：、])\s*\n\s*(?=[{CJK_CHARS}])", "", s)
     return re.sub(r"\s+", " ", s).strip()
 
 
@@ -593,7 +591,7 @@ def _self_contained(
     resolved = resolve_pronoun(unit, subject, pronouns)
     if resolved:
         return resolved
-    prefix = _zh_prefix if _CJK_RE.search(unit) else _en_prefix
+    prefix = _zh_prefix if CJK.search(unit) else _en_prefix
     return prefix(unit, subject, context, place)
 
 
@@ -677,7 +675,7 @@ def classify_claim(text: str, context: str | None = None) -> str:
 
 def _claim_language(text: str, fallback: Language) -> Language:
     lang = detect_language(text)
-    if lang != "zh" and fallback == "zh" and len(_CJK_RE.findall(text)) >= 2:
+    if lang != "zh" and fallback == "zh" and len(CJK.findall(text)) >= 2:
         return "zh"
     if lang == "other" and fallback != "other":
         return fallback

@@ -28,6 +28,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from veracity.text import CJK
+
 __all__ = [
     "NumberMention",
     "extract_numbers",
@@ -224,7 +226,7 @@ class _Cand:
 
 
 def _is_cjk(ch: str) -> bool:
-    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
+    return CJK.match(ch) is not None
 
 
 def _is_latin_letter(ch: str) -> bool:

@@ -19,6 +19,7 @@ import re
 import unicodedata
 
 from veracity.evidence.numbers import extract_numbers, number_tokens
+from veracity.text import CJK_CHARS
 
 __all__ = [
     "EN_STOPWORDS",
@@ -62,8 +63,7 @@ _ZH_STOP_TEXT = """一个 一种 一位 一名 一项 一些 一直 一样 一�
     并不 不是 也是 都是 还有 以来 此外 同时 因此 可能 能够 可是 不过"""
 ZH_STOPWORDS: frozenset[str] = frozenset(_ZH_STOP_TEXT.split())
 
-_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_RE_PIECE = re.compile(rf"([{_CJK}]+)|([^\W\d_{_CJK}]+(?:['’][^\W\d_{_CJK}]+)*)|(\d+)")
+_RE_PIECE = re.compile(rf"([{CJK_CHARS}]+)|([^\W\d_{CJK_CHARS}]+(?:['’][^\W\d_{CJK_CHARS}]+)*)|(\d+)")
 _RE_BREAK = re.compile(f"[{_ZH_BREAK}]")
 _APOSTROPHE_TAILS = ("s", "t", "re", "ve", "ll", "d", "m")
 

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 
 from veracity.judge.slots import name_parts
-from veracity.text import normalize_for_match
+from veracity.text import CJK_CHARS, normalize_for_match
 from veracity.types import RankedPassage
 
 _Q_OPEN, _Q_CLOSE = "\"“「『《", "\"”」』》"
@@ -55,8 +55,8 @@ def alias_statements(text: str) -> list[tuple[str, str]]:
 
 # a name given in two scripts: 杰克·雷(Jack Rae), 玛丽·居里（Marie Curie）, Marie Curie (玛丽·居里)
 _PAREN_NAME = re.compile(
-    r"([\u4e00-\u9fff][\u4e00-\u9fff·]{1,10})\s*[(（]\s*([A-Z][A-Za-z.'’\- ]{1,60}?)\s*[)）]"
-    r"|([A-Z][A-Za-z.'’\-]+(?: [A-Z][A-Za-z.'’\-]+){0,4})\s*[(（]\s*([\u4e00-\u9fff][\u4e00-\u9fff·]{1,10})\s*[)）]"
+    rf"([{CJK_CHARS}][{CJK_CHARS}·]{{1,10}})\s*[(（]\s*([A-Z][A-Za-z.'’\- ]{{1,60}}?)\s*[)）]"
+    rf"|([A-Z][A-Za-z.'’\-]+(?: [A-Z][A-Za-z.'’\-]+){{0,4}})\s*[(（]\s*([{CJK_CHARS}][{CJK_CHARS}·]{{1,10}})\s*[)）]"
 )
 
 

@@ -45,7 +45,7 @@ from veracity.judge.owners import (
     subject_named,
 )
 from veracity.judge.slots import ClaimSlots, Slot, same_name
-from veracity.text import normalize_for_match, sentence_spans
+from veracity.text import CJK_CHARS, normalize_for_match, sentence_spans
 from veracity.types import RankedPassage
 
 BOUND, UNBOUND, CONTRADICTED, ABSENT = "bound", "unbound", "contradicted", "absent"
@@ -182,7 +182,7 @@ def _is_list_like(s: str) -> bool:
     if CJK.search(s) and re.search(r"[，。；：！？]", s):
         return False  # Chinese prose: spaces only set Latin names apart, they do not list
     if len(tokens) >= 6:
-        named = sum(1 for t in tokens if t[:1].isupper() or t[:1].isdigit() or "\u4e00" <= t[:1] <= "\u9fff")
+        named = sum(1 for t in tokens if t[:1].isupper() or t[:1].isdigit() or CJK.match(t[:1]))
         return named / len(tokens) >= 0.8
     return False
 
@@ -240,9 +240,9 @@ def noun_after(text: str, end: int) -> str | None:
     """What a number counts: the word after it ("280 billion parameters" → "parameters",
     "2800 亿参数" → "参数"); ``None`` when nothing follows it directly (a parenthesis)."""
     tail = text[end : end + 40].lstrip(" -")
-    if not tail or not (tail[0].isalpha() or "\u4e00" <= tail[0] <= "\u9fff"):
+    if not tail or not (tail[0].isalpha() or CJK.match(tail[0])):
         return None  # "(280B)," — nothing counted follows
-    cjk = re.match(r"[个位名项次篇条]?([\u4e00-\u9fff]{2})", tail)
+    cjk = re.match(rf"[个位名项次篇条]?([{CJK_CHARS}]{{2}})", tail)
     if cjk:
         return cjk.group(1)
     for word in re.findall(r"[A-Za-z]+", tail)[:3]:
@@ -326,7 +326,7 @@ def _category_conflict(slot: Slot, sent: Sentence, cs: ClaimSlots) -> str | None
 INSTITUTION = re.compile(
     r"(?:[A-Z][\w'’.&\-]*\s+)*(?:University|College|Institute|School|Academy|Polytechnic)"
     r"(?:\s+of(?:\s+(?:the\s+)?[A-Z][\w'’.&\-]*)+)?"
-    r"|[\u4e00-\u9fff]{2,12}(?:大学|学院|研究院|研究所)"
+    rf"|[{CJK_CHARS}]{{2,12}}(?:大学|学院|研究院|研究所)"
 )
 
 
@@ -358,7 +358,7 @@ def _institution_conflict(slot: Slot, sent: Sentence, cs: ClaimSlots) -> str | N
 
 
 _IN_PLACE = re.compile(r"\bin\s+([A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+)*)")
-_ZH_PLACE = re.compile(r"(?:出生于|生于|出生在|逝世于|去世于|病逝于|死于)([\u4e00-\u9fff]{2,6}?)(?=[，。,;；、的（(]|$|\d)")
+_ZH_PLACE = re.compile(rf"(?:出生于|生于|出生在|逝世于|去世于|病逝于|死于)([{CJK_CHARS}]{{2,6}}?)(?=[，。,;；、的（(]|$|\d)")
 _MONTHS = frozenset(["january", "february", "march", "april", "may", "june", "july", "august", "september",
                      "october", "november", "december"])
 

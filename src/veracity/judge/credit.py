@@ -15,7 +15,7 @@ from veracity.judge import lexicon
 from veracity.judge.frames import TIME_KINDS
 from veracity.judge.owners import is_subject_name, name_found, subject_named
 from veracity.judge.slots import ClaimSlots, same_name
-from veracity.text import normalize_for_match
+from veracity.text import CJK_CHARS, normalize_for_match
 
 if TYPE_CHECKING:
     from veracity.judge.binding import PassageAlignment, Sentence
@@ -69,7 +69,7 @@ _CANONICAL = {
 _ROLE_EN = "|".join(re.escape(r) for r in _ROLES_EN)
 _ROLE_ZH = "|".join(re.escape(r) for r in _ROLES_ZH)
 _EN_NAME = r"[A-Z][\w'’\-]*(?:\s+(?:[A-Z]\.|[A-Z][\w'’\-]*|van|von|de|der|da|di|le|la))*"
-_ZH_NAME = r"[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*)*|[\u4e00-\u9fff·]{2,10}?(?=[，。,;；、和与及（(]|$|\s)"
+_ZH_NAME = rf"[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*)*|[{CJK_CHARS}·]{{2,10}}?(?=[，。,;；、和与及（(]|$|\s)"
 _HOLDER = (
     re.compile(rf"(?i:(?P<role>{_ROLE_EN}))\s+(?:of\s+[^,.;:]{{1,80}}?\s+)?(?:is|was|:)\s+(?P<name>{_EN_NAME})"),
     re.compile(rf"(?P<name>{_EN_NAME})\s*,?\s+(?:is|was|serves\s+as|served\s+as|became)\s+"
@@ -77,7 +77,7 @@ _HOLDER = (
                rf"(?i:(?P<role>{_ROLE_EN}))\b"),
     re.compile(rf"(?P<role>{_ROLE_ZH})(?:是|为|：|:)\s*(?P<name>{_ZH_NAME})"),
     # 「刘洋」是星云科技的首席执行官, 刘洋担任首席技术官
-    re.compile(rf"(?:^|(?<=[，。；,;\s]))(?P<name>[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*)*|[\u4e00-\u9fff·]{{2,4}}?)"
+    re.compile(rf"(?:^|(?<=[，。；,;\s]))(?P<name>[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*)*|[{CJK_CHARS}·]{{2,4}}?)"
                rf"\s*(?:是|为|担任|出任|现任|曾任)(?:[^，。；,;]{{0,16}}?的)?(?P<role>{_ROLE_ZH})"),
 )
 
@@ -96,7 +96,7 @@ def role_holders(text: str) -> list[tuple[str, str]]:
 
 
 _HELD_BY = re.compile(
-    r"(?:是|为|担任|出任|现任|曾任)([\u4e00-\u9fff·A-Za-z0-9 ]{2,20}?)的"  # …是「星云科技」的首席执行官
+    rf"(?:是|为|担任|出任|现任|曾任)([{CJK_CHARS}·A-Za-z0-9 ]{{2,20}}?)的"  # …是「星云科技」的首席执行官
     r"|\bof\s+(?:the\s+)?((?:[A-Z][\w'’\-]*\s*)+)"  # … the chief executive of Orbit Labs
 )
 
@@ -134,11 +134,11 @@ def role_credit(cs: ClaimSlots, al: PassageAlignment, sents: list[Sentence]) -> 
 
 
 _BY_NAME = re.compile(rf"\bby\s+(?P<name>{_EN_NAME}(?:(?:,\s*|\s+and\s+){_EN_NAME})*)")
-_ZH_BY = re.compile(r"由(?P<name>[\u4e00-\u9fff·]{2,10}?(?:[、和与][\u4e00-\u9fff·]{2,10}?)*)(?:共同|联合|一起)?"
+_ZH_BY = re.compile(rf"由(?P<name>[{CJK_CHARS}·]{{2,10}}?(?:[、和与][{CJK_CHARS}·]{{2,10}}?)*)(?:共同|联合|一起)?"
                     r"(?:创立|创办|创建|成立|提出|发明|发现|开发|设计)")
 _LEAD_NAME = re.compile(
     rf"^\s*(?P<name>{_EN_NAME}(?:(?:,\s*|\s+and\s+){_EN_NAME})*)"
-    r"|^\s*(?P<zh>[\u4e00-\u9fff·]{2,4}?(?:[、和与][\u4e00-\u9fff·]{2,4}?)*)"
+    rf"|^\s*(?P<zh>[{CJK_CHARS}·]{{2,4}}?(?:[、和与][{CJK_CHARS}·]{{2,4}}?)*)"
     r"(?=(?:于[^，。]{0,12})?(?:共同|联合)?(?:创立|创办|创建|提出|发明|发现))"
 )
 _PEOPLE_SPLIT = re.compile(r",\s*(?:and\s+)?|\s+and\s+|[、和与]")

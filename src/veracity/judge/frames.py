@@ -13,10 +13,9 @@ import re
 
 from veracity.evidence.numbers import NumberMention, extract_numbers, same_quantity
 from veracity.judge.slots import ClaimSlots
-from veracity.text import normalize_for_match
+from veracity.text import CJK, normalize_for_match
 
 TIME_KINDS = ("year", "date")
-CJK = re.compile(r"[\u3400-\u9fff]")  # a Chinese character (the judge's test for Chinese text)
 
 
 def same_time(claimed: NumberMention, stated: NumberMention) -> bool:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from veracity.text import CJK, CJK_CHARS
+
 # --- relations ---------------------------------------------------------------------------------
 # relation → (English stems, Chinese words). A claim's relation is the first group it matches.
 RELATIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -178,10 +180,10 @@ CREDIT_PATTERNS_EN: tuple[re.Pattern[str], ...] = (
 CREDIT_PATTERNS_ZH: tuple[re.Pattern[str], ...] = (
     re.compile(r"由(?P<name>[^，。,;；\s]{2,20}?)(?:等人|等)?(?:最早|首先|率先|独立)?(?:提出|发明|发现|首创|创立|开创)"),
     # 由「雷·所罗门诺夫(Ray Solomonoff)」、柯尔莫哥洛夫和蔡廷在20世纪60年代提出: the first name listed
-    re.compile(r"由(?P<name>[\u4e00-\u9fff·]{2,12}?(?:[(（][A-Za-z .\-]+[)）])?)(?=[、和与及])"
+    re.compile(rf"由(?P<name>[{CJK_CHARS}·]{{2,12}}?(?:[(（][A-Za-z .\-]+[)）])?)(?=[、和与及])"
                r"[^。；;!?！？]{0,80}?(?:提出|发明|发现|首创|创立|开创)"),
-    re.compile(r"(?P<name>[\u4e00-\u9fff·]{2,10}(?:[(（][A-Za-z .\-]+[)）])?)(?:最早|首先|率先)?(?:提出|发明|发现|首创)了"),
-    re.compile(r"(?P<name>[\u4e00-\u9fff·]{2,10}(?:[(（][A-Za-z .\-]+[)）])?)的[^，。,;；]{0,12}(?:理论|思想|原理|定律|学说|猜想)"),
+    re.compile(rf"(?P<name>[{CJK_CHARS}·]{{2,10}}(?:[(（][A-Za-z .\-]+[)）])?)(?:最早|首先|率先)?(?:提出|发明|发现|首创)了"),
+    re.compile(rf"(?P<name>[{CJK_CHARS}·]{{2,10}}(?:[(（][A-Za-z .\-]+[)）])?)的[^，。,;；]{{0,12}}(?:理论|思想|原理|定律|学说|猜想)"),
 )
 
 
@@ -189,7 +191,7 @@ def words_in(text_lower: str, phrase: str) -> bool:
     """``phrase`` as whole words in ``text_lower`` (CJK phrases as substrings)."""
     if not phrase:
         return False
-    if re.search(r"[\u4e00-\u9fff]", phrase):
+    if CJK.search(phrase):
         return phrase in text_lower
     return re.search(r"(?<![a-z0-9])" + re.escape(phrase) + r"(?![a-z0-9])", text_lower) is not None
 
@@ -289,7 +291,7 @@ def award_recipients(sentence: str) -> list[str]:
                 out += [n.strip() for n in _LIST_SPLIT.split(names.group(0)) if n.strip()[:1].isupper()]
     zh = _RECIPIENTS_ZH.search(sentence)
     if zh:
-        listed = re.match(r"[\u4e00-\u9fff·]{2,10}(?:[、和与及][\u4e00-\u9fff·]{2,10})*", sentence[zh.end():])
+        listed = re.match(rf"[{CJK_CHARS}·]{{2,10}}(?:[、和与及][{CJK_CHARS}·]{{2,10}})*", sentence[zh.end():])
         if listed:
             out += [n for n in _LIST_SPLIT.split(listed.group(0)) if len(n) >= 2]
     out = [n.strip(" .") for n in out]
@@ -302,7 +304,7 @@ def credited_names(sentence: str) -> list[str]:
     for pat in (*CREDIT_PATTERNS_EN, *CREDIT_PATTERNS_ZH):
         for m in pat.finditer(sentence):
             name = _person_in(m.group("name").strip(" .,'’"))
-            if re.match(r"[\u4e00-\u9fff]", name):
+            if CJK.match(name):
                 # "陈静和刘洋于2016年3月在杭州" → "陈静": the first person, before the when and where
                 name = re.split(r"[于在从自\d和与、及]", name, maxsplit=1)[0]
                 if len(name) < 2:

@@ -23,8 +23,9 @@ from pydantic import BaseModel, Field, field_validator
 from veracity.judge.base import Judgement
 from veracity.llm.base import StructuredLLM, language_name
 from veracity.llm.render import data_block, neutralize_tags, render_prompt
+from veracity.messages import message
 from veracity.text import normalize_for_match
-from veracity.types import Claim, Evidence, Label, RankedPassage, Stance, Verdict
+from veracity.types import Claim, Evidence, Label, RankedPassage, RationalePart, Stance, Verdict
 
 __all__ = ["Citation", "JudgeOutput", "LLMJudge", "passage_ids", "render_judge_prompt"]
 
@@ -109,10 +110,10 @@ def render_judge_prompt(
     )
 
 
-def _no_evidence(lang: str) -> str:
-    if lang == "zh":
-        return "没有检索到与该声明相关的资料,无法核实。"
-    return "No evidence about this claim was found, so it cannot be checked."
+def _no_evidence(lang: str) -> Verdict:
+    """The verdict when there is nothing to ask the model about (worded from the catalogue)."""
+    return Verdict(label=Label.UNVERIFIABLE, confidence=0.0, rationale=message("judge.no_evidence", lang),
+                   rationale_parts=[RationalePart(key="judge.no_evidence")])
 
 
 class LLMJudge:
@@ -130,7 +131,7 @@ class LLMJudge:
         lang = "zh" if lang == "zh" else "en"
         if not passages:
             return Judgement(
-                verdict=Verdict(label=Label.UNVERIFIABLE, confidence=0.0, rationale=_no_evidence(lang)),
+                verdict=_no_evidence(lang),
                 settled=False,
                 missing="any source that mentions the claim: official pages, scholarly records, news",
             )

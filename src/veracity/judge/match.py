@@ -44,12 +44,24 @@ from veracity.judge.decide import Decision, claim_features, decide
 from veracity.judge.frames import CJK
 from veracity.judge.model import JudgeModel, load_default
 from veracity.judge.slots import ClaimSlots, Slot, anchors_of, claim_slots, same_name
+from veracity.messages import RationaleValue, rationale_text
 from veracity.text import normalize_for_match
-from veracity.types import Claim, Evidence, Label, RankedPassage, SourceKind, Stance, Verdict
+from veracity.types import (
+    Claim,
+    Evidence,
+    Label,
+    RankedPassage,
+    RationalePart,
+    SourceKind,
+    Stance,
+    Verdict,
+)
 
 __all__ = ["EvidenceMatchJudge", "Facets", "extract_facets", "same_name"]
 
 _MAX_PASSAGES = 12  # alignments per claim (ranked best first)
+_LEADS = ("support_one", "support_bound", "support_across", "partial", "refute", "weak", "stated",
+          "bound_all", "conflict_partly")  # the rules whose name leads the rationale (judge.lead_*)
 
 
 
@@ -84,21 +96,16 @@ def _previous_id(passage_id: str) -> str:
     return f"{doc}:{int(n) - 1}" if n.isdigit() and int(n) > 0 else ""
 
 
-def _q(lang: str, items: list[str]) -> str:
-    items = list(dict.fromkeys(i for i in items if i))
-    if lang == "zh":
-        return "、".join(f"「{i}」" for i in items)
-    return ", ".join(f"“{i}”" for i in items)
+Part = tuple[str, dict[str, RationaleValue]]
+"""One sentence of a rationale: a catalogue key and its values (see :mod:`veracity.messages`)."""
 
 
-def _end(lang: str, text: str) -> str:
-    text = text.strip()
-    if not text:
-        return text
-    if lang == "zh":
-        text = text.rstrip(".。;；")
-        return text + "。"
-    return text if text.endswith((".", "!", "?")) else text + "."
+def _verdict(label: Label, confidence: float, parts: list[Part], lang: str) -> Verdict:
+    """A verdict whose rationale is worded from ``parts`` in ``lang``, the parts kept with it."""
+    return Verdict(
+        label=label, confidence=confidence, rationale=rationale_text(parts, lang),
+        rationale_parts=[RationalePart(key=k, values=v) for k, v in parts],
+    )
 
 
 class EvidenceMatchJudge:
@@ -170,36 +177,22 @@ class EvidenceMatchJudge:
             d.deciding.append(link.passage)
         evidence = self._evidence(cs, als, stances, quote_at, d)
         label = d.label
-        rationale = self._rationale(cs, als, d, lang)
+        parts = self._rationale(cs, als, d)
         for link in used:
-            if link.passage < 0:
-                rationale += (
-                    f"经学术索引确认「{link.name}」与「{link.alias}」为同一作品。" if lang == "zh"
-                    else f" “{link.name}” and “{link.alias}” are the same work, per the scholarly indexes."
-                )
-            else:
-                rationale += (
-                    f"证据表明「{link.name}」与「{link.alias}」为同一作品。" if lang == "zh"
-                    else f" The evidence states that “{link.name}” and “{link.alias}” are the same work."
-                )
+            key = "judge.same_work_indexed" if link.passage < 0 else "judge.same_work_stated"
+            parts.append((key, {"name": link.name, "alias": link.alias}))
         supporting = [e.source for e in evidence if e.stance == Stance.SUPPORTS]
         if supporting:
             n = count_independent([s.url for s in supporting])
             if n:
-                rationale += f"支持的独立信源：{n} 个。" if lang == "zh" else f" Independent supporting sources: {n}."
+                parts.append(("judge.independent", {"n": n}))
             if label == Label.TRUE and all(s.kind == SourceKind.SOCIAL for s in supporting):
                 label = Label.MOSTLY_TRUE
-                rationale += (
-                    "仅有社交媒体信源支持，降为基本属实。" if lang == "zh"
-                    else " Only social-media posts support it, so it is rated mostly true."
-                )
+                parts.append(("judge.social_only", {}))
         if label in (Label.TRUE, Label.MOSTLY_TRUE) and not supporting:
             label = Label.PARTLY_TRUE if any(al.bound(cs.core) for al in als) else Label.UNVERIFIABLE
         confidence = self.model.confidence(label.value, d.score, d.rule if label == d.label else None)
-        return Judgement(
-            verdict=Verdict(label=label, confidence=confidence, rationale=rationale.strip()),
-            evidence=evidence,
-        )
+        return Judgement(verdict=_verdict(label, confidence, parts, lang), evidence=evidence)
 
     # --- stances and quotes -------------------------------------------------------------------
 
@@ -331,19 +324,14 @@ class EvidenceMatchJudge:
     # --- wording ------------------------------------------------------------------------------
 
     def _nothing(self, lang: str, *, had: bool, confidence: float | None = None) -> Judgement:
-        if lang == "zh":
-            text = "检索到的资料中没有与该声明相关的内容，无法核实。" if had else "没有检索到任何资料，无法核实。"
-        else:
-            text = (
-                "None of the retrieved passages is about this claim, so it cannot be checked."
-                if had else "No source was retrieved for this claim, so it cannot be checked."
-            )
         conf = confidence if confidence is not None else self.model.confidence("unverifiable", 1.0)
-        return Judgement(verdict=Verdict(label=Label.UNVERIFIABLE, confidence=conf, rationale=text))
+        parts: list[Part] = [("judge.nothing_about" if had else "judge.nothing_found", {})]
+        return Judgement(verdict=_verdict(Label.UNVERIFIABLE, conf, parts, lang))
 
-    def _rationale(self, cs: ClaimSlots, als: list[PassageAlignment], d: Decision, lang: str) -> str:
-        zh = lang == "zh"
-        parts: list[str] = []
+    def _rationale(self, cs: ClaimSlots, als: list[PassageAlignment], d: Decision) -> list[Part]:
+        """The rationale's sentences: the rule that decided, who else is credited, what
+        contradicts, and where each of the claim's values was (or was not) found."""
+        parts: list[Part] = []
 
         def where(slot: Slot) -> str:
             for al in als:
@@ -361,50 +349,30 @@ class EvidenceMatchJudge:
             name = d.credited[0]
             roles = role_holders(cs.text)
             agents = claimed_agents(cs)
-            claimed = roles[0][1] if roles else ("、".join(agents) if zh else " and ".join(agents)) or cs.subject
-            parts.append(
-                f"证据将此归于{name}，而非{claimed or '声明中的主体'}" if zh
-                else f"The evidence credits this to {name}, not to {claimed or 'the claim’s subject'}"
-            )
+            if roles and roles[0][1]:
+                parts.append(("judge.credited", {"name": name, "claimed": roles[0][1]}))
+            elif not roles and "、".join(agents):  # a list of one empty name names no one
+                parts.append(("judge.credited_agents", {"name": name, "agents": list(agents)}))
+            elif not roles and cs.subject:
+                parts.append(("judge.credited", {"name": name, "claimed": cs.subject}))
+            else:
+                parts.append(("judge.credited_subject", {"name": name}))
         if d.conflicts:
             items = [f"{s.text} ≠ {other}" for s, other, _ in d.conflicts[:3]]
-            parts.append(("与证据不符：" if zh else "Contradicted by the evidence: ") + ("；" if zh else "; ").join(items))
-        lead = {
-            "support_one": ("同一处证据将声明的各项要点与主体对应起来" if zh
-                            else "One passage states every point of the claim about its subject"),
-            "support_bound": ("证据支持该声明，但部分要点只在其他段落中找到" if zh
-                              else "The evidence supports the claim; some points are stated in other passages"),
-            "support_across": ("声明的要点分别在不同证据中得到印证" if zh
-                               else "Every point of the claim is confirmed, across several passages"),
-            "partial": ("证据只印证了声明的一部分" if zh else "The evidence confirms only part of the claim"),
-            "refute": ("最相关的证据与声明相矛盾" if zh else "The most relevant evidence contradicts the claim"),
-            "weak": ("证据未能确认声明的要点，无法核实" if zh
-                     else "The evidence does not state the claim's points, so it cannot be confirmed"),
-            "stated": ("同一句证据陈述了声明的全部具体信息及其关系" if zh
-                       else "One sentence of the evidence states every name, number and date of the claim, with its relation"),
-            "bound_all": ("同一处证据将声明的各项具体信息与主体对应起来，但其余措辞未能逐一核实" if zh
-                          else "One passage states every name, number and date of the claim about its subject; "
-                          "the rest of its wording is not confirmed word for word"),
-            "conflict_partly": ("声明的一部分得到印证，另一部分与证据不符" if zh
-                                else "One part of the claim is confirmed, another is contradicted"),
-        }.get(d.rule)
-        if lead:
-            parts.insert(0, lead)
+            parts.append(("judge.contradicted", {"conflicts": items}))
+        if d.rule in _LEADS:
+            parts.insert(0, (f"judge.lead_{d.rule}", {}))
         status = {s.key: where(s) for s in cs.core}
         bound = [s.text for s in cs.core if status[s.key] == BOUND]
         unbound = [s.text for s in cs.core if status[s.key] == UNBOUND]
         missing = [s.text for s in cs.core if status[s.key] == "absent"]
         if bound and not d.conflicts:
-            parts.append(("与主体对应找到：" if zh else "Stated about the subject: ") + _q(lang, bound))
+            parts.append(("judge.bound", {"items": bound}))
         if unbound:
-            parts.append(("出现但未与主体对应：" if zh else "Present but not stated about the subject: ") + _q(lang, unbound))
+            parts.append(("judge.unbound", {"items": unbound}))
         if missing:
-            parts.append(("未找到：" if zh else "Not found: ") + _q(lang, missing))
+            parts.append(("judge.missing", {"items": missing}))
         if not cs.core:
             best = max((al.term_pair for al in als), default=0.0)
-            parts.append(
-                f"最相关的证据覆盖了声明 {round(100 * best)}% 的关键词" if zh
-                else f"The closest passage covers {round(100 * best)}% of the claim's key words"
-            )
-        return "".join(_end(lang, p) for p in parts) if zh else " ".join(_end(lang, p) for p in parts)
-
+            parts.append(("judge.key_words", {"pct": round(100 * best)}))
+        return parts

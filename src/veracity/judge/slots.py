@@ -22,7 +22,7 @@ from veracity.evidence.numbers import NumberMention, extract_numbers
 from veracity.evidence.tokenize import EN_STOPWORDS, content_terms
 from veracity.judge import lexicon
 from veracity.search.names import variants
-from veracity.text import normalize_for_match
+from veracity.text import CJK, CJK_CHARS, normalize_for_match
 
 # Latin-script names and terms: "Jack W. Rae", "GPT-4", "Gemini 2.5", "NeurIPS", "Irène Joliot-Curie".
 _UP = r"A-ZÀ-ÖØ-ÞĀ-Ž"
@@ -170,7 +170,7 @@ def _person_like(name: str) -> bool:
 def subject_forms(subject: str, aliases: list[str] | None = None) -> list[str]:
     """Spellings of the subject to look for: a person's name variants (Jack W. Rae, J. Rae),
     a work's or thing's name as written, and the aliases known for it."""
-    forms = [subject, *(variants(subject) if _person_like(subject) or re.search(r"[\u4e00-\u9fff]", subject) else []), *(aliases or [])]
+    forms = [subject, *(variants(subject) if _person_like(subject) or CJK.search(subject) else []), *(aliases or [])]
     return list(dict.fromkeys(normalize_for_match(f) for f in forms if len(normalize_for_match(f)) >= 2))
 
 
@@ -210,7 +210,7 @@ def _subject_for(text: str, hint: str | None, anchors: list[str]) -> str | None:
         # the leading name of the claim, when the claim starts with it (its grammatical subject)
         a0 = anchors[0]
         pos = text.find(a0)
-        if 0 <= pos <= 12 or re.match(r"^[\u4e00-\u9fff]{0,4}$", text[:max(pos, 0)]):
+        if 0 <= pos <= 12 or re.match(rf"^[{CJK_CHARS}]{{0,4}}$", text[:max(pos, 0)]):
             return a0
     m = _ZH_SUBJECT.match(text.strip())
     if m and m.group(1) not in lexicon.PRONOUNS_ZH and len(m.group(1).strip("·")) >= 2:
@@ -223,13 +223,13 @@ def _subject_for(text: str, hint: str | None, anchors: list[str]) -> str | None:
 _ZH_OBJECT = re.compile(
     r"(?:(?:出生于|生于|毕业于|就读于|任职于|就职于|加入|位于|获得|荣获|创立|创办|发明|发现|去世于|逝世于"
     r"|曾任|担任|出任)"
-    r"(?:了)?(?:\d{4}\s*年度?的?)?([\u4e00-\u9fff·]{2,12}?)(?=[的,，。、;；和与及并(（]|$|\s|[0-9A-Za-z])"
-    r"|在([\u4e00-\u9fff·]{2,12}?)(?:任教|执教|任职|工作|就读|学习|读书|求学|深造|获得|取得|攻读|完成))"
+    rf"(?:了)?(?:\d{{4}}\s*年度?的?)?([{CJK_CHARS}·]{{2,12}}?)(?=[的,，。、;；和与及并(（]|$|\s|[0-9A-Za-z])"
+    rf"|在([{CJK_CHARS}·]{{2,12}}?)(?:任教|执教|任职|工作|就读|学习|读书|求学|深造|获得|取得|攻读|完成))"
 )
 
 # a Chinese claim's leading name: the characters before its first verb or particle
 _ZH_SUBJECT = re.compile(
-    r"^([\u4e00-\u9fff·]{2,12}?)(?=于|在|是|曾|获|出生|生于|毕业|担任|提出|发明|发现|创立|创办|成立|"
+    rf"^([{CJK_CHARS}·]{{2,12}}?)(?=于|在|是|曾|获|出生|生于|毕业|担任|提出|发明|发现|创立|创办|成立|"
     r"的|将|被|和|与|为|成为|去世|逝世|主导|领导|加入|位于|拥有|共有|有|以|，|,|\d|自|从|担任|任|"
     r"完成|发布|推出|宣布|收购|上市|开发|研发|提供|参与|总部|目前|现|已|获得|赢得|当选|出版|发表|创作)"
 )

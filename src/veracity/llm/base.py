@@ -20,6 +20,8 @@ from typing import Literal, Protocol, TypeVar
 
 from pydantic import BaseModel, Field
 
+from veracity.text import CJK_CHARS
+
 M = TypeVar("M", bound=BaseModel)
 Message = dict[str, str]  # {"role": "system" | "user" | "assistant", "content": "..."}
 ResponseMode = Literal["json_schema", "json_object", "prompt"]
@@ -82,7 +84,7 @@ def estimate_tokens(text: str) -> int:
 
 
 # Han ideographs (with extension A and compatibility forms), kana, Hangul syllables
-_CJK = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af]")
+_CJK = re.compile(f"[{CJK_CHARS}\u3040-\u30ff\uac00-\ud7af]")
 
 
 def messages_tokens(messages: list[Message]) -> int:

@@ -130,6 +130,7 @@ def rating(row: ClaimReport, lang: str) -> dict[str, Any]:
 def claim_reviews(report: Report, lang: str | None = None, *, org_name: str = "veracity") -> list[dict[str, Any]]:
     """One ``ClaimReview`` object per checked row of ``report``, as plain dicts."""
     lg = L.report_lang(report, lang)
+    report = L.localized(report, lg)
     reviews = []
     for row in report.claims:
         if row.status != "checked":

@@ -262,6 +262,7 @@ def render_html(report: Report, lang: str | None = None, *, order: str = "checkl
     """The report as a self-contained HTML document, in ``lang`` or the report's language;
     ``order``: ``checklist`` (the default) or ``problems`` (problem rows first)."""
     lg = L.report_lang(report, lang)
+    report = L.localized(report, lg)
     rows = O.ordered_rows(report, order)
     colon = esc(L.t("colon", lg))
     meta = [f"{esc(L.t('run', lg))}{colon}<code>{esc(report.run_id)}</code>",

@@ -1,12 +1,15 @@
-"""Every string the report prints, in Chinese and English.
+"""The report's wording in Chinese and English, from the catalogue (:mod:`veracity.messages`).
 
 A report is written in ``report.language`` (``other`` is written in English) unless the caller
-asks for another language. Verdict names come from :data:`veracity.types.LABEL_NAMES` so that
-the whole program uses one spelling; everything else the renderers print lives here.
+asks for another language. The strings themselves live in the catalogue's ``report`` section
+(verdict names in its ``label`` section, shared by the whole program); this module picks and
+fills them, and words the offline judge's rationales in the report's language
+(:func:`localized`).
 """
 
 from __future__ import annotations
 
+from veracity.messages import LANGS, MESSAGES, lang_of, message, section
 from veracity.report.overview import NOT_CHECKED, coverage_sources, display_counts, source_error
 from veracity.types import (
     ClaimReport,
@@ -19,179 +22,26 @@ from veracity.types import (
     Stats,
 )
 
-UI_LANGS = ("zh", "en")
+UI_LANGS = LANGS
 
-STRINGS: dict[str, dict[str, str]] = {
-    "report_title": {"en": "Fact-check report", "zh": "事实核查报告"},
-    "col_claim": {"en": "Claim", "zh": "原文陈述"},
-    "col_verdict": {"en": "Verdict and analysis", "zh": "核查结论与分析"},
-    "col_evidence": {"en": "Evidence", "zh": "证据"},
-    "date_unknown": {"en": "date unknown", "zh": "未知日期"},
-    "no_evidence": {"en": "no evidence", "zh": "无证据"},
-    "research": {"en": "searched in {n} rounds for", "zh": "检索 {n} 轮，检索词"},
-    "research_one": {"en": "searched in 1 round for", "zh": "检索 1 轮，检索词"},
-    "untitled": {"en": "untitled", "zh": "无标题"},
-    "confidence": {"en": "confidence {pct}%", "zh": "置信度 {pct}%"},
-    "original": {"en": "Original wording: {text}", "zh": "原文措辞：{text}"},
-    "evidence_count": {"en": "{n} evidence items", "zh": "证据 {n} 条"},
-    "evidence_count_one": {"en": "1 evidence item", "zh": "证据 1 条"},
-    "evidence_more": {"en": "{n} more evidence items", "zh": "其余证据 {n} 条"},
-    "evidence_more_one": {"en": "1 more evidence item", "zh": "其余证据 1 条"},
-    "run": {"en": "Run", "zh": "运行编号"},
-    "created": {"en": "Created", "zh": "生成时间"},
-    "judge": {"en": "Judge", "zh": "判定器"},
-    "input": {"en": "Input", "zh": "输入"},
-    # the overview at the top of a report
-    "overview_heading": {"en": "At a glance", "zh": "核查概要"},
-    "claims_heading": {"en": "Claims", "zh": "逐条核查"},
-    "summary_none": {"en": "No checkable claims were found.", "zh": "本次核查未发现可核查的陈述。"},
-    "summary_head_one": {"en": "1 claim checked", "zh": "本次核查共 1 项陈述"},
-    "summary_head": {"en": "{n} claims checked", "zh": "本次核查共 {n} 项陈述"},
-    "summary_head_partial": {"en": "{n} claims, {k} checked", "zh": "本次核查共 {n} 项陈述，已核查 {k} 项"},
-    "summary_head_partial_one": {"en": "1 claim, {k} checked", "zh": "本次核查共 1 项陈述，已核查 {k} 项"},
-    "summary_item": {"en": "{n} {label}", "zh": "{label} {n} 项"},
-    "summary_not_checked": {
-        "en": "{n} not checked (no verdict could be obtained)",
-        "zh": "未核查 {n} 项（未能得到结论）",
-    },
-    "summary_group_sep": {"en": "; ", "zh": "；"},
-    "resume_hint": {"en": "Resume the run to check them: {command}", "zh": "续跑本次核查即可补查：{command}"},
-    "colon": {"en": ": ", "zh": "："},
-    "paren": {"en": "({text})", "zh": "（{text}）"},
-    "dash": {"en": " — ", "zh": "——"},
-    "summary_sep": {"en": ", ", "zh": "，"},
-    "summary_end": {"en": ".", "zh": "。"},
-    "problems_heading": {"en": "Needs attention", "zh": "需要关注"},
-    "problems_none": {
-        "en": "No claim was found false, misattributed or partly true, and none was left unchecked.",
-        "zh": "未发现不属实、归因不当或部分属实的陈述，也没有未核查的陈述。",
-    },
-    "unverified_heading": {"en": "Could not be verified", "zh": "未能核实"},
-    "sources_failed": {"en": "Sources that failed: {sources}", "zh": "未能正常检索的来源：{sources}"},
-    "not_checked": {"en": "not checked", "zh": "未核查"},
-    "not_checked_reason": {
-        "en": "No verdict could be obtained: {error}",
-        "zh": "未能得到结论：{error}",
-    },
-    "no_verdict": {"en": "no verdict", "zh": "无结论"},
-    # what confidence means
-    "confidence_offline": {
-        "en": "Confidence is the probability that the verdict is right, calibrated out-of-fold on "
-              "Factcheck-Bench's labelled claims (the offline judge's training data).",
-        "zh": "置信度为结论正确的概率，由离线判定器在其训练数据 Factcheck-Bench 的标注陈述上"
-              "以留出折（out-of-fold）方式校准。",
-    },
-    "confidence_llm": {
-        "en": "Confidence is the language model's own estimate of how sure it is of the verdict; "
-              "it is not calibrated.",
-        "zh": "置信度为语言模型对结论把握程度的自我估计，未经校准。",
-    },
-    "confidence_title_offline": {
-        "en": "{pct}%: the calibrated probability that this verdict is right (out-of-fold on Factcheck-Bench)",
-        "zh": "{pct}%：该结论正确的校准概率（在 Factcheck-Bench 上留出折校准）",
-    },
-    "confidence_title_llm": {
-        "en": "{pct}%: the language model's own estimate, not calibrated",
-        "zh": "{pct}%：语言模型的自我估计，未经校准",
-    },
-    # judge notice
-    "judge_notice": {
-        "en": (
-            "No language model was used for this report: every verdict was reached by the "
-            "offline evidence-match judge ({judge}), which compares each claim with the text "
-            "of the sources that were retrieved."
-        ),
-        "zh": "本报告未使用语言模型：结论由离线证据匹配判定器（{judge}）根据检索到的原文得出。",
-    },
-    # sources consulted
-    "coverage_heading": {"en": "Sources consulted", "zh": "检索来源"},
-    "coverage_none": {"en": "No search source was consulted.", "zh": "本次未检索任何来源。"},
-    "coverage_queries": {"en": "{n} queries", "zh": "检索 {n} 次"},
-    "coverage_queries_one": {"en": "1 query", "zh": "检索 1 次"},
-    "coverage_results": {"en": "{n} results", "zh": "结果 {n} 条"},
-    "coverage_results_one": {"en": "1 result", "zh": "结果 1 条"},
-    "coverage_errors": {"en": "{n} errors", "zh": "出错 {n} 次"},
-    "coverage_errors_one": {"en": "1 error", "zh": "出错 1 次"},
-    "coverage_pages": {"en": "{n} pages read", "zh": "阅读网页 {n} 个"},
-    "coverage_pages_one": {"en": "1 page read", "zh": "阅读网页 1 个"},
-    "coverage_pages_failed": {"en": "{n} pages could not be read", "zh": "无法读取的网页 {n} 个"},
-    "coverage_pages_failed_one": {"en": "1 page could not be read", "zh": "无法读取的网页 1 个"},
-    "coverage_corpus": {"en": "{n} corpus documents used", "zh": "使用语料文档 {n} 篇"},
-    "coverage_corpus_one": {"en": "1 corpus document used", "zh": "使用语料文档 1 篇"},
-    # reading controls (HTML report and web page)
-    "filter_label": {"en": "Show", "zh": "显示"},
-    "filter_all": {"en": "all {n}", "zh": "全部 {n} 项"},
-    "filter_problems": {"en": "needs attention {n}", "zh": "需要关注 {n} 项"},
-    "filter_item": {"en": "{label} {n}", "zh": "{label} {n} 项"},
-    "order_label": {"en": "Order", "zh": "排序"},
-    "order_checklist": {"en": "as in the document", "zh": "按原文顺序"},
-    "order_problems": {"en": "problems first", "zh": "问题优先"},
-    # stats line
-    "stats_seconds": {"en": "{s} s", "zh": "耗时 {s} 秒"},
-    "stats_searches": {"en": "{n} searches", "zh": "搜索 {n} 次"},
-    "stats_searches_one": {"en": "1 search", "zh": "搜索 1 次"},
-    "stats_documents": {"en": "{n} documents read", "zh": "阅读文档 {n} 篇"},
-    "stats_documents_one": {"en": "1 document read", "zh": "阅读文档 1 篇"},
-    "stats_llm": {"en": "{calls} ({tokens}, ${cost})", "zh": "{calls}（{tokens}，费用 ${cost}）"},
-    "stats_llm_calls": {"en": "{n} LLM calls", "zh": "调用语言模型 {n} 次"},
-    "stats_llm_calls_one": {"en": "1 LLM call", "zh": "调用语言模型 1 次"},
-    "stats_tokens": {"en": "{n} tokens", "zh": "{n} 个词元"},
-    "stats_tokens_one": {"en": "1 token", "zh": "1 个词元"},
-    "stats_rounds": {"en": "{n} research rounds", "zh": "核查 {n} 轮"},
-    "stats_rounds_one": {"en": "1 research round", "zh": "核查 1 轮"},
-    "stats_cached": {"en": "{n} answers from the cache", "zh": "{n} 次调用取自缓存"},
-    "stats_cached_one": {"en": "1 answer from the cache", "zh": "1 次调用取自缓存"},
-    "stats_dropped": {"en": "{n} quotes dropped as not verbatim", "zh": "剔除非原文引文 {n} 条"},
-    "stats_dropped_one": {"en": "1 quote dropped as not verbatim", "zh": "剔除非原文引文 1 条"},
-    "stats_untrusted": {
-        "en": "{n} sources left out for addressing the checker",
-        "zh": "排除试图指使核查程序的来源 {n} 个",
-    },
-    "stats_untrusted_one": {
-        "en": "1 source left out for addressing the checker",
-        "zh": "排除试图指使核查程序的来源 1 个",
-    },
-    "stats_skipped": {"en": "skipped corpus files: {files}", "zh": "跳过的语料文件：{files}"},
-    "stats_sep": {"en": " · ", "zh": " · "},
-    "page": {"en": "page {n}", "zh": "第 {n} 页"},
-    "quote_open": {"en": "“", "zh": "“"},
-    "quote_close": {"en": "”", "zh": "”"},
-    "list_sep": {"en": ", ", "zh": "，"},
-}
+STRINGS: dict[str, dict[str, str]] = section("report")
+"""The report's strings by short key (``confidence``), from :mod:`veracity.messages`."""
 
 SOURCE_KIND_NAMES: dict[SourceKind, dict[str, str]] = {
-    SourceKind.PRIMARY: {"en": "primary source", "zh": "一手来源"},
-    SourceKind.SCHOLARLY: {"en": "scholarly index", "zh": "学术索引"},
-    SourceKind.ENCYCLOPEDIA: {"en": "encyclopedia", "zh": "百科"},
-    SourceKind.NEWS: {"en": "news", "zh": "新闻"},
-    SourceKind.SOCIAL: {"en": "social / user-generated", "zh": "社交媒体/用户生成"},
-    SourceKind.UNKNOWN: {"en": "unknown kind", "zh": "类型未知"},
+    kind: MESSAGES[f"source_kind.{kind.value}"] for kind in SourceKind
 }
 
-COVERAGE_KIND_NAMES: dict[str, dict[str, str]] = {
-    "corpus": {"en": "local corpus", "zh": "本地语料库"},
-    "web": {"en": "web search", "zh": "网页搜索"},
-    "scholarly": {"en": "scholarly index", "zh": "学术索引"},
-    "reference": {"en": "reference work", "zh": "参考资料"},
-}
+COVERAGE_KIND_NAMES: dict[str, dict[str, str]] = section("coverage_kind")
 """The kinds of search source (:class:`~veracity.types.SourceCoverage` ``kind``)."""
 
-COVERAGE_STATUS_NAMES: dict[str, dict[str, str]] = {
-    "ok": {"en": "ok", "zh": "正常"},
-    "degraded": {"en": "degraded", "zh": "部分失败"},
-    "failed": {"en": "failed", "zh": "失败"},
-}
+COVERAGE_STATUS_NAMES: dict[str, dict[str, str]] = section("coverage_status")
 
-STANCE_NAMES: dict[Stance, dict[str, str]] = {
-    Stance.SUPPORTS: {"en": "supports", "zh": "支持"},
-    Stance.REFUTES: {"en": "refutes", "zh": "反驳"},
-    Stance.MENTIONS: {"en": "context", "zh": "相关背景"},
-}
+STANCE_NAMES: dict[Stance, dict[str, str]] = {stance: MESSAGES[f"stance.{stance.value}"] for stance in Stance}
 
 
 def ui_lang(lang: str | None) -> str:
     """Map any language code to one the report can be written in (``zh`` or ``en``)."""
-    return "zh" if lang == "zh" else "en"
+    return lang_of(lang)
 
 
 def report_lang(report: Report, lang: str | None = None) -> str:
@@ -201,15 +51,14 @@ def report_lang(report: Report, lang: str | None = None) -> str:
 
 def t(key: str, lang: str, **values: object) -> str:
     """The string ``key`` in ``lang`` with ``{placeholders}`` filled from ``values``."""
-    text = STRINGS[key][ui_lang(lang)]
-    return text.format(**values) if values else text
+    return message(f"report.{key}", lang, **values)
 
 
 def tn(key: str, n: int, lang: str, **values: object) -> str:
     """The string ``key`` for the count ``n``: ``key_one`` when ``n`` is 1 and there is one
     (English singular; Chinese has no plural, its two forms read the same), ``n`` filled in."""
     one = f"{key}_one"
-    return t(one if n == 1 and one in STRINGS else key, lang, n=n, **values)
+    return t(one if n == 1 and f"report.{one}" in MESSAGES else key, lang, n=n, **values)
 
 
 def label_name(label: Label, lang: str) -> str:
@@ -376,6 +225,19 @@ def stats_parts(stats: Stats, lang: str) -> list[str]:
         parts.append(t("stats_skipped", lang,
                        files=t("list_sep", lang).join(stats.skipped_files)))
     return parts
+
+
+def localized(report: Report, lang: str | None) -> Report:
+    """``report`` with every rationale worded in ``lang`` (default: the report's own language)
+    where the verdict keeps its parts (:meth:`~veracity.types.Verdict.rationale_in`); the report
+    itself is left as it is."""
+    lg = report_lang(report, lang)
+    if not any(row.verdict.rationale_parts for row in report.claims):
+        return report
+    out = report.model_copy(deep=True)
+    for row in out.claims:
+        row.verdict.rationale = row.verdict.rationale_in(lg)
+    return out
 
 
 def title_text(report: Report, lang: str) -> str:

@@ -153,6 +153,7 @@ def render_markdown(report: Report, lang: str | None = None, *, order: str = "ch
     """The report as Markdown, in ``lang`` or else the report's own language; ``order``:
     ``checklist`` (the default) or ``problems`` (problem rows first)."""
     lg = L.report_lang(report, lang)
+    report = L.localized(report, lg)
     rows = O.ordered_rows(report, order)
     out: list[str] = [f"# {_flat(L.title_text(report, lg))}", ""]
     colon = L.t("colon", lg)

@@ -35,6 +35,7 @@ from veracity.search.records import (
     normalize_arxiv_id,
     normalize_doi,
 )
+from veracity.text import CJK_CHARS
 
 log = logging.getLogger("veracity.search.identity")
 
@@ -46,7 +47,7 @@ TITLE_JACCARD = 0.9
 MAX_FOLLOW_UPS = 3
 """At most this many learned titles are searched again."""
 
-_TOKEN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|[^\W_]+")
+_TOKEN = re.compile(rf"[{CJK_CHARS}]|[^\W_]+")
 _NEGATIONS = frozenset({"not", "no", "non", "without", "never", "beyond", "against"})
 _ARXIV_QUERY = re.compile(r"^\s*(?:arxiv:\s*)?(\d{4}\.\d{4,5}(?:v\d+)?)\s*$", re.IGNORECASE)
 _WORK_ID_FIELDS = ("doi", "arxiv_id", "s2_id", "openalex_id", "dblp_key", "openreview_id")

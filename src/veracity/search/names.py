@@ -25,10 +25,12 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from veracity.text import CJK, CJK_CHARS
+
 __all__ = ["fold", "has_cjk", "pinyin_available", "to_pinyin", "variants"]
 
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_HAN_NAME = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2,4}$")
+_CJK = CJK
+_HAN_NAME = re.compile(rf"^[{CJK_CHARS}]{{2,4}}$")
 _NAME_DOTS = "·•・‧⋅･・．"  # separators of transliterated names: 杰克·雷
 _PAREN = re.compile(r"[(（]([^()（）]*)[)）]")
 _WS = re.compile(r"\s+")

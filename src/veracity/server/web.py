@@ -13,7 +13,7 @@ first (:mod:`veracity.report.overview` holds the rules the script mirrors).
 Nothing on the page is loaded from the network: no CDN, no web fonts. The page carries a
 Content-Security-Policy that allows only its own scripts, styles and API. Every string the page
 shows from a report or an event is inserted as text by the script, never as markup; the
-server-side template only receives strings defined here, HTML-escaped.
+server-side template only receives strings of the message catalogue, HTML-escaped.
 """
 
 from __future__ import annotations
@@ -29,11 +29,12 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
+from veracity.messages import LANGS, section
 from veracity.report import labels as L
 from veracity.report.html import esc
 from veracity.types import LABEL_NAMES
 
-PAGE_LANGS = ("zh", "en")
+PAGE_LANGS = LANGS
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
@@ -42,91 +43,9 @@ CSP = (
 )
 """The page's Content-Security-Policy: its own files and API only, no inline script."""
 
-UI_STRINGS: dict[str, dict[str, str]] = {
-    "page_title": {"en": "veracity · fact-check a document", "zh": "veracity · 文档事实核查"},
-    "tagline": {"en": "Evidence-grounded fact-checking", "zh": "基于证据的事实核查"},
-    "lang_toggle": {"en": "中文", "zh": "English"},
-    "input_heading": {"en": "What to check", "zh": "核查内容"},
-    "mode_text": {"en": "Paste text", "zh": "粘贴文本"},
-    "mode_file": {"en": "Upload a file", "zh": "上传文件"},
-    "mode_url": {"en": "Web address", "zh": "网址"},
-    "mode_claims": {"en": "Claims list", "zh": "陈述清单"},
-    "text_placeholder": {
-        "en": "Paste a profile, an article or any text with factual claims…",
-        "zh": "粘贴人物简介、文章或任何包含事实陈述的文本……",
-    },
-    "file_hint": {"en": "txt, md, html or pdf", "zh": "支持 txt、md、html 或 pdf"},
-    "url_placeholder": {"en": "https://example.org/article", "zh": "https://example.org/article"},
-    "claims_placeholder": {
-        "en": "One claim per line",
-        "zh": "每行一条陈述",
-    },
-    "sources_heading": {"en": "Sources", "zh": "检索来源"},
-    "sources_loading": {"en": "Loading the available sources…", "zh": "正在读取可用来源……"},
-    "sources_none": {
-        "en": "No source is configured on this server.",
-        "zh": "服务器未配置任何检索来源。",
-    },
-    "sources_failed": {"en": "Could not load the sources: {error}", "zh": "无法读取检索来源：{error}"},
-    "source_corpus": {"en": "Server corpus ({names})", "zh": "服务器语料库（{names}）"},
-    "no_llm": {
-        "en": "No language model is configured: verdicts will come from the offline "
-              "evidence-match judge.",
-        "zh": "服务器未配置语言模型：将使用离线证据匹配判定器。",
-    },
-    "report_lang": {"en": "Report language", "zh": "报告语言"},
-    "lang_auto": {"en": "Same as the input", "zh": "与输入相同"},
-    "lang_zh": {"en": "Chinese", "zh": "中文"},
-    "lang_en": {"en": "English", "zh": "英文"},
-    "start": {"en": "Start checking", "zh": "开始核查"},
-    "progress_heading": {"en": "Progress", "zh": "核查进度"},
-    "pending_heading": {"en": "Pending", "zh": "待补充核查清单"},
-    "settled_heading": {"en": "Settled", "zh": "已核查结论清单"},
-    "report_heading": {"en": "Report", "zh": "核查报告"},
-    "download": {"en": "Download", "zh": "下载"},
-    "token_heading": {"en": "Access token", "zh": "访问令牌"},
-    "token_hint": {
-        "en": "This server asks for a token. It is kept in this tab only.",
-        "zh": "此服务器需要访问令牌，令牌只保存在当前标签页中。",
-    },
-    "token_save": {"en": "Continue", "zh": "继续"},
-    "footer": {
-        "en": "Verdicts are graded from the quoted evidence; check the sources before relying "
-              "on them.",
-        "zh": "结论依据所引证据评定；引用前请查阅原始来源。",
-    },
-    # used by the script only
-    "st_idle": {"en": "Ready.", "zh": "就绪。"},
-    "st_submitting": {"en": "Submitting…", "zh": "正在提交……"},
-    "st_queued": {"en": "Queued", "zh": "排队中"},
-    "st_queued_n": {"en": "Queued: {n} checks ahead", "zh": "排队中:前面还有 {n} 项核查"},
-    "st_running": {"en": "Running", "zh": "核查中"},
-    "st_round": {"en": "Round {n}", "zh": "第 {n} 轮"},
-    "st_finishing": {"en": "Writing the report…", "zh": "正在生成报告……"},
-    "st_loading_report": {"en": "Loading the report…", "zh": "正在读取报告……"},
-    "st_done": {"en": "Done", "zh": "已完成"},
-    "st_failed": {"en": "Failed", "zh": "失败"},
-    "st_reconnecting": {"en": "Connection lost, reconnecting…", "zh": "连接中断，正在重连……"},
-    "act_query": {"en": "Searching {provider}: {query}", "zh": "检索 {provider}：{query}"},
-    "act_document": {"en": "Reading {url}", "zh": "阅读 {url}"},
-    "act_corpus": {"en": "Corpus ready: {message}", "zh": "语料库就绪：{message}"},
-    "act_llm": {"en": "Model call: {stage}", "zh": "调用模型：{stage}"},
-    "warning": {"en": "Warning: {message}", "zh": "警告：{message}"},
-    "err_empty_text": {"en": "Paste some text first.", "zh": "请先粘贴文本。"},
-    "err_empty_file": {"en": "Choose a file first.", "zh": "请先选择文件。"},
-    "err_empty_url": {"en": "Enter a web address first.", "zh": "请先输入网址。"},
-    "err_bad_url": {
-        "en": "The address must start with http:// or https://.",
-        "zh": "网址必须以 http:// 或 https:// 开头。",
-    },
-    "err_empty_claims": {"en": "Enter at least one claim.", "zh": "请至少输入一条陈述。"},
-    "err_network": {"en": "Could not reach the server: {error}", "zh": "无法连接服务器：{error}"},
-    "err_http": {"en": "The server answered {status}: {message}", "zh": "服务器返回 {status}：{message}"},
-    "err_job": {"en": "The check failed: {error}", "zh": "核查失败：{error}"},
-    "err_unknown": {"en": "unknown error", "zh": "未知错误"},
-    "seconds": {"en": "{s} s", "zh": "{s} 秒"},
-}
-"""Every string of the page itself, in both page languages (the report's own come from labels)."""
+UI_STRINGS: dict[str, dict[str, str]] = section("web")
+"""Every string of the page itself, in both page languages: the catalogue's ``web`` section
+(:mod:`veracity.messages`; the report's own come from its ``report`` section)."""
 
 
 def page_lang(query: str | None, accept_language: str | None) -> str:

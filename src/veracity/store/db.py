@@ -25,8 +25,11 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, cast
 
+from pydantic import TypeAdapter
+
 from veracity.errors import RunNotFound, StoreError
 from veracity.llm.base import LLMCall
+from veracity.messages import message
 from veracity.store.jobs import JobTable
 from veracity.store.migrations import (
     APPLICATION_ID,
@@ -45,6 +48,7 @@ from veracity.types import (
     Label,
     Language,
     PageSpan,
+    RationalePart,
     Report,
     Research,
     SearchResult,
@@ -66,11 +70,17 @@ finishes them). It is stored as ``done`` with the error that says how many, and 
 def _run_status(stored: str, error: str | None) -> str:
     return "incomplete" if stored == "done" and error else stored
 
-# Rationale given to a claim whose research had not finished when the report was loaded.
-_PENDING_RATIONALE = {
-    "en": "Not judged: research on this claim had not finished (run status: {status}).",
-    "zh": "未判定：该陈述的核查尚未完成（运行状态：{status}）。",
-}
+
+_PARTS = TypeAdapter(list[RationalePart])
+
+
+def _parts_json(parts: list[RationalePart] | None) -> str | None:
+    """A verdict's rationale parts as stored (JSON), NULL without them."""
+    return None if parts is None else _PARTS.dump_json(parts).decode()
+
+
+def _parts(stored: str | None) -> list[RationalePart] | None:
+    return None if stored is None else _PARTS.validate_json(stored)
 
 
 def _now() -> str:
@@ -620,10 +630,11 @@ class Store(JobTable):
             if cr.status == "not_checked":  # no verdict row: resuming the run checks it again
                 return
             conn.execute(
-                "INSERT INTO verdicts (run_id, claim_id, label, confidence, rationale, research)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO verdicts (run_id, claim_id, label, confidence, rationale, research,"
+                " rationale_parts) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (run_id, cr.id, cr.verdict.label.value, cr.verdict.confidence,
-                 cr.verdict.rationale, cr.research.model_dump_json() if cr.research else None),
+                 cr.verdict.rationale, cr.research.model_dump_json() if cr.research else None,
+                 _parts_json(cr.verdict.rationale_parts)),
             )
             for idx, ev in enumerate(cr.evidence):
                 override = self._source_override(conn, run_id, cr.id, ev)
@@ -668,9 +679,10 @@ class Store(JobTable):
                 " WHERE run_id = ? ORDER BY idx", (run_id,),
             ).fetchall()
             verdicts = {
-                r[0]: Verdict(label=Label(r[1]), confidence=r[2], rationale=r[3])
+                r[0]: Verdict(label=Label(r[1]), confidence=r[2], rationale=r[3],
+                              rationale_parts=_parts(r[4]))
                 for r in conn.execute(
-                    "SELECT claim_id, label, confidence, rationale FROM verdicts"
+                    "SELECT claim_id, label, confidence, rationale, rationale_parts FROM verdicts"
                     " WHERE run_id = ?", (run_id,),
                 )
             }
@@ -708,7 +720,7 @@ class Store(JobTable):
             else:
                 verdict = verdicts.get(c[0]) or Verdict(
                     label=Label.UNVERIFIABLE, confidence=0.0,
-                    rationale=_PENDING_RATIONALE[lang].format(status=status),
+                    rationale=message("verdict.pending", lang, status=status),
                 )
             rows.append(ClaimReport(
                 id=c[0], text=c[1], original=c[2],

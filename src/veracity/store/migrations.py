@@ -179,6 +179,11 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE runs ADD COLUMN coverage TEXT;
     """,
+    # 9: a verdict's rationale as catalogue messages (JSON: [{"key", "values"}]), so that a run
+    # can be shown in the other language; NULL for a model's rationale and for older rows.
+    """
+    ALTER TABLE verdicts ADD COLUMN rationale_parts TEXT;
+    """,
 ]
 """Append only. ``len(MIGRATIONS)`` is the schema version this code writes."""
 

@@ -16,10 +16,12 @@ import json
 import re
 from typing import Any
 
+from veracity.text import CJK_CHARS
+
 _DOCUMENT = re.compile(r"<document>\s*(.*?)\s*</document>", re.S)
 _CLAIM = re.compile(r"<claim>\s*(.*?)\s*</claim>", re.S)
 _PASSAGE = re.compile(r'<passage id="([^"]+)"[^>]*>\s*(.*?)\s*</passage>', re.S)
-_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9.'-]*|[\u4e00-\u9fff]")
+_WORD = re.compile(rf"[A-Za-z0-9][A-Za-z0-9.'-]*|[{CJK_CHARS}]")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _SENTENCE = re.compile(r"(?<=[.!?。!?])\s+|(?<=[。!?])")
 _STOP = frozenset(
