@@ -29,7 +29,7 @@ def test_message_fills_fields_and_reads_english_for_other_languages() -> None:
     assert message("report.confidence", "other", pct=80) == "confidence 80%"
     assert message("report.confidence", None, pct=80) == "confidence 80%"
     assert message("web.start", "zh") == "开始核查"
-    assert message("agent.budget", "zh", detail="time") == "核查预算已用尽(time)"
+    assert message("agent.budget", "zh", detail="time") == "核查预算已用尽（time）"
     with pytest.raises(KeyError):
         message("report.no_such_key", "en")
 
@@ -86,3 +86,11 @@ def test_rationale_parts_become_sentences_in_either_language() -> None:
     assert rationale_text([("judge.credited", {"name": "X", "claimed": "Y Inc."})], "en") == (
         "The evidence credits this to X, not to Y Inc."
     )
+
+
+def test_chinese_templates_use_full_width_punctuation_beside_chinese() -> None:
+    """Issue 10: full-width punctuation in Chinese — no ASCII comma, colon, semicolon or
+    parenthesis next to a Chinese character in a zh template."""
+    ascii_by_cjk = re.compile(r"[\u4e00-\u9fff][(),:;]|[(),:;][\u4e00-\u9fff]")
+    bad = {key: texts["zh"] for key, texts in MESSAGES.items() if ascii_by_cjk.search(texts["zh"])}
+    assert not bad, bad

@@ -147,3 +147,29 @@ def test_a_store_from_before_parts_is_upgraded_and_shows_its_text(tmp_path: Path
         report = store.load_report(RUN)
     assert report.claims[0].verdict.rationale_parts is None
     assert OLD_TEXT in render(report, "md", "en")
+
+
+def test_failed_searches_noted_as_a_part_are_worded_in_either_language() -> None:
+    """The research loop adds the searches that failed to an unverifiable verdict: as one more
+    part, so a Chinese run shown in English says it in English too."""
+    from veracity.agent.loop import note_failures
+    from veracity.messages import rationale_text
+
+    parts = [RationalePart(key="judge.nothing_about", values={})]
+    text = rationale_text([(p.key, p.values) for p in parts], "zh")
+    verdict = Verdict(label=Label.UNVERIFIABLE, confidence=0.3, rationale=text, rationale_parts=parts)
+    note_failures(verdict, ["searxng: HTTP 500", "brave: timed out"], "zh")
+    assert verdict.rationale.startswith(text.rstrip("。"))
+    assert "检索失败：searxng: HTTP 500; brave: timed out" in verdict.rationale
+    english = verdict.rationale_in("en")
+    assert "Searches that failed: searxng: HTTP 500; brave: timed out." in english
+    assert not any("\u4e00" <= ch <= "\u9fff" for ch in english)
+
+
+def test_failed_searches_are_appended_as_text_to_a_rationale_without_parts() -> None:
+    from veracity.agent.loop import note_failures
+
+    verdict = Verdict(label=Label.UNVERIFIABLE, confidence=0.0, rationale=LLM_TEXT)
+    note_failures(verdict, ["searxng: HTTP 500"], "zh")
+    assert verdict.rationale == LLM_TEXT + " (searxng: HTTP 500)"
+    assert verdict.rationale_in("en") == verdict.rationale

@@ -223,7 +223,7 @@ _WEB: dict[str, dict[str, str]] = {
     "st_idle": {"en": "Ready.", "zh": "就绪。"},
     "st_submitting": {"en": "Submitting…", "zh": "正在提交……"},
     "st_queued": {"en": "Queued", "zh": "排队中"},
-    "st_queued_n": {"en": "Queued: {n} checks ahead", "zh": "排队中:前面还有 {n} 项核查"},
+    "st_queued_n": {"en": "Queued: {n} checks ahead", "zh": "排队中：前面还有 {n} 项核查"},
     "st_running": {"en": "Running", "zh": "核查中"},
     "st_round": {"en": "Round {n}", "zh": "第 {n} 轮"},
     "st_finishing": {"en": "Writing the report…", "zh": "正在生成报告……"},
@@ -285,6 +285,8 @@ _STANCE: dict[str, dict[str, str]] = {
 """Evidence stances (:class:`veracity.types.Stance` values)."""
 
 _JUDGE: dict[str, dict[str, str]] = {
+    # searches for the claim that failed (added to an unverifiable verdict by the research loop)
+    "search_failed": {"en": "Searches that failed: {failures}", "zh": "检索失败：{failures}"},
     # nothing to judge from
     "nothing_about": {
         "en": "None of the retrieved passages is about this claim, so it cannot be checked.",
@@ -296,7 +298,7 @@ _JUDGE: dict[str, dict[str, str]] = {
     },
     "no_evidence": {  # the LLM judge, before it asks the model
         "en": "No evidence about this claim was found, so it cannot be checked.",
-        "zh": "没有检索到与该声明相关的资料,无法核实。",
+        "zh": "没有检索到与该声明相关的资料，无法核实。",
     },
     # the rule that decided, as the rationale's first sentence
     "lead_support_one": {
@@ -373,12 +375,12 @@ _AGENT: dict[str, dict[str, str]] = {
     "no_progress": {"en": "no new evidence turned up in round {n}", "zh": "第 {n} 轮没有找到新的证据"},
     "insufficient": {"en": "the evidence was still insufficient after {n} rounds", "zh": "{n} 轮核查后证据仍不充分"},
     "no_queries": {"en": "the planner found no new query to try in round {n}", "zh": "第 {n} 轮没有可尝试的新检索词"},
-    "budget": {"en": "{detail}", "zh": "核查预算已用尽({detail})"},
+    "budget": {"en": "{detail}", "zh": "核查预算已用尽（{detail}）"},
     "exhausted": {
         "en": "Research stopped before the claim could be checked: {reason}.",
-        "zh": "核查未能完成,无法核实:{reason}。",
+        "zh": "核查未能完成，无法核实：{reason}。",
     },
-    "last_assessment": {"en": " Last assessment: {before}", "zh": "此前的判断:{before}"},
+    "last_assessment": {"en": " Last assessment: {before}", "zh": "此前的判断：{before}"},
 }
 """Why the research agent stopped on a claim (:mod:`veracity.agent.loop`)."""
 

@@ -29,10 +29,21 @@ from veracity.messages import message
 from veracity.run.session import claim_row, pick_reads
 from veracity.search.coverage import failure_line
 from veracity.text import normalize_for_match
-from veracity.types import Claim, ClaimReport, Label, Research, SearchResult, Verdict
+from veracity.types import Claim, ClaimReport, Label, RationalePart, Research, SearchResult, Verdict
 
 if TYPE_CHECKING:
     from veracity.run.session import RunSession
+
+
+def note_failures(verdict: Verdict, failures: Sequence[str], lang: str) -> None:
+    """Add the searches that failed for a claim to its verdict's rationale: as one more part
+    when the rationale has parts (so it is still worded in either language), else as text."""
+    text = "; ".join(failures)
+    if verdict.rationale_parts and verdict.parts_text(lang) == verdict.rationale:
+        verdict.rationale_parts.append(RationalePart(key="judge.search_failed", values={"failures": text}))
+        verdict.rationale = verdict.parts_text(lang) or verdict.rationale
+    else:
+        verdict.rationale += " (" + text + ")"
 
 
 def reason_text(lang: str, key: str, **values: object) -> str:
@@ -235,7 +246,7 @@ class Agent:
         if self.offline:
             failures = self.run.failures(claim.id)
             if failures and outcome.verdict.label == Label.UNVERIFIABLE:
-                outcome.verdict.rationale += " (" + "; ".join(failures) + ")"
+                note_failures(outcome.verdict, failures, self.run.lang)
             row = claim_row(claim, outcome.verdict, outcome.evidence[: self.settings.max_evidence])
             self.ledger.settle(claim.id, row.verdict.label.value)
             return self._record(claim, row)
