@@ -21,9 +21,9 @@ def _path(module: str) -> Path:
     return SRC / (module.replace(".", "/") + ".py")
 
 
-def _runtime_imports(module: str) -> list[ast.ImportFrom | ast.Import]:
+def _runtime_imports(module: str, path: Path | None = None) -> list[ast.ImportFrom | ast.Import]:
     """Every import statement of the module outside ``if TYPE_CHECKING:`` blocks."""
-    tree = ast.parse(_path(module).read_text(encoding="utf-8"))
+    tree = ast.parse((path or _path(module)).read_text(encoding="utf-8"))
     skip: set[int] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
@@ -76,3 +76,64 @@ def test_the_loop_uses_no_private_attribute_of_the_session() -> None:
 def test_run_modules_stay_under_800_lines() -> None:
     sizes = {m: len(_path(m).read_text(encoding="utf-8").splitlines()) for m in RUN_MODULES}
     assert max(sizes.values()) <= 800, sizes
+
+
+def _all_modules() -> dict[str, Path]:
+    out = {}
+    for path in (SRC / "veracity").rglob("*.py"):
+        parts = list(path.relative_to(SRC).with_suffix("").parts)
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        out[".".join(parts)] = path
+    return out
+
+
+def test_no_module_of_the_package_imports_a_private_name_of_another() -> None:
+    crossing = []
+    for module, path in _all_modules().items():
+        for node in _runtime_imports(module, path):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("veracity"):
+                crossing += [
+                    f"{module}: {node.module}.{a.name}" for a in node.names
+                    if a.name.startswith("_") and not a.name.startswith("__")
+                ]
+    assert crossing == []
+
+
+def test_the_package_has_no_import_cycle() -> None:
+    """Imports made at run time (lazy ones inside functions included), between the package's
+    modules: no module reaches itself."""
+    mods = _all_modules()
+    graph: dict[str, set[str]] = {}
+    for module, path in mods.items():
+        deps: set[str] = set()
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        skip: set[int] = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+                skip.update(id(n) for stmt in node.body for n in ast.walk(stmt))
+        for node in ast.walk(tree):
+            if id(node) in skip:
+                continue
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("veracity"):
+                for a in node.names:
+                    sub = f"{node.module}.{a.name}"
+                    deps.add(sub if sub in mods else node.module or "")
+            elif isinstance(node, ast.Import):
+                deps.update(a.name for a in node.names if a.name in mods)
+        graph[module] = {d for d in deps if d in mods and d != module}
+
+    def cycle_from(start: str) -> list[str] | None:
+        stack, seen = [(start, [start])], {start}
+        while stack:
+            node, path = stack.pop()
+            for nxt in graph[node]:
+                if nxt == start:
+                    return [*path, start]
+                if nxt not in seen:
+                    seen.add(nxt)
+                    stack.append((nxt, [*path, nxt]))
+        return None
+
+    cycles = [c for m in sorted(graph) if (c := cycle_from(m))]
+    assert cycles == []

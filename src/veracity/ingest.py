@@ -38,7 +38,7 @@ from veracity.errors import (
 from veracity.text import detect_language
 from veracity.types import ClaimInput, Document, InputDocument, Language, Span
 
-__all__ = ["decode_text", "parse_claims_list", "read_input", "sniff_format"]
+__all__ = ["atx_heading_text", "decode_text", "parse_claims_list", "read_input", "sniff_format"]
 
 Format = Literal["txt", "md", "html", "pdf"]
 
@@ -474,7 +474,7 @@ def _head_lines(text: str, max_lines: int, max_chars: int) -> tuple[list[str], i
     return lines, count
 
 
-def _atx_heading_text(line: str, max_level: int, max_indent: int) -> str | None:
+def atx_heading_text(line: str, max_level: int, max_indent: int) -> str | None:
     """The raw text of an ATX heading line (``#`` … ``######``, then a blank, then text;
     closing ``#``s and blanks dropped), or ``None``. Equivalent to the regex
     ``^[ \\t]{0,max_indent}#{1,max_level}[ \\t]+(.+?)[ \\t#]*$`` in linear time."""
@@ -502,7 +502,7 @@ def _markdown_title(text: str) -> str | None:
     lines of ``text``, stripped; ``None`` when there is none (or it is blank)."""
     lines, count = _head_lines(text, _TITLE_MAX_LINES, _TITLE_MAX_CHARS)
     for i, line in enumerate(lines[:count]):
-        heading = _atx_heading_text(line, max_level=1, max_indent=0)
+        heading = atx_heading_text(line, max_level=1, max_indent=0)
         setext = i + 1 < len(lines) and _is_setext_underline(lines[i + 1])
         if heading is None and setext and line.strip():
             heading = line

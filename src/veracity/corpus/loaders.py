@@ -19,6 +19,7 @@ from typing import Any
 
 import yaml
 
+from veracity.dates import normalize_date
 from veracity.errors import (
     BinaryInput,
     EmptyInput,
@@ -28,8 +29,8 @@ from veracity.errors import (
     UndecodableInput,
 )
 from veracity.evidence.authority import classify
-from veracity.ingest import _atx_heading_text
-from veracity.reader.html import normalize_date, parse_html
+from veracity.ingest import atx_heading_text
+from veracity.reader.html import parse_html
 from veracity.reader.pdf import parse_pdf
 from veracity.text import detect_language
 from veracity.types import Document, Source, SourceKind
@@ -201,7 +202,7 @@ def _lines(text: str, max_lines: int | None = None, max_chars: int | None = None
 
 def _first_line_title(text: str) -> str | None:
     for line in _lines(text, _TITLE_MAX_LINES, _TITLE_MAX_CHARS):
-        heading = _atx_heading_text(line, max_level=6, max_indent=3)
+        heading = atx_heading_text(line, max_level=6, max_indent=3)
         if heading is not None:
             return heading.strip()[:300]
     for line in _lines(text):
