@@ -1,6 +1,6 @@
 """Helpers for the HTTP server's tests: a real uvicorn server in a thread, ``veracity serve`` in
 a process of its own, an SSE reader, and the small corpus and scripted model the checks run
-against."""
+against (in process: :func:`scripted_config`)."""
 
 from __future__ import annotations
 
@@ -18,11 +18,12 @@ from typing import Any
 import httpx
 import pytest
 
-from conftest import REPO, write_tree
+from conftest import REPO, settings_for, write_tree
 from veracity.config import Settings
+from veracity.llm.base import StructuredLLM
 from veracity.server.app import ServerConfig, create_app
 from veracity.server.cli import bind_socket, make_server
-from veracity.testing.llm_server import ScriptedLLMServer
+from veracity.testing.scripted_model import scripted_llm
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 PAGES = {
@@ -46,20 +47,21 @@ def write_corpus(root: Path) -> Path:
     return write_tree(root, PAGES)
 
 
-def settings_for(srv: ScriptedLLMServer | None, tmp: Path, **kw: Any) -> Settings:
-    values: dict[str, Any] = {
-        "db_path": tmp / "db.sqlite", "cache_dir": tmp / "cache", "llm_model": "scripted",
-        "llm_retries": 1, "llm_timeout": 10.0,
-        "llm_base_url": srv.base_url if srv is not None else None,
-    }
-    values.update(kw)
-    return Settings(**values)
+def config_for(
+    tmp: Path, corpus: Path | None, embedder: Any, *, llm: StructuredLLM | None = None,
+    settings: Settings | None = None, **kw: Any,
+) -> ServerConfig:
+    """A server over ``corpus`` with no web providers; ``llm``: the model its checks use (None:
+    the offline judge, unless ``settings`` name an endpoint); ``settings`` default to
+    :func:`conftest.settings_for` ``(tmp)``."""
+    return ServerConfig(settings=settings or settings_for(tmp), corpus=[corpus] if corpus else [],
+                        embedder=embedder, providers=[], llm=llm, **kw)
 
 
-def config_for(srv: ScriptedLLMServer | None, tmp: Path, corpus: Path | None, embedder: Any, **kw: Any) -> ServerConfig:
-    settings = kw.pop("settings", None) or settings_for(srv, tmp)
-    return ServerConfig(settings=settings, corpus=[corpus] if corpus else [], embedder=embedder,
-                        providers=[], **kw)
+def scripted_config(tmp: Path, corpus: Path | None, embedder: Any, **kw: Any) -> ServerConfig:
+    """:func:`config_for` with the scripted model answering in process (no LLM server)."""
+    settings = kw.pop("settings", None) or settings_for(tmp)
+    return config_for(tmp, corpus, embedder, llm=scripted_llm(settings), settings=settings, **kw)
 
 
 class LiveServer:

@@ -283,7 +283,7 @@ def test_sources_and_docs(client: httpx.Client) -> None:
 
 
 def test_token_is_required_on_the_api_but_not_on_health_and_docs(tmp_path: Path, use_embedder: Any) -> None:
-    config = config_for(None, tmp_path, None, use_embedder, token="s3cret-token")
+    config = config_for(tmp_path, None, use_embedder, token="s3cret-token")
     app = create_app(config)
 
     async def go() -> None:
@@ -401,7 +401,7 @@ def test_checks_share_one_rate_limit_per_provider(tmp_path: Path, use_embedder: 
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     monkeypatch.setenv("VERACITY_SEARXNG_URL", f"http://127.0.0.1:{httpd.server_port}")
     rate = 5.0
-    config = config_for(None, tmp_path, None, use_embedder, rates={"searxng": rate}).model_copy(
+    config = config_for(tmp_path, None, use_embedder, rates={"searxng": rate}).model_copy(
         update={"providers": ["searxng"]})
     docs = ["Ada Quill studied at Bristol. Ada Quill won a prize in 2019.",
             "Bo Lindqvist studied at Leeds. Bo Lindqvist wrote a book in 2020.",
