@@ -1,7 +1,10 @@
-"""Helpers shared by the search-provider tests: fixtures, mock transports, provider factories.
+"""Helpers shared by the search tests: fixtures, mock transports, provider factories, and the
+one SearXNG stand-in.
 
 Every provider gets an httpx client over :class:`httpx.MockTransport`, so nothing leaves the
-machine; the retry policy's sleep is a recorder, so no test waits for real.
+machine; the retry policy's sleep is a recorder, so no test waits for real. Where a whole run
+must search over real HTTP (a server, a CLI in another process), :class:`SearxStandIn` is a
+SearXNG-shaped JSON API on 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -9,16 +12,22 @@ from __future__ import annotations
 import asyncio
 import gzip
 import json
-from collections.abc import Callable, Coroutine
+import threading
+from collections.abc import Callable, Coroutine, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
+from types import TracebackType
 from typing import Any, TypeVar
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import yaml
 
 from veracity.search._http import HttpProvider, RetryPolicy
 from veracity.search.settings import SearchSettings
+from veracity.testing.http import send, serve_http
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "search"
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -235,3 +244,64 @@ def cassette_response(path: Path, index: int = 0) -> tuple[str, httpx.Response]:
     headers = {k: v[0] for k, v in (response.get("headers") or {}).items() if isinstance(v, list)}
     content_type = headers.get("Content-Type") or headers.get("content-type") or "application/json"
     return uri, httpx.Response(status, content=raw, headers={"content-type": content_type})
+
+
+# ---------------------------------------------------------------------------------------------
+# a SearXNG stand-in over real HTTP
+
+
+def searx_json(urls: Sequence[str]) -> bytes:
+    """A SearXNG JSON answer listing ``urls`` (titled ``hit 0``, ``hit 1``…)."""
+    results = [{"url": u, "title": f"hit {i}", "content": "snippet"} for i, u in enumerate(urls)]
+    return json.dumps({"results": results}).encode()
+
+
+def query_of(h: BaseHTTPRequestHandler) -> str:
+    """The ``q`` parameter of a request."""
+    return parse_qs(urlsplit(h.path).query).get("q", [""])[0]
+
+
+class SearxStandIn:
+    """SearXNG's ``GET /search?q=…&format=json`` on a free loopback port, in a thread::
+
+        with SearxStandIn(lambda q: ["https://example.org/a"]) as searx:
+            monkeypatch.setenv("VERACITY_SEARXNG_URL", searx.url)
+
+    ``answer(query)`` gives the result URLs of each query (default: none); ``queries`` keeps
+    the queries asked, in arrival order."""
+
+    def __init__(self, answer: Callable[[str], Sequence[str]] | None = None) -> None:
+        self.answer = answer or (lambda query: [])
+        self.queries: list[str] = []
+        self.url = ""
+        self._lock = threading.Lock()
+        self._stack = ExitStack()
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        stand_in = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+            def do_GET(self) -> None:
+                if urlsplit(self.path).path.rstrip("/") != "/search":
+                    send(self, 404, "text/plain", b"not found")
+                    return
+                query = query_of(self)
+                with stand_in._lock:
+                    stand_in.queries.append(query)
+                send(self, 200, "application/json", searx_json(stand_in.answer(query)))
+
+        return Handler
+
+    def __enter__(self) -> SearxStandIn:
+        self.url = self._stack.enter_context(serve_http(self._handler()))
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._stack.close()
+

@@ -4,6 +4,7 @@ against (in process: :func:`scripted_config`)."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import re
@@ -20,7 +21,8 @@ import pytest
 
 from conftest import REPO, settings_for, write_tree
 from veracity.config import Settings
-from veracity.llm.base import StructuredLLM
+from veracity.llm.base import ChatResult, Message, StructuredLLM
+from veracity.llm.client import ChatBackend
 from veracity.server.app import ServerConfig, create_app
 from veracity.server.cli import bind_socket, make_server
 from veracity.testing.scripted_model import scripted_llm
@@ -64,6 +66,23 @@ def scripted_config(tmp: Path, corpus: Path | None, embedder: Any, **kw: Any) ->
     return config_for(tmp, corpus, embedder, llm=scripted_llm(settings), settings=settings, **kw)
 
 
+class HeldChat:
+    """A chat backend that holds every request until ``release`` is set (from any thread), then
+    answers like ``inner``. The wait runs in a worker thread, so the server's event loop stays
+    free; set ``release`` before the server stops (a ``finally`` does)."""
+
+    def __init__(self, inner: ChatBackend, release: threading.Event) -> None:
+        self.inner = inner
+        self.release = release
+
+    async def chat(self, messages: list[Message], **kw: Any) -> ChatResult:
+        await asyncio.to_thread(self.release.wait, 60)
+        return await self.inner.chat(messages, **kw)
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
 class LiveServer:
     """The app served by uvicorn on 127.0.0.1 (a free port) in a thread."""
 
@@ -87,13 +106,11 @@ class LiveServer:
             time.sleep(0.02)
         return self
 
-    def stop(self) -> float:
-        """Stop the server; return how long that took."""
-        t0 = time.monotonic()
+    def stop(self) -> None:
+        """Stop the server (and fail if it has not stopped within 30 s)."""
         self.server.should_exit = True
         self._thread.join(timeout=30)
         assert not self._thread.is_alive(), "the test server did not stop"
-        return time.monotonic() - t0
 
     def __exit__(self, *exc: object) -> None:
         if self._thread.is_alive():

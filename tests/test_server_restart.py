@@ -55,9 +55,10 @@ def test_a_running_job_is_resumed_by_the_next_server(tmp_path: Path, use_embedde
             t.start()
             while not llm.requests or stage_of(llm.requests[-1]) != "judge":
                 threading.Event().wait(0.02)
-            took = first.stop()
+            first.stop()
             t.join(10)
-        assert took < 8, f"stopping took {took:.1f}s"
+            # the server stopped, and its open stream closed, while its judge calls still hang
+            assert llm.in_flight >= 1 and not t.is_alive()
         events, closed = watcher["result"]
         assert closed and events and "end" not in [e["event"] for e in events]
 

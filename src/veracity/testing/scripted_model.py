@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from veracity.config import Settings
-    from veracity.llm.client import LLMClient
+    from veracity.llm.client import ChatBackend, LLMClient
     from veracity.llm.fake import FakeChat, FakeRequest
 
 _DOCUMENT = re.compile(r"<document>\s*(.*?)\s*</document>", re.S)
@@ -148,7 +148,7 @@ def scripted_chat() -> FakeChat:
     return FakeChat(responder=_answer_fake)
 
 
-def scripted_llm(settings: Settings, backend: FakeChat | None = None) -> LLMClient:
+def scripted_llm(settings: Settings, backend: ChatBackend | None = None) -> LLMClient:
     """The client the agent talks to, over ``backend`` (default: a new :func:`scripted_chat`):
     what ``ServerConfig(llm=...)`` or ``acheck(llm=...)`` take instead of an endpoint."""
     from veracity.llm.client import LLMClient
