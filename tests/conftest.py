@@ -5,7 +5,8 @@
 * :func:`settings_for`: the settings of one test (store and cache under its folder, no model
   endpoint unless given); the one place tests build :class:`~veracity.config.Settings` from.
 * ``use_embedder``: one :class:`UseEmbedder` for the whole session (its model loads once); the
-  only encoder the tests build.
+  only encoder the tests build. ``one_encoder`` makes the encoders that in-process CLI runs
+  build that same one.
 * ``example_cache_dir``: a session cache folder, so the example corpus is indexed once.
 * ``no_network`` / :func:`block_network`: any TCP/UDP connect or DNS lookup is recorded and
   refused; Unix-domain sockets (the event loop's self-pipe, for one) still work.
@@ -127,6 +128,23 @@ def use_embedder() -> Any:
     from veracity.evidence.embed import UseEmbedder
 
     return UseEmbedder(threads=2)
+
+
+@pytest.fixture
+def one_encoder(use_embedder: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """For in-process runs that build their own encoder (the CLI through ``CliRunner``): every
+    :class:`UseEmbedder` made during the test is the session's ``use_embedder``."""
+    import sys
+
+    from veracity.evidence.embed import UseEmbedder
+
+    def shared(threads: int = 2) -> Any:
+        return use_embedder
+
+    for name, module in list(sys.modules.items()):
+        if name.startswith("veracity") and vars(module).get("UseEmbedder") is UseEmbedder:
+            monkeypatch.setattr(module, "UseEmbedder", shared)
+    return use_embedder
 
 
 @pytest.fixture(scope="session")
