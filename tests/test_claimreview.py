@@ -234,7 +234,9 @@ CORPUS = {
 }
 
 
-def test_cli_check_and_show_write_claimreview(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_check_and_show_write_claimreview(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, one_encoder: Any
+) -> None:
     from conftest import write_tree
     from veracity.cli import main
 
