@@ -310,7 +310,11 @@ def test_profile_chinchilla_proposal_quotes_name_chinchilla(profile_run: Run) ->
 
 
 def test_stuffed_page_never_supports_a_claim(stuffed_run: Run) -> None:
-    """A page of bare keywords and an injected instruction is not evidence for anything."""
+    """A page of bare keywords and an injected instruction is not evidence for anything: it is
+    read and set aside as untrusted (the offline judge has no prompt to steer, so that is what
+    keeps it out), and nothing cites it."""
+    untrusted = stuffed_run.report.stats.untrusted_sources
+    assert [u for u in untrusted if u.endswith("/stuffed.md")] == untrusted and len(untrusted) == 1
     used = [
         (row.text, e.quote)
         for row in stuffed_run.report.claims
