@@ -4,7 +4,8 @@ one SearXNG stand-in.
 Every provider gets an httpx client over :class:`httpx.MockTransport`, so nothing leaves the
 machine; the retry policy's sleep is a recorder, so no test waits for real. Where a whole run
 must search over real HTTP (a server, a CLI in another process), :class:`SearxStandIn` is a
-SearXNG-shaped JSON API on 127.0.0.1.
+SearXNG-shaped JSON API on 127.0.0.1 (the page server of ``server_kit`` with a ``/search`` route;
+tests that need a failing or slow search route ``/search`` on that server themselves).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ import yaml
 
 from veracity.search._http import HttpProvider, RetryPolicy
 from veracity.search.settings import SearchSettings
-from veracity.testing.http import send, serve_http
+from veracity.testing.http import send
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "search"
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -262,13 +263,15 @@ def query_of(h: BaseHTTPRequestHandler) -> str:
 
 
 class SearxStandIn:
-    """SearXNG's ``GET /search?q=…&format=json`` on a free loopback port, in a thread::
+    """SearXNG's ``GET /search?q=…&format=json`` on a free loopback port: a
+    :class:`server_kit.LocalWeb` whose ``/search`` answers each query with the result URLs
+    ``answer(query)`` gives (default: none)::
 
         with SearxStandIn(lambda q: ["https://example.org/a"]) as searx:
             monkeypatch.setenv("VERACITY_SEARXNG_URL", searx.url)
 
-    ``answer(query)`` gives the result URLs of each query (default: none); ``queries`` keeps
-    the queries asked, in arrival order."""
+    ``queries`` keeps the queries asked, in arrival order; ``web`` is the server (more routes,
+    request counts)."""
 
     def __init__(self, answer: Callable[[str], Sequence[str]] | None = None) -> None:
         self.answer = answer or (lambda query: [])
@@ -277,26 +280,19 @@ class SearxStandIn:
         self._lock = threading.Lock()
         self._stack = ExitStack()
 
-    def _handler(self) -> type[BaseHTTPRequestHandler]:
-        stand_in = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-            def do_GET(self) -> None:
-                if urlsplit(self.path).path.rstrip("/") != "/search":
-                    send(self, 404, "text/plain", b"not found")
-                    return
-                query = query_of(self)
-                with stand_in._lock:
-                    stand_in.queries.append(query)
-                send(self, 200, "application/json", searx_json(stand_in.answer(query)))
-
-        return Handler
+    def search(self, h: BaseHTTPRequestHandler) -> None:
+        """The ``/search`` route."""
+        query = query_of(h)
+        with self._lock:
+            self.queries.append(query)
+        send(h, 200, "application/json", searx_json(self.answer(query)))
 
     def __enter__(self) -> SearxStandIn:
-        self.url = self._stack.enter_context(serve_http(self._handler()))
+        from server_kit import serve_local_web
+
+        self.web = self._stack.enter_context(serve_local_web())
+        self.web.routes["/search"] = self.search
+        self.url = self.web.base
         return self
 
     def __exit__(
@@ -304,4 +300,3 @@ class SearxStandIn:
         tb: TracebackType | None,
     ) -> None:
         self._stack.close()
-
