@@ -2,7 +2,11 @@
 
 * ``REPO``, ``EXAMPLE``, ``EXAMPLE_PROFILE``, ``EXAMPLE_CORPUS``: the checkout and its example.
 * ``shared_dir``: ``../shared`` beside the checkout (skips the test when it is absent).
-* ``use_embedder``: one :class:`UseEmbedder` for the whole session (its model loads once).
+* :func:`settings_for`: the settings of one test (store and cache under its folder, no model
+  endpoint unless given); the one place tests build :class:`~veracity.config.Settings` from.
+* ``use_embedder``: one :class:`UseEmbedder` for the whole session (its model loads once); the
+  only encoder the tests build. ``one_encoder`` makes the encoders that in-process CLI runs
+  build that same one.
 * ``example_cache_dir``: a session cache folder, so the example corpus is indexed once.
 * ``no_network`` / :func:`block_network`: any TCP/UDP connect or DNS lookup is recorded and
   refused; Unix-domain sockets (the event loop's self-pipe, for one) still work.
@@ -15,9 +19,12 @@ import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+if TYPE_CHECKING:
+    from veracity.config import Settings
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "examples" / "jack-rae"
@@ -33,6 +40,21 @@ def write_tree(root: Path, files: dict[str, str]) -> Path:
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         (root / name).write_text(text, encoding="utf-8")
     return root
+
+
+def settings_for(tmp: Path, llm_url: str | None = None, **overrides: Any) -> Settings:
+    """Settings for one test: the store (``db.sqlite``) and caches under ``tmp``; the model
+    ``scripted`` at ``llm_url`` (a base URL such as ``ScriptedLLMServer.base_url``; None: no
+    endpoint, whatever the environment says), one retry, a 10 s timeout; ``overrides`` replace
+    any field."""
+    from veracity.config import Settings
+
+    values: dict[str, Any] = {
+        "db_path": tmp / "db.sqlite", "cache_dir": tmp / "cache", "llm_base_url": llm_url,
+        "llm_model": "scripted", "llm_retries": 1, "llm_timeout": 10.0,
+    }
+    values.update(overrides)
+    return Settings(**values)
 
 
 class NetworkBlocked(OSError):
@@ -106,6 +128,23 @@ def use_embedder() -> Any:
     from veracity.evidence.embed import UseEmbedder
 
     return UseEmbedder(threads=2)
+
+
+@pytest.fixture
+def one_encoder(use_embedder: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """For in-process runs that build their own encoder (the CLI through ``CliRunner``): every
+    :class:`UseEmbedder` made during the test is the session's ``use_embedder``."""
+    import sys
+
+    from veracity.evidence.embed import UseEmbedder
+
+    def shared(threads: int = 2) -> Any:
+        return use_embedder
+
+    for name, module in list(sys.modules.items()):
+        if name.startswith("veracity") and vars(module).get("UseEmbedder") is UseEmbedder:
+            monkeypatch.setattr(module, "UseEmbedder", shared)
+    return use_embedder
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,11 @@
-"""Helpers shared by the search-provider tests: fixtures, mock transports, provider factories.
+"""Helpers shared by the search tests: fixtures, mock transports, provider factories, and the
+one SearXNG stand-in.
 
 Every provider gets an httpx client over :class:`httpx.MockTransport`, so nothing leaves the
-machine; the retry policy's sleep is a recorder, so no test waits for real.
+machine; the retry policy's sleep is a recorder, so no test waits for real. Where a whole run
+must search over real HTTP (a server, a CLI in another process), :class:`SearxStandIn` is a
+SearXNG-shaped JSON API on 127.0.0.1 (the page server of ``server_kit`` with a ``/search`` route;
+tests that need a failing or slow search route ``/search`` on that server themselves).
 """
 
 from __future__ import annotations
@@ -9,16 +13,22 @@ from __future__ import annotations
 import asyncio
 import gzip
 import json
-from collections.abc import Callable, Coroutine
+import threading
+from collections.abc import Callable, Coroutine, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
+from types import TracebackType
 from typing import Any, TypeVar
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import yaml
 
 from veracity.search._http import HttpProvider, RetryPolicy
 from veracity.search.settings import SearchSettings
+from veracity.testing.http import send
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "search"
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -235,3 +245,58 @@ def cassette_response(path: Path, index: int = 0) -> tuple[str, httpx.Response]:
     headers = {k: v[0] for k, v in (response.get("headers") or {}).items() if isinstance(v, list)}
     content_type = headers.get("Content-Type") or headers.get("content-type") or "application/json"
     return uri, httpx.Response(status, content=raw, headers={"content-type": content_type})
+
+
+# ---------------------------------------------------------------------------------------------
+# a SearXNG stand-in over real HTTP
+
+
+def searx_json(urls: Sequence[str]) -> bytes:
+    """A SearXNG JSON answer listing ``urls`` (titled ``hit 0``, ``hit 1``…)."""
+    results = [{"url": u, "title": f"hit {i}", "content": "snippet"} for i, u in enumerate(urls)]
+    return json.dumps({"results": results}).encode()
+
+
+def query_of(h: BaseHTTPRequestHandler) -> str:
+    """The ``q`` parameter of a request."""
+    return parse_qs(urlsplit(h.path).query).get("q", [""])[0]
+
+
+class SearxStandIn:
+    """SearXNG's ``GET /search?q=…&format=json`` on a free loopback port: a
+    :class:`server_kit.LocalWeb` whose ``/search`` answers each query with the result URLs
+    ``answer(query)`` gives (default: none)::
+
+        with SearxStandIn(lambda q: ["https://example.org/a"]) as searx:
+            monkeypatch.setenv("VERACITY_SEARXNG_URL", searx.url)
+
+    ``queries`` keeps the queries asked, in arrival order; ``web`` is the server (more routes,
+    request counts)."""
+
+    def __init__(self, answer: Callable[[str], Sequence[str]] | None = None) -> None:
+        self.answer = answer or (lambda query: [])
+        self.queries: list[str] = []
+        self.url = ""
+        self._lock = threading.Lock()
+        self._stack = ExitStack()
+
+    def search(self, h: BaseHTTPRequestHandler) -> None:
+        """The ``/search`` route."""
+        query = query_of(h)
+        with self._lock:
+            self.queries.append(query)
+        send(h, 200, "application/json", searx_json(self.answer(query)))
+
+    def __enter__(self) -> SearxStandIn:
+        from server_kit import serve_local_web
+
+        self.web = self._stack.enter_context(serve_local_web())
+        self.web.routes["/search"] = self.search
+        self.url = self.web.base
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._stack.close()

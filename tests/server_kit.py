@@ -1,9 +1,11 @@
-"""Helpers for the HTTP server's tests: a real uvicorn server in a thread, ``veracity serve`` in
-a process of its own, an SSE reader, and the small corpus and scripted model the checks run
-against."""
+"""Helpers for the HTTP tests: a real uvicorn server in a thread, ``veracity serve`` in a
+process of its own, an SSE reader, the small corpus and scripted model the checks run against
+(in process: :func:`scripted_config`), and :class:`LocalWeb`, the one page server the run tests
+read web pages from."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import re
@@ -11,18 +13,25 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
 
-from conftest import REPO, write_tree
+from conftest import REPO, settings_for, write_tree
 from veracity.config import Settings
+from veracity.llm.base import ChatResult, Message, StructuredLLM
+from veracity.llm.client import ChatBackend
 from veracity.server.app import ServerConfig, create_app
 from veracity.server.cli import bind_socket, make_server
-from veracity.testing.llm_server import ScriptedLLMServer
+from veracity.testing.http import send, serve_http
+from veracity.testing.scripted_model import scripted_llm
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 PAGES = {
@@ -46,20 +55,115 @@ def write_corpus(root: Path) -> Path:
     return write_tree(root, PAGES)
 
 
-def settings_for(srv: ScriptedLLMServer | None, tmp: Path, **kw: Any) -> Settings:
-    values: dict[str, Any] = {
-        "db_path": tmp / "db.sqlite", "cache_dir": tmp / "cache", "llm_model": "scripted",
-        "llm_retries": 1, "llm_timeout": 10.0,
-        "llm_base_url": srv.base_url if srv is not None else None,
-    }
-    values.update(kw)
-    return Settings(**values)
+def config_for(
+    tmp: Path, corpus: Path | None, embedder: Any, *, llm: StructuredLLM | None = None,
+    settings: Settings | None = None, **kw: Any,
+) -> ServerConfig:
+    """A server over ``corpus`` with no web providers; ``llm``: the model its checks use (None:
+    the offline judge, unless ``settings`` name an endpoint); ``settings`` default to
+    :func:`conftest.settings_for` ``(tmp)``."""
+    return ServerConfig(settings=settings or settings_for(tmp), corpus=[corpus] if corpus else [],
+                        embedder=embedder, providers=[], llm=llm, **kw)
 
 
-def config_for(srv: ScriptedLLMServer | None, tmp: Path, corpus: Path | None, embedder: Any, **kw: Any) -> ServerConfig:
-    settings = kw.pop("settings", None) or settings_for(srv, tmp)
-    return ServerConfig(settings=settings, corpus=[corpus] if corpus else [], embedder=embedder,
-                        providers=[], **kw)
+def scripted_config(tmp: Path, corpus: Path | None, embedder: Any, **kw: Any) -> ServerConfig:
+    """:func:`config_for` with the scripted model answering in process (no LLM server)."""
+    settings = kw.pop("settings", None) or settings_for(tmp)
+    return config_for(tmp, corpus, embedder, llm=scripted_llm(settings), settings=settings, **kw)
+
+
+# --- a local web of pages ------------------------------------------------------------------------
+
+Route = Callable[[BaseHTTPRequestHandler], None]
+
+
+def html_page(title: str, body: str) -> bytes:
+    """A small article page; ``title`` and ``body`` are inserted as given (already markup)."""
+    return (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        f'<title>{title}</title></head><body><nav><a href="/">Home</a></nav>'
+        f"<article><h1>{title}</h1>{body}</article><footer>Local test site.</footer>"
+        "</body></html>"
+    ).encode()
+
+
+class LocalWeb:
+    """An HTTP server on 127.0.0.1 whose paths are Python callables (``routes``); counts the
+    requests by path and keeps their headers. ``/search`` may be routed to a SearXNG-shaped
+    answer (``search_kit.searx_json``). :meth:`hang` is a route that answers only once the
+    server stops, for timeouts without sleeping."""
+
+    def __init__(self) -> None:
+        self.base = ""
+        self.routes: dict[str, Route] = {}
+        self.requests: Counter[str] = Counter()
+        self.headers_seen: list[dict[str, str]] = []
+        self.lock = threading.Lock()
+        self.released = threading.Event()
+
+    def url(self, path: str) -> str:
+        return f"{self.base}{path}"
+
+    def hang(self, h: BaseHTTPRequestHandler) -> None:
+        """Answer nothing until the server stops (the client times out first)."""
+        self.released.wait(60)
+        send(h, 503, "text/plain", b"too late")
+
+    def handler(self) -> type[BaseHTTPRequestHandler]:
+        web = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+            def do_GET(self) -> None:
+                path = urlsplit(self.path).path
+                with web.lock:
+                    web.requests[path] += 1
+                    web.headers_seen.append({k.lower(): v for k, v in self.headers.items()})
+                route = web.routes.get(path)
+                if route is None:
+                    send(self, 404, "text/plain", b"not found")
+                else:
+                    route(self)
+
+            do_POST = do_GET
+
+        return Handler
+
+
+@contextmanager
+def serve_local_web() -> Iterator[LocalWeb]:
+    """A :class:`LocalWeb` served from a thread for the duration of the block."""
+    state = LocalWeb()
+    with serve_http(state.handler()) as base:
+        state.base = base
+        try:
+            yield state
+        finally:
+            state.released.set()  # hanging requests end before the server shuts down
+
+
+# --- the model, held ------------------------------------------------------------------------------
+
+
+class HeldChat:
+    """A chat backend that holds every request until ``release`` is set (from any thread), then
+    answers like ``inner``. The wait runs in a worker thread, so the server's event loop stays
+    free; set ``release`` before the server stops (a ``finally`` does)."""
+
+    def __init__(self, inner: ChatBackend, release: threading.Event) -> None:
+        self.inner = inner
+        self.release = release
+
+    async def chat(self, messages: list[Message], **kw: Any) -> ChatResult:
+        await asyncio.to_thread(self.release.wait, 60)
+        return await self.inner.chat(messages, **kw)
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
 
 
 class LiveServer:
@@ -85,13 +189,11 @@ class LiveServer:
             time.sleep(0.02)
         return self
 
-    def stop(self) -> float:
-        """Stop the server; return how long that took."""
-        t0 = time.monotonic()
+    def stop(self) -> None:
+        """Stop the server (and fail if it has not stopped within 30 s)."""
         self.server.should_exit = True
         self._thread.join(timeout=30)
         assert not self._thread.is_alive(), "the test server did not stop"
-        return time.monotonic() - t0
 
     def __exit__(self, *exc: object) -> None:
         if self._thread.is_alive():

@@ -502,7 +502,6 @@ def test_judge_quotes_confidence_and_rationale(
 ) -> None:
     j = _judge(claim, texts, lang=lang, subject=subject)
     v = j.verdict
-    assert 0.0 <= v.confidence <= 1.0
     assert v.rationale.strip()
     key = claim_slots(claim, subject).key
     for e in j.evidence:
@@ -530,7 +529,7 @@ def test_chinese_verdicts_agree_with_the_english_ones() -> None:
 def test_no_passages_is_unverifiable() -> None:
     j = _judge("Marie Curie won the Nobel Prize in Physics in 1911.", [])
     assert j.verdict.label == Label.UNVERIFIABLE and not j.evidence
-    assert 0.0 <= j.verdict.confidence <= 1.0
+    assert "no source" in j.verdict.rationale.lower()  # says why, rather than guessing
 
 
 def test_a_lone_capital_is_no_owner_of_an_amount() -> None:

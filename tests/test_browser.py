@@ -42,6 +42,9 @@ from veracity.types import (
     Verdict,
 )
 
+# a real browser against a server process: run by `pytest -m slow` (CI requires it to run)
+pytestmark = pytest.mark.slow
+
 sync_api = pytest.importorskip(
     "playwright.sync_api", reason="playwright is not installed (pip install 'veracity[dev]')"
 )

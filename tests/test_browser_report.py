@@ -42,6 +42,9 @@ from veracity.types import (
     Verdict,
 )
 
+# a real browser: run by `pytest -m slow` (CI requires it to run)
+pytestmark = pytest.mark.slow
+
 ARTIFACTS = REPO / "artifacts"
 WIDTHS = (390, 1400)
 LONG_URL = "https://example.org/" + "a-very-long-path-segment-without-breaks" * 4 + "?q=" + "x" * 80

@@ -234,7 +234,9 @@ CORPUS = {
 }
 
 
-def test_cli_check_and_show_write_claimreview(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_check_and_show_write_claimreview(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, one_encoder: Any
+) -> None:
     from conftest import write_tree
     from veracity.cli import main
 
@@ -283,10 +285,11 @@ def test_cli_check_and_show_write_claimreview(tmp_path: Path, monkeypatch: pytes
 def test_api_serves_claimreview_json_ld(tmp_path: Path, use_embedder: Any) -> None:
     import httpx
 
-    from server_kit import DOC, LiveServer, config_for, settings_for, wait_done, write_corpus
+    from conftest import settings_for
+    from server_kit import DOC, LiveServer, config_for, wait_done, write_corpus
 
-    settings = settings_for(None, tmp_path, org_name="API Desk")
-    config = config_for(None, tmp_path, write_corpus(tmp_path / "corpus"), use_embedder, settings=settings)
+    settings = settings_for(tmp_path, org_name="API Desk")
+    config = config_for(tmp_path, write_corpus(tmp_path / "corpus"), use_embedder, settings=settings)
     with LiveServer(config) as live, httpx.Client(base_url=live.url, timeout=30) as client:
         job_id = client.post("/v1/checks", json={"text": DOC, "lang": "en"}).json()["id"]
         view = wait_done(client, job_id)

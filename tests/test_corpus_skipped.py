@@ -14,15 +14,15 @@ from __future__ import annotations
 import json
 import os
 import re
-import subprocess
-import sys
 import zlib
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 
-from conftest import EXAMPLE_CORPUS, REPO
+from conftest import EXAMPLE_CORPUS
 from veracity.config import Settings
 from veracity.corpus.index import LocalCorpus
 from veracity.corpus.loaders import iter_corpus_files, scan_corpus_files
@@ -145,20 +145,26 @@ def test_one_empty_folder_among_several_is_named(tmp_path: Path, settings: Setti
 
 # --- the command ---------------------------------------------------------------------------------
 
-_SCRIPT = Path(sys.executable).with_name("veracity")
-COMMAND = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "veracity.cli"]
+@dataclass
+class Ran:
+    returncode: int
+    stdout: str
+    stderr: str
 
 
-def _veracity(args: list[str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("VERACITY_")}
-    env["VERACITY_CACHE_DIR"] = str(tmp_path / "cache")
-    env["VERACITY_DB_PATH"] = str(tmp_path / "db.sqlite")
-    env["PYTHONIOENCODING"] = "utf-8"
-    return subprocess.run([*COMMAND, *args], cwd=REPO, env=env, capture_output=True, text=True,
-                          encoding="utf-8", timeout=300, check=False)
+def _veracity(args: list[str], tmp_path: Path) -> Ran:
+    """The CLI in process (with the session's encoder), over a clean ``VERACITY_*`` environment."""
+    from click.testing import CliRunner
+
+    from veracity.cli import main
+
+    env: dict[str, str | None] = {k: None for k in os.environ if k.startswith("VERACITY_")}
+    env.update(VERACITY_CACHE_DIR=str(tmp_path / "cache"), VERACITY_DB_PATH=str(tmp_path / "db.sqlite"))
+    result = CliRunner().invoke(main, args, env=env)
+    return Ran(result.exit_code, result.stdout, result.stderr)
 
 
-def test_check_with_an_empty_corpus_is_one_error_line_exit_2(tmp_path: Path) -> None:
+def test_check_with_an_empty_corpus_is_one_error_line_exit_2(tmp_path: Path, one_encoder: Any) -> None:
     empty = tmp_path / "corpus"
     empty.mkdir()
     (empty / "draft.docx").write_bytes(b"PK\x03\x04")
@@ -172,7 +178,7 @@ def test_check_with_an_empty_corpus_is_one_error_line_exit_2(tmp_path: Path) -> 
     assert result.stdout == ""
 
 
-def test_check_notes_the_skipped_files_in_one_line(tmp_path: Path) -> None:
+def test_check_notes_the_skipped_files_in_one_line(tmp_path: Path, one_encoder: Any) -> None:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     name = "ucl-discovery-rae-thesis.md"

@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from veracity.config import Settings
+from conftest import settings_for
+from server_kit import Route, html_page, serve_local_web
 from veracity.errors import ProviderError
 from veracity.judge.match import EvidenceMatchJudge
 from veracity.pipeline import acheck
@@ -21,6 +20,7 @@ from veracity.report import render_json
 from veracity.resume import aresume
 from veracity.search.coverage import merge_coverage
 from veracity.store import Store
+from veracity.testing.http import send
 from veracity.types import (
     Claim,
     Coverage,
@@ -44,10 +44,6 @@ TOPICS = [
     "Wren Hall hosts a chess tournament each autumn.",
     "Ashby orchard grows twelve kinds of apple.",
 ]
-
-
-def settings_for(tmp_path: Path, **kw: Any) -> Settings:
-    return Settings(db_path=tmp_path / "db.sqlite", cache_dir=tmp_path / "cache", llm_base_url=None, **kw)
 
 
 @pytest.fixture
@@ -85,34 +81,17 @@ def test_a_one_line_document_reports_the_documents_it_used_not_the_corpus_size(
 # --- web sources: cache, pages read and failed, degraded --------------------------------------------
 
 
-class _Pages(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:
-        if not self.path.startswith("/page"):
-            self.send_error(404)
-            return
-        n = self.path.removeprefix("/page")
-        body = (f"<html><head><title>Page {n}</title></head><body><p>{TOPICS[int(n) % len(TOPICS)]}"
-                "</p></body></html>").encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: Any) -> None:
-        return None
+def _page(n: int) -> Route:
+    text = TOPICS[n % len(TOPICS)]
+    return lambda h: send(h, 200, "text/html; charset=utf-8", html_page(f"Page {n}", f"<p>{text}</p>"))
 
 
 @pytest.fixture
 def site() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Pages)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    """``/page1`` … ``/page40``, each with one topic's sentence; other paths are 404."""
+    with serve_local_web() as web:
+        web.routes.update({f"/page{n}": _page(n) for n in range(1, 41)})
+        yield web.base
 
 
 class FakeWeb:

@@ -23,6 +23,9 @@ from veracity.checklist.rules import split_claims
 from veracity.ingest import read_input
 from veracity.types import Label
 
+# the real command in a process of its own, a second or more a run: run by `pytest -m slow`
+pytestmark = pytest.mark.slow
+
 _SCRIPT = Path(sys.executable).with_name("veracity")
 COMMAND: list[str] = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "veracity.cli"]
 README_INPUT = "examples/jack-rae/profile.md"

@@ -402,7 +402,7 @@ def test_cli_refuses_mojibake_with_exit_2(tmp_path: Path) -> None:
     from veracity.cli import main
 
     p = write(tmp_path, "bad.txt", b"\xff\xfe\x00J\x00a\x00c\x00k\xd8\x00")
-    result = CliRunner().invoke(main, ["check", str(p)])
+    result = CliRunner().invoke(main, ["check", str(p), "--db", str(tmp_path / "db.sqlite")])  # never the user's store
     assert result.exit_code == 2
     errors = [line for line in result.output.splitlines() if "bad.txt" in line]
     assert len(errors) == 1 and "implausible" in errors[0]

@@ -14,8 +14,8 @@ from veracity.types import Claim, Label, Passage, RankedPassage, Source, SourceK
 
 
 @pytest.fixture(scope="module")
-def embedder() -> UseEmbedder:
-    return UseEmbedder(threads=2)
+def embedder(use_embedder: UseEmbedder) -> UseEmbedder:
+    return use_embedder  # the session's encoder (conftest)
 
 
 def _ranked(claim: str, texts: list[str], embedder: UseEmbedder, kind: SourceKind = SourceKind.PRIMARY) -> list[RankedPassage]:

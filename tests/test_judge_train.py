@@ -11,6 +11,7 @@ import subprocess
 import sys
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -285,7 +286,7 @@ def test_synthetic_data_covers_every_stance_and_label() -> None:
     assert len(_DATA) == 12 and sum(len(e) for _, _, e in _DATA) >= 36
 
 
-def test_training_is_deterministic(tmp_path: Path) -> None:
+def test_training_is_deterministic(tmp_path: Path, one_encoder: Any) -> None:
     data = _write_fcb(tmp_path / "fcb")
     w1, w2 = tmp_path / "w1.json", tmp_path / "w2.json"
     assert train.main(["--data", str(data), "--out", str(w1), "--folds", "3"]) == 0

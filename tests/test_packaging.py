@@ -23,12 +23,13 @@ def _dependency_names() -> set[str]:
     return names
 
 
-def test_html_cleaner_is_a_direct_dependency_and_importable() -> None:
+def test_html_cleaner_is_a_direct_dependency_and_works() -> None:
     assert "lxml_html_clean" in _dependency_names()
     import lxml_html_clean  # noqa: F401
     from lxml.html.clean import Cleaner  # what trafilatura's readability fallback imports
 
-    assert Cleaner is not None
+    cleaned = Cleaner(javascript=True).clean_html("<div><script>x()</script><p>kept</p></div>")
+    assert "kept" in cleaned and "script" not in cleaned
 
 
 def test_agent_dependencies_are_core() -> None:

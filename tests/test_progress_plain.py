@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from rich.console import Console
 
 from conftest import EXAMPLE_CORPUS, REPO
@@ -49,6 +50,7 @@ def test_disabled_progress_writes_nothing() -> None:
     assert out.getvalue() == ""
 
 
+@pytest.mark.slow  # the real command in a process of its own (the tests above cover the logic)
 def test_cli_progress_in_a_log_keeps_each_claim_on_one_line(tmp_path: Path) -> None:
     """The real command with stderr captured (not a terminal), an 80-column environment."""
     corpus = tmp_path / "corpus"

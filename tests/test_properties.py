@@ -157,9 +157,7 @@ def check_invariants(
     assert [c.id for c in report.claims] == expected_ids
     assert len(set(expected_ids)) == len(expected_ids)
     for row in report.claims:
-        assert row.verdict.label in Label
         assert row.verdict.rationale.strip()
-        assert 0.0 <= row.verdict.confidence <= 1.0
         assert len(row.evidence) <= shared.settings.max_evidence
     table = Counter(c.verdict.label.value for c in report.claims)
     assert report.summary.total == len(expected_ids)

@@ -36,8 +36,8 @@ def passages(texts: list[str]) -> list[Passage]:
 
 
 @pytest.fixture(scope="module")
-def embedder() -> UseEmbedder:
-    return UseEmbedder(threads=2)
+def embedder(use_embedder: UseEmbedder) -> UseEmbedder:
+    return use_embedder  # the session's encoder (conftest)
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@
   ``stats.fetch_failures`` and the run completes. (URL-level SSRF cases are covered in
   ``test_reader_fetch.py`` and ``test_safety.py``.)
 
-The local web server and helpers come from ``test_faults``.
+The local web server comes from ``server_kit``, the run helpers from ``test_faults``.
 """
 
 from __future__ import annotations
@@ -25,22 +25,16 @@ from urllib.parse import urlsplit
 import pytest
 
 import veracity
-from test_faults import (
-    LocalWeb,
-    Sleeps,
-    claims_file,
-    html_page,
-    run,
-    searx_answer,
-    send,
-    serve_local_web,
-)
-from veracity.config import Settings
+from conftest import settings_for
+from search_kit import Sleeps, searx_json
+from server_kit import LocalWeb, html_page, serve_local_web
+from test_faults import claims_file, run
 from veracity.reader.fetch import Reader
 from veracity.search._http import RetryPolicy
 from veracity.search.registry import build_providers
 from veracity.search.settings import SearchSettings
 from veracity.store import Store
+from veracity.testing.http import send
 from veracity.types import Label, Report
 
 
@@ -85,7 +79,7 @@ def test_markup_from_a_corpus_page_is_escaped_in_html_and_markdown(
         claims,
         claims=True,
         corpus=[corpus],
-        settings=Settings(cache_dir=tmp_path / "cache", db_path=tmp_path / "db.sqlite"),
+        settings=settings_for(tmp_path),
         embedder=use_embedder,
     )
     # the markup really reached the report as text: in a source title and in a quote
@@ -138,10 +132,10 @@ def _injection_run(web: LocalWeb, tmp_path: Path, note: str, embedder: Any) -> t
         h, 200, "text/html; charset=utf-8", html_page("Ada Quill", body)
     )
     web.routes["/search"] = lambda h: send(
-        h, 200, "application/json", searx_answer([web.url("/profile")])
+        h, 200, "application/json", searx_json([web.url("/profile")])
     )
     tmp_path.mkdir()
-    settings = Settings(cache_dir=tmp_path / "cache", db_path=tmp_path / "db.sqlite")
+    settings = settings_for(tmp_path)
     providers = build_providers(
         ["searxng"],
         SearchSettings(searxng_url=web.base, _env_file=None),  # type: ignore[call-arg]
@@ -219,7 +213,7 @@ def _secret_run(
 
     web.routes["/brave"] = brave
     web.routes["/search"] = lambda h: send(
-        h, 200, "application/json", searx_answer([web.url("/page")])
+        h, 200, "application/json", searx_json([web.url("/page")])
     )
     web.routes["/page"] = lambda h: send(
         h,
@@ -231,7 +225,7 @@ def _secret_run(
             f"<p>Request seen: {json.dumps(dict(h.headers.items()))}</p>",
         ),
     )
-    settings = Settings(cache_dir=tmp_path / "cache", db_path=tmp_path / "db.sqlite")
+    settings = settings_for(tmp_path)
     providers = build_providers(
         ["searxng", "brave"], SearchSettings(), retry=RetryPolicy(retries=1, sleep=Sleeps())
     )
@@ -356,9 +350,9 @@ def test_metadata_url_in_search_results_is_never_fetched(
         ),
     )
     web.routes["/search"] = lambda h: send(
-        h, 200, "application/json", searx_answer([METADATA, web.url("/bristol")])
+        h, 200, "application/json", searx_json([METADATA, web.url("/bristol")])
     )
-    settings = Settings(cache_dir=tmp_path / "cache", db_path=tmp_path / "db.sqlite")
+    settings = settings_for(tmp_path)
     providers = build_providers(
         ["searxng"],
         SearchSettings(searxng_url=web.base, _env_file=None),  # type: ignore[call-arg]

@@ -1,12 +1,13 @@
 """The HTTP API over real HTTP (uvicorn on 127.0.0.1 in a thread) and, for the error paths,
-in process (httpx's ASGI transport). Checks run the research agent against the scripted model
-(``ScriptedLLMServer`` + ``scripted_responder``) and a two-page corpus."""
+in process (httpx's ASGI transport). Checks run the research agent against the scripted model,
+in process (``server_kit.scripted_config``: no LLM server), and a two-page corpus."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import re
+import threading
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,13 +17,17 @@ import httpx
 import pytest
 from click.testing import CliRunner
 
+from conftest import settings_for
+from search_kit import SearxStandIn
 from server_kit import (
     DOC,
     HOSTILE,
+    HeldChat,
     LiveServer,
     config_for,
     parse_frames,
     read_events,
+    scripted_config,
     wait_done,
     write_corpus,
 )
@@ -32,17 +37,9 @@ from veracity.server.app import ServerConfig, create_app, is_loopback
 from veracity.server.cli import serve
 from veracity.server.sse import PING, EventHub, event_stream
 from veracity.store import Store
-from veracity.testing.llm_server import ScriptedLLMServer
-from veracity.testing.scripted_model import scripted_responder
+from veracity.testing.scripted_model import scripted_chat, scripted_llm
 
 JSON = {"content-type": "application/json"}
-
-
-@pytest.fixture(scope="module")
-def llm() -> Iterator[ScriptedLLMServer]:
-    with ScriptedLLMServer() as srv:
-        srv.responder = scripted_responder
-        yield srv
 
 
 @pytest.fixture(scope="module")
@@ -51,9 +48,9 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def live(llm: ScriptedLLMServer, workdir: Path, use_embedder: Any) -> Iterator[LiveServer]:
+def live(workdir: Path, use_embedder: Any) -> Iterator[LiveServer]:
     corpus = write_corpus(workdir / "corpus")
-    config = config_for(llm, workdir, corpus, use_embedder, max_body_bytes=64 * 1024, keepalive=0.5)
+    config = scripted_config(workdir, corpus, use_embedder, max_body_bytes=64 * 1024, keepalive=0.5)
     with LiveServer(config) as server:
         yield server
 
@@ -198,16 +195,13 @@ def test_job_in_the_queue_is_not_ready_and_its_stream_waits_for_the_store(
         assert_error(client.get(f"/v1/checks/{job.id}/report.md"), 409, "not_ready")
         assert client.get(f"/v1/checks/{job.id}").json()["status"] == "queued"
 
-        async def finish_later() -> None:
-            await asyncio.sleep(0.8)
-            store.finish_job(job.id, "failed", error="stopped by the test")
-
-        import threading
-
-        t = threading.Thread(target=lambda: asyncio.run(finish_later()))
-        t.start()
-        raw = client.get(f"/v1/checks/{job.id}/events").text  # returns once the stream closed
-        t.join()
+        raw = ""
+        with client.stream("GET", f"/v1/checks/{job.id}/events") as resp:
+            for chunk in resp.iter_text():  # ends once the stream closed
+                if ": ping" not in raw and ": ping" in raw + chunk:
+                    # keep-alive while nothing happened; now another connection finishes it
+                    store.finish_job(job.id, "failed", error="stopped by the test")
+                raw += chunk
     assert ": ping\n\n" in raw  # keep-alive while nothing happened (every 0.5 s here)
     events = parse_frames(raw)
     assert [e["event"] for e in events] == ["end"]
@@ -283,7 +277,7 @@ def test_sources_and_docs(client: httpx.Client) -> None:
 
 
 def test_token_is_required_on_the_api_but_not_on_health_and_docs(tmp_path: Path, use_embedder: Any) -> None:
-    config = config_for(None, tmp_path, None, use_embedder, token="s3cret-token")
+    config = config_for(tmp_path, None, use_embedder, token="s3cret-token")
     app = create_app(config)
 
     async def go() -> None:
@@ -335,8 +329,10 @@ def test_serve_reports_a_missing_corpus_and_a_busy_port_in_one_line(tmp_path: Pa
 
 
 def test_event_logs_stay_bounded() -> None:
+    now = [100.0]  # the hub's clock, in seconds
+
     async def go() -> None:
-        hub = EventHub(keep_finished=2, ttl=3600, max_events=5)
+        hub = EventHub(keep_finished=2, ttl=3600, max_events=5, clock=lambda: now[0])
         logs = [hub.open(f"j{i}") for i in range(4)]
         for _ in range(20):
             logs[0].publish(Event(type="llm_call", stage="judge"))
@@ -347,8 +343,10 @@ def test_event_logs_stay_bounded() -> None:
             log.end("done")
         hub.prune()
         assert hub.get("j0") is None and hub.get("j1") is not None and hub.get("j3") is not None
-        hub.ttl = 0.0
-        await asyncio.sleep(0.01)
+        now[0] += 3600
+        hub.prune()
+        assert len(hub) == 3  # exactly ttl old: still kept
+        now[0] += 0.5
         hub.prune()
         assert len(hub) == 1 and hub.get("j3") is not None  # the unfinished one stays
 
@@ -360,77 +358,78 @@ def test_a_quiet_live_stream_pings_then_ends_after_the_job() -> None:
         hub = EventHub()
         log = hub.open("j1")
         frames: list[str] = []
+        two_pings = asyncio.Event()
 
         async def read() -> None:
             async for frame in event_stream("j1", hub=hub, store=None, keepalive=0.05):  # type: ignore[arg-type]
                 frames.append(frame)
+                if frames.count(PING) == 2:
+                    two_pings.set()
 
         task = asyncio.create_task(read())
-        await asyncio.sleep(0.13)
+        await asyncio.wait_for(two_pings.wait(), 10)  # nothing happens: the stream pings
         log.publish(Event(type="run_started", run_id="r1"))
         log.end("done")
-        await asyncio.wait_for(task, 2)
+        await asyncio.wait_for(task, 10)
         return frames
 
     frames = asyncio.run(go())
-    assert frames[0] == PING and frames.count(PING) >= 2
+    assert frames[:2] == [PING, PING]
     assert frames[-2].startswith("id: 1\nevent: run_started\ndata: {")
     assert frames[-1] == 'id: 2\nevent: end\ndata: {"id": "j1", "status": "done", "error": null}\n\n'
 
 
 def test_checks_share_one_rate_limit_per_provider(tmp_path: Path, use_embedder: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     """The server builds its providers once; every check searches through them, behind one
-    token bucket per provider (here SearXNG at 5/s), whatever the number of checks at once."""
-    import threading
-    import time
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    token bucket per provider (here SearXNG at 5/s), whatever the number of checks at once. The
+    bucket's clock stands still and its sleeps are recorded: one shared bucket hands out waits
+    of 1/rate, 2/rate … for the six queries; a bucket per check would repeat 1/rate."""
+    from veracity.search import ratelimit
 
-    from veracity.testing.http import send
+    waits: list[float] = []
 
-    arrivals: list[float] = []
+    async def record(seconds: float) -> None:
+        waits.append(seconds)
 
-    class Searx(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            arrivals.append(time.monotonic())
-            send(self, 200, "application/json", b'{"results": []}')
+    class StillBucket(ratelimit.TokenBucketLimiter):
+        def __init__(self, rates: Any, **kw: Any) -> None:
+            super().__init__(rates, clock=lambda: 0.0, sleep=record, **kw)
 
-        def log_message(self, *args: Any) -> None:
-            return None
-
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Searx)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    monkeypatch.setenv("VERACITY_SEARXNG_URL", f"http://127.0.0.1:{httpd.server_port}")
+    monkeypatch.setattr(ratelimit, "TokenBucketLimiter", StillBucket)
     rate = 5.0
-    config = config_for(None, tmp_path, None, use_embedder, rates={"searxng": rate}).model_copy(
-        update={"providers": ["searxng"]})
     docs = ["Ada Quill studied at Bristol. Ada Quill won a prize in 2019.",
             "Bo Lindqvist studied at Leeds. Bo Lindqvist wrote a book in 2020.",
             "Cy Moreau studied at Lyon. Cy Moreau moved to Porto in 2021."]
-    try:
+    with SearxStandIn() as searx:
+        monkeypatch.setenv("VERACITY_SEARXNG_URL", searx.url)
+        config = config_for(tmp_path, None, use_embedder, rates={"searxng": rate}).model_copy(
+            update={"providers": ["searxng"]})
         with LiveServer(config) as live, httpx.Client(base_url=live.url, timeout=30) as client:
             ids = [submit(client, {"text": d, "providers": ["searxng"], "corpus": False}) for d in docs]
             views = [wait_done(client, i) for i in ids]
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
     assert [v["status"] for v in views] == ["done"] * 3
-    assert len(arrivals) == 6  # one query per claim, from three checks running at once
-    # released 1/rate apart by the shared bucket (a late wake-up shortens one gap, not the span)
-    assert arrivals[-1] - arrivals[0] >= (len(arrivals) - 1) / rate - 0.1
+    assert len(searx.queries) == 6  # one query per claim, from three checks
+    assert sorted(waits) == pytest.approx([k / rate for k in range(1, 6)])
 
 
 def test_a_check_waiting_for_a_worker_says_so_with_its_place_in_line(tmp_path: Path, use_embedder: Any) -> None:
     """With every worker busy, a new check's first event is ``queued`` with the number of
-    checks ahead of it; then it runs like any other."""
+    checks ahead of it; then it runs like any other. The model holds its answers until all three
+    checks are in, so the one worker is busy while the others arrive."""
     corpus = write_corpus(tmp_path / "corpus")
-    with ScriptedLLMServer(latency=0.3) as slow:
-        slow.responder = scripted_responder
-        config = config_for(slow, tmp_path, corpus, use_embedder, workers=1)
+    release = threading.Event()
+    settings = settings_for(tmp_path)
+    llm = scripted_llm(settings, HeldChat(scripted_chat(), release))
+    config = config_for(tmp_path, corpus, use_embedder, llm=llm, settings=settings, workers=1)
+    try:
         with LiveServer(config) as live, httpx.Client(base_url=live.url, timeout=30) as client:
             ids = [submit(client, {"text": f"Jack Rae studied computer science at the University of Bristol in {y}."})
                    for y in (2001, 2002, 2003)]
+            release.set()
             streams = [read_events(client, f"/v1/checks/{i}/events")[0] for i in ids]
             views = [wait_done(client, i) for i in ids]
+    finally:
+        release.set()
     assert [v["status"] for v in views] == ["done"] * 3
     first = [s[0] for s in streams]
     assert first[0]["event"] == "run_started"  # a free worker: no queue

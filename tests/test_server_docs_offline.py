@@ -43,7 +43,7 @@ class _Refs(HTMLParser):
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory, use_embedder: Any) -> Iterator[httpx.Client]:
-    config = config_for(None, tmp_path_factory.mktemp("docs"), None, use_embedder)
+    config = config_for(tmp_path_factory.mktemp("docs"), None, use_embedder)
     with LiveServer(config) as live, httpx.Client(base_url=live.url, timeout=30) as c:
         yield c
 

@@ -20,7 +20,7 @@ from veracity.server.http import attachment_disposition, title_slug
 def client(tmp_path_factory: pytest.TempPathFactory, use_embedder: Any) -> Iterator[httpx.Client]:
     workdir = tmp_path_factory.mktemp("downloads")
     corpus = write_corpus(workdir / "corpus")
-    with LiveServer(config_for(None, workdir, corpus, use_embedder)) as live, \
+    with LiveServer(config_for(workdir, corpus, use_embedder)) as live, \
             httpx.Client(base_url=live.url, timeout=60) as c:
         yield c
 

@@ -29,7 +29,7 @@ EVIL = "http://evil.example"
 @pytest.fixture(scope="module")
 def live(tmp_path_factory: pytest.TempPathFactory, use_embedder: Any) -> Iterator[LiveServer]:
     workdir = tmp_path_factory.mktemp("hardening")
-    config = config_for(None, workdir, None, use_embedder, max_body_bytes=1024 * 1024)
+    config = config_for(workdir, None, use_embedder, max_body_bytes=1024 * 1024)
     with LiveServer(config) as server:
         yield server
 
@@ -196,8 +196,8 @@ def test_deeply_nested_options_field_is_400(client: httpx.Client) -> None:
 
 def test_with_a_token_the_host_is_still_checked_on_loopback(tmp_path: Path, use_embedder: Any) -> None:
     token = {"Authorization": "Bearer s3cret-token"}
-    loop = create_app(config_for(None, tmp_path / "a", None, use_embedder, token="s3cret-token"))
-    wide = create_app(config_for(None, tmp_path / "b", None, use_embedder, token="s3cret-token",
+    loop = create_app(config_for(tmp_path / "a", None, use_embedder, token="s3cret-token"))
+    wide = create_app(config_for(tmp_path / "b", None, use_embedder, token="s3cret-token",
                                  host="0.0.0.0", port=8000))
 
     async def go() -> None:

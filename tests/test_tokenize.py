@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -79,6 +80,7 @@ def test_is_number_token() -> None:
     assert [t for t in toks if is_number_token(t)] == ["#n:2.8e+11"]
 
 
+@pytest.mark.slow  # a performance bound, on the wall clock by nature: CI runs it with -m slow
 def test_large_text_is_fast() -> None:
     para = (
         "Gopher is a 280 billion parameter model trained by DeepMind in 2021; it halved the gap "

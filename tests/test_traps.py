@@ -6,11 +6,12 @@ that only contains the claimed word ("Turing Award"), in English and Chinese."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import veracity
-from veracity.config import Settings
+from conftest import settings_for
 from veracity.types import Label, Report, Stance
 
 CORPUS = Path(__file__).parent / "fixtures" / "traps"
@@ -104,12 +105,12 @@ CASES: list[tuple[str, tuple[Label, ...]]] = [
 
 
 @pytest.fixture(scope="module")
-def report(tmp_path_factory: pytest.TempPathFactory) -> Report:
+def report(tmp_path_factory: pytest.TempPathFactory, use_embedder: Any) -> Report:
     tmp = tmp_path_factory.mktemp("traps")
     claims = tmp / "claims.txt"
     claims.write_text("\n".join(text for text, _ in CASES) + "\n", encoding="utf-8")
-    settings = Settings(cache_dir=tmp / "cache", db_path=tmp / "db.sqlite", llm_base_url=None)
-    return veracity.check(claims, claims=True, corpus=[CORPUS], settings=settings)
+    return veracity.check(claims, claims=True, corpus=[CORPUS], settings=settings_for(tmp),
+                          embedder=use_embedder)
 
 
 @pytest.mark.parametrize(("text", "expected"), CASES, ids=[t for t, _ in CASES])
@@ -123,4 +124,3 @@ def test_trap(report: Report, text: str, expected: tuple[Label, ...]) -> None:
     for ev in row.evidence:
         if ev.stance == Stance.SUPPORTS:
             assert "GPT-3" not in ev.quote
-    assert 0.0 <= row.verdict.confidence <= 1.0

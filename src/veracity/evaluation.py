@@ -30,9 +30,12 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from veracity.types import Claim, Label
+
+if TYPE_CHECKING:
+    from veracity.evidence.embed import Embedder
 
 # WiCE's three labels, and how our six-label scale folds onto them.
 WICE_CLASSES = ["supported", "partially_supported", "not_supported"]
@@ -177,10 +180,13 @@ class Evaluator:
         judge: object | None = None,
         fold: dict[Label, str] | None = None,
         judge_for: Callable[[Item], object] | None = None,
+        embedder: Embedder | None = None,
+        clock: Callable[[], float] = time.perf_counter,
     ) -> None:
         from veracity.evidence.embed import UseEmbedder
 
-        self.embedder = UseEmbedder(threads=2)
+        self.embedder = embedder if embedder is not None else UseEmbedder(threads=2)
+        self.clock = clock
         if judge is None and judge_for is None:
             from veracity.judge.match import EvidenceMatchJudge
 
@@ -199,7 +205,7 @@ class Evaluator:
         from veracity.text import detect_language, quote_in_text
         from veracity.types import Document, RankedPassage, Source
 
-        t = time.perf_counter()
+        t = self.clock()
         passages, sources, texts = [], [], []
         for i, page in enumerate(item.pages):
             src = Source(url=f"eval://{item.id}/{i}", title=None, content_hash=f"{item.id}-{i}")
@@ -222,9 +228,9 @@ class Evaluator:
         self.judges_used[getattr(judge, "name", "?")] += 1
 
         async def timed() -> tuple[Any, float]:  # the judge call alone, not the event loop
-            t0 = time.perf_counter()
+            t0 = self.clock()
             j = await judge.judge(claim, ranked, lang)  # type: ignore[attr-defined]
-            return j, time.perf_counter() - t0
+            return j, self.clock() - t0
 
         judgement, judge_seconds = asyncio.run(timed())
         quotes = [
@@ -236,7 +242,7 @@ class Evaluator:
             label=label,
             predicted=self.fold[label],
             quotes=quotes,
-            seconds=time.perf_counter() - t,
+            seconds=self.clock() - t,
             confidence=float(judgement.verdict.confidence),
             judge_seconds=judge_seconds,
         )
@@ -345,15 +351,18 @@ def run_eval(
     judge: object | None = None,
     usage: Callable[[], tuple[int, int, float]] | None = None,
     judge_for: Callable[[Item], object] | None = None,
+    embedder: Embedder | None = None,
+    clock: Callable[[], float] = time.perf_counter,
 ) -> dict:
     """Evaluate ``judge`` (default: the evidence-match judge) on ``items``, or, with
     ``judge_for``, each item with the judge it chooses for that item. ``usage`` reports the LLM
     calls, tokens and cost spent so far (for a judge that calls a model); the figures per claim
-    go into the result."""
+    go into the result. ``embedder`` (default: a new sentence encoder) ranks the passages;
+    ``clock`` times the items and judge calls (tests pass a fake one)."""
     if limit is not None and limit < len(items):
         rnd = random.Random(seed)
         items = rnd.sample(items, limit)
-    ev = Evaluator(fold=fold, judge=judge, judge_for=judge_for)
+    ev = Evaluator(fold=fold, judge=judge, judge_for=judge_for, embedder=embedder, clock=clock)
     preds = []
     for i, item in enumerate(items, 1):
         preds.append(ev.predict(item))

@@ -30,7 +30,7 @@ import json
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -75,9 +75,14 @@ class EventLog:
     Made and used on the server's event loop; :meth:`publish` may be called from any thread
     (the call is handed to the loop)."""
 
-    def __init__(self, job_id: str, *, max_events: int = 2000, base: int = 0) -> None:
-        """``base``: the number before the first event's (0: events count from 1)."""
+    def __init__(
+        self, job_id: str, *, max_events: int = 2000, base: int = 0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        """``base``: the number before the first event's (0: events count from 1); ``clock``
+        dates the end (tests pass a fake one)."""
         self.job_id = job_id
+        self._clock = clock
         self.max_events = max_events
         self.events: list[LoggedEvent] = []
         self.seqs: list[int] = []
@@ -117,7 +122,7 @@ class EventLog:
     def end(self, status: str, error: str | None = None) -> None:
         """Record how the job ended; every stream sends ``end`` and closes."""
         self.status, self.error = status, error
-        self.ended_at = time.monotonic()
+        self.ended_at = self._clock()
         self._notify()
 
     def abandon(self) -> None:
@@ -144,10 +149,15 @@ class EventLog:
 
 
 class EventHub:
-    """The event logs of the server's jobs, with the bounds described in the module docstring."""
+    """The event logs of the server's jobs, with the bounds described in the module docstring.
+    ``clock`` (seconds, monotonic) dates the ends and the pruning; tests pass a fake one."""
 
-    def __init__(self, *, keep_finished: int = 200, ttl: float = 3600.0, max_events: int = 2000) -> None:
+    def __init__(
+        self, *, keep_finished: int = 200, ttl: float = 3600.0, max_events: int = 2000,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.keep_finished = keep_finished
+        self.clock = clock
         self.ttl = ttl
         self.max_events = max_events
         self._logs: OrderedDict[str, EventLog] = OrderedDict()
@@ -159,7 +169,7 @@ class EventHub:
         are numbered from ``attempt * ATTEMPT_SPAN + 1``, so that a client reconnecting with a
         ``Last-Event-ID`` from an earlier attempt is sent the whole of the new one."""
         self.prune()
-        log = EventLog(job_id, max_events=self.max_events, base=attempt * ATTEMPT_SPAN)
+        log = EventLog(job_id, max_events=self.max_events, base=attempt * ATTEMPT_SPAN, clock=self.clock)
         self._logs.pop(job_id, None)
         self._logs[job_id] = log
         return log
@@ -172,7 +182,7 @@ class EventHub:
 
     def prune(self) -> None:
         """Forget finished logs older than ``ttl`` and all but the newest ``keep_finished``."""
-        now = time.monotonic()
+        now = self.clock()
         finished = [(log.ended_at or 0.0, jid) for jid, log in self._logs.items() if log.ended]
         finished.sort()
         excess = max(0, len(finished) - self.keep_finished)

@@ -12,8 +12,9 @@ Scripted steps answer ``POST /v1/chat/completions`` in arrival order; with none 
 ``srv.responder(request_json)`` answers (by default an HTTP 500 "nothing scripted"). Flags make
 the server behave like servers that lack a response format: ``reject_json_schema`` answers 500
 as llama.cpp's server does, ``reject_json_object`` answers 400; a rejected request uses no
-step. ``srv.requests`` holds the parsed request bodies, ``srv.max_in_flight`` the peak number of
-requests handled at once. Responses carry ``usage`` estimated like :mod:`veracity.llm.base`.
+step. ``srv.requests`` holds the parsed request bodies, ``srv.in_flight`` the requests being
+handled now and ``srv.max_in_flight`` the peak number handled at once. Responses carry ``usage``
+estimated like :mod:`veracity.llm.base`.
 """
 
 from __future__ import annotations
@@ -229,6 +230,12 @@ class ScriptedLLMServer:
         """The most chat requests that were being handled at the same moment."""
         with self._lock:
             return self._max_in_flight
+
+    @property
+    def in_flight(self) -> int:
+        """The chat requests being handled right now (arrived, not yet answered)."""
+        with self._lock:
+            return self._in_flight
 
     @property
     def pending(self) -> int:

@@ -7,14 +7,22 @@ simple model would, from the request alone (no network, deterministic): the chec
 passage that covers the claim's content words supports it and is quoted as it stands (or
 refutes it, when the quoted sentence gives other figures than the claim); otherwise the claim stays unverifiable and the responder asks for another round.
 
-Plug it into :class:`veracity.testing.llm_server.ScriptedLLMServer` as ``responder``.
+Plug it into :class:`veracity.testing.llm_server.ScriptedLLMServer` as ``responder`` when the
+HTTP path is under test; elsewhere :func:`scripted_llm` gives the same answers in process (a
+:class:`~veracity.llm.client.LLMClient` over :class:`~veracity.llm.fake.FakeChat`), with no
+server, port or thread.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from veracity.config import Settings
+    from veracity.llm.client import ChatBackend, LLMClient
+    from veracity.llm.fake import FakeChat, FakeRequest
 
 from veracity.text import CJK_CHARS
 
@@ -127,3 +135,24 @@ def scripted_responder(request: dict[str, Any]) -> str:
     else:
         answer = {"error": "the scripted model did not recognise this request"}
     return json.dumps(answer, ensure_ascii=False)
+
+
+def _answer_fake(request: FakeRequest) -> str:
+    return scripted_responder({"messages": request.messages, "model": request.model})
+
+
+def scripted_chat() -> FakeChat:
+    """An in-process chat backend that answers every request like :func:`scripted_responder`;
+    answers queued with ``enqueue`` come first (as on the HTTP server), and ``requests`` keeps
+    what was asked."""
+    from veracity.llm.fake import FakeChat
+
+    return FakeChat(responder=_answer_fake)
+
+
+def scripted_llm(settings: Settings, backend: ChatBackend | None = None) -> LLMClient:
+    """The client the agent talks to, over ``backend`` (default: a new :func:`scripted_chat`):
+    what ``ServerConfig(llm=...)`` or ``acheck(llm=...)`` take instead of an endpoint."""
+    from veracity.llm.client import LLMClient
+
+    return LLMClient(backend if backend is not None else scripted_chat(), settings)
