@@ -29,6 +29,9 @@ from veracity.testing.http import send
 from veracity.testing.llm_server import ScriptedLLMServer
 from veracity.testing.scripted_model import scripted_responder
 
+# Ray starts worker processes: the whole module is a long end-to-end test (CI runs it with -m slow)
+pytestmark = pytest.mark.slow
+
 ray = pytest.importorskip("ray", reason="ray is not installed (pip install 'veracity[ray]')")
 
 from veracity.batch.ray_runner import RateBuckets, RayRateLimiter, run_ray  # noqa: E402

@@ -122,6 +122,7 @@ def _cli(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProc
     return subprocess.run([*cmd, *args], env=env, capture_output=True, text=True, timeout=300, cwd=cwd)
 
 
+@pytest.mark.slow  # the real command in a subprocess, end to end
 def test_cli_model_outage_exits_5_with_a_resume_hint_and_resume_finishes(
     tmp_path: Path, corpus_dir: Path,
 ) -> None:

@@ -320,6 +320,7 @@ def _json_rows(data: dict[str, Any]) -> list[tuple[Any, ...]]:
     ]
 
 
+@pytest.mark.slow  # the real command in a subprocess, end to end
 def test_killed_cli_run_resumes(tmp_path: Path, searx: tuple[str, list[str]]) -> None:
     url, queries = searx
     env = _env(tmp_path / "cache", url)
