@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from conftest import write_tree
+from conftest import settings_for, write_tree
 from veracity.batch.cli import batch as batch_cmd
 from veracity.batch.inputs import discover, output_names, safe_name
 from veracity.batch.runner import Batch, BatchEvent, BatchOptions, BatchSummary, run_local
@@ -80,17 +80,6 @@ def server() -> Iterator[ScriptedLLMServer]:
         yield srv
 
 
-def settings_for(tmp_path: Path, srv: ScriptedLLMServer | None = None, **kw: Any) -> Settings:
-    values: dict[str, Any] = {
-        "db_path": tmp_path / "db.sqlite", "cache_dir": tmp_path / "cache", "llm_base_url": None,
-        "llm_model": "scripted", "llm_retries": 1, "llm_timeout": 5.0,
-    }
-    if srv is not None:
-        values["llm_base_url"] = srv.base_url
-    values.update(kw)
-    return Settings(**values)
-
-
 def run(options: BatchOptions, settings: Settings, embedder: Any, events: list[BatchEvent] | None = None) -> BatchSummary:
     return asyncio.run(run_local(options, settings, embedder=embedder,
                                  progress=events.append if events is not None else None))
@@ -124,7 +113,7 @@ def test_folder_batch_writes_reports_and_a_summary_that_matches_the_job_table(
         return real_build(settings)
 
     monkeypatch.setattr(veracity.llm, "build_llm", counting_build)
-    settings = settings_for(tmp_path, server)
+    settings = settings_for(tmp_path, server.base_url, llm_timeout=5.0)
     out = tmp_path / "out"
     options = BatchOptions(input=docs_dir, out_dir=out, corpus=[corpus_dir], concurrency=3)
     events: list[BatchEvent] = []
@@ -300,7 +289,7 @@ def test_a_job_left_running_with_a_run_is_finished_by_resume(
     docs.mkdir()
     text = " ".join(f"Jack Rae studied computer science at the University of Bristol in {y}." for y in range(2001, 2006))
     (docs / "doc.txt").write_text(text, encoding="utf-8")
-    settings = settings_for(tmp_path)
+    settings = settings_for(tmp_path, llm_timeout=5.0)
     out = tmp_path / "out"
 
     # a batch that died while checking doc.txt: its job is running, linked to a stopped run
@@ -346,7 +335,7 @@ def test_a_job_left_running_with_a_run_is_finished_by_resume(
 
 
 def test_an_output_folder_is_used_by_one_batch_at_a_time(tmp_path: Path) -> None:
-    settings = settings_for(tmp_path)
+    settings = settings_for(tmp_path, llm_timeout=5.0)
     options = BatchOptions(input=tmp_path, out_dir=tmp_path / "out")
     with Store(settings.db_path) as store:
         first, second = Batch(options, settings, store), Batch(options, settings, store)
@@ -489,7 +478,7 @@ def test_a_batch_shares_one_limiter_across_its_documents(
     rate = 10.0
     options = BatchOptions(input=docs_dir, out_dir=tmp_path / "out", corpus=[corpus_dir], providers=["wikipedia"],
                            rates={"wikipedia": rate}, concurrency=3)
-    summary = run(options, settings_for(tmp_path), use_embedder)
+    summary = run(options, settings_for(tmp_path, llm_timeout=5.0), use_embedder)
     assert summary.done == 3 and fake.closed
     assert len(fake.queries) >= 5  # at least one per claim, from three documents at once
     # the limiter releases request k at first + k/rate, so a late wake-up shortens one gap but

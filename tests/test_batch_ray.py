@@ -12,20 +12,18 @@ from __future__ import annotations
 
 import asyncio
 import json
-import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 import pytest
 
 from conftest import write_tree
+from search_kit import SearxStandIn
 from veracity.batch.runner import BatchOptions, run_local
 from veracity.config import Settings
 from veracity.store import Store
-from veracity.testing.http import send
 from veracity.testing.llm_server import ScriptedLLMServer
 from veracity.testing.scripted_model import scripted_responder
 
@@ -57,29 +55,17 @@ def cluster() -> Iterator[Any]:
         ray.shutdown()
 
 
-class _Searx(BaseHTTPRequestHandler):
-    """A SearXNG stand-in: no results; the arrival time of every query is kept."""
-
-    arrivals: ClassVar[list[float]] = []
-
-    def do_GET(self) -> None:
-        self.arrivals.append(time.monotonic())
-        send(self, 200, "application/json", json.dumps({"results": []}).encode())
-
-    def log_message(self, *args: Any) -> None:
-        return None
-
-
 @pytest.fixture
 def searx() -> Iterator[tuple[str, list[float]]]:
+    """A SearXNG stand-in: no results; the arrival time of every query is kept."""
     arrivals: list[float] = []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), type("Handler", (_Searx,), {"arrivals": arrivals}))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}", arrivals
-    finally:
-        server.shutdown()
-        server.server_close()
+
+    def nothing(query: str) -> list[str]:
+        arrivals.append(time.monotonic())
+        return []
+
+    with SearxStandIn(nothing) as web:
+        yield web.url, arrivals
 
 
 def test_ray_batch_matches_the_local_runner_and_resumes_across_runners(

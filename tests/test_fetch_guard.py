@@ -22,9 +22,10 @@ from click.testing import CliRunner
 
 from veracity.config import Settings
 from veracity.errors import BlockedURL, FetchError, InputError
-from veracity.pipeline import Run, read_url_input
 from veracity.reader.cache import StoreFetchCache
 from veracity.reader.fetch import MemoryFetchCache, Reader
+from veracity.run.session import RunSession
+from veracity.sources import read_url_input
 from veracity.store import Store
 from veracity.testing.http import send, serve_http
 from veracity.types import Document, Source
@@ -146,8 +147,8 @@ def test_names_are_resolved_before_the_cache_and_unresolvable_ones_replay() -> N
 # --- the pipeline's reads ---------------------------------------------------------------------
 
 
-def _run(store: Store, reader: Reader, *, reuse: bool) -> Run:
-    return Run(
+def _run(store: Store, reader: Reader, *, reuse: bool) -> RunSession:
+    return RunSession(
         run_id="r1", store=store, providers=[], corpus=None, embedder=None,  # type: ignore[arg-type]
         judge=None, settings=Settings(), lang="en", progress=None,  # type: ignore[arg-type]
         reader=reader, reuse_fetches=reuse,

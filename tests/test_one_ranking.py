@@ -29,10 +29,11 @@ import pytest
 from veracity.config import Settings
 from veracity.corpus.passages import split_passages
 from veracity.judge.match import EvidenceMatchJudge
-from veracity.pipeline import Run, acheck
+from veracity.pipeline import acheck
 from veracity.reader.cache import StoreFetchCache
 from veracity.reader.fetch import Reader
 from veracity.reader.html import parse_html
+from veracity.run.session import RunSession
 from veracity.search.registry import build_providers
 from veracity.search.settings import SearchSettings
 from veracity.store import Store
@@ -227,9 +228,9 @@ class CountingEmbedder:
         return np.asarray(self.inner.embed(texts), dtype=np.float32)
 
 
-def _run(tmp_path: Path, embedder: Any, store: Store) -> Run:
+def _run(tmp_path: Path, embedder: Any, store: Store) -> RunSession:
     settings = Settings(cache_dir=tmp_path / "cache", db_path=tmp_path / "db.sqlite")
-    return Run(run_id="r", store=store, providers=[], corpus=None, embedder=embedder,
+    return RunSession(run_id="r", store=store, providers=[], corpus=None, embedder=embedder,
                judge=EvidenceMatchJudge(), settings=settings, lang="en", progress=None)
 
 

@@ -7,53 +7,24 @@ from __future__ import annotations
 import asyncio
 import json
 import socket
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, ClassVar
-from urllib.parse import parse_qs, urlsplit
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
+from search_kit import SearxStandIn
 from veracity.cli import main
 from veracity.errors import ConfigError
 from veracity.search.registry import CHECK_QUERY, check_providers, provider_status
 from veracity.search.settings import SearchSettings
 
 
-class _Searx(BaseHTTPRequestHandler):
-    """A SearXNG stand-in: two results for any query; remembers the queries."""
-
-    queries: ClassVar[list[str]] = []
-
-    def do_GET(self) -> None:
-        self.queries.append(parse_qs(urlsplit(self.path).query).get("q", [""])[0])
-        body = json.dumps({"results": [
-            {"url": "https://example.org/a", "title": "A", "content": "first"},
-            {"url": "https://example.org/b", "title": "B", "content": "second"},
-        ]}).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: Any) -> None:
-        return None
-
-
 @pytest.fixture
 def searx() -> Iterator[tuple[str, list[str]]]:
-    queries: list[str] = []
-    server = ThreadingHTTPServer(("127.0.0.1", 0), type("Handler", (_Searx,), {"queries": queries}))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}", queries
-    finally:
-        server.shutdown()
-        server.server_close()
+    """A SearXNG stand-in: two results for any query; the queries asked are kept."""
+    with SearxStandIn(lambda query: ["https://example.org/a", "https://example.org/b"]) as web:
+        yield web.url, web.queries
 
 
 def dead_url() -> str:

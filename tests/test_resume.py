@@ -18,28 +18,26 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
 import veracity
 from conftest import EXAMPLE_CORPUS, REPO
-from veracity import pipeline
+from search_kit import SearxStandIn
 from veracity.cli import main
 from veracity.config import Settings
 from veracity.errors import RunNotFound
 from veracity.events import Event
 from veracity.pipeline import acheck
 from veracity.resume import aresume
+from veracity.run.session import RunSession
 from veracity.store import SCHEMA_VERSION, Store
-from veracity.testing.http import send
 from veracity.types import Claim, Document, Report, SearchResult, Source, SourceKind
 
 CLAIMS = [
@@ -170,13 +168,13 @@ def test_crashed_run_resumes_to_the_clean_report(
 
     # the resume judges only the unsettled claims and sends only the searches not yet sent
     judged: list[str] = []
-    ranked = pipeline.Run.ranked  # each claim judged is ranked first
+    ranked = RunSession.ranked  # each claim judged is ranked first
 
-    async def counting(self: pipeline.Run, claim: Claim) -> Any:
+    async def counting(self: RunSession, claim: Claim) -> Any:
         judged.append(claim.id)
         return await ranked(self, claim)
 
-    monkeypatch.setattr(pipeline.Run, "ranked", counting)
+    monkeypatch.setattr(RunSession, "ranked", counting)
     resume_log: list[str] = []
     second_reader = FakeReader()
     events: list[Event] = []
@@ -259,34 +257,16 @@ _SCRIPT = Path(sys.executable).with_name("veracity")
 COMMAND = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "veracity.cli"]
 
 
-class _Searx(BaseHTTPRequestHandler):
-    """A SearXNG stand-in: a short pause, then no results; every query is remembered."""
-
-    queries: ClassVar[list[str]] = []
-
-    def do_GET(self) -> None:
-        from urllib.parse import parse_qs, urlsplit
-
-        self.queries.append(parse_qs(urlsplit(self.path).query).get("q", [""])[0])
-        time.sleep(0.05)
-        send(self, 200, "application/json", json.dumps({"results": []}).encode())
-
-    def log_message(self, *args: Any) -> None:
-        return None
+def _pause_then_nothing(query: str) -> list[str]:
+    time.sleep(0.05)  # the search takes a moment, so the kill lands mid-run
+    return []
 
 
 @pytest.fixture
 def searx() -> Iterator[tuple[str, list[str]]]:
-    queries: list[str] = []
-    handler = type("Handler", (_Searx,), {"queries": queries})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}", queries
-    finally:
-        server.shutdown()
-        server.server_close()
+    """A SearXNG stand-in: a short pause, then no results; every query is remembered."""
+    with SearxStandIn(_pause_then_nothing) as web:
+        yield web.url, web.queries
 
 
 def _env(cache: Path, searx_url: str) -> dict[str, str]:

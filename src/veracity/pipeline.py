@@ -65,7 +65,6 @@ def infer_subject(claims: Sequence[Claim]) -> str | None:
     return name if n >= max(2, len(claims) * 0.4) else None
 
 
-Run = RunSession  # the name older callers use
 
 
 def setup_research(
@@ -89,10 +88,10 @@ def setup_research(
 def new_run(
     run_id: str, tools: Tools, *, judge: Judge, settings: Settings, lang: str, progress: ProgressCallback | None,
     stats: Stats, cache: bool, **extra: Any,
-) -> Run:
-    """The :class:`Run` of a check or a resume on ``tools`` (``extra``: resume's own arguments)."""
+) -> RunSession:
+    """The :class:`RunSession` of a check or a resume on ``tools`` (``extra``: resume's own arguments)."""
     local = tools.corpus
-    return Run(
+    return RunSession(
         run_id=run_id, store=tools.store, providers=([local] if local is not None else []) + tools.providers,
         corpus=local, embedder=tools.embedder, judge=judge, settings=settings, lang=lang, progress=progress,
         reader=tools.reader, cache_corpus=cache, stats=stats, **extra,
@@ -100,7 +99,7 @@ def new_run(
 
 
 async def research(
-    run: Run, claims: Sequence[Claim], sem: asyncio.Semaphore, *, bound: StructuredLLM | None,
+    run: RunSession, claims: Sequence[Claim], sem: asyncio.Semaphore, *, bound: StructuredLLM | None,
     budget: Budget, settled: Iterable[str] = (),
 ) -> list[ClaimReport]:
     """Research and judge the claims not in ``settled`` with the one research loop
@@ -212,7 +211,7 @@ async def _check_run(
     """Record the run, research its checklist and record the report (the run ``failed`` when
     something stops it)."""
     store = tools.store
-    run: Run | None = None
+    run: RunSession | None = None
     try:
         store.start_run(
             run_id, input=doc.origin, title=doc.title, language=out_lang, judge=judge_name,

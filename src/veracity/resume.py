@@ -24,8 +24,9 @@ from veracity.evidence.embed import Embedder
 from veracity.judge.base import Judge
 from veracity.judge.match import EvidenceMatchJudge
 from veracity.llm.base import StructuredLLM
-from veracity.pipeline import Run, finish_status, new_run, research, setup_research
+from veracity.pipeline import finish_status, new_run, research, setup_research
 from veracity.reader.fetch import Reader
+from veracity.run.session import RunSession
 from veracity.run.spec import RunSpec
 from veracity.run.tools import Tools
 from veracity.search.base import SearchProvider
@@ -51,7 +52,7 @@ def _merged_stats(before: Stats, now: Stats, *, searches: int, elapsed: float) -
     return now.model_copy(update={**update, "searches": searches, "seconds": round(elapsed, 3)})
 
 
-def _save_coverage(store: Store, run_id: str, earlier: Coverage | None, run: Run | None) -> None:
+def _save_coverage(store: Store, run_id: str, earlier: Coverage | None, run: RunSession | None) -> None:
     """Keep the resumed run's coverage: the earlier attempt's merged with this one's (whose
     figures also go into ``run.stats``)."""
     merged = merge_coverage(earlier, run.figures() if run is not None else None)
@@ -150,7 +151,7 @@ async def _finish(
     before = Stats.model_validate(info["stats"]) if info["stats"] else Stats()
     earlier = store.load_coverage(run_id)
     store.reopen_run(run_id)
-    run: Run | None = None
+    run: RunSession | None = None
     try:
         usage, budget, bound, judge = setup_research(
             tools.llm, tools.judge, store=store, run_id=run_id, settings=settings, progress=progress,
