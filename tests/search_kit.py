@@ -80,9 +80,9 @@ class Sleeps:
         self.waits.append(seconds)
 
 
-def fast_retry(retries: int = 2, max_wait: float = 60.0) -> tuple[RetryPolicy, Sleeps]:
+def fast_retry(attempts: int = 3, max_wait: float = 60.0) -> tuple[RetryPolicy, Sleeps]:
     sleeps = Sleeps()
-    return RetryPolicy(retries=retries, backoff=0.5, max_wait=max_wait, sleep=sleeps), sleeps
+    return RetryPolicy(attempts=attempts, backoff=0.5, max_wait=max_wait, sleep=sleeps), sleeps
 
 
 @dataclass

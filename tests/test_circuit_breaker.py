@@ -47,7 +47,7 @@ def unresolved(request: httpx.Request) -> httpx.Response:
 
 
 def test_a_refused_connection_is_retried_once_not_every_retry() -> None:
-    policy, sleeps = fast_retry(retries=3)
+    policy, sleeps = fast_retry(attempts=4)
     provider, recorder = make("openalex", refused, retry=policy)
     with pytest.raises(ProviderUnreachable) as info:
         run(provider.search("Jack Rae"))
@@ -58,7 +58,7 @@ def test_a_refused_connection_is_retried_once_not_every_retry() -> None:
 
 
 def test_a_host_that_does_not_resolve_is_not_retried() -> None:
-    policy, sleeps = fast_retry(retries=3)
+    policy, sleeps = fast_retry(attempts=4)
     provider, recorder = make("crossref", unresolved, retry=policy)
     with pytest.raises(ProviderUnreachable, match="Name or service not known"):
         run(provider.search("Jack Rae"))
@@ -72,11 +72,11 @@ def test_a_connect_timeout_is_unreachable_and_a_read_timeout_is_not() -> None:
     def read_timeout(request: httpx.Request) -> httpx.Response:
         raise httpx.ReadTimeout("timed out", request=request)
 
-    provider, recorder = make("dblp", connect_timeout, retry=fast_retry(retries=3)[0])
+    provider, recorder = make("dblp", connect_timeout, retry=fast_retry(attempts=4)[0])
     with pytest.raises(ProviderUnreachable, match="could not connect"):
         run(provider.search("Jack Rae"))
     assert len(recorder.requests) == 2
-    provider, recorder = make("dblp", read_timeout, retry=fast_retry(retries=3)[0])
+    provider, recorder = make("dblp", read_timeout, retry=fast_retry(attempts=4)[0])
     with pytest.raises(ProviderError) as info:
         run(provider.search("Jack Rae"))
     assert not isinstance(info.value, ProviderUnreachable)
@@ -84,7 +84,7 @@ def test_a_connect_timeout_is_unreachable_and_a_read_timeout_is_not() -> None:
 
 
 def test_http_errors_are_not_connection_failures() -> None:
-    provider, _ = make("openalex", lambda r: httpx.Response(503, text="down"), retry=fast_retry(retries=1)[0])
+    provider, _ = make("openalex", lambda r: httpx.Response(503, text="down"), retry=fast_retry(attempts=2)[0])
     with pytest.raises(ProviderError) as info:
         run(provider.search("Jack Rae"))
     assert not isinstance(info.value, ProviderUnreachable)
@@ -236,7 +236,7 @@ def test_unreachable_providers_are_given_up_and_named_in_the_coverage(tmp_path: 
         wikipedia_url=f"http://127.0.0.1:{dead_port()}/w/api.php",
         openalex_url=f"http://127.0.0.1:{dead_port()}",
     )
-    policy, sleeps = fast_retry(retries=3)
+    policy, sleeps = fast_retry(attempts=4)
     providers = [WikipediaProvider(search, retry=policy), OpenAlexProvider(search, retry=policy)]
     settings = Settings(db_path=tmp_path / "db.sqlite", cache_dir=tmp_path / "cache", llm_base_url=None)
     doc = InputDocument(text=" ".join(CLAIMS), language="en", origin="test", format="txt")

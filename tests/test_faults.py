@@ -66,11 +66,11 @@ def claims_file(tmp_path: Path, rows: Sequence[tuple[str, str]] = CLAIMS) -> Pat
 
 
 def searxng(
-    web: LocalWeb, sleeps: Sleeps, *, retries: int = 2, timeout: float = 5.0
+    web: LocalWeb, sleeps: Sleeps, *, attempts: int = 3, timeout: float = 5.0
 ) -> SearxngProvider:
     return SearxngProvider(
         SearchSettings(searxng_url=web.base, search_timeout=timeout, _env_file=None),  # type: ignore[call-arg]
-        retry=RetryPolicy(retries=retries, backoff=0.0, max_wait=1.0, sleep=sleeps),
+        retry=RetryPolicy(attempts=attempts, backoff=0.0, max_wait=1.0, sleep=sleeps),
     )
 
 
@@ -154,7 +154,7 @@ def test_search_429_with_retry_after_then_success(
 
     web.routes["/search"] = search
     sleeps = Sleeps()
-    reader = Reader(allow=["127.0.0.1"], retries=1, timeout=5)
+    reader = Reader(allow=["127.0.0.1"], attempts=1, timeout=5)
     report = run(
         claims_file(tmp_path), settings_for(tmp_path), use_embedder, [searxng(web, sleeps)], reader
     )
@@ -179,7 +179,7 @@ def test_search_timeout_is_named(web: LocalWeb, tmp_path: Path, use_embedder: An
         claims_file(tmp_path),
         settings_for(tmp_path),
         use_embedder,
-        [searxng(web, sleeps, retries=1, timeout=0.2)],
+        [searxng(web, sleeps, attempts=2, timeout=0.2)],
     )
     assert_one_verdict_each(report, IDS)
     for row in report.claims:
@@ -195,7 +195,7 @@ def test_search_empty_results_give_unverifiable(
     web.routes["/search"] = lambda h: send(
         h, 200, "application/json", b'{"query": "x", "results": []}'
     )
-    reader = Reader(allow=["127.0.0.1"], retries=1)
+    reader = Reader(allow=["127.0.0.1"], attempts=1)
     report = run(
         claims_file(tmp_path),
         settings_for(tmp_path),
@@ -288,7 +288,7 @@ def test_reader_faults_are_listed_and_the_good_page_still_counts(
     web.routes["/search"] = lambda h: send(
         h, 200, "application/json", searx_json([web.url(p) for p in plan.get(query_of(h), [])])
     )
-    reader = Reader(allow=["127.0.0.1"], retries=1, timeout=0.4)
+    reader = Reader(allow=["127.0.0.1"], attempts=1, timeout=0.4)
     report = run(
         claims_file(tmp_path),
         settings_for(tmp_path),
@@ -375,7 +375,7 @@ def test_random_fault_schedule_keeps_every_claim(
         h, 200, "text/html; charset=utf-8", html_page("Ada Quill at Bristol", BRISTOL)
     )
     chaos = ScheduledProvider(web, seed)
-    reader = Reader(allow=["127.0.0.1"], retries=1, timeout=0.3)
+    reader = Reader(allow=["127.0.0.1"], attempts=1, timeout=0.3)
     report = run(claims_file(tmp_path, SIX), settings_for(tmp_path), use_embedder, [chaos], reader)
 
     ids = [i for i, _ in SIX]

@@ -67,7 +67,7 @@ def local() -> Iterator[Local]:
 
 def _fetch(url: str, **kwargs: Any) -> Document:
     async def go() -> Document:
-        async with Reader(retries=1, **kwargs) as reader:
+        async with Reader(attempts=1, **kwargs) as reader:
             return await reader.fetch(url)
 
     return asyncio.run(go())
@@ -159,11 +159,11 @@ def test_run_read_checks_the_guard_before_the_store_cache(local: Local, tmp_path
     url = local.url("/admin")
 
     async def go(store: Store) -> tuple[Any, ...]:
-        async with Reader(allow=["127.0.0.1"], retries=1) as allowed:
+        async with Reader(allow=["127.0.0.1"], attempts=1) as allowed:
             first = await _run(store, allowed, reuse=False).read(url)  # fetched and recorded
             warm_run = _run(store, allowed, reuse=True)
             warm = await warm_run.read(url)  # from the store, no request
-        async with Reader(retries=1) as guarded:
+        async with Reader(attempts=1) as guarded:
             cold_run = _run(store, guarded, reuse=False)  # asks the reader (uncached)
             cold = await cold_run.read(local.url("/other"))
             reused_run = _run(store, guarded, reuse=True)  # the store's cache first
@@ -187,7 +187,7 @@ def test_url_input_is_refused_from_the_cache(local: Local, tmp_path: Path) -> No
     url = local.url("/admin")
 
     async def read(store: Store, allow: list[str]) -> Any:
-        async with Reader(allow=allow, cache=StoreFetchCache(store), retries=1) as reader:
+        async with Reader(allow=allow, cache=StoreFetchCache(store), attempts=1) as reader:
             return await read_url_input(url, reader=reader)
 
     with Store(tmp_path / "s.sqlite") as store:

@@ -217,7 +217,7 @@ def real_providers() -> tuple[httpx.AsyncClient, dict[str, Any]]:
     async def no_wait(seconds: float) -> None:  # politeness intervals pass instantly
         return None
 
-    retry = RetryPolicy(retries=0, sleep=no_wait)
+    retry = RetryPolicy(attempts=1, sleep=no_wait)
     built: dict[str, Any] = {}
     for module, cls in (
         ("arxiv", "ArxivProvider"),

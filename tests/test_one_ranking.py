@@ -168,7 +168,7 @@ def judged(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
 async def _web_run(site: LocalSite, claims: Path, settings: Settings, store: Store, embedder: Any) -> Report:
     providers = build_providers(["searxng"], SearchSettings(searxng_url=site.base))
     try:
-        async with Reader(allow=["127.0.0.1"], cache=StoreFetchCache(store), retries=1) as reader:
+        async with Reader(allow=["127.0.0.1"], cache=StoreFetchCache(store), attempts=1) as reader:
             return await acheck(claims, claims=True, settings=settings, store=store, providers=providers,
                                 reader=reader, embedder=embedder)
     finally:

@@ -406,8 +406,8 @@ def test_backoff_doubles_between_tries(server: tuple[str, _State]) -> None:
     assert waits == [1.5, 3.0, 6.0]
 
 
-def test_retries_is_the_old_name_of_attempts() -> None:
-    assert Reader(retries=2).retry.attempts == 2 == Reader(attempts=2).retry.attempts
+def test_attempts_count_the_tries_in_all() -> None:
+    assert Reader(attempts=2).retry.attempts == 2
     assert Reader().retry == RetryPolicy(attempts=3, backoff=1.0, max_wait=30.0)
     with pytest.raises(ValueError, match="attempts"):
         Reader(attempts=0)

@@ -87,9 +87,9 @@ def test_jitter_adds_at_most_its_share() -> None:
     assert all(2.0 <= p.delay(2) <= 2.5 for _ in range(50))
 
 
-def test_retries_and_from_retries_count_tries_after_the_first() -> None:
-    assert RetryPolicy(retries=0).attempts == 1
-    assert RetryPolicy(retries=2) == RetryPolicy(attempts=3)
+def test_from_retries_counts_tries_after_the_first() -> None:
+    assert RetryPolicy.from_retries(0).attempts == 1
+    assert RetryPolicy.from_retries(2) == RetryPolicy(attempts=3)
     assert RetryPolicy.from_retries(3, backoff=0.25).attempts == 4
     with pytest.raises(ValueError, match="at least one attempt"):
         RetryPolicy(attempts=0)

@@ -61,7 +61,7 @@ def test_backoff_doubles_and_is_capped() -> None:
 
 
 def test_zero_retries_means_one_attempt() -> None:
-    policy, sleeps = fast_retry(retries=0)
+    policy, sleeps = fast_retry(attempts=1)
     provider, recorder = make("arxiv", lambda r: httpx.Response(500), retry=policy)
     with pytest.raises(ProviderError, match="1 attempt"):
         run(provider.search("x"))

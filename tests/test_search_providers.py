@@ -160,7 +160,7 @@ def test_network_error_then_success_is_retried(name: str) -> None:
 
 @pytest.mark.parametrize("name", HTTP_PROVIDERS)
 def test_persistent_503_gives_provider_error(name: str) -> None:
-    policy, sleeps = fast_retry(retries=2)
+    policy, sleeps = fast_retry(attempts=3)
     provider, recorder = make(name, lambda r: httpx.Response(503, text="down"), retry=policy)
     with pytest.raises(ProviderError) as info:
         run(provider.search("Jack Rae"))
@@ -177,7 +177,7 @@ def test_timeout_gives_provider_error(name: str) -> None:
     def slow(request: httpx.Request) -> httpx.Response:
         raise httpx.ReadTimeout("too slow", request=request)
 
-    provider, recorder = make(name, slow, retry=fast_retry(retries=1)[0])
+    provider, recorder = make(name, slow, retry=fast_retry(attempts=2)[0])
     with pytest.raises(ProviderError, match="timed out"):
         run(provider.search("Jack Rae"))
     assert len(recorder.requests) == 2

@@ -63,7 +63,7 @@ def test_wikipedia_keeps_search_snippets_when_extracts_fail() -> None:
             return route("wikipedia")(request)
         return httpx.Response(503)
 
-    provider, _ = make("wikipedia", handler, retry=fast_retry(retries=0)[0])
+    provider, _ = make("wikipedia", handler, retry=fast_retry(attempts=1)[0])
     results = run(provider.search("DeepMind", lang="zh"))
     assert results[0].snippet == "DeepMind是一家位于伦敦的人工智能研究实验室"  # markup removed
     assert results[0].url == "https://zh.wikipedia.org/wiki/DeepMind"

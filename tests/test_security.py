@@ -139,12 +139,12 @@ def _injection_run(web: LocalWeb, tmp_path: Path, note: str, embedder: Any) -> t
     providers = build_providers(
         ["searxng"],
         SearchSettings(searxng_url=web.base, _env_file=None),  # type: ignore[call-arg]
-        retry=RetryPolicy(retries=0, sleep=Sleeps()),
+        retry=RetryPolicy(attempts=1, sleep=Sleeps()),
     )
 
     report = run(
         claims_file(tmp_path, INJECTION_CLAIMS), settings, embedder, providers,
-        Reader(allow=["127.0.0.1"], retries=1),
+        Reader(allow=["127.0.0.1"], attempts=1),
     )
     assert report.stats.fetches == 1 and report.stats.fetch_failures == []
     with Store(settings.db_path) as store:
@@ -227,7 +227,7 @@ def _secret_run(
     )
     settings = settings_for(tmp_path)
     providers = build_providers(
-        ["searxng", "brave"], SearchSettings(), retry=RetryPolicy(retries=1, sleep=Sleeps())
+        ["searxng", "brave"], SearchSettings(), retry=RetryPolicy(attempts=2, sleep=Sleeps())
     )
     claims = claims_file(
         tmp_path,
@@ -237,7 +237,7 @@ def _secret_run(
         ],
     )
 
-    report = run(claims, settings, embedder, providers, Reader(allow=["127.0.0.1"], retries=1))
+    report = run(claims, settings, embedder, providers, Reader(allow=["127.0.0.1"], attempts=1))
     # the key was really sent to the API (and so really echoed back)
     assert any(h.get("x-subscription-token") == SECRET for h in web.headers_seen)
     assert web.requests["/brave"] >= 1 and report.stats.fetches == 1
@@ -356,7 +356,7 @@ def test_metadata_url_in_search_results_is_never_fetched(
     providers = build_providers(
         ["searxng"],
         SearchSettings(searxng_url=web.base, _env_file=None),  # type: ignore[call-arg]
-        retry=RetryPolicy(retries=0, sleep=Sleeps()),
+        retry=RetryPolicy(attempts=1, sleep=Sleeps()),
     )
     claims = claims_file(
         tmp_path,
@@ -366,7 +366,7 @@ def test_metadata_url_in_search_results_is_never_fetched(
         ],
     )
 
-    report = run(claims, settings, use_embedder, providers, Reader(allow=["127.0.0.1"], retries=1))
+    report = run(claims, settings, use_embedder, providers, Reader(allow=["127.0.0.1"], attempts=1))
     assert [c.id for c in report.claims] == ["bristol", "prize"]
     assert report.claims[0].verdict.label in (Label.TRUE, Label.MOSTLY_TRUE)
     lines = [f for f in report.stats.fetch_failures if f.startswith(METADATA + ":")]

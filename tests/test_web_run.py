@@ -158,7 +158,7 @@ def _claims_file(tmp_path: Path) -> Path:
 async def _first_run(web: LocalWeb, store: Store, claims: Path, settings: Settings, embedder: Any) -> tuple[Report, Recording]:
     providers = build_providers(["searxng"], SearchSettings(searxng_url=web.base))
     recording = Recording(providers[0])
-    reader = Reader(allow=["127.0.0.1"], cache=StoreFetchCache(store), retries=1)
+    reader = Reader(allow=["127.0.0.1"], cache=StoreFetchCache(store), attempts=1)
     try:
         report = await acheck(
             claims, claims=True, settings=settings, store=store, providers=[recording],

@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import random
 from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import InitVar, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import TypeVar
@@ -34,10 +34,8 @@ class RetryPolicy:
     ``attempts`` is the number of tries in all (1 = no retry). The wait before try *n + 1* is
     what the server asked for (``Retry-After``), else ``backoff`` × 2^(n−1) plus a random
     share of ``jitter`` seconds; either is capped at ``max_wait``. ``sleep`` is injectable, so
-    tests run without real waits.
-
-    ``retries`` (keyword, for older callers) gives the same count as tries after the first:
-    ``RetryPolicy(retries=2)`` is ``RetryPolicy(attempts=3)``.
+    tests run without real waits. A setting that counts the tries after the first
+    (``search_retries``, ``llm_retries``) becomes a policy through :meth:`from_retries`.
     """
 
     attempts: int = 4
@@ -45,11 +43,8 @@ class RetryPolicy:
     max_wait: float = 30.0
     jitter: float = 0.0
     sleep: Sleep = field(default=asyncio.sleep, compare=False)
-    retries: InitVar[int | None] = None
 
-    def __post_init__(self, retries: int | None) -> None:
-        if retries is not None:
-            object.__setattr__(self, "attempts", retries + 1)
+    def __post_init__(self) -> None:
         if self.attempts < 1:
             raise ValueError(f"a retry policy needs at least one attempt, not {self.attempts}")
 

@@ -323,7 +323,7 @@ class Reader:
 
     ``attempts`` is the number of tries in all (1 = no retry), with a 1 s backoff that doubles
     up to 30 s; ``retry`` replaces that whole policy (and its ``sleep``, for tests).
-    ``retries`` is the old name of ``attempts`` (the same count). ``allow`` is the SSRF
+    ``allow`` is the SSRF
     allow-list (see :mod:`veracity.reader.safety`); ``resolver`` replaces DNS for tests.
     ``requests`` counts the HTTP requests sent (redirect hops and retries included).
     Concurrent fetches of one URL share a single download. A reader belongs to the event
@@ -340,15 +340,12 @@ class Reader:
         per_host: int = 2,
         attempts: int = 3,
         retry: RetryPolicy | None = None,
-        retries: int | None = None,
         allow: Sequence[str] = (),
         cache: FetchCache | None = None,
         offline: bool = False,
         resolver: Resolver | None = None,
         user_agent: str = DEFAULT_USER_AGENT,
     ) -> None:
-        if retries is not None:
-            attempts = retries
         if max_bytes < 1 or per_host < 1 or attempts < 1 or max_redirects < 0 or timeout <= 0:
             raise ValueError("max_bytes, per_host, attempts and timeout must be positive")
         self.timeout = timeout
