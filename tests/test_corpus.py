@@ -6,12 +6,10 @@ import asyncio
 import hashlib
 import os
 import re
-import zlib
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pytest
 from fpdf import FPDF
 
@@ -24,6 +22,7 @@ from veracity.errors import BinaryInput, CorpusError, EmptyInput, InputError, In
 from veracity.search.base import SearchProvider
 from veracity.text import normalize_for_match
 from veracity.types import Document, PageSpan, SearchResult, Source, SourceKind
+from web_kit import WordEmbedder
 
 # --- fixtures ---------------------------------------------------------------------------------
 
@@ -69,28 +68,6 @@ def _pdf_bytes(pages: list[str]) -> bytes:
         pdf.add_page()
         pdf.multi_cell(0, 8, text)
     return bytes(pdf.output())
-
-
-class HashEmbedder:
-    """A small deterministic bag-of-words embedder, so index tests need no model."""
-
-    name = "test-hash-embedder"
-    dim = 64
-
-    def __init__(self) -> None:
-        self.calls = 0
-        self.texts: list[str] = []
-
-    def embed(self, texts: list[str]) -> np.ndarray:
-        self.calls += 1
-        self.texts.extend(texts)
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        for i, text in enumerate(texts):
-            for word in re.findall(r"\w+", text.lower()):
-                out[i, zlib.crc32(word.encode()) % self.dim] += 1.0
-        norms = np.linalg.norm(out, axis=1, keepdims=True)
-        norms[norms == 0] = 1.0
-        return out / norms
 
 
 @pytest.fixture
@@ -293,27 +270,27 @@ def test_passages_of_real_pdf(corpus_dir: Path) -> None:
 
 
 def _open(
-    dirs: list[Path], settings: Settings, embedder: HashEmbedder | None = None
+    dirs: list[Path], settings: Settings, embedder: WordEmbedder | None = None
 ) -> LocalCorpus:
-    corpus = LocalCorpus(dirs, settings=settings, embedder=embedder or HashEmbedder())
+    corpus = LocalCorpus(dirs, settings=settings, embedder=embedder or WordEmbedder())
     corpus.open()
     return corpus
 
 
 def test_corpus_rejects_missing_or_non_folder(tmp_path: Path, settings: Settings) -> None:
     with pytest.raises(CorpusError, match="not found"):
-        LocalCorpus([tmp_path / "nope"], settings=settings, embedder=HashEmbedder())
+        LocalCorpus([tmp_path / "nope"], settings=settings, embedder=WordEmbedder())
     (tmp_path / "file.txt").write_text("x")
     with pytest.raises(CorpusError, match="not a folder"):
-        LocalCorpus([tmp_path / "file.txt"], settings=settings, embedder=HashEmbedder())
+        LocalCorpus([tmp_path / "file.txt"], settings=settings, embedder=WordEmbedder())
     with pytest.raises(CorpusError):
-        LocalCorpus([], settings=settings, embedder=HashEmbedder())
+        LocalCorpus([], settings=settings, embedder=WordEmbedder())
 
 
 def test_build_search_and_skip(corpus_dir: Path, settings: Settings) -> None:
     messages: list[str] = []
     corpus = LocalCorpus(
-        [corpus_dir], settings=settings, embedder=HashEmbedder(), progress=messages.append
+        [corpus_dir], settings=settings, embedder=WordEmbedder(), progress=messages.append
     )
     assert isinstance(corpus, SearchProvider) and corpus.name == "corpus"
     corpus.open()
@@ -362,10 +339,10 @@ def test_second_open_reuses_index_without_parsing(
         raise AssertionError("a file was parsed again")
 
     monkeypatch.setattr(index_mod, "load_file", no_parsing)
-    embedder = HashEmbedder()
+    embedder = WordEmbedder()
     second = _open([corpus_dir], settings, embedder)
     assert second.reused and second.parsed == 0
-    assert embedder.calls == 0  # nothing re-embedded
+    assert embedder.calls == []  # nothing re-embedded
     assert [d.model_dump() for d in second.documents] == [d.model_dump() for d in first.documents]
     assert sorted(second.skipped) == sorted(first.skipped)
     got = second.search_sync("Gopher 280 billion parameters", 2)
@@ -463,7 +440,7 @@ def test_unwritable_cache_builds_in_memory(corpus_dir: Path, tmp_path: Path) -> 
     settings = Settings(cache_dir=blocker / "cache", db_path=tmp_path / "db.sqlite")
     messages: list[str] = []
     corpus = LocalCorpus(
-        [corpus_dir], settings=settings, embedder=HashEmbedder(), progress=messages.append
+        [corpus_dir], settings=settings, embedder=WordEmbedder(), progress=messages.append
     )
     corpus.open()
     assert any("not writable" in m for m in messages)
@@ -532,7 +509,7 @@ def test_shared_boilerplate_is_embedded_once(tmp_path: Path, settings: Settings)
         (root / f"p{i}.md").write_text(
             f"---\ntitle: Site\n---\nPage {i} reports finding number {i}.\n\n{footer}\n"
         )
-    embedder = HashEmbedder()
+    embedder = WordEmbedder()
     corpus = _open([root], settings, embedder)
     assert corpus.passage_count == 6
     assert sorted(embedder.texts) == sorted(

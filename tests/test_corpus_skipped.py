@@ -14,12 +14,10 @@ from __future__ import annotations
 import json
 import os
 import re
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pytest
 
 from conftest import EXAMPLE_CORPUS
@@ -27,22 +25,7 @@ from veracity.config import Settings
 from veracity.corpus.index import LocalCorpus
 from veracity.corpus.loaders import iter_corpus_files, scan_corpus_files
 from veracity.errors import CorpusError
-
-
-class WordEmbedder:
-    """Deterministic bag-of-words vectors, so these tests load no model."""
-
-    name = "test-word-embedder"
-    dim = 32
-
-    def embed(self, texts: list[str]) -> np.ndarray:
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        for i, text in enumerate(texts):
-            for word in re.findall(r"\w+", text.lower()):
-                out[i, zlib.crc32(word.encode()) % self.dim] += 1.0
-        norms = np.linalg.norm(out, axis=1, keepdims=True)
-        norms[norms == 0] = 1.0
-        return out / norms
+from web_kit import WordEmbedder
 
 
 @pytest.fixture

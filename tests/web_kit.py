@@ -29,13 +29,19 @@ Pages = dict[str, tuple[str, bytes]]
 
 
 class WordEmbedder:
-    """Bag-of-words vectors (no model to load), keeping every call's texts in ``calls``."""
+    """Bag-of-words vectors (no model to load), keeping every call's texts in ``calls``; the
+    tests' one stand-in for the sentence encoder."""
 
     name = "test-word-embedder"
     dim = 64
 
     def __init__(self) -> None:
         self.calls: list[list[str]] = []
+
+    @property
+    def texts(self) -> list[str]:
+        """Every text embedded, in order."""
+        return [t for call in self.calls for t in call]
 
     def embed(self, texts: list[str]) -> np.ndarray:
         self.calls.append(list(texts))
