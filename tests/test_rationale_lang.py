@@ -173,3 +173,21 @@ def test_failed_searches_are_appended_as_text_to_a_rationale_without_parts() -> 
     note_failures(verdict, ["searxng: HTTP 500"], "zh")
     assert verdict.rationale == LLM_TEXT + " (searxng: HTTP 500)"
     assert verdict.rationale_in("en") == verdict.rationale
+
+
+def test_a_stopped_claims_rationale_is_worded_in_either_language() -> None:
+    """The research agent's "research stopped" rationale is kept as parts: why (a message of
+    its own), the searches that failed and the last assessment (a model's words, as written)."""
+    from veracity.agent.loop import stopped_verdict
+
+    verdict = stopped_verdict("zh", "no_progress", {"n": 2}, ["searxng: HTTP 500"], "模型此前认为证据不足。")
+    assert verdict.label == Label.UNVERIFIABLE
+    assert verdict.rationale == (
+        "核查未能完成，无法核实：第 2 轮没有找到新的证据。检索失败：searxng: HTTP 500。此前的判断：模型此前认为证据不足。"
+    )
+    assert verdict.rationale_in("en") == (
+        "Research stopped before the claim could be checked: no new evidence turned up in round 2."
+        " Searches that failed: searxng: HTTP 500. Last assessment: 模型此前认为证据不足。"
+    )
+    budget = stopped_verdict("en", "budget", {"detail": "time budget of 60 s used up"}, [], None)
+    assert budget.rationale_in("zh") == "核查未能完成，无法核实：核查预算已用尽（time budget of 60 s used up）。"

@@ -380,7 +380,7 @@ _AGENT: dict[str, dict[str, str]] = {
         "en": "Research stopped before the claim could be checked: {reason}.",
         "zh": "核查未能完成，无法核实：{reason}。",
     },
-    "last_assessment": {"en": " Last assessment: {before}", "zh": "此前的判断：{before}"},
+    "last_assessment": {"en": "Last assessment: {before}", "zh": "此前的判断：{before}"},
 }
 """Why the research agent stopped on a claim (:mod:`veracity.agent.loop`)."""
 
@@ -458,7 +458,15 @@ def fields(template: str) -> set[str]:
     return {name for _, name, _, _ in Formatter().parse(template) if name is not None}
 
 
-def _fill(field: str, value: RationaleValue, lang: str) -> str | int:
+MESSAGE_FIELDS = frozenset({"reason"})
+"""Fields whose value is the key of another message, worded with the same part's values
+(``{"reason": "agent.no_progress", "n": 2}``): a rationale part can say why in either language."""
+
+
+def _fill(field: str, value: RationaleValue, lang: str, values: Mapping[str, RationaleValue]) -> str | int:
+    if field in MESSAGE_FIELDS and isinstance(value, str) and value in MESSAGES:
+        others = {f: _fill(f, v, lang, values) for f, v in values.items() if f not in MESSAGE_FIELDS}
+        return message(value, lang, **others)
     if not isinstance(value, list):
         return value
     sep_key, item_key = LIST_FIELDS[field]
@@ -474,7 +482,7 @@ def _sentence(text: str, lang: str) -> str:
         return text
     if lang == "zh":
         return text.rstrip(".。;；") + "。"
-    return text if text.endswith((".", "!", "?")) else text + "."
+    return text if text.endswith((".", "!", "?", "。", "！", "？")) else text + "."  # a quoted Chinese sentence ends itself
 
 
 def rationale_text(parts: Sequence[tuple[str, Mapping[str, RationaleValue]]], lang: str | None) -> str:
@@ -482,11 +490,11 @@ def rationale_text(parts: Sequence[tuple[str, Mapping[str, RationaleValue]]], la
     sentence, joined without spaces in Chinese and with one in English."""
     lg = lang_of(lang)
     sentences = [
-        _sentence(message(key, lg, **{f: _fill(f, v, lg) for f, v in values.items()}), lg)
+        _sentence(message(key, lg, **{f: _fill(f, v, lg, values) for f, v in values.items()}), lg)
         for key, values in parts
     ]
     return ("" if lg == "zh" else " ").join(sentences).strip()
 
 
-__all__ = ["LANGS", "LIST_FIELDS", "MESSAGES", "RationaleValue", "fields", "lang_of", "message",
+__all__ = ["LANGS", "LIST_FIELDS", "MESSAGES", "MESSAGE_FIELDS", "RationaleValue", "fields", "lang_of", "message",
            "rationale_text", "section"]

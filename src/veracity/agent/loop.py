@@ -25,7 +25,7 @@ from veracity.agent.planner import Planner
 from veracity.errors import BudgetExhausted
 from veracity.events import Event, emit
 from veracity.judge.base import Judgement
-from veracity.messages import message
+from veracity.messages import RationaleValue, message
 from veracity.run.session import claim_row, pick_reads
 from veracity.search.coverage import failure_line
 from veracity.text import normalize_for_match
@@ -50,9 +50,19 @@ def reason_text(lang: str, key: str, **values: object) -> str:
     return message(f"agent.{key}", lang, **values)
 
 
-def _exhausted_text(lang: str, reason: str, before: str | None) -> str:
-    head = message("agent.exhausted", lang, reason=reason)
-    return head + (message("agent.last_assessment", lang, before=before) if before else "")
+def stopped_verdict(lang: str, key: str, values: dict[str, RationaleValue], failures: Sequence[str],
+                    before: str | None) -> Verdict:
+    """The unverifiable verdict of a claim whose research stopped (``key``: why, an ``agent.``
+    message with ``values``), its rationale kept as parts so that it reads in either language:
+    the searches that failed and the last assessment (a model's words, as written) follow."""
+    parts = [RationalePart(key="agent.exhausted", values={"reason": f"agent.{key}", **values})]
+    if failures:
+        parts.append(RationalePart(key="judge.search_failed", values={"failures": "; ".join(failures)}))
+    if before:
+        parts.append(RationalePart(key="agent.last_assessment", values={"before": before}))
+    verdict = Verdict(label=Label.UNVERIFIABLE, confidence=0.0, rationale="", rationale_parts=parts)
+    verdict.rationale = verdict.parts_text(lang) or ""
+    return verdict
 
 
 class Agent:
@@ -100,7 +110,7 @@ class Agent:
                 self.budget.guard_time()
             except BudgetExhausted as err:
                 for c in pending:
-                    rows[c.id] = self._exhaust(c, self._reason("budget", detail=err))
+                    rows[c.id] = self._exhaust(c, "budget", detail=err)
                 break
             self.run.stats.rounds = rnd
             emit(self.run.progress, Event(
@@ -128,7 +138,7 @@ class Agent:
                     await asyncio.to_thread(self.run.prepare_queries, pending)
                 await asyncio.gather(*(settle(c, gather=False) for c in pending))
         for cid in self.ledger.pending():  # only reachable with max_rounds exhausted mid-way
-            rows[cid] = self._exhaust(by_id[cid], self._reason("no_rounds"))
+            rows[cid] = self._exhaust(by_id[cid], "no_rounds")
         return [rows[c.id] for c in claims]
 
     # --- one round for one claim -----------------------------------------------------------
@@ -235,9 +245,9 @@ class Agent:
         """Settle, exhaust or keep a claim pending after its judgement of round ``rnd``."""
         entry = self.ledger.entries[claim.id]
         if isinstance(outcome, _NoProgress):
-            return self._exhaust(claim, self._reason("no_progress", n=rnd))
+            return self._exhaust(claim, "no_progress", n=rnd)
         if isinstance(outcome, BudgetExhausted):
-            return self._exhaust(claim, self._reason("budget", detail=outcome))
+            return self._exhaust(claim, "budget", detail=outcome)
         if isinstance(outcome, BaseException):
             row = self.run.failed_row(claim, outcome)
             self.ledger.exhaust(claim.id, f"{type(outcome).__name__}: {outcome}")
@@ -256,23 +266,25 @@ class Agent:
             return self._record(claim, row)
         entry.missing = outcome.missing
         if last_round:
-            return self._exhaust(claim, self._reason("insufficient", n=rnd))
+            return self._exhaust(claim, "insufficient", n=rnd)
         if rnd > 1 and self._new_queries.get(claim.id, 0) == 0:
-            return self._exhaust(claim, self._reason("no_queries", n=rnd))
+            return self._exhaust(claim, "no_queries", n=rnd)
         return None
 
     def _reason(self, key: str, **values: object) -> str:
         return reason_text(self.run.lang, key, **values)
 
-    def _exhaust(self, claim: Claim, reason: str) -> ClaimReport:
+    def _exhaust(self, claim: Claim, key: str, **values: object) -> ClaimReport:
+        """The claim's research stopped (``key``: why, an ``agent.`` message): unverifiable,
+        with the last assessment's evidence."""
         last = self._last.get(claim.id)
-        failures = self.run.failures(claim.id)
-        if failures:
-            reason += " (" + "; ".join(failures[:3]) + ")"
-        rationale = _exhausted_text(self.run.lang, reason, last.verdict.rationale if last else None)
-        verdict = Verdict(label=Label.UNVERIFIABLE, confidence=0.0, rationale=rationale)
+        failures = self.run.failures(claim.id)[:3]
+        shown = {k: v if isinstance(v, int | list) else str(v) for k, v in values.items()}
+        verdict = stopped_verdict(self.run.lang, key, shown, failures,
+                                  last.verdict.rationale if last else None)
         evidence = last.evidence[: self.settings.max_evidence] if last else []
         row = claim_row(claim, verdict, evidence)
+        reason = self._reason(key, **values) + (" (" + "; ".join(failures) + ")" if failures else "")
         self.ledger.exhaust(claim.id, reason)
         return self._record(claim, row)
 
