@@ -546,3 +546,46 @@ def test_a_run_without_corpus_caching_never_fingerprints_the_corpus(tmp_path: Pa
     report = asyncio.run(acheck(doc, corpus=corpus, settings=settings, embedder=corpus.embedder))
     assert report.stats.documents == 1
     assert corpus._fingerprint is None  # searched, never hashed (not cached without --cache)
+
+
+def test_searches_started_together_embed_their_queries_in_one_call(
+    corpus_dir: Path, settings: Settings
+) -> None:
+    """A round's claims search the corpus together: their query texts go to the embedder in
+    one batch (one call for all, not one each), each is embedded once, and every search gets
+    the results it would get alone."""
+    embedder = WordEmbedder()
+    corpus = _open([corpus_dir], settings, embedder)
+    queries = [f"GPT-4 technical report question {i}" for i in range(5)]
+    alone = {q: [r.url for r in asyncio.run(_open([corpus_dir], settings, WordEmbedder()).search(q))] for q in queries}
+    before = len(embedder.calls)
+
+    async def together() -> list[list[str]]:
+        found = await asyncio.gather(*(corpus.search(q) for q in [*queries, queries[0]]))
+        return [[r.url for r in rs] for rs in found]
+
+    found = asyncio.run(together())
+    assert embedder.calls[before:] == [queries]  # one call, each query once
+    assert found[:5] == [alone[q] for q in queries] and found[5] == found[0]
+    asyncio.run(corpus.search(queries[1]))  # remembered: not embedded again
+    assert len(embedder.calls) == before + 1
+
+
+def test_a_failed_batch_embedding_fails_every_search_waiting_for_it(
+    corpus_dir: Path, settings: Settings
+) -> None:
+    class Broken(WordEmbedder):
+        def embed(self, texts: list[str]) -> Any:
+            if len(texts) > 1 and all("broken" in t for t in texts):
+                raise RuntimeError("encoder down")
+            return super().embed(texts)
+
+    corpus = _open([corpus_dir], settings, Broken())
+
+    async def together() -> list[Any]:
+        return await asyncio.gather(*(corpus.search(f"broken query {i}") for i in range(3)),
+                                    return_exceptions=True)
+
+    outcome = asyncio.run(together())
+    assert all(isinstance(o, RuntimeError) and "encoder down" in str(o) for o in outcome)
+    assert asyncio.run(corpus.search("GPT-4")) is not None  # the corpus still answers

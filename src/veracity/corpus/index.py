@@ -142,6 +142,9 @@ class LocalCorpus:
         self._index: HybridIndex | None = None
         self._rows: dict[str, int] | None = None
         self._queries: dict[str, np.ndarray] = {}  # query text → embedding, oldest first
+        # queries of concurrent searches waiting for one batched embedding (see _vector_for)
+        self._waiting: dict[str, asyncio.Future[np.ndarray]] = {}
+        self._flush: asyncio.Task[None] | None = None
         self._by_url: dict[str, Document] = {}
         self._lock = threading.Lock()
         self._opened = False
@@ -222,7 +225,8 @@ class LocalCorpus:
     ) -> list[SearchResult]:
         """One result per top passage, best first. ``lang`` is ignored: the embeddings are
         multilingual and the corpus is searched as a whole."""
-        hits = await asyncio.to_thread(self.search_sync, query, limit)
+        vec = await self._vector_for(query) if query.strip() and limit > 0 else None
+        hits = await asyncio.to_thread(self.search_sync, query, limit, vec)
         results: list[SearchResult] = []
         for rank, (passage, hit) in enumerate(hits, start=1):
             doc = self._by_url.get(passage.doc_url)
@@ -240,14 +244,69 @@ class LocalCorpus:
             )
         return results
 
-    def search_sync(self, query: str, k: int = 10) -> list[tuple[Passage, Hit]]:
-        """The ``k`` best passages for ``query`` with their fused scores."""
+    def search_sync(
+        self, query: str, k: int = 10, query_vec: np.ndarray | None = None
+    ) -> list[tuple[Passage, Hit]]:
+        """The ``k`` best passages for ``query`` with their fused scores (``query_vec``: its
+        embedding, when the caller has it)."""
         self.open()
         if self._index is None or not query.strip() or k <= 0:
             return []
         with self._lock:  # the embedder is not guaranteed to be thread-safe
-            hits = self._index.search(query, k, query_vec=self._query_vector(query))
+            vec = query_vec if query_vec is not None else self._query_vector(query)
+            hits = self._index.search(query, k, query_vec=vec)
         return [(self._index.passages[h.index], h) for h in hits]
+
+    async def _vector_for(self, query: str) -> np.ndarray:
+        """The query's embedding. Searches started together (a round's claims) wait one loop
+        turn and are embedded in one batch: one embedder call for many claims, not one each."""
+        vec = self._queries.get(query)
+        if vec is not None:
+            return vec
+        loop = asyncio.get_running_loop()
+        fut = self._waiting.get(query)
+        if fut is None or fut.get_loop() is not loop:
+            fut = self._waiting[query] = loop.create_future()
+        flush = self._flush
+        if flush is None or flush.done() or flush.get_loop() is not loop:
+            self._flush = loop.create_task(self._embed_waiting(loop))
+        return await asyncio.shield(fut)
+
+    async def _embed_waiting(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Embed the waiting queries in batches until none waits (see :meth:`_vector_for`)."""
+        while True:
+            await asyncio.sleep(0)  # the searches started in this loop turn join the batch
+            batch = {q: f for q, f in self._waiting.items() if f.get_loop() is loop}
+            if not batch:
+                self._flush = None
+                return
+            for q in batch:
+                del self._waiting[q]
+            try:
+                vecs = await asyncio.to_thread(self._embed_queries, list(batch))
+            except BaseException as err:  # every waiting search sees the failure
+                for f in batch.values():
+                    if not f.done():
+                        f.set_exception(err)
+                if not isinstance(err, Exception):
+                    raise
+                continue
+            for f, vec in zip(batch.values(), vecs, strict=True):
+                if not f.done():
+                    f.set_result(vec)
+
+    def _embed_queries(self, queries: list[str]) -> list[np.ndarray]:
+        with self._lock:
+            known = {q: v for q in queries if (v := self._queries.get(q)) is not None}
+            wanted = [q for q in queries if q not in known]
+            if wanted:
+                fresh = np.asarray(self.embedder.embed(wanted), dtype=np.float32)
+                for q, vec in zip(wanted, fresh, strict=True):
+                    known[q] = vec
+                    if len(self._queries) >= 4096:
+                        self._queries.pop(next(iter(self._queries)))
+                    self._queries[q] = vec
+            return [known[q] for q in queries]
 
     def query_vector(self, query: str) -> np.ndarray:
         """The embedding of a query text (remembered: a claim is searched, then ranked)."""
