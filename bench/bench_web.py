@@ -41,7 +41,7 @@ from veracity.search.settings import SearchSettings  # noqa: E402
 from veracity.testing.llm_server import ScriptedLLMServer  # noqa: E402
 from veracity.testing.scripted_model import scripted_responder  # noqa: E402
 from veracity.types import InputDocument, Report  # noqa: E402
-from web_kit import LocalWeb, Pages, html_page, serving  # noqa: E402
+from web_kit import Pages, Site, html_page, serving  # noqa: E402
 
 FIRST = ["Alice", "Bruno", "Chen", "Dana", "Emeka", "Farah", "Goran", "Hana", "Ivan", "Jun"]
 LAST = ["Okafor", "Lindqvist", "Moreau", "Tanaka", "Kowalski", "Haddad", "Silva", "Novak"]
@@ -107,12 +107,12 @@ def make_world(n_pages: int, n_claims: int, seed: int = 7) -> tuple[list[tuple[s
     return pages, claims
 
 
-def site(pages: list[tuple[str, str, str]]) -> LocalWeb:
+def site(pages: list[tuple[str, str, str]]) -> Site:
     def build(base: str) -> Pages:
         return {path: ("text/html; charset=utf-8", html_page(base + path, title, body))
                 for path, title, body in pages}
 
-    return LocalWeb(build, limit=5)
+    return Site(build, limit=5)
 
 
 def write_claims(path: Path, claims: list[str]) -> Path:
@@ -129,7 +129,7 @@ async def corpus_run(source: Source, folder: Path, settings: Settings, embedder:
                         embedder=embedder)
 
 
-async def web_run(source: Source, web: LocalWeb, settings: Settings, embedder: CountingEmbedder) -> Report:
+async def web_run(source: Source, web: Site, settings: Settings, embedder: CountingEmbedder) -> Report:
     providers = build_providers(["searxng"], SearchSettings(searxng_url=web.base))
     try:
         return await acheck(source, claims=isinstance(source, Path), settings=settings, embedder=embedder,

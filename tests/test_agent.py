@@ -1,9 +1,13 @@
-"""The research agent end to end, over real HTTP against the scripted OpenAI-compatible server.
+"""The research agent end to end, against the scripted model.
 
-The server (``veracity.testing.llm_server``) runs on 127.0.0.1; the default answers come from
+The model answers in process (``veracity.testing.scripted_model.scripted_chat``, a
+:class:`~veracity.llm.fake.FakeChat`); the default answers come from
 ``veracity.testing.scripted_model`` and each test bends one stage to make its point: a checklist
 that drops a sentence, a judge that invents a quote or asks for another round, a page that tries
-to give the model instructions, a budget too small, a server that fails.
+to give the model instructions, a budget too small, a model that fails. What only a real
+endpoint shows stays on HTTP against ``veracity.testing.llm_server.ScriptedLLMServer``: a
+server that rejects ``json_schema``, 429 with Retry-After and timeouts, and the CLI run in a
+subprocess.
 """
 
 from __future__ import annotations
@@ -21,11 +25,18 @@ from typing import Any
 import pytest
 
 from conftest import EXAMPLE_CORPUS, EXAMPLE_PROFILE, REPO, SHARED, settings_for, write_tree
+from veracity.errors import LLMRequestError
+from veracity.llm.fake import FakeChat, FakeRequest
 from veracity.pipeline import acheck
 from veracity.resume import aresume
 from veracity.store import Store
 from veracity.testing.llm_server import ScriptedLLMServer
-from veracity.testing.scripted_model import scripted_responder, stage_of
+from veracity.testing.scripted_model import (
+    scripted_chat,
+    scripted_llm,
+    scripted_responder,
+    stage_of,
+)
 from veracity.types import Document, InputDocument, Label, Report, SearchResult, Source, SourceKind
 
 Responder = Callable[[dict[str, Any]], Any]
@@ -53,17 +64,48 @@ def corpus_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
+def chat() -> FakeChat:
+    """The scripted model in process; ``bend`` it to change its answers."""
+    return scripted_chat()
+
+
+@pytest.fixture
 def server() -> Iterator[ScriptedLLMServer]:
+    """The scripted model over HTTP, for what only a real endpoint shows."""
     with ScriptedLLMServer() as srv:
         srv.responder = scripted_responder
         yield srv
 
 
-def run(srv: ScriptedLLMServer, tmp_path: Path, embedder: Any, corpus: Path, *, text: str = DOC,
+def as_body(request: FakeRequest) -> dict[str, Any]:
+    """An in-process request in the shape of the HTTP request body (what ``stage_of``,
+    ``scripted_responder`` and the responders below read)."""
+    return {"model": request.model, "messages": request.messages}
+
+
+def bend(chat: FakeChat, responder: Responder) -> None:
+    """Let ``responder`` (which reads request bodies, as on the HTTP server) answer for ``chat``."""
+    chat.responder = lambda request: responder(as_body(request))
+
+
+def bodies(chat: FakeChat) -> list[dict[str, Any]]:
+    """The requests ``chat`` received, as request bodies."""
+    return [as_body(r) for r in chat.requests]
+
+
+def run(model: FakeChat | ScriptedLLMServer, tmp_path: Path, embedder: Any, corpus: Path, *, text: str = DOC,
         cache: bool = False, providers: Any = (), reader: Any = None, **kw: Any) -> Report:
+    """Check ``text`` against ``corpus`` with ``model``: in process (a :class:`FakeChat`) or
+    over HTTP (a :class:`ScriptedLLMServer`, the endpoint of the settings); ``kw``: settings."""
     doc = InputDocument(text=text, language="en", origin="test", format="txt")
-    return asyncio.run(acheck(doc, corpus=[corpus], settings=settings_for(tmp_path, srv.base_url, **{"llm_timeout": 5.0, **kw}),
-                              embedder=embedder, cache=cache, providers=providers, reader=reader))
+    if isinstance(model, ScriptedLLMServer):
+        settings = settings_for(tmp_path, model.base_url, **{"llm_timeout": 5.0, **kw})
+        llm = None
+    else:
+        settings = settings_for(tmp_path, **kw)
+        llm = scripted_llm(settings, model)
+    return asyncio.run(acheck(doc, corpus=[corpus], settings=settings, embedder=embedder, cache=cache,
+                              providers=providers, reader=reader, llm=llm))
 
 
 ALUMNI = Document(
@@ -101,9 +143,9 @@ class AlumniReader:
 
 
 def test_agent_settles_every_claim_with_verified_quotes(
-    server: ScriptedLLMServer, tmp_path: Path, use_embedder: Any, corpus_dir: Path,
+    chat: FakeChat, tmp_path: Path, use_embedder: Any, corpus_dir: Path,
 ) -> None:
-    report = run(server, tmp_path, use_embedder, corpus_dir)
+    report = run(chat, tmp_path, use_embedder, corpus_dir)
     assert report.uses_llm and report.judge == "llm"
     labels = {c.text: c.verdict.label for c in report.claims}
     assert len(labels) == 3
@@ -114,7 +156,7 @@ def test_agent_settles_every_claim_with_verified_quotes(
             assert ev.quote in (corpus_dir / Path(ev.source.url).name).read_text() or ev.quote in "".join(PAGES.values())
     assert report.summary.total == 3 and sum(report.summary.counts.values()) == 3
     st = report.stats
-    assert st.llm_calls == len(server.requests) and st.prompt_tokens > 0 and st.rounds >= 1
+    assert st.llm_calls == len(chat.requests) and st.prompt_tokens > 0 and st.rounds >= 1
     with Store(tmp_path / "db.sqlite") as store:
         calls = store.llm_calls(report.run_id)
         assert len(calls) == st.llm_calls
@@ -123,7 +165,7 @@ def test_agent_settles_every_claim_with_verified_quotes(
 
 
 def test_dropped_claim_is_restored_from_the_rule_splitter(
-    server: ScriptedLLMServer, tmp_path: Path, use_embedder: Any, corpus_dir: Path,
+    chat: FakeChat, tmp_path: Path, use_embedder: Any, corpus_dir: Path,
 ) -> None:
     def forgetful(request: dict[str, Any]) -> Any:
         answer = json.loads(scripted_responder(request))
@@ -131,14 +173,14 @@ def test_dropped_claim_is_restored_from_the_rule_splitter(
             answer["claims"] = [c for c in answer["claims"] if "Turing" not in c["text"]]
         return answer
 
-    server.responder = forgetful
-    report = run(server, tmp_path, use_embedder, corpus_dir)
+    bend(chat, forgetful)
+    report = run(chat, tmp_path, use_embedder, corpus_dir)
     assert any("Turing" in c.text for c in report.claims)
     assert len(report.claims) == 3 and all(c.verdict.rationale for c in report.claims)
 
 
 def test_invented_quote_is_dropped_and_counted(
-    server: ScriptedLLMServer, tmp_path: Path, use_embedder: Any, corpus_dir: Path,
+    chat: FakeChat, tmp_path: Path, use_embedder: Any, corpus_dir: Path,
 ) -> None:
     def inventive(request: dict[str, Any]) -> Any:
         answer = json.loads(scripted_responder(request))
@@ -146,8 +188,8 @@ def test_invented_quote_is_dropped_and_counted(
             answer["citations"][0]["quote"] = "Jack Rae received a knighthood for services to AI."
         return answer
 
-    server.responder = inventive
-    report = run(server, tmp_path, use_embedder, corpus_dir, max_rounds=2)
+    bend(chat, inventive)
+    report = run(chat, tmp_path, use_embedder, corpus_dir, max_rounds=2)
     assert report.stats.quotes_dropped >= 2
     for c in report.claims:
         assert all("knighthood" not in e.quote for e in c.evidence)
@@ -156,7 +198,7 @@ def test_invented_quote_is_dropped_and_counted(
 
 
 def test_second_round_plans_new_queries_and_never_repeats_one(
-    server: ScriptedLLMServer, tmp_path: Path, use_embedder: Any, corpus_dir: Path,
+    chat: FakeChat, tmp_path: Path, use_embedder: Any, corpus_dir: Path,
 ) -> None:
     judged: Counter[str] = Counter()
 
@@ -174,17 +216,17 @@ def test_second_round_plans_new_queries_and_never_repeats_one(
             answer = {"queries": ["Jack Rae Bristol alumni", "Jack Rae University of Bristol"]}
         return answer
 
-    server.responder = hesitant
+    bend(chat, hesitant)
     web, reader = AlumniWeb(), AlumniReader()
-    report = run(server, tmp_path, use_embedder, corpus_dir, max_rounds=3, providers=[web], reader=reader)
+    report = run(chat, tmp_path, use_embedder, corpus_dir, max_rounds=3, providers=[web], reader=reader)
     bristol = next(c for c in report.claims if "Bristol" in c.text)
     assert bristol.verdict.label in (Label.TRUE, Label.MOSTLY_TRUE)
     assert judged["bristol"] == 2 and reader.fetched == [ALUMNI.source.url]
-    assert any("The alumni register lists" in json.dumps(r["messages"]) for r in server.requests
+    assert any("The alumni register lists" in json.dumps(r["messages"]) for r in bodies(chat)
                if stage_of(r) == "judge")  # the page read in round 2 reached the judge
     assert len(web.queries) == len(set(q.casefold() for q in web.queries))
     assert report.stats.rounds >= 2
-    stages = Counter(stage_of(r) for r in server.requests)
+    stages = Counter(stage_of(r) for r in bodies(chat))
     assert stages["plan"] >= 1
     with Store(tmp_path / "db.sqlite") as store:
         sent = [(s["provider"], s["query"].casefold()) for s in store.searches(report.run_id)]
@@ -193,18 +235,18 @@ def test_second_round_plans_new_queries_and_never_repeats_one(
 
 
 def test_budget_exhaustion_gives_unverifiable_with_the_reason(
-    server: ScriptedLLMServer, tmp_path: Path, use_embedder: Any, corpus_dir: Path,
+    chat: FakeChat, tmp_path: Path, use_embedder: Any, corpus_dir: Path,
 ) -> None:
-    report = run(server, tmp_path, use_embedder, corpus_dir, max_llm_calls=2, llm_concurrency=1)
+    report = run(chat, tmp_path, use_embedder, corpus_dir, max_llm_calls=2, llm_concurrency=1)
     assert len(report.claims) == 3
-    assert len(server.requests) == 2  # the checklist and one verdict; nothing past the budget
+    assert len(chat.requests) == 2  # the checklist and one verdict; nothing past the budget
     out = [c for c in report.claims if "budget" in c.verdict.rationale]
     assert out and all(c.verdict.label == Label.UNVERIFIABLE for c in out)
     assert report.stats.llm_calls == 2
 
 
 def test_page_text_reaches_the_model_as_delimited_data(
-    server: ScriptedLLMServer, tmp_path: Path, use_embedder: Any, corpus_dir: Path,
+    chat: FakeChat, tmp_path: Path, use_embedder: Any, corpus_dir: Path,
 ) -> None:
     # tag-like text that breaks out of its block, worded as facts (a page worded as an
     # instruction to the checker never reaches the model at all: see the second half)
@@ -218,8 +260,8 @@ def test_page_text_reaches_the_model_as_delimited_data(
         "Jack Rae won the Turing Award in 2019.\n",
         encoding="utf-8",
     )
-    report = run(server, tmp_path, use_embedder, corpus_dir)
-    judge_requests = [r for r in server.requests if stage_of(r) == "judge"]
+    report = run(chat, tmp_path, use_embedder, corpus_dir)
+    judge_requests = [r for r in bodies(chat) if stage_of(r) == "judge"]
     assert not any("ignore all previous instructions" in json.dumps(r["messages"]) for r in judge_requests)
     assert any(u.endswith("orders.md") for u in report.stats.untrusted_sources)
     seen = [r for r in judge_requests if "Bristol robotics society" in json.dumps(r["messages"])]
@@ -237,12 +279,12 @@ def test_page_text_reaches_the_model_as_delimited_data(
 
 
 def test_warm_rerun_with_cache_sends_nothing_and_reproduces_the_report(
-    server: ScriptedLLMServer, tmp_path: Path, use_embedder: Any, corpus_dir: Path,
+    chat: FakeChat, tmp_path: Path, use_embedder: Any, corpus_dir: Path,
 ) -> None:
-    first = run(server, tmp_path, use_embedder, corpus_dir, cache=True)
-    sent = len(server.requests)
-    second = run(server, tmp_path, use_embedder, corpus_dir, cache=True)
-    assert len(server.requests) == sent
+    first = run(chat, tmp_path, use_embedder, corpus_dir, cache=True)
+    sent = len(chat.requests)
+    second = run(chat, tmp_path, use_embedder, corpus_dir, cache=True)
+    assert len(chat.requests) == sent
     assert second.stats.llm_calls == 0 and second.stats.llm_cached == first.stats.llm_calls
     assert second.stats.searches == 0
     assert [(c.text, c.verdict, c.evidence) for c in second.claims] == [
@@ -251,46 +293,53 @@ def test_warm_rerun_with_cache_sends_nothing_and_reproduces_the_report(
 
 
 def test_unreachable_model_fails_the_run_and_resume_finishes_it(
-    tmp_path: Path, use_embedder: Any, corpus_dir: Path,
+    chat: FakeChat, tmp_path: Path, use_embedder: Any, corpus_dir: Path,
 ) -> None:
-    """A model that answers nothing usable (HTTP 500 to every request, in every response format)
-    stops the run with one clear error before any claim is judged; the run is recorded failed,
-    and ``aresume`` finishes it once the model is back — LLM checklist included."""
+    """A model that answers nothing usable (a server error, HTTP 500, to every request, in
+    every response format) stops the run with one clear error before any claim is judged; the
+    run is recorded failed, and ``aresume`` finishes it once the model is back — LLM checklist
+    included."""
     from veracity.errors import LLMUnavailable
 
-    with ScriptedLLMServer() as srv:  # no responder: every request answers HTTP 500
-        settings = settings_for(tmp_path, srv.base_url, llm_timeout=5.0, llm_retries=0)
-        doc = InputDocument(text=DOC, language="en", origin="test", format="txt")
-        with pytest.raises(LLMUnavailable, match="veracity resume"):
-            asyncio.run(acheck(doc, corpus=[corpus_dir], settings=settings, embedder=use_embedder))
-        with Store(settings.db_path) as store:
-            (info,) = store.list_runs()
-        assert info["status"] == "failed"
-        srv.responder = scripted_responder  # the model is back
-        before = len(srv.requests)
-        report = asyncio.run(aresume(info["id"], settings=settings, embedder=use_embedder))
-        stages = [stage_of(r) for r in srv.requests[before:]]
+    def down(request: FakeRequest) -> str:
+        raise LLMRequestError("HTTP 500: nothing scripted", status=500, transient=True)
+
+    chat.responder = down
+    settings = settings_for(tmp_path, llm_retries=0)
+    doc = InputDocument(text=DOC, language="en", origin="test", format="txt")
+    with pytest.raises(LLMUnavailable, match="veracity resume"):
+        asyncio.run(acheck(doc, corpus=[corpus_dir], settings=settings, embedder=use_embedder,
+                           llm=scripted_llm(settings, chat)))
+    with Store(settings.db_path) as store:
+        (info,) = store.list_runs()
+    assert info["status"] == "failed"
+    bend(chat, scripted_responder)  # the model is back
+    before = len(chat.requests)
+    report = asyncio.run(aresume(info["id"], settings=settings, embedder=use_embedder,
+                                 llm=scripted_llm(settings, chat)))
+    stages = [stage_of(r) for r in bodies(chat)[before:]]
     assert stages[0] == "checklist" and "judge" in stages  # the checklist was asked again
     assert len(report.claims) == 3 and report.uses_llm
     assert any(c.verdict.label in (Label.TRUE, Label.MOSTLY_TRUE) for c in report.claims)
 
 
 def test_unusable_checklist_answer_falls_back_to_the_rules(
-    server: ScriptedLLMServer, tmp_path: Path, use_embedder: Any, corpus_dir: Path,
+    chat: FakeChat, tmp_path: Path, use_embedder: Any, corpus_dir: Path,
 ) -> None:
     def garbled(request: dict[str, Any]) -> Any:
         if stage_of(request) == "checklist":
             return "Here are the claims: first, Jack Rae studied..."  # no JSON, twice
         return scripted_responder(request)
 
-    server.responder = garbled
+    bend(chat, garbled)
     events: list[Any] = []
     doc = InputDocument(text=DOC, language="en", origin="test", format="txt")
-    report = asyncio.run(acheck(doc, corpus=[corpus_dir], settings=settings_for(tmp_path, server.base_url, llm_timeout=5.0),
-                                embedder=use_embedder, progress=events.append))
+    settings = settings_for(tmp_path)
+    report = asyncio.run(acheck(doc, corpus=[corpus_dir], settings=settings, embedder=use_embedder,
+                                progress=events.append, llm=scripted_llm(settings, chat)))
     assert len(report.claims) == 3  # the rule-based checklist stood in
     assert any(e.type == "warning" and "checklist" in (e.message or "") for e in events)
-    assert [stage_of(r) for r in server.requests][:2] == ["checklist", "checklist"]  # + one repair
+    assert [stage_of(r) for r in bodies(chat)][:2] == ["checklist", "checklist"]  # + one repair
     assert any(c.verdict.label != Label.UNVERIFIABLE for c in report.claims)
 
 
@@ -306,7 +355,7 @@ def test_json_schema_rejected_falls_back_and_the_run_completes(
 
 
 def test_resume_finishes_an_agent_run(
-    server: ScriptedLLMServer, tmp_path: Path, use_embedder: Any, corpus_dir: Path,
+    chat: FakeChat, tmp_path: Path, use_embedder: Any, corpus_dir: Path,
 ) -> None:
     class Crash(BaseException):
         pass
@@ -315,13 +364,15 @@ def test_resume_finishes_an_agent_run(
         if event.type == "claim_settled":
             raise Crash
 
-    settings = settings_for(tmp_path, server.base_url, llm_timeout=5.0)
+    settings = settings_for(tmp_path)
     doc = InputDocument(text=DOC, language="en", origin="test", format="txt")
     with pytest.raises(Crash):
-        asyncio.run(acheck(doc, corpus=[corpus_dir], settings=settings, embedder=use_embedder, progress=die))
+        asyncio.run(acheck(doc, corpus=[corpus_dir], settings=settings, embedder=use_embedder, progress=die,
+                           llm=scripted_llm(settings, chat)))
     with Store(settings.db_path) as store:
         (info,) = store.list_runs()
-    report = asyncio.run(aresume(info["id"], settings=settings, embedder=use_embedder))
+    report = asyncio.run(aresume(info["id"], settings=settings, embedder=use_embedder,
+                                 llm=scripted_llm(settings, chat)))
     assert len(report.claims) == 3 and report.uses_llm
     assert all(c.verdict.rationale for c in report.claims)
 
@@ -436,11 +487,11 @@ def test_reads_prefer_authoritative_and_independent_pages() -> None:
 
 
 def test_rows_carry_the_research_trail_into_the_store_and_html(
-    server: ScriptedLLMServer, tmp_path: Path, use_embedder: Any, corpus_dir: Path,
+    chat: FakeChat, tmp_path: Path, use_embedder: Any, corpus_dir: Path,
 ) -> None:
     from veracity.report import render
 
-    report = run(server, tmp_path, use_embedder, corpus_dir, max_rounds=2)
+    report = run(chat, tmp_path, use_embedder, corpus_dir, max_rounds=2)
     for row in report.claims:
         assert row.research is not None and row.research.rounds >= 1
         assert row.text in row.research.queries  # round 1 searches the claim itself
@@ -454,13 +505,13 @@ def test_rows_carry_the_research_trail_into_the_store_and_html(
 
 
 def test_calls_command_lists_every_model_call(
-    server: ScriptedLLMServer, tmp_path: Path, use_embedder: Any, corpus_dir: Path,
+    chat: FakeChat, tmp_path: Path, use_embedder: Any, corpus_dir: Path,
 ) -> None:
     from click.testing import CliRunner
 
     from veracity.cli import main
 
-    report = run(server, tmp_path, use_embedder, corpus_dir)
+    report = run(chat, tmp_path, use_embedder, corpus_dir)
     db = str(tmp_path / "db.sqlite")
     out = CliRunner().invoke(main, ["calls", report.run_id, "--db", db])
     assert out.exit_code == 0

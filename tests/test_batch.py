@@ -1,15 +1,15 @@
 """Batch mode in one process: documents in, reports and summary.json out, jobs resumable.
 
-The documents are checked against a small corpus, by the research agent over real HTTP (the
-scripted LLM server on 127.0.0.1) or, where the model is beside the point, by the offline
-judge. Rate limits are tested with a fake clock, and in a real batch through a fake provider.
+The documents are checked against a small corpus, by the research agent with the scripted model
+in process (``veracity.testing.scripted_model.scripted_chat``) or, where the model is beside
+the point, by the offline judge. Rate limits are tested with a fake clock, and in a real batch
+through a fake provider.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,7 @@ from veracity.batch.runner import Batch, BatchEvent, BatchOptions, BatchSummary,
 from veracity.config import Settings
 from veracity.errors import ConfigError, InputError
 from veracity.events import Event
+from veracity.llm.fake import FakeChat
 from veracity.pipeline import acheck
 from veracity.search.identity import WorkSource
 from veracity.search.ratelimit import (
@@ -35,8 +36,7 @@ from veracity.search.ratelimit import (
     resolve_rates,
 )
 from veracity.store import Store
-from veracity.testing.llm_server import ScriptedLLMServer
-from veracity.testing.scripted_model import scripted_responder
+from veracity.testing.scripted_model import scripted_chat, scripted_llm
 from veracity.types import Label, SearchResult
 
 PAGES = {
@@ -74,10 +74,9 @@ def docs_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def server() -> Iterator[ScriptedLLMServer]:
-    with ScriptedLLMServer() as srv:
-        srv.responder = scripted_responder
-        yield srv
+def chat() -> FakeChat:
+    """The scripted model, answering in process."""
+    return scripted_chat()
 
 
 def run(options: BatchOptions, settings: Settings, embedder: Any, events: list[BatchEvent] | None = None) -> BatchSummary:
@@ -100,20 +99,19 @@ def n_runs(settings: Settings) -> int:
 
 
 def test_folder_batch_writes_reports_and_a_summary_that_matches_the_job_table(
-    tmp_path: Path, docs_dir: Path, corpus_dir: Path, server: ScriptedLLMServer, use_embedder: Any,
+    tmp_path: Path, docs_dir: Path, corpus_dir: Path, chat: FakeChat, use_embedder: Any,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     import veracity.llm
 
     built: list[Any] = []
-    real_build = veracity.llm.build_llm
 
-    def counting_build(settings: Settings) -> Any:
+    def counting_build(settings: Settings) -> Any:  # the batch's client: the scripted model
         built.append(settings)
-        return real_build(settings)
+        return scripted_llm(settings, chat)
 
     monkeypatch.setattr(veracity.llm, "build_llm", counting_build)
-    settings = settings_for(tmp_path, server.base_url, llm_timeout=5.0)
+    settings = settings_for(tmp_path)
     out = tmp_path / "out"
     options = BatchOptions(input=docs_dir, out_dir=out, corpus=[corpus_dir], concurrency=3)
     events: list[BatchEvent] = []
@@ -136,7 +134,7 @@ def test_folder_batch_writes_reports_and_a_summary_that_matches_the_job_table(
     assert all(label in {lab.value for lab in Label} for label in labels)
     assert not any("had not finished" in c["verdict"]["rationale"] for r in reports.values() for c in r["claims"])
     assert summary.verdicts["true"] + summary.verdicts["mostly_true"] >= 3  # the corpus states them
-    assert summary.llm_calls == len(server.requests) > 0 and summary.tokens > 0
+    assert summary.llm_calls == len(chat.requests) > 0 and summary.tokens > 0
     assert summary.claims_per_second > 0 and summary.seconds > 0
     counts, jobs = table(settings, out)
     assert counts == {"queued": 0, "running": 0, "done": summary.done, "failed": summary.failed}
@@ -152,16 +150,16 @@ def test_folder_batch_writes_reports_and_a_summary_that_matches_the_job_table(
     assert sum(e.type == "claim" for e in events) == claims
 
     # the same command again: nothing is checked, no model request, no new run
-    requests, runs = len(server.requests), n_runs(settings)
+    requests, runs = len(chat.requests), n_runs(settings)
     again = run(options, settings, use_embedder)
-    assert len(server.requests) == requests and n_runs(settings) == runs
+    assert len(chat.requests) == requests and n_runs(settings) == runs
     assert again.skipped == 3 and again.checked == 0 and again.done == 3 and again.claims == claims
 
     # a missing output file is written again from the store, still without a model request
     (out / "a.txt.md").unlink()
     third = run(options.model_copy(update={"formats": ["md", "html"]}), settings, use_embedder)
     assert (out / "a.txt.md").exists() and all((out / f"{n}.html").exists() for n in names)
-    assert len(server.requests) == requests and n_runs(settings) == runs and third.done == 3
+    assert len(chat.requests) == requests and n_runs(settings) == runs and third.done == 3
 
 
 # --- JSONL, bad lines, retries, the CLI ---------------------------------------------------------

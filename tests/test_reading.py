@@ -22,7 +22,7 @@ CLAIM = "Ada Quill studied at the University of Bristol."
 PATHS = ["/forum/1", "/forum/2", "/forum/3", "/wiki/Ada_Quill"]
 
 
-class AuthorityWeb(web_kit.LocalWeb):
+class AuthorityWeb(web_kit.Site):
     """Every search lists three forum pages, then the encyclopedia's article."""
 
     def __init__(self) -> None:

@@ -48,17 +48,17 @@ def test_an_old_untyped_options_dict_is_read() -> None:
 
 
 @pytest.fixture
-def web() -> Iterator[web_kit.LocalWeb]:
+def web() -> Iterator[web_kit.Site]:
     def pages(base: str) -> web_kit.Pages:
         body = "<p>Ada Quill studied at the University of Bristol and graduated in 2009.</p>"
         return {"/ada": ("text/html; charset=utf-8", web_kit.html_page(f"{base}/ada", "Ada Quill", body))}
 
-    with web_kit.serving(web_kit.LocalWeb(pages)) as state:
+    with web_kit.serving(web_kit.Site(pages)) as state:
         yield state
 
 
 def test_providers_named_are_built_with_the_search_settings_passed(
-    web: web_kit.LocalWeb, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    web: web_kit.Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """A run and its resume build named providers with the search settings given to them, not
     from the environment (which names no SearXNG instance here)."""

@@ -83,7 +83,7 @@ def _pdf(base: str) -> bytes:
     return bytes(doc.output())
 
 
-class LocalWeb(web_kit.LocalWeb):
+class RunSite(web_kit.Site):
     """Two HTML pages and a PDF; every search finds all three."""
 
     def __init__(self) -> None:
@@ -114,8 +114,8 @@ class LocalWeb(web_kit.LocalWeb):
 
 
 @pytest.fixture
-def web() -> Iterator[LocalWeb]:
-    with web_kit.serving(LocalWeb()) as state:
+def web() -> Iterator[RunSite]:
+    with web_kit.serving(RunSite()) as state:
         yield state
 
 
@@ -155,7 +155,7 @@ def _claims_file(tmp_path: Path) -> Path:
     return path
 
 
-async def _first_run(web: LocalWeb, store: Store, claims: Path, settings: Settings, embedder: Any) -> tuple[Report, Recording]:
+async def _first_run(web: RunSite, store: Store, claims: Path, settings: Settings, embedder: Any) -> tuple[Report, Recording]:
     providers = build_providers(["searxng"], SearchSettings(searxng_url=web.base))
     recording = Recording(providers[0])
     reader = Reader(allow=["127.0.0.1"], cache=StoreFetchCache(store), attempts=1)
@@ -180,7 +180,7 @@ def _evidence_by_path(report: Report) -> dict[str, list[tuple[str, Any]]]:
 
 
 def test_web_run_cites_pages_and_pdf_with_dates_and_replays_offline(
-    web: LocalWeb, tmp_path: Path, use_embedder: Any
+    web: RunSite, tmp_path: Path, use_embedder: Any
 ) -> None:
     claims = _claims_file(tmp_path)
     settings = Settings(cache_dir=tmp_path / "cache", db_path=tmp_path / "db.sqlite")
@@ -252,7 +252,7 @@ def test_web_run_cites_pages_and_pdf_with_dates_and_replays_offline(
         ]
 
 
-def test_url_input_is_read_as_the_document(web: LocalWeb, tmp_path: Path) -> None:
+def test_url_input_is_read_as_the_document(web: RunSite, tmp_path: Path) -> None:
     """`veracity check URL`: the page at URL becomes the input document (read through the guard)."""
     from veracity.pipeline import read_url_input
 
@@ -265,7 +265,7 @@ def test_url_input_is_read_as_the_document(web: LocalWeb, tmp_path: Path) -> Non
     assert "Bristol" in doc.text and doc.language == "en"
 
 
-def test_url_input_on_a_private_address_is_refused(web: LocalWeb) -> None:
+def test_url_input_on_a_private_address_is_refused(web: RunSite) -> None:
     from veracity.errors import InputError
     from veracity.pipeline import read_url_input
 
@@ -287,7 +287,7 @@ def test_providers_command_lists_every_provider() -> None:
     assert "needs VERACITY_BRAVE_API_KEY" in res.output
 
 
-def test_url_input_that_404s_is_one_error_line_and_exit_2(web: LocalWeb, tmp_path: Path) -> None:
+def test_url_input_that_404s_is_one_error_line_and_exit_2(web: RunSite, tmp_path: Path) -> None:
     from click.testing import CliRunner
 
     from veracity.cli import main
@@ -304,7 +304,7 @@ def test_url_input_that_404s_is_one_error_line_and_exit_2(web: LocalWeb, tmp_pat
 
 
 def test_acheck_builds_named_providers_and_a_cached_reader(
-    web: LocalWeb, tmp_path: Path, use_embedder: Any, monkeypatch: pytest.MonkeyPatch
+    web: RunSite, tmp_path: Path, use_embedder: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """`acheck(providers=["searxng"], allow_hosts=…)`: the Python API builds the provider and a
     reader with the store's fetch cache itself (what the CLI, server and batch rely on)."""

@@ -46,12 +46,12 @@ def _claims() -> list[str]:
 
 
 @pytest.fixture
-def web() -> Iterator[web_kit.LocalWeb]:
-    with web_kit.serving(web_kit.LocalWeb(_pages, limit=3)) as state:
+def web() -> Iterator[web_kit.Site]:
+    with web_kit.serving(web_kit.Site(_pages, limit=3)) as state:
         yield state
 
 
-async def _check(web: web_kit.LocalWeb, source: Any, settings: Settings, embedder: Any, **kw: Any) -> Report:
+async def _check(web: web_kit.Site, source: Any, settings: Settings, embedder: Any, **kw: Any) -> Report:
     providers = build_providers(["searxng"], SearchSettings(searxng_url=web.base))
     try:
         return await acheck(source, settings=settings, embedder=embedder, providers=providers,
@@ -61,7 +61,7 @@ async def _check(web: web_kit.LocalWeb, source: Any, settings: Settings, embedde
             await p.aclose()  # type: ignore[attr-defined]
 
 
-def _page_passages(web: web_kit.LocalWeb, settings: Settings) -> list[str]:
+def _page_passages(web: web_kit.Site, settings: Settings) -> list[str]:
     texts = []
     for path, (_, body) in web.pages.items():
         doc = parse_html(body.decode(), url=web.base + path)
@@ -70,7 +70,7 @@ def _page_passages(web: web_kit.LocalWeb, settings: Settings) -> list[str]:
     return texts
 
 
-def test_offline_web_run_embeds_pages_and_claims_once_in_one_batch(web: web_kit.LocalWeb, tmp_path: Path) -> None:
+def test_offline_web_run_embeds_pages_and_claims_once_in_one_batch(web: web_kit.Site, tmp_path: Path) -> None:
     settings = Settings(cache_dir=tmp_path / "cache", db_path=tmp_path / "db.sqlite")
     claims = tmp_path / "claims.jsonl"
     claims.write_text("".join(json.dumps({"id": f"c{i}", "claim": c}) + "\n" for i, c in enumerate(_claims())),
@@ -88,7 +88,7 @@ def test_offline_web_run_embeds_pages_and_claims_once_in_one_batch(web: web_kit.
     assert all(row.evidence for row in report.claims)
 
 
-def test_agent_web_run_embeds_each_claim_once(web: web_kit.LocalWeb, tmp_path: Path) -> None:
+def test_agent_web_run_embeds_each_claim_once(web: web_kit.Site, tmp_path: Path) -> None:
     with ScriptedLLMServer(responder=scripted_responder) as srv:
         settings = Settings(cache_dir=tmp_path / "cache", db_path=tmp_path / "db.sqlite", llm_base_url=srv.base_url,
                             llm_model="scripted", llm_retries=1)

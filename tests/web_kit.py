@@ -1,11 +1,11 @@
-"""A local web for whole runs: a SearXNG-style JSON search endpoint and the pages it finds,
-served by one HTTP server on 127.0.0.1 in a thread.
+"""A local web site for whole runs: a SearXNG-style JSON search endpoint and the pages it
+finds, served by the tests' one page server (``server_kit.LocalWeb``) on 127.0.0.1.
 
-``LocalWeb`` holds what is served (``pages``: path → (content type, bytes)) and the search
-answer (``answer(query)`` → SearXNG result dicts; by default every page ranked by the words it
-shares with the query), and counts the requests by path. :func:`serving` starts the server,
-builds the content for its base URL and stops it afterwards. The web-run tests and
-``bench/bench_web.py`` use it; :class:`WordEmbedder` is a model-free embedder for such runs.
+``Site`` holds what is served (``pages``: path → (content type, bytes)) and the search answer
+(``answer(query)`` → SearXNG result dicts; by default every page ranked by the words it shares
+with the query). :func:`serving` starts the server, builds the content for its base URL, routes
+it and stops it afterwards; ``site.requests`` counts the requests by path. ``bench/bench_web.py``
+uses it; :class:`WordEmbedder` is a model-free embedder for such runs.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -54,8 +54,8 @@ class WordEmbedder:
         return out / norms
 
 
-class LocalWeb:
-    """The server's content and a count of the requests it answered, by path."""
+class Site:
+    """The site's content, its search answer, and (while served) the requests by path."""
 
     def __init__(self, build: Callable[[str], Pages] | None = None, *, limit: int = 5) -> None:
         self.base = ""
@@ -115,48 +115,27 @@ def html_page(url: str, title: str, body: str, published: str = "2021-05-04T09:3
 </body></html>""".encode()
 
 
-def _handler(web: LocalWeb) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, format: str, *args: Any) -> None:  # keep test output clean
-            pass
-
-        def do_GET(self) -> None:
-            parts = urlsplit(self.path)
-            with web.lock:
-                web.requests[parts.path] += 1
-            if parts.path == "/search":
-                params = parse_qs(parts.query)
-                if params.get("format") != ["json"]:
-                    send(self, 403, "text/plain", b"json format not enabled")
-                    return
-                query = params.get("q", [""])[0]
-                with web.lock:
-                    web.queries.append(query)
-                answer = {"query": query, "results": web.answer(query)}
-                send(self, 200, "application/json", json.dumps(answer).encode())
-            elif parts.path in web.pages:
-                ctype, page = web.pages[parts.path]
-                send(self, 200, ctype, page)
-            else:
-                send(self, 404, "text/plain", b"not found")
-
-    return Handler
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    request_queue_size = 128  # a run opens dozens of connections at once; 5 makes some wait 1 s
+def _search(site: Site, h: BaseHTTPRequestHandler) -> None:
+    """SearXNG's ``/search?q=…&format=json`` over the site's pages."""
+    params = parse_qs(urlsplit(h.path).query)
+    if params.get("format") != ["json"]:
+        send(h, 403, "text/plain", b"json format not enabled")
+        return
+    query = params.get("q", [""])[0]
+    with site.lock:
+        site.queries.append(query)
+    send(h, 200, "application/json", json.dumps({"query": query, "results": site.answer(query)}).encode())
 
 
 @contextmanager
-def serving(web: LocalWeb) -> Iterator[LocalWeb]:
-    """Serve ``web`` on 127.0.0.1 (a free port) in a thread until the block ends."""
-    httpd = _Server(("127.0.0.1", 0), _handler(web))
-    web.build(f"http://127.0.0.1:{httpd.server_address[1]}")
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield web
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+def serving(site: Site) -> Iterator[Site]:
+    """Serve ``site`` on 127.0.0.1 (a free port) until the block ends."""
+    from server_kit import serve_local_web
+
+    with serve_local_web() as web:
+        site.build(web.base)
+        site.requests = web.requests
+        web.routes["/search"] = lambda h: _search(site, h)
+        for path, (ctype, body) in site.pages.items():
+            web.routes[path] = lambda h, c=ctype, b=body: send(h, 200, c, b)
+        yield site
