@@ -101,6 +101,15 @@ CASES: list[tuple[str, tuple[Label, ...]]] = [
     # a Chinese clause carries its topic over: the count belongs to Atlas, not to the lab
     ("Atlas 的参数量为 130 亿。", GOOD),
     ("Atlas 的参数量为 520 亿。", (Label.FALSE, Label.UNVERIFIABLE)),
+    # the winner named before "won" is the colleague, not the subject the sentence began with
+    ("Maria Lopez won the Nobel Memorial Prize in Economics in 2021.", (Label.MISATTRIBUTED,)),
+    ("Peter Hahn won the Nobel Memorial Prize in Economics in 2021.", GOOD),
+    ("Maria Lopez joined the IMF in 2012.", GOOD),
+    ("Maria Lopez joined the IMF in 2014.", (Label.FALSE,)),
+    # the claim's own year in the sentence's other clause, with the claim's words: the other
+    # year is another event (the joining), not a contradiction
+    ("Maria Lopez became chief economist of the IMF in 2019.", GOOD),
+    ("Maria Lopez became chief economist of the IMF in 2017.", (Label.FALSE, Label.UNVERIFIABLE, Label.PARTLY_TRUE)),
 ]
 
 

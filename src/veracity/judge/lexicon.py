@@ -276,6 +276,13 @@ _RECIPIENTS_EN = (
                r"\b(?:awarded|given|presented|went|granted|conferred)\s+(?:jointly\s+)?to\s+"),
 )
 _RECIPIENTS_ZH = re.compile(r"(?:授予|颁给|颁发给|授给)(?:了)?")
+# the winners named right before the verb: "Her colleague Peter Hahn won …", "A and B shared …"
+_WINNERS_EN = re.compile(
+    rf"(?P<names>{_NAME}(?:(?:,\s*(?:and\s+)?|\s+and\s+){_NAME})*)\s+"
+    r"(?:jointly\s+)?(?:won|received|shared|earned|collected|(?:was|were)\s+awarded)\b"
+)
+_NOT_A_WINNER = frozenset({"she", "he", "they", "it", "her", "his", "their", "its", "the", "a", "an", "this",
+                           "that", "who", "which", "in", "on", "at", "by", "for", "later", "then", "also"})
 _LIST_SPLIT = re.compile(r",\s*(?:and\s+)?|\s+and\s+|[、和与及]")
 
 
@@ -289,6 +296,9 @@ def award_recipients(sentence: str) -> list[str]:
             names = re.match(_NAME + r"(?:(?:,\s*(?:and\s+)?|\s+and\s+)" + _NAME + r")*", tail)
             if names:
                 out += [n.strip() for n in _LIST_SPLIT.split(names.group(0)) if n.strip()[:1].isupper()]
+    for m in _WINNERS_EN.finditer(sentence):
+        out += [n.strip() for n in _LIST_SPLIT.split(m.group("names"))
+                if n.strip()[:1].isupper() and n.split()[0].lower() not in _NOT_A_WINNER]
     zh = _RECIPIENTS_ZH.search(sentence)
     if zh:
         listed = re.match(rf"[{CJK_CHARS}·]{{2,10}}(?:[、和与及][{CJK_CHARS}·]{{2,10}})*", sentence[zh.end():])
