@@ -110,6 +110,9 @@ CASES: list[tuple[str, tuple[Label, ...]]] = [
     # year is another event (the joining), not a contradiction
     ("Maria Lopez became chief economist of the IMF in 2019.", GOOD),
     ("Maria Lopez became chief economist of the IMF in 2017.", (Label.FALSE, Label.UNVERIFIABLE, Label.PARTLY_TRUE)),
+    # a school named only as where the degree came from ("her PhD from MIT")
+    ("Maria Lopez received her PhD from Harvard.", (Label.FALSE,)),
+    ("Maria Lopez received her PhD from MIT.", GOOD),
 ]
 
 

@@ -358,6 +358,25 @@ INSTITUTION = re.compile(
 _ZH_LEAD = re.compile(r"^.*[在于从自入到年月日的和与及、，曾任后前]")  # "年毕业于「浙江大学」"
 
 
+# the school a degree came from, however short its name: "her PhD from MIT", "a degree at Harvard"
+_DEGREE_FROM = re.compile(
+    r"\b(?:Ph\.?\s?D\.?|doctorate|doctoral\s+degree|master'?s(?:\s+degree)?|bachelor'?s(?:\s+degree)?|"
+    r"degree|MBA|B\.?Sc?|M\.?Sc?|B\.?A|M\.?A)\b[^,;.()]{0,40}?\b(?:from|at)\s+(?:the\s+)?"
+    r"(?P<school>[A-Z][\w'’&\-]*(?:\s+(?:of\s+)?[A-Z][\w'’&\-]*)*)"
+)
+
+
+def schools_of_degrees(text: str) -> list[str]:
+    """The schools ``text`` says degrees came from ("received her PhD from MIT" → MIT)."""
+    return [m.group("school") for m in _DEGREE_FROM.finditer(text)]
+
+
+def _is_school(slot: Slot, cs: ClaimSlots) -> bool:
+    """A school or institute: by its name, or as where the claim's degree came from."""
+    name = slot.text.strip()
+    return bool(INSTITUTION.fullmatch(name)) or any(same_name(name, s) for s in schools_of_degrees(cs.text))
+
+
 def _institution_conflict(slot: Slot, sent: Sentence, cs: ClaimSlots) -> str | None:
     """Another school or institute in a clause of the claim's frame that holds the claim's
     other values but not its institution: "a PhD in statistics from Harvard in 2009" against
@@ -370,7 +389,7 @@ def _institution_conflict(slot: Slot, sent: Sentence, cs: ClaimSlots) -> str | N
         norm = normalize_for_match(raw)
         if name_found(slot, norm):
             continue
-        found = [_ZH_LEAD.sub("", m.group(0)) for m in INSTITUTION.finditer(raw)]
+        found = [_ZH_LEAD.sub("", m.group(0)) for m in INSTITUTION.finditer(raw)] + schools_of_degrees(raw)
         # the claim's own other schools ("studied at A and at B") are not another value
         found = [f for f in found if not any(
             sl.kind == "name" and name_found(sl, normalize_for_match(f)) for sl in cs.slots)]
@@ -550,7 +569,7 @@ def align(
             return True  # quantities: the owner check in _number_conflict decides
         if not cs.subject:
             return False
-        if slot.kind == "name" and cs.relation and INSTITUTION.fullmatch(slot.text.strip()):
+        if slot.kind == "name" and cs.relation and _is_school(slot, cs):
             # a school or institute: the clause check in _institution_conflict pairs it with
             # the claim's year or degree, so the sentence needs only the claim's relation
             return lexicon.relation_outside(s.low, cs.relation, claim_names)
@@ -607,7 +626,7 @@ def align(
                 conflict = _number_conflict(slot, s, cs)
             elif slot.kind == "category" and slot.group:
                 conflict = _category_conflict(slot, s, cs)
-            elif slot.kind == "name" and INSTITUTION.fullmatch(slot.text.strip()):
+            elif slot.kind == "name" and _is_school(slot, cs):
                 conflict = _institution_conflict(slot, s, cs)
             elif slot.kind == "name" and cs.relation in ("birth", "death"):
                 conflict = _place_conflict(slot, s, cs)
