@@ -113,6 +113,10 @@ CASES: list[tuple[str, tuple[Label, ...]]] = [
     # a school named only as where the degree came from ("her PhD from MIT")
     ("Maria Lopez received her PhD from Harvard.", (Label.FALSE,)),
     ("Maria Lopez received her PhD from MIT.", GOOD),
+    # the same in Chinese: 她的同事「刘强」于2021年获得…
+    ("赵敏于2021年获得诺贝尔经济学奖。", (Label.MISATTRIBUTED,)),
+    ("刘强于2021年获得诺贝尔经济学奖。", GOOD),
+    ("赵敏在哈佛大学获得博士学位。", (Label.FALSE,)),
 ]
 
 

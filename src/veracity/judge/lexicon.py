@@ -281,6 +281,12 @@ _WINNERS_EN = re.compile(
     rf"(?P<names>{_NAME}(?:(?:,\s*(?:and\s+)?|\s+and\s+){_NAME})*)\s+"
     r"(?:jointly\s+)?(?:won|received|shared|earned|collected|(?:was|were)\s+awarded)\b"
 )
+# 她的同事「刘强」于2021年获得…奖: a name after a person word or at a clause's start, then the
+# (optional) year, then the verb of winning
+_WINNERS_ZH = re.compile(
+    rf"(?:^|[，。；;,\s]|(?:同事|学生|导师|丈夫|妻子|合作者|同学|搭档|队友|弟子|老师|朋友|同行|师兄|师姐|师弟|师妹))"
+    rf"(?P<name>[{CJK_CHARS}·]{{2,4}}?)(?:于|在)?(?:\d{{4}}年)?(?:获得了?|荣获|获颁|摘得|斩获)"
+)
 _NOT_A_WINNER = frozenset({"she", "he", "they", "it", "her", "his", "their", "its", "the", "a", "an", "this",
                            "that", "who", "which", "in", "on", "at", "by", "for", "later", "then", "also"})
 _LIST_SPLIT = re.compile(r",\s*(?:and\s+)?|\s+and\s+|[、和与及]")
@@ -299,6 +305,8 @@ def award_recipients(sentence: str) -> list[str]:
     for m in _WINNERS_EN.finditer(sentence):
         out += [n.strip() for n in _LIST_SPLIT.split(m.group("names"))
                 if n.strip()[:1].isupper() and n.split()[0].lower() not in _NOT_A_WINNER]
+    out += [m.group("name") for m in _WINNERS_ZH.finditer(sentence)
+            if not m.group("name").startswith(PRONOUNS_ZH)]
     zh = _RECIPIENTS_ZH.search(sentence)
     if zh:
         listed = re.match(rf"[{CJK_CHARS}·]{{2,10}}(?:[、和与及][{CJK_CHARS}·]{{2,10}})*", sentence[zh.end():])
