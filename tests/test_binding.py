@@ -564,3 +564,24 @@ def test_another_event_with_the_same_names_is_no_contradiction() -> None:
     sent = "(WME, the agency that represents her, also donated $500,000.)"
     amount = next(n for n in extract_numbers(sent) if "500" in n.text)
     assert owner_of(sent, amount, cs) == "WME"
+
+
+def test_a_version_number_is_part_of_a_name() -> None:
+    from veracity.judge.slots import same_name
+
+    assert not same_name("Orion-6", "Orion-7") and not same_name("GPT-3", "GPT-4")
+    assert same_name("GPT-4", "GPT-4 Turbo") and same_name("Jack Rae", "Jack W. Rae")
+
+
+def test_a_count_in_a_clause_without_a_name_belongs_to_the_name_of_the_clause_before() -> None:
+    from veracity.evidence.numbers import extract_numbers
+    from veracity.judge.owners import owner_of
+    from veracity.judge.slots import claim_slots
+
+    cs = claim_slots("Orion-7 has 13 billion parameters.")
+    sent = "Its predecessor, Orion-6, had 13 billion parameters."
+    count = next(n for n in extract_numbers(sent) if n.kind == "count")
+    assert owner_of(sent, count, cs) == "Orion-6"
+    sent = "Chinchilla, trained by DeepMind, is a model with 70 billion parameters."
+    count = next(n for n in extract_numbers(sent) if n.kind == "count")
+    assert owner_of(sent, count, claim_slots("Chinchilla has 70 billion parameters.")) == "Chinchilla"

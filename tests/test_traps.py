@@ -117,6 +117,11 @@ CASES: list[tuple[str, tuple[Label, ...]]] = [
     ("赵敏于2021年获得诺贝尔经济学奖。", (Label.MISATTRIBUTED,)),
     ("刘强于2021年获得诺贝尔经济学奖。", GOOD),
     ("赵敏在哈佛大学获得博士学位。", (Label.FALSE,)),
+    # a version number is part of a name: Orion-6's count is not Orion-7's, nor the reverse
+    ("Orion-7 has 70 billion parameters.", GOOD),
+    ("Orion-7 has 13 billion parameters.", (Label.FALSE, Label.UNVERIFIABLE)),
+    ("Orion-6 has 70 billion parameters.", (Label.FALSE, Label.UNVERIFIABLE)),
+    ("Orion-7 scored 70.0% on MMLU.", (Label.FALSE,)),
 ]
 
 

@@ -122,6 +122,14 @@ def owner_of(sent: str, num: NumberMention, cs: ClaimSlots) -> str | None:
     names = [m for m in LATIN_PHRASE.finditer(after[:clause_end]) if _bare(m.group(0))]
     if names:
         return names[0].group(0)
+    if clause_start >= 0 and not CJK.search(sent):
+        # no name in its clause: the nearest one in the clauses before, unless it follows a
+        # preposition ("Its predecessor, Orion-6, had 13 billion …" — Orion-6's, not the
+        # subject's the sentence's pronoun points to)
+        names = [m for m in LATIN_PHRASE.finditer(before[:clause_start])
+                 if _bare(m.group(0)) and not m.group(0)[:1].isdigit() and not after_preposition(before, m.start())]
+        if names:
+            return names[-1].group(0)
     if clause_start >= 0 and CJK.search(sent):
         # Chinese runs clauses on with commas, the topic carried over: in "DeepMind 发布了
         # Chinchilla 模型，参数量为 700 亿" the count is Chinchilla's, the last name before

@@ -47,7 +47,10 @@ _PART_SPLIT = re.compile(r"\s*(?:;|；|。|,\s*and\s+|\s+and\s+(?=(?:he|she|it|t
 
 
 def name_parts(name: str) -> list[str]:
-    return [normalize_for_match(p) for p in re.split(r"[\s\-]+", name) if len(p) > 1]
+    """The words of a name, less single letters (initials); a number is kept, whatever its
+    length: "Orion-6" and "Orion-7", "GPT-3" and "GPT-4" are different names."""
+    return [normalize_for_match(p) for p in re.split(r"[\s\-]+", name)
+            if len(p) > 1 or any(ch.isdigit() for ch in p)]
 
 
 def same_name(a: str, b: str) -> bool:
