@@ -122,6 +122,9 @@ CASES: list[tuple[str, tuple[Label, ...]]] = [
     ("Orion-7 has 13 billion parameters.", (Label.FALSE, Label.UNVERIFIABLE)),
     ("Orion-6 has 70 billion parameters.", (Label.FALSE, Label.UNVERIFIABLE)),
     ("Orion-7 scored 70.0% on MMLU.", (Label.FALSE,)),
+    # a maker in the passive: the thing made is the subject
+    ("Nimbus AI was founded by Sara Kim.", GOOD),
+    ("Nimbus AI was founded by John Park.", (Label.MISATTRIBUTED,)),
 ]
 
 

@@ -672,14 +672,19 @@ def align(
                 al.negated = True
                 break
     # credit: a creation claim whose object this passage credits to somebody else
-    if cs.relation in ("creation", "founding") and cs.object_terms:
+    agents = claimed_agents(cs)  # the maker, when the claim's subject is the thing made
+    if cs.relation in ("creation", "founding") and (cs.object_terms or agents):
         obj_units = cs.object_terms
+        if agents:  # "Nimbus AI was founded by John Park": the thing made is the subject
+            obj_units = (obj_units - content_terms(" ".join(agents))) | content_terms(cs.subject or "")
         obj_hit = len(obj_units & terms_all) / len(obj_units) if obj_units else 0.0
         obj_concepts = [k for k, _ in units.concepts if k in cs.text[len(cs.text) // 3 :]]
         concept_hit = sum(
             1 for k in obj_concepts if k in low_all or any(lexicon.words_in(low_all, p) for p in lexicon.CONCEPTS[k])
         )
         key = cs.key if cs.key is not None and cs.key.kind == "name" else None
+        if key is not None and any(same_name(key.text, a) for a in agents):
+            key = None  # the claimed maker is no name of the thing made
         key_here = key is not None and any(name_found(key, x.norm) for x in sents)
 
         def about_object(x: Sentence) -> bool:
@@ -688,8 +693,6 @@ def align(
             if key_here and key is not None:
                 return name_found(key, x.norm)
             return bool(obj_units & content_terms(x.text))
-
-        agents = claimed_agents(cs)  # the maker, when the claim's subject is the thing made
 
         def agent(name: str) -> bool:
             n = normalize_for_match(name)

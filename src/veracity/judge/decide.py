@@ -25,9 +25,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from veracity.judge.binding import BOUND, UNBOUND, PassageAlignment
+from veracity.judge.credit import claimed_agents
 from veracity.judge.frames import life_dates, same_time
 from veracity.judge.lexicon import relation_outside
-from veracity.judge.slots import ClaimSlots, Slot
+from veracity.judge.slots import ClaimSlots, Slot, same_name
 from veracity.types import Label
 
 HARD_RULES = frozenset({"credited_other", "conflict", "conflict_partly"})
@@ -122,14 +123,16 @@ def decide(
     # 1. credited to someone else (in a passage that names what the claim says was created)
     key = cs.key
     # where the evidence names the work, only a passage that names it can credit the subject
-    named_work = key is not None and key.kind == "name" and any(al.status(key) != "absent" for al in als)
+    # (the maker a claim names — "founded by John Park" — is no name of the work)
+    work = key if key is not None and not any(same_name(key.text, a) for a in claimed_agents(cs)) else None
+    named_work = work is not None and work.kind == "name" and any(al.status(work) != "absent" for al in als)
     credited_subject = any(
-        al.subject_credited and (not named_work or al.status(key) != "absent")  # type: ignore[arg-type]
+        al.subject_credited and (not named_work or al.status(work) != "absent")  # type: ignore[arg-type]
         for al in als
     )
     if not credited_subject:
         for i, al in enumerate(als):
-            names_key = not named_work or al.status(key) != "absent"  # type: ignore[arg-type]
+            names_key = not named_work or al.status(work) != "absent"  # type: ignore[arg-type]
             if al.credits_other and names_key:
                 return Decision(Label.MISATTRIBUTED, max(s_ref, float(part[i])), "credited_other",
                                 [i], credited=(al.credits_other, i))
