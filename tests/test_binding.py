@@ -585,3 +585,16 @@ def test_a_count_in_a_clause_without_a_name_belongs_to_the_name_of_the_clause_be
     sent = "Chinchilla, trained by DeepMind, is a model with 70 billion parameters."
     count = next(n for n in extract_numbers(sent) if n.kind == "count")
     assert owner_of(sent, count, claim_slots("Chinchilla has 70 billion parameters.")) == "Chinchilla"
+
+
+def test_a_chinese_name_with_a_version_is_the_claims_subject_and_its_siblings_own_their_counts() -> None:
+    from veracity.evidence.numbers import extract_numbers
+    from veracity.judge.owners import owner_of
+    from veracity.judge.slots import claim_slots
+
+    cs = claim_slots("星河-3的参数量为130亿。")
+    assert cs.subject == "星河-3" and [s.text for s in cs.slots] == ["130亿"]
+    sent = "其前代模型星河-2的参数量为130亿。"
+    count = next(n for n in extract_numbers(sent) if n.kind == "count")
+    assert owner_of(sent, count, cs) == "星河-2"
+    assert claim_slots("云帆科技由王强创立。").subject == "云帆科技"

@@ -125,6 +125,13 @@ CASES: list[tuple[str, tuple[Label, ...]]] = [
     # a maker in the passive: the thing made is the subject
     ("Nimbus AI was founded by Sara Kim.", GOOD),
     ("Nimbus AI was founded by John Park.", (Label.MISATTRIBUTED,)),
+    # the same in Chinese: a versioned name (星河-3) is a name, its predecessor's count is not
+    # its own; a benchmark the claim names is no other owner; 创始人为X names the founder
+    ("星河-3的参数量为130亿。", (Label.FALSE, Label.UNVERIFIABLE)),
+    ("星河-2的参数量为700亿。", (Label.FALSE, Label.UNVERIFIABLE)),
+    ("星河-3在MMLU上得分70.0%。", (Label.FALSE,)),
+    ("星河-3在MMLU上得分82.1%。", GOOD),
+    ("云帆科技由王强创立。", (Label.MISATTRIBUTED,)),
 ]
 
 

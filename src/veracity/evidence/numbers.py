@@ -400,8 +400,8 @@ def _identifier(text: str, start: int, end: int, frac: str | None, value: float)
     version = bool(prev) and _is_latin_letter(prev)
     if not version and start >= 2 and prev in "-‐‑_:#@":
         w = _RE_PREV_HYPHEN_WORD.search(text, max(0, start - 40), start)
-        if w and _is_latin_letter(w[1][-1]):
-            version = w[1].lower() not in _HYPHEN_PREFIXES
+        if w and (_is_latin_letter(w[1][-1]) or (prev == "-" and _is_cjk(w[1][-1]))):
+            version = w[1].lower() not in _HYPHEN_PREFIXES  # GPT-4, 星河-3: a name's version
     n = len(text)
     if frac and end < n - 1 and text[end] == "." and text[end + 1].isdigit():
         version = True

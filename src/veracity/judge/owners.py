@@ -72,12 +72,16 @@ _PREPOSITIONS = frozenset(
 
 
 def after_preposition(text: str, pos: int) -> bool:
+    """The name at ``pos`` follows a preposition: "designed by X", "在MMLU上得分…"."""
+    if _ZH_PREPOSITION_AT.search(text[:pos]):
+        return True
     words = text[:pos].split()
     return bool(words) and words[-1].lower().strip(",") in _PREPOSITIONS
 
 
 _RELATIVE = re.compile(r"\s*(?:which|who|whose|that)\b", re.IGNORECASE)
 _ZH_PREPOSITION = re.compile(r"[由被与和跟向对比据从及]\s*$")
+_ZH_PREPOSITION_AT = re.compile(r"[由被跟向对比据从在于]\s*$")  # a place, a source or an agent follows
 
 
 def _bare(phrase: str) -> str:
@@ -92,11 +96,33 @@ def _bare(phrase: str) -> str:
     return "" if len(bare) < 2 else bare  # a lone capital ("B" of "B轮融资") is no name
 
 
+_VERSIONED = re.compile(r"^(?P<stem>.+?)\s*[-‐–]?\s*(?P<version>\d+(?:\.\d+)*)$")
+
+
+def sibling_before(before: str, cs: ClaimSlots) -> str | None:
+    """When the subject is a versioned name ("星河-3", "Orion-7"): the last of its versions named
+    in ``before`` (the text ahead of a number) if it is another one ("其前代模型星河-2的参数量为…"
+    — the count is 星河-2's), else None."""
+    m = _VERSIONED.match((cs.subject or "").strip())
+    if m is None:
+        return None
+    stem = re.escape(m.group("stem"))
+    last = None
+    for v in re.finditer(rf"{stem}\s*[-‐–]?\s*(\d+(?:\.\d+)*)(?![\d.])", before):
+        last = v
+    if last is None or last.group(1) == m.group("version"):
+        return None
+    return last.group(0)
+
+
 def owner_of(sent: str, num: NumberMention, cs: ClaimSlots) -> str | None:
     """The name a quantity is attached to: the name right before its parenthesis ("Gopher
     (280B)"), else the nearest name before it in its clause, else the nearest after it."""
     before = sent[: num.start]
     after = sent[num.end :]
+    sibling = sibling_before(before, cs)
+    if sibling is not None:
+        return sibling
     paren = before.rfind("(")
     if paren > before.rfind(")") and paren >= 0:
         names = list(LATIN_PHRASE.finditer(before[:paren]))
@@ -118,7 +144,8 @@ def owner_of(sent: str, num: NumberMention, cs: ClaimSlots) -> str | None:
     names = [m for m in names if not after_preposition(before, m.start())]
     if names:
         return names[-1].group(0)
-    clause_end = min([i for i in (after.find(","), after.find(";")) if i >= 0] or [len(after)])
+    clause_end = min([i for i in (after.find(","), after.find(";"), after.find("，"), after.find("；")) if i >= 0]
+                     or [len(after)])
     names = [m for m in LATIN_PHRASE.finditer(after[:clause_end]) if _bare(m.group(0))]
     if names:
         return names[0].group(0)

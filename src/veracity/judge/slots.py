@@ -127,6 +127,9 @@ def _clean_anchor(a: str) -> str:
     return " ".join(words)
 
 
+_CJK_VERSIONED = re.compile(rf"(?<![{CJK_CHARS}])[{CJK_CHARS}]{{2,6}}-\d+(?:\.\d+)*(?![\d.])")
+
+
 def anchors_of(text: str) -> list[str]:
     """Names, titles and quoted terms of a text, in order, without duplicates."""
     out: list[str] = []
@@ -142,6 +145,8 @@ def anchors_of(text: str) -> list[str]:
 
     for m in QUOTED.finditer(text):
         add(m.group(1))
+    for m in _CJK_VERSIONED.finditer(text):
+        add(m.group(0))  # 星河-3: a Chinese name with its version
     for m in LATIN_PHRASE.finditer(text):
         phrase = m.group(0)
         first, _, rest = phrase.partition(" ")
@@ -233,7 +238,7 @@ _ZH_OBJECT = re.compile(
 # a Chinese claim's leading name: the characters before its first verb or particle
 _ZH_SUBJECT = re.compile(
     rf"^([{CJK_CHARS}·]{{2,12}}?)(?=于|在|是|曾|获|出生|生于|毕业|担任|提出|发明|发现|创立|创办|成立|"
-    r"的|将|被|和|与|为|成为|去世|逝世|主导|领导|加入|位于|拥有|共有|有|以|，|,|\d|自|从|担任|任|"
+    r"的|将|被|由|和|与|为|成为|去世|逝世|主导|领导|加入|位于|拥有|共有|有|以|，|,|\d|自|从|担任|任|"
     r"完成|发布|推出|宣布|收购|上市|开发|研发|提供|参与|总部|目前|现|已|获得|赢得|当选|出版|发表|创作)"
 )
 
