@@ -132,6 +132,9 @@ CASES: list[tuple[str, tuple[Label, ...]]] = [
     ("星河-3在MMLU上得分70.0%。", (Label.FALSE,)),
     ("星河-3在MMLU上得分82.1%。", GOOD),
     ("云帆科技由王强创立。", (Label.MISATTRIBUTED,)),
+    # a work is introduced once: another year of its introduction contradicts
+    ("The Vela Transformer was introduced in 2020.", GOOD),
+    ("The Vela Transformer was introduced in 2018.", (Label.FALSE,)),
 ]
 
 

@@ -50,6 +50,15 @@ from veracity.types import RankedPassage
 
 BOUND, UNBOUND, CONTRADICTED, ABSENT = "bound", "unbound", "contradicted", "absent"
 _FUNCTIONAL = ("birth", "death", "founding", "opening")
+# a work made once: "The Vela Transformer was introduced in 2018" (a person introduces many
+# things; a thing is introduced once)
+_MADE_ONCE = re.compile(r"\b(?:was|were)\s+(?:first\s+)?(?:introduced|invented|proposed|created|devised|"
+                        r"designed|developed|released|unveiled|launched)\b", re.IGNORECASE)
+
+
+def one_time(cs: ClaimSlots) -> bool:
+    """The claim's relation happens once to its subject, so another date of it contradicts."""
+    return cs.relation in _FUNCTIONAL or (cs.relation == "creation" and bool(_MADE_ONCE.search(cs.text)))
 _LIST_SEP = re.compile(r"[,、;|/·]")
 
 FEATURES = [
@@ -305,8 +314,8 @@ def _in_claims_clause(pn: NumberMention, sent: Sentence, cs: ClaimSlots, slot: S
             present = lexicon.categories_in(low).get(sl.group)
             if present and sl.member not in present:
                 return False
-    if cs.relation in _FUNCTIONAL:
-        return lexicon.has_relation(low, cs.relation)
+    if one_time(cs):
+        return lexicon.has_relation(low, cs.relation or "")
     if cs.relation is None and not _shares_wording(clause, cs):
         return False  # no relation known: the clause must say something of what the claim says
     if _own_time_elsewhere(slot, sent, clause, cs):
@@ -577,7 +586,7 @@ def align(
         if not all(_in(sl, s) for sl in others):
             return False
         rel_here = bool(cs.relation) and lexicon.relation_outside(s.low, cs.relation or "", claim_names)
-        if cs.relation in _FUNCTIONAL:
+        if one_time(cs):
             # one birth, one death, one founding: another date contradicts
             return rel_here or (cs.relation in ("birth", "death") and life_dates(s.text, cs) is not None)
         if slot.kind == "category":
