@@ -135,6 +135,9 @@ CASES: list[tuple[str, tuple[Label, ...]]] = [
     # a work is introduced once: another year of its introduction contradicts
     ("The Vela Transformer was introduced in 2020.", GOOD),
     ("The Vela Transformer was introduced in 2018.", (Label.FALSE,)),
+    # a table row's year is its own, not the next row's
+    ("Vega was released in 2021.", (Label.FALSE, Label.UNVERIFIABLE)),
+    ("Atlas has 52 billion parameters.", (Label.FALSE, Label.UNVERIFIABLE)),
 ]
 
 

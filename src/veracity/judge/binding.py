@@ -209,8 +209,13 @@ def _is_item(text: str, s: Sentence) -> bool:
 
 
 def _last_sentence(text: str) -> str:
-    spans = sentence_spans(text)
-    return text[spans[-1][0] : spans[-1][1]] if spans else ""
+    """The sentence of ``text`` that introduces the items after it: its last sentence that is
+    not itself an item (a sibling row's year is not the next row's frame)."""
+    for a, b in reversed(sentence_spans(text)):
+        t = text[a:b].strip()
+        if t.startswith("#") or t.endswith((":", "：")) or not re.match(r"(?:[-*+•|]|\d+[.)、])\s*", t):
+            return t
+    return ""
 
 
 def _header_of(text: str, sents: list[Sentence], i: int) -> str:
