@@ -33,7 +33,10 @@ from veracity.judge.frames import (
     clause_spans,
     life_conflict,
     life_dates,
+    one_time,
+    own_time_elsewhere,
     same_time,
+    shares_wording,
 )
 from veracity.judge.owners import (
     is_subject_name,
@@ -49,16 +52,6 @@ from veracity.text import CJK_CHARS, normalize_for_match, sentence_spans
 from veracity.types import RankedPassage
 
 BOUND, UNBOUND, CONTRADICTED, ABSENT = "bound", "unbound", "contradicted", "absent"
-_FUNCTIONAL = ("birth", "death", "founding", "opening")
-# a work made once: "The Vela Transformer was introduced in 2018" (a person introduces many
-# things; a thing is introduced once)
-_MADE_ONCE = re.compile(r"\b(?:was|were)\s+(?:first\s+)?(?:introduced|invented|proposed|created|devised|"
-                        r"designed|developed|released|unveiled|launched)\b", re.IGNORECASE)
-
-
-def one_time(cs: ClaimSlots) -> bool:
-    """The claim's relation happens once to its subject, so another date of it contradicts."""
-    return cs.relation in _FUNCTIONAL or (cs.relation == "creation" and bool(_MADE_ONCE.search(cs.text)))
 _LIST_SEP = re.compile(r"[,、;|/·]")
 
 FEATURES = [
@@ -271,38 +264,6 @@ def _same_noun(a: str | None, b: str | None) -> bool:
     return a is None or b is None or a == b or a[:4] == b[:4]
 
 
-def _claim_words(cs: ClaimSlots) -> set[str]:
-    """The claim's words besides its names and values ("signed", "became", "chief")."""
-    named = " ".join([sl.text for sl in cs.slots] + ([cs.subject] if cs.subject else []))
-    words = content_terms(cs.text) - content_terms(named)
-    return {w for w in words if not w.startswith("#") and not w[:1].isdigit()}
-
-
-def _shares_wording(clause: str, cs: ClaimSlots) -> bool:
-    """The clause has a word of the claim besides its names and values ("signed", "opened"):
-    "impressed the Cavalry FC staff … in 2018" is not the frame of "signed with Cavalry FC"."""
-    words = _claim_words(cs)
-    return not words or bool(words & content_terms(clause))
-
-
-def _own_time_elsewhere(slot: Slot, sent: Sentence, clause: str, cs: ClaimSlots) -> bool:
-    """Another clause of the sentence holds the claim's own date and more of the claim's words
-    than the clause with the other date: "joined X in 2012 as a senior economist and became
-    its chief economist in 2019" states "became chief economist of X in 2019"; 2012 is the
-    joining, another event."""
-    words = _claim_words(cs)
-    if slot.number is None or not words:
-        return False
-    mine = len(words & content_terms(clause))
-    for a, b in clause_spans(sent.text):
-        other = sent.text[a:b]
-        if other == clause or not any(same_quantity(slot.number, x) for x in extract_numbers(other)):
-            continue
-        if len(words & content_terms(other)) > mine:
-            return True
-    return False
-
-
 def _in_claims_clause(pn: NumberMention, sent: Sentence, cs: ClaimSlots, slot: Slot) -> bool:
     """The other value sits in the claim's frame at clause level: a clause that does not hold
     the claim's own value, names no other member of the claim's categories (another prize
@@ -321,9 +282,9 @@ def _in_claims_clause(pn: NumberMention, sent: Sentence, cs: ClaimSlots, slot: S
                 return False
     if one_time(cs):
         return lexicon.has_relation(low, cs.relation or "")
-    if cs.relation is None and not _shares_wording(clause, cs):
+    if cs.relation is None and not shares_wording(clause, cs):
         return False  # no relation known: the clause must say something of what the claim says
-    if _own_time_elsewhere(slot, sent, clause, cs):
+    if own_time_elsewhere(slot, sent.text, clause, cs):
         return False  # a repeatable relation: the other date is another event of the sentence
     return any(
         sl is not slot and (name_found(sl, norm) if sl.kind == "name" else any(lexicon.words_in(low, p) for p in sl.forms))

@@ -1,4 +1,5 @@
-"""Frames inside a sentence: the life span after a name, and the clauses a sentence joins.
+"""Frames inside a sentence: the life span after a name, the clauses a sentence joins, and
+what a claim shares with a clause (its words, its one-time relations).
 
 "Marie Curie (7 November 1867 – 4 July 1934) was …" states a birth and a death date;
 "In 1903, she shared the Nobel Prize in Physics, and in 1911 she won the prize in Chemistry"
@@ -12,7 +13,8 @@ import itertools
 import re
 
 from veracity.evidence.numbers import NumberMention, extract_numbers, same_quantity
-from veracity.judge.slots import ClaimSlots
+from veracity.evidence.tokenize import content_terms
+from veracity.judge.slots import ClaimSlots, Slot
 from veracity.text import CJK, normalize_for_match
 
 TIME_KINDS = ("year", "date")
@@ -116,4 +118,51 @@ def clause_at(text: str, pos: int) -> str:
     return text
 
 
-__all__ = ["CJK", "TIME_KINDS", "clause_at", "clause_spans", "life_conflict", "life_dates", "same_time"]
+__all__ = ["CJK", "FUNCTIONAL", "TIME_KINDS", "claim_words", "clause_at", "clause_spans", "life_conflict", "life_dates",
+           "one_time", "own_time_elsewhere", "same_time", "shares_wording"]
+
+
+# --- what a claim shares with a clause ------------------------------------------------------
+
+FUNCTIONAL = ("birth", "death", "founding", "opening")
+# a work made once: "The Vela Transformer was introduced in 2018" (a person introduces many
+# things; a thing is introduced once)
+_MADE_ONCE = re.compile(r"\b(?:was|were)\s+(?:first\s+)?(?:introduced|invented|proposed|created|devised|"
+                        r"designed|developed|released|unveiled|launched)\b", re.IGNORECASE)
+
+
+def one_time(cs: ClaimSlots) -> bool:
+    """The claim's relation happens once to its subject, so another date of it contradicts."""
+    return cs.relation in FUNCTIONAL or (cs.relation == "creation" and bool(_MADE_ONCE.search(cs.text)))
+
+
+def claim_words(cs: ClaimSlots) -> set[str]:
+    """The claim's words besides its names and values ("signed", "became", "chief")."""
+    named = " ".join([sl.text for sl in cs.slots] + ([cs.subject] if cs.subject else []))
+    words = content_terms(cs.text) - content_terms(named)
+    return {w for w in words if not w.startswith("#") and not w[:1].isdigit()}
+
+
+def shares_wording(clause: str, cs: ClaimSlots) -> bool:
+    """The clause has a word of the claim besides its names and values ("signed", "opened"):
+    "impressed the Cavalry FC staff … in 2018" is not the frame of "signed with Cavalry FC"."""
+    words = claim_words(cs)
+    return not words or bool(words & content_terms(clause))
+
+
+def own_time_elsewhere(slot: Slot, sentence: str, clause: str, cs: ClaimSlots) -> bool:
+    """Another clause of the sentence holds the claim's own date and more of the claim's words
+    than the clause with the other date: "joined X in 2012 as a senior economist and became
+    its chief economist in 2019" states "became chief economist of X in 2019"; 2012 is the
+    joining, another event."""
+    words = claim_words(cs)
+    if slot.number is None or not words:
+        return False
+    mine = len(words & content_terms(clause))
+    for a, b in clause_spans(sentence):
+        other = sentence[a:b]
+        if other == clause or not any(same_quantity(slot.number, x) for x in extract_numbers(other)):
+            continue
+        if len(words & content_terms(other)) > mine:
+            return True
+    return False
