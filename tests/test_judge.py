@@ -161,3 +161,20 @@ def test_a_maker_other_than_the_subject_is_checked_against_the_credit(embedder: 
     assert "Elena Costa" in j.verdict.rationale and "Priya Nair" in j.verdict.rationale
     ok = _judge("Orbit Labs was founded by Priya Nair.", [text, *DISTRACTORS], embedder, subject="Orbit Labs")
     assert ok.verdict.label != Label.MISATTRIBUTED
+
+
+def test_a_verdict_downgraded_for_want_of_a_supporting_quote_says_so() -> None:
+    """When no quote states the claim, a 'true' becomes 'partly true' and its rationale says
+    only part was confirmed (it used to keep the 'every point stated' wording)."""
+    from veracity.judge.match import EvidenceMatchJudge
+    from veracity.types import Claim, Label, Passage, RankedPassage, Source
+
+    text = "赵敏于2012年加入国际货币基金组织担任高级经济学家，2019年升任首席经济学家。"
+    src = Source(url="https://example.org/zhao", title="赵敏", content_hash="z")
+    rp = RankedPassage(passage=Passage(id="z:0", doc_url=src.url, text=text, start=0, end=len(text)),
+                       source=src, score=1.0)
+    claim = "赵敏于2019年升任国际货币基金组织首席经济学家。"
+    j = EvidenceMatchJudge().judge_sync(Claim(id="c", text=claim, original=claim, language="zh"), [rp], "zh")
+    assert j.verdict.label == Label.PARTLY_TRUE
+    assert "同一句证据陈述了声明的全部" not in j.verdict.rationale
+    assert j.verdict.rationale.startswith("证据只印证了声明的一部分")

@@ -177,6 +177,11 @@ class EvidenceMatchJudge:
             d.deciding.append(link.passage)
         evidence = self._evidence(cs, als, stances, quote_at, d)
         label = d.label
+        if label in (Label.TRUE, Label.MOSTLY_TRUE) and not any(e.stance == Stance.SUPPORTS for e in evidence):
+            # no quote states the claim: not confirmed, and the rationale says what was found
+            bound = any(al.bound(cs.core) for al in als)
+            label = Label.PARTLY_TRUE if bound else Label.UNVERIFIABLE
+            d = Decision(label, d.score, "partial" if bound else "weak", d.deciding, d.conflicts, d.credited)
         parts = self._rationale(cs, als, d)
         for link in used:
             key = "judge.same_work_indexed" if link.passage < 0 else "judge.same_work_stated"
@@ -189,8 +194,6 @@ class EvidenceMatchJudge:
             if label == Label.TRUE and all(s.kind == SourceKind.SOCIAL for s in supporting):
                 label = Label.MOSTLY_TRUE
                 parts.append(("judge.social_only", {}))
-        if label in (Label.TRUE, Label.MOSTLY_TRUE) and not supporting:
-            label = Label.PARTLY_TRUE if any(al.bound(cs.core) for al in als) else Label.UNVERIFIABLE
         confidence = self.model.confidence(label.value, d.score, d.rule if label == d.label else None)
         return Judgement(verdict=_verdict(label, confidence, parts, lang), evidence=evidence)
 
