@@ -598,3 +598,13 @@ def test_a_chinese_name_with_a_version_is_the_claims_subject_and_its_siblings_ow
     count = next(n for n in extract_numbers(sent) if n.kind == "count")
     assert owner_of(sent, count, cs) == "星河-2"
     assert claim_slots("云帆科技由王强创立。").subject == "云帆科技"
+
+
+def test_a_sentence_going_on_about_the_topic_with_a_generic_noun() -> None:
+    from veracity.judge.owners import starts_with_anaphor
+
+    assert starts_with_anaphor("截至2023年，公司员工约350人。")
+    assert starts_with_anaphor("该公司完成了B轮融资。")
+    assert starts_with_anaphor("By 2023 the company employed about 350 people.")
+    assert not starts_with_anaphor("2021年，星河科技完成融资。")
+    assert not starts_with_anaphor("Acme Corp employed 350 people.")

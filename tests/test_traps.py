@@ -135,6 +135,11 @@ CASES: list[tuple[str, tuple[Label, ...]]] = [
     # a work is introduced once: another year of its introduction contradicts
     ("The Vela Transformer was introduced in 2020.", GOOD),
     ("The Vela Transformer was introduced in 2018.", (Label.FALSE,)),
+    # "截至2023年，公司…": the company the page is about goes on as "公司"
+    ("星云科技完成了6亿元B轮融资。", (Label.FALSE,)),
+    ("星云科技2023年员工约900人。", (Label.FALSE,)),
+    ("星云科技研发人员占比80%。", (Label.FALSE,)),
+    ("星云科技研发人员占比60%。", GOOD),
     # a table row's year is its own, not the next row's
     ("Vega was released in 2021.", (Label.FALSE, Label.UNVERIFIABLE)),
     ("Atlas has 52 billion parameters.", (Label.FALSE, Label.UNVERIFIABLE)),

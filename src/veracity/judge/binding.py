@@ -44,6 +44,7 @@ from veracity.judge.owners import (
     name_partly,
     other_name_leads,
     owner_of,
+    starts_with_anaphor,
     starts_with_pronoun,
     subject_named,
 )
@@ -521,7 +522,7 @@ def align(
             return True
         if cs.relation and lexicon.has_relation(s.low, cs.relation):
             return True
-        if not cs.relation and (named[i] or starts_with_pronoun(s.text)):
+        if not cs.relation and (named[i] or starts_with_pronoun(s.text) or starts_with_anaphor(s.text)):
             # "Gopher is a … model", "Its main span is …": a sentence naming the subject, or
             # going on about it with a pronoun, is its frame
             return True

@@ -55,6 +55,20 @@ def starts_with_pronoun(s: str) -> bool:
     )
 
 
+_LEAD_IN = re.compile(r"^\s*(?:(?:截至|截止|到|在|于)?\d{4}\s*年(?:底|末|初|时)?\s*[，,]?\s*|"
+                      r"(?:in|by|as\s+of)\s+\d{4}\s*,?\s*)", re.IGNORECASE)
+_ANAPHOR = re.compile(r"(?:(?:该|本|这家|此|其)?(?:公司|企业|学校|大学|模型|团队|机构|实验室|研究所|项目|组织)"
+                      r"|(?:the|this)\s+(?:company|firm|startup|model|team|university|lab|laboratory|"
+                      r"institute|organi[sz]ation|project)\b)", re.IGNORECASE)
+
+
+def starts_with_anaphor(s: str) -> bool:
+    """The sentence goes on about the topic with a pronoun or a generic noun, after a date
+    lead-in: "截至2023年，公司员工约350人", "By 2023 the company employed …"."""
+    rest = _LEAD_IN.sub("", s, count=1)
+    return starts_with_pronoun(rest) or bool(_ANAPHOR.match(rest.lstrip()))
+
+
 def other_name_leads(sent: str, cs: ClaimSlots) -> bool:
     """The sentence starts with a name of two or more words that is not the subject's."""
     m = LATIN_PHRASE.match(sent.lstrip(" #*-•>|\t"))
