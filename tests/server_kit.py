@@ -167,13 +167,17 @@ class HeldChat:
 
 
 class LiveServer:
-    """The app served by uvicorn on 127.0.0.1 (a free port) in a thread."""
+    """The app of ``config`` (or any ``app``: the web page alone) served by uvicorn on
+    127.0.0.1 (a free port) in a thread."""
 
-    def __init__(self, config: ServerConfig) -> None:
-        self.app = create_app(config)
+    def __init__(self, config: ServerConfig | None = None, *, app: Any = None, graceful: int = 2) -> None:
+        if (config is None) == (app is None):
+            raise ValueError("give a server config or an app")
+        self.app = app if app is not None else create_app(config)  # type: ignore[arg-type]
         sock = bind_socket("127.0.0.1", 0)
         self.port = int(sock.getsockname()[1])
-        self.server = make_server(self.app, host="127.0.0.1", port=self.port, log_level="warning", graceful=2)
+        self.server = make_server(self.app, host="127.0.0.1", port=self.port, log_level="warning",
+                                  graceful=graceful)
         self._thread = threading.Thread(target=self.server.run, kwargs={"sockets": [sock]}, daemon=True)
 
     @property

@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import json
 import re
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,10 +22,10 @@ import pytest
 from fastapi import FastAPI
 
 from conftest import REPO
+from server_kit import LiveServer
 from test_browser import BROWSER_ARGS, CHROMIUM, sync_api
 from veracity.report import render_html, render_json
 from veracity.server import web
-from veracity.server.cli import bind_socket, make_server
 from veracity.types import (
     ClaimReport,
     Coverage,
@@ -239,37 +237,13 @@ def test_html_report_problems_first_order(browser: Any, tmp_path: Path) -> None:
         context.close()
 
 
-class BarePage:
-    """The web page alone (``GET /`` and ``/static``) served by uvicorn in a thread; the test
-    answers the API itself."""
-
-    def __init__(self) -> None:
-        app = FastAPI()
-        web.mount_web(app)
-        sock = bind_socket("127.0.0.1", 0)
-        self.base = f"http://127.0.0.1:{sock.getsockname()[1]}"
-        self.server = make_server(app, host="127.0.0.1", port=int(sock.getsockname()[1]),
-                                  log_level="warning", graceful=1)
-        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [sock]}, daemon=True)
-        self.thread.start()
-        deadline = time.monotonic() + 60
-        while not self.server.started:
-            if not self.thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("the page server did not start")
-            time.sleep(0.02)
-
-    def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=30)
-
-
 @pytest.fixture(scope="module")
-def bare() -> Iterator[BarePage]:
-    srv = BarePage()
-    try:
+def bare() -> Iterator[LiveServer]:
+    """The web page alone (``GET /`` and ``/static``); the test answers the API itself."""
+    app = FastAPI()
+    web.mount_web(app)
+    with LiveServer(app=app, graceful=1) as srv:
         yield srv
-    finally:
-        srv.stop()
 
 
 def answer_job(page: Any, base: str, report: Report) -> None:
@@ -294,12 +268,12 @@ def answer_job(page: Any, base: str, report: Report) -> None:
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_web_page_report_reads_at_both_widths(browser: Any, bare: BarePage, width: int,
+def test_web_page_report_reads_at_both_widths(browser: Any, bare: LiveServer, width: int,
                                               tmp_path: Path) -> None:
     context, page, problems = new_page(browser, width)
     try:
-        answer_job(page, bare.base, editor_report())
-        page.goto(bare.base + "/?lang=en#check=j1")
+        answer_job(page, bare.url, editor_report())
+        page.goto(bare.url + "/?lang=en#check=j1")
         page.wait_for_selector("#status[data-state=done]")
         no_sideways_overflow(page)
         assert page.text_content("#report-summary") == (
@@ -350,11 +324,11 @@ def test_web_page_report_reads_at_both_widths(browser: Any, bare: BarePage, widt
         context.close()
 
 
-def test_web_page_order_from_the_address_and_chinese(browser: Any, bare: BarePage) -> None:
+def test_web_page_order_from_the_address_and_chinese(browser: Any, bare: LiveServer) -> None:
     context, page, problems = new_page(browser, 390)
     try:
-        answer_job(page, bare.base, editor_report("zh"))
-        page.goto(bare.base + "/?lang=en&order=problems#check=j1")
+        answer_job(page, bare.url, editor_report("zh"))
+        page.goto(bare.url + "/?lang=en&order=problems#check=j1")
         page.wait_for_selector("#status[data-state=done]")
         order = page.evaluate("[...document.querySelectorAll('#report-claims .claim-row')].map(e => e.id)")
         assert order[:4] == PROBLEM_ROWS
