@@ -303,9 +303,7 @@ class LocalCorpus:
                 fresh = np.asarray(self.embedder.embed(wanted), dtype=np.float32)
                 for q, vec in zip(wanted, fresh, strict=True):
                     known[q] = vec
-                    if len(self._queries) >= 4096:
-                        self._queries.pop(next(iter(self._queries)))
-                    self._queries[q] = vec
+                    self._remember(q, vec)
             return [known[q] for q in queries]
 
     def query_vector(self, query: str) -> np.ndarray:
@@ -317,10 +315,14 @@ class LocalCorpus:
         vec = self._queries.get(query)
         if vec is None:
             vec = np.asarray(self.embedder.embed([query]), dtype=np.float32)[0]
-            if len(self._queries) >= 4096:
-                self._queries.pop(next(iter(self._queries)))
-            self._queries[query] = vec
+            self._remember(query, vec)
         return vec
+
+    def _remember(self, query: str, vec: np.ndarray) -> None:
+        """Keep a query's vector (the 4,096 most recent); the caller holds the lock."""
+        if len(self._queries) >= 4096:
+            self._queries.pop(next(iter(self._queries)))
+        self._queries[query] = vec
 
     def vector_of(self, passage_id: str) -> np.ndarray | None:
         """The stored embedding of an indexed passage (None for one the index lacks)."""

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from veracity.evidence.numbers import NumberMention, extract_numbers, same_quantity
 from veracity.evidence.tokenize import content_terms
@@ -342,9 +343,11 @@ _DEGREE_FROM = re.compile(
 )
 
 
-def schools_of_degrees(text: str) -> list[str]:
-    """The schools ``text`` says degrees came from ("received her PhD from MIT" → MIT)."""
-    return [m.group("school") for m in _DEGREE_FROM.finditer(text)]
+@lru_cache(maxsize=1024)
+def schools_of_degrees(text: str) -> tuple[str, ...]:
+    """The schools ``text`` says degrees came from ("received her PhD from MIT" → MIT); remembered,
+    as a claim's own text is asked again for every sentence and slot."""
+    return tuple(m.group("school") for m in _DEGREE_FROM.finditer(text))
 
 
 def _is_school(slot: Slot, cs: ClaimSlots) -> bool:
@@ -365,7 +368,7 @@ def _institution_conflict(slot: Slot, sent: Sentence, cs: ClaimSlots) -> str | N
         norm = normalize_for_match(raw)
         if name_found(slot, norm):
             continue
-        found = [_ZH_LEAD.sub("", m.group(0)) for m in INSTITUTION.finditer(raw)] + schools_of_degrees(raw)
+        found = [_ZH_LEAD.sub("", m.group(0)) for m in INSTITUTION.finditer(raw)] + list(schools_of_degrees(raw))
         # the claim's own other schools ("studied at A and at B") are not another value
         found = [f for f in found if not any(
             sl.kind == "name" and name_found(sl, normalize_for_match(f)) for sl in cs.slots)]

@@ -118,13 +118,13 @@ def clause_at(text: str, pos: int) -> str:
     return text
 
 
-__all__ = ["CJK", "FUNCTIONAL", "TIME_KINDS", "claim_words", "clause_at", "clause_spans", "life_conflict", "life_dates",
+__all__ = ["CJK", "TIME_KINDS", "claim_words", "clause_at", "clause_spans", "life_conflict", "life_dates",
            "one_time", "own_time_elsewhere", "same_time", "shares_wording"]
 
 
 # --- what a claim shares with a clause ------------------------------------------------------
 
-FUNCTIONAL = ("birth", "death", "founding", "opening")
+_FUNCTIONAL = ("birth", "death", "founding", "opening")
 # a work made once: "The Vela Transformer was introduced in 2018" (a person introduces many
 # things; a thing is introduced once)
 _MADE_ONCE = re.compile(r"\b(?:was|were)\s+(?:first\s+)?(?:introduced|invented|proposed|created|devised|"
@@ -133,7 +133,7 @@ _MADE_ONCE = re.compile(r"\b(?:was|were)\s+(?:first\s+)?(?:introduced|invented|p
 
 def one_time(cs: ClaimSlots) -> bool:
     """The claim's relation happens once to its subject, so another date of it contradicts."""
-    return cs.relation in FUNCTIONAL or (cs.relation == "creation" and bool(_MADE_ONCE.search(cs.text)))
+    return cs.relation in _FUNCTIONAL or (cs.relation == "creation" and bool(_MADE_ONCE.search(cs.text)))
 
 
 def claim_words(cs: ClaimSlots) -> set[str]:

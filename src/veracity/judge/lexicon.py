@@ -289,8 +289,9 @@ _WINNERS_ZH = re.compile(
     rf"(?:^|[，。；;,\s]|(?:同事|学生|导师|丈夫|妻子|合作者|同学|搭档|队友|弟子|老师|朋友|同行|师兄|师姐|师弟|师妹))"
     rf"(?P<name>[{CJK_CHARS}·]{{2,4}}?)(?:于|在)?(?:\d{{4}}年)?(?:获得了?|荣获|获颁|摘得|斩获)"
 )
-_NOT_A_WINNER = frozenset({"she", "he", "they", "it", "her", "his", "their", "its", "the", "a", "an", "this",
-                           "that", "who", "which", "in", "on", "at", "by", "for", "later", "then", "also"})
+# a capitalised word that starts no person's name ("The committee", "In 2021 …", "Her colleague")
+_NOT_A_NAME = frozenset({"she", "he", "they", "it", "we", "her", "his", "their", "its", "the", "a", "an", "this",
+                         "that", "who", "which", "in", "on", "at", "by", "for", "later", "then", "also"})
 _LIST_SPLIT = re.compile(r",\s*(?:and\s+)?|\s+and\s+|[、和与及]")
 
 
@@ -306,7 +307,7 @@ def award_recipients(sentence: str) -> list[str]:
                 out += [n.strip() for n in _LIST_SPLIT.split(names.group(0)) if n.strip()[:1].isupper()]
     for m in _WINNERS_EN.finditer(sentence):
         out += [n.strip() for n in _LIST_SPLIT.split(m.group("names"))
-                if n.strip()[:1].isupper() and n.split()[0].lower() not in _NOT_A_WINNER]
+                if n.strip()[:1].isupper()]
     out += [m.group("name") for m in _WINNERS_ZH.finditer(sentence)
             if not m.group("name").startswith(PRONOUNS_ZH)]
     zh = _RECIPIENTS_ZH.search(sentence)
@@ -315,7 +316,7 @@ def award_recipients(sentence: str) -> list[str]:
         if listed:
             out += [n for n in _LIST_SPLIT.split(listed.group(0)) if len(n) >= 2]
     out = [n.strip(" .") for n in out]
-    return [n for n in out if n and n.split()[0].lower() not in {"the", "a", "an", "his", "her", "their", "its"}]
+    return [n for n in out if n and n.split()[0].lower() not in _NOT_A_NAME]
 
 
 def credited_names(sentence: str) -> list[str]:
@@ -329,7 +330,6 @@ def credited_names(sentence: str) -> list[str]:
                 name = re.split(r"[于在从自\d和与、及]", name, maxsplit=1)[0]
                 if len(name) < 2:
                     continue
-            if name and name.split()[0].lower() not in {"the", "this", "that", "it", "he", "she", "they",
-                                                       "his", "her", "we", "a", "an", "which", "who"}:
+            if name and name.split()[0].lower() not in _NOT_A_NAME:
                 out.append(name)
     return out
