@@ -4,7 +4,9 @@ counts in the listing, and a run named by ``latest`` or by a unique prefix of it
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -191,3 +193,29 @@ def test_text_table_lines_up_chinese_titles() -> None:
         " 1  杰克雷简介  1 true",  # ten terminal cells wide
         "12  A profile   2 false",
     ]
+
+
+def test_check_says_its_closing_line_in_the_reports_language(
+    tmp_path: Path, one_encoder: Any, example_cache_dir: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A Chinese document's run ends with the Chinese closing line; ``--lang en`` keeps it English."""
+    monkeypatch.setenv("VERACITY_CACHE_DIR", str(example_cache_dir))
+    monkeypatch.delenv("VERACITY_LLM_BASE_URL", raising=False)
+    doc = tmp_path / "doc.md"
+    doc.write_text("赵敏于2012年加入国际货币基金组织。", encoding="utf-8")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "imf.md").write_text("# 赵敏\n\n赵敏于2012年加入国际货币基金组织担任高级经济学家。\n", encoding="utf-8")
+    base = ["check", str(doc), "--corpus", str(corpus), "--db", str(tmp_path / "db.sqlite"), "--format", "json"]
+    zh = CliRunner().invoke(main, base)
+    assert zh.exit_code == 0, zh.output
+    line = zh.stderr.strip().splitlines()[-1]
+    assert re.fullmatch(r"veracity：运行 \S+ 核查完成：共 1 项陈述，属实 1 项，用时 [\d.]+ 秒", line), line
+    en = CliRunner().invoke(main, [*base, "--lang", "en"])
+    assert re.fullmatch(r"veracity: run \S+ checked: 1 claim, true=1 in [\d.]+s", en.stderr.strip().splitlines()[-1])
+
+
+def test_skipped_files_line_in_chinese() -> None:
+    line = skipped_files_line(["/c/a.docx: unsupported file type .docx"] * 4, lang="zh")
+    assert line.startswith("veracity：提示：语料库跳过 4 个文件：a.docx (unsupported file type .docx)，")
+    assert line.endswith("，另有 1 个（见报告）")

@@ -76,3 +76,31 @@ def test_cli_progress_in_a_log_keeps_each_claim_on_one_line(tmp_path: Path) -> N
     assert len(settled[0]) > 200  # well past 80 columns, yet one line
     assert "1 claim on the checklist" in lines
     assert not any(line.strip() and LONG_CLAIM.startswith(line.strip()) for line in lines)  # no wrapped piece
+
+
+def test_chinese_checklist_is_followed_in_chinese() -> None:
+    """The live view speaks the checklist's language when the caller names none (the catalogue's
+    ``cli.*`` messages): labels as the Chinese report names them, counts in Chinese."""
+    out = io.StringIO()
+    live = LiveProgress(console=Console(file=out, width=200))
+    with live:
+        live.handle(Event(type="claims_ready", claims=[{"id": "c1", "text": "赵敏于2012年加入国际货币基金组织。"},
+                                                       {"id": "c2", "text": "赵敏获得了诺贝尔经济学奖。"}]))
+        live.handle(Event(type="round_started", round=1))
+        live.handle(Event(type="claim_settled", claim_id="c2", label="misattributed"))
+        live.handle(Event(type="warning", message="wikipedia: HTTP 503"))
+    assert out.getvalue().splitlines() == [
+        "核查清单共 2 项陈述",
+        "第 1 轮：待核查 2 项，已核查 0 项",
+        "已核查 c2【归因不当】（1/2）：赵敏获得了诺贝尔经济学奖。",
+        "提示：wikipedia: HTTP 503",
+    ]
+
+
+def test_a_named_language_wins_over_the_checklist() -> None:
+    out = io.StringIO()
+    live = LiveProgress(console=Console(file=out, width=200), lang="en")
+    with live:
+        live.handle(Event(type="claims_ready", claims=[{"id": "c1", "text": "赵敏于2012年加入国际货币基金组织。"}]))
+        live.handle(Event(type="claim_settled", claim_id="c1", label="true"))
+    assert out.getvalue().splitlines() == ["1 claim on the checklist", "settled c1 [true] (1/1): 赵敏于2012年加入国际货币基金组织。"]

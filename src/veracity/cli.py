@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from veracity.errors import VeracityError
+from veracity.messages import message
 
 if TYPE_CHECKING:
     from veracity.config import Settings
@@ -173,11 +174,7 @@ def check(
     settings = settings_from_flags(db=db, llm_url=llm_url, model=model, no_llm=no_llm, max_input_bytes=max_bytes,
                                    max_claims=max_claims, max_rounds=max_rounds)
     if not corpus and not provider_names and not quiet:
-        click.echo(
-            "veracity: note: no --corpus given and no search provider configured; "
-            "every claim will be unverifiable.",
-            err=True,
-        )
+        click.echo(message("cli.no_sources", lang), err=True)
     _run_and_print(
         lambda progress: _run_check(
             input,
@@ -192,7 +189,7 @@ def check(
             cache=cache,
             concurrency=concurrency,
         ),
-        fmt=fmt, lang=None, output=output, quiet=quiet, what="checked",
+        fmt=fmt, lang=None, output=output, quiet=quiet, what="checked", say_lang=None if lang == "auto" else lang,
     )
 
 
@@ -225,42 +222,50 @@ def _run_and_print(
     output: Path | None,
     quiet: bool,
     what: str,
+    say_lang: str | None = None,
 ) -> None:
     """Run a check or resume with the live view, write the report, and turn every failure
-    into one error line and its exit code."""
+    into one error line and its exit code. What it says on stderr is in ``say_lang`` (None:
+    the checklist's language while it runs, then the report's)."""
     from veracity.progress import LiveProgress
     from veracity.report import render
 
-    live = LiveProgress(enabled=not quiet)
+    live = LiveProgress(enabled=not quiet, lang=say_lang)
     with one_line_errors(), live:
         report = asyncio.run(start(live.handle))
     _write_output(render(report, fmt, lang), output)
+    say = say_lang or report.language
     if not quiet:
         s = report.summary
+        counts = message("cli.count_sep", say).join(
+            message("cli.count", say, name=message(f"label.{k}", say) if say == "zh" else k, n=v)
+            for k, v in s.counts.items() if v
+        )
         click.echo(
-            f"veracity: run {report.run_id} {what}: {s.total} claims, "
-            + ", ".join(f"{k}={v}" for k, v in s.counts.items() if v)
-            + f" in {report.stats.seconds:.1f}s"
-            + _llm_figures(report)
-            + (f"; report written to {output}" if output else ""),
+            message(
+                "cli.done_one" if s.total == 1 else "cli.done", say, run=report.run_id,
+                what=message("cli.resumed" if what == "resumed" else "cli.checked", say), n=s.total, counts=counts,
+                seconds=f"{report.stats.seconds:.1f}", llm=_llm_figures(report, say),
+                written=message("cli.written", say, path=output) if output else "",
+            ),
             err=True,
         )
         if report.stats.skipped_files:
-            click.echo(skipped_files_line(report.stats.skipped_files), err=True)
+            click.echo(skipped_files_line(report.stats.skipped_files, lang=say), err=True)
     if not report.complete:
         n = report.summary.not_checked
         first = next(c.error for c in report.claims if c.status == "not_checked")
         click.echo(
-            f"veracity: run {report.run_id} incomplete: {n} of {report.summary.total} claims not checked"
-            f" ({first}); finish it with: veracity resume {report.run_id}",
+            message("cli.incomplete", say, run=report.run_id, n=n, total=report.summary.total, first=first),
             err=True,
         )
         sys.exit(EXIT_INCOMPLETE)
 
 
-def skipped_files_line(skipped: list[str], shown: int = 3) -> str:
+def skipped_files_line(skipped: list[str], shown: int = 3, *, lang: str | None = None) -> str:
     """``veracity: note: 3 corpus files skipped: a.docx (unsupported file type .docx), …`` —
-    one line from the report's ``"path: reason"`` entries (file names, reasons shortened)."""
+    one line from the report's ``"path: reason"`` entries (file names, reasons shortened), in
+    ``lang`` (the reasons stay as the corpus wrote them)."""
     from veracity.errors import one_line
 
     items = []
@@ -268,19 +273,21 @@ def skipped_files_line(skipped: list[str], shown: int = 3) -> str:
         path, sep, reason = entry.partition(": ")
         name = Path(path).name or path
         items.append(f"{name} ({_clip(' '.join(reason.split()), 60)})" if sep else _clip(entry, 80))
-    more = f", and {len(skipped) - shown} more (listed in the report)" if len(skipped) > shown else ""
-    files = "file" if len(skipped) == 1 else "files"
-    return one_line(f"veracity: note: {len(skipped)} corpus {files} skipped: " + ", ".join(items) + more, 1000)
+    more = message("cli.skipped_more", lang, n=len(skipped) - shown) if len(skipped) > shown else ""
+    key = "cli.skipped_one" if len(skipped) == 1 else "cli.skipped"
+    line = message(key, lang, n=len(skipped), items=message("cli.skipped_sep", lang).join(items), more=more)
+    return one_line(line, 1000)
 
 
-def _llm_figures(report: Report) -> str:
-    """"; 34 LLM calls (2 cached), 51,200 tokens, $0.0123" — empty for a run without a model."""
+def _llm_figures(report: Report, lang: str | None = None) -> str:
+    """"; 34 LLM calls (2 cached), 51,200 tokens, $0.0123, 2 rounds" — empty for a run without a model."""
     st = report.stats
     if not report.uses_llm:
         return ""
-    cached = f" ({st.llm_cached} cached)" if st.llm_cached else ""
+    cached = message("cli.llm_cached", lang, n=st.llm_cached) if st.llm_cached else ""
     tokens = st.prompt_tokens + st.completion_tokens
-    return f"; {st.llm_calls} LLM calls{cached}, {tokens:,} tokens, ${st.cost_usd:.4f}, {st.rounds} rounds"
+    return message("cli.llm", lang, calls=st.llm_calls, cached=cached, tokens=f"{tokens:,}",
+                   cost=f"{st.cost_usd:.4f}", rounds=st.rounds)
 
 
 async def _run_check(

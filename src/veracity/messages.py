@@ -11,7 +11,8 @@ fields, filled by :func:`message`. The sections:
 * ``judge``: the offline judge's rationales, stored as parts (a key and its values) so that a
   stored verdict can be worded again in the other language (:func:`rationale_text`);
 * ``agent``: why the research agent stopped on a claim;
-* ``verdict``: the placeholder rationales of a row without a verdict.
+* ``verdict``: the placeholder rationales of a row without a verdict;
+* ``cli``: what ``veracity check`` and ``resume`` print on stderr (the live view, the lines after a run).
 
 Chinese is written as ``zh``; every other language reads the English text. This module imports
 nothing from the rest of the package, so that any module may use it.
@@ -396,6 +397,66 @@ _VERDICT: dict[str, dict[str, str]] = {
 }
 """The rationale of a row without a verdict: not checked, or read back before it was judged."""
 
+_CLI: dict[str, dict[str, str]] = {
+    "no_sources": {
+        "en": "veracity: note: no --corpus given and no search provider configured; every claim will be unverifiable.",
+        "zh": "veracity：提示：未指定 --corpus，也未配置搜索服务；所有陈述都将无法核实。",
+    },
+    "checked": {"en": "checked", "zh": "核查完成"},
+    "resumed": {"en": "resumed", "zh": "续跑完成"},
+    "done": {
+        "en": "veracity: run {run} {what}: {n} claims, {counts} in {seconds}s{llm}{written}",
+        "zh": "veracity：运行 {run} {what}：共 {n} 项陈述，{counts}，用时 {seconds} 秒{llm}{written}",
+    },
+    "done_one": {
+        "en": "veracity: run {run} {what}: 1 claim, {counts} in {seconds}s{llm}{written}",
+        "zh": "veracity：运行 {run} {what}：共 1 项陈述，{counts}，用时 {seconds} 秒{llm}{written}",
+    },
+    "count": {"en": "{name}={n}", "zh": "{name} {n} 项"},
+    "count_sep": {"en": ", ", "zh": "，"},
+    "llm": {
+        "en": "; {calls} LLM calls{cached}, {tokens} tokens, ${cost}, {rounds} rounds",
+        "zh": "；模型调用 {calls} 次{cached}，{tokens} 个 token，{cost} 美元，{rounds} 轮",
+    },
+    "llm_cached": {"en": " ({n} cached)", "zh": "（其中缓存 {n} 次）"},
+    "written": {"en": "; report written to {path}", "zh": "；报告已写入 {path}"},
+    "incomplete": {
+        "en": "veracity: run {run} incomplete: {n} of {total} claims not checked ({first}); "
+              "finish it with: veracity resume {run}",
+        "zh": "veracity：运行 {run} 未完成：{total} 项陈述中 {n} 项未核查（{first}）；"
+              "可用 veracity resume {run} 续跑",
+    },
+    "skipped": {
+        "en": "veracity: note: {n} corpus files skipped: {items}{more}",
+        "zh": "veracity：提示：语料库跳过 {n} 个文件：{items}{more}",
+    },
+    "skipped_one": {
+        "en": "veracity: note: 1 corpus file skipped: {items}{more}",
+        "zh": "veracity：提示：语料库跳过 1 个文件：{items}{more}",
+    },
+    "skipped_sep": {"en": ", ", "zh": "，"},
+    "skipped_more": {"en": ", and {n} more (listed in the report)", "zh": "，另有 {n} 个（见报告）"},
+    # the live view on stderr (veracity.progress)
+    "starting": {"en": "starting", "zh": "启动中"},
+    "checklist": {"en": "{n} claims on the checklist", "zh": "核查清单共 {n} 项陈述"},
+    "checklist_one": {"en": "1 claim on the checklist", "zh": "核查清单共 1 项陈述"},
+    "corpus_ready": {"en": "corpus ready: {detail}", "zh": "语料库就绪：{detail}"},
+    "round": {
+        "en": "round {round}: {pending} pending, {settled} settled",
+        "zh": "第 {round} 轮：待核查 {pending} 项，已核查 {settled} 项",
+    },
+    "settled": {"en": "settled {id} [{label}] ({k}/{n}): {text}", "zh": "已核查 {id}【{label}】（{k}/{n}）：{text}"},
+    "note": {"en": "note: {text}", "zh": "提示：{text}"},
+    "footer": {
+        "en": "{status} · {settled}/{n} settled · {searches} searches",
+        "zh": "{status} · 已核查 {settled}/{n} · 检索 {searches} 次",
+    },
+    "footer_llm": {"en": " · {calls} LLM calls", "zh": " · 模型调用 {calls} 次"},
+    "footer_cached": {"en": " ({n} cached)", "zh": "（缓存 {n} 次）"},
+}
+"""What ``veracity check`` and ``veracity resume`` say on stderr: the live view (:mod:`veracity.progress`)
+and the lines after a run (:mod:`veracity.cli`), in the report's language."""
+
 _LABEL: dict[str, dict[str, str]] = {
     "true": {"en": "true", "zh": "属实"},
     "mostly_true": {"en": "mostly true", "zh": "基本属实"},
@@ -422,6 +483,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     **_section("judge", _JUDGE),
     **_section("agent", _AGENT),
     **_section("verdict", _VERDICT),
+    **_section("cli", _CLI),
 }
 """The catalogue: ``section.name`` → ``{"zh": template, "en": template}``."""
 

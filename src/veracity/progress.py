@@ -1,4 +1,8 @@
-"""The live view on stderr: the checklist's settled and pending lists, as the seed keeps them."""
+"""The live view on stderr: the checklist's settled and pending lists, as the seed keeps them.
+
+Its words come from the message catalogue (``cli.*``) in the report's language: the one the
+caller names, or else the language of the checklist's claims once they are known.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,8 @@ from rich.table import Table
 from rich.text import Text
 
 from veracity.events import Event
-from veracity.messages import message
+from veracity.messages import MESSAGES, message
+from veracity.text import detect_language
 from veracity.types import Label
 
 _COLOURS = {
@@ -43,8 +48,9 @@ class LiveProgress:
     event instead — no colours, never wrapped, each claim whole on its line — so logs can be
     read and grepped line by line."""
 
-    def __init__(self, *, enabled: bool = True, console: Console | None = None) -> None:
+    def __init__(self, *, enabled: bool = True, console: Console | None = None, lang: str | None = None) -> None:
         self.enabled = enabled
+        self.lang = lang  # None: the checklist's language, once known
         self.console = console or Console(stderr=True)
         self.claims: dict[str, str] = {}
         self.settled: dict[str, str] = {}
@@ -52,7 +58,7 @@ class LiveProgress:
         self.llm_calls = 0
         self.llm_cached = 0
         self.round = 0
-        self.status = "starting"
+        self.status = message("cli.starting", lang)
         self._live: Live | None = None
 
     def __enter__(self) -> LiveProgress:
@@ -76,17 +82,21 @@ class LiveProgress:
             return
         if event.type == "claims_ready":
             self.claims = {c["id"]: c["text"] for c in event.claims}
+            if self.lang is None and self.claims:
+                self.lang = "zh" if detect_language(" ".join(self.claims.values())) == "zh" else "en"
             n = len(self.claims)
-            self.status = f"{n} claim{'' if n == 1 else 's'} on the checklist"
+            self.status = self._say("cli.checklist_one" if n == 1 else "cli.checklist", n=n)
             self._plain(self.status)
         elif event.type == "corpus_ready":
-            self.status = f"corpus ready: {event.message}"
+            self.status = self._say("cli.corpus_ready", detail=event.message or "")
             self._plain(self.status)
         elif event.type == "query_sent":
             self.queries += 1
         elif event.type == "round_started":
             self.round = event.round or self.round + 1
-            self.status = event.message or f"round {self.round}"
+            settled = len(self.settled)
+            self.status = self._say("cli.round", round=self.round, pending=len(self.claims) - settled,
+                                    settled=settled)
             self._plain(self.status)
         elif event.type == "llm_call":
             if event.message == "cached":
@@ -94,15 +104,24 @@ class LiveProgress:
             else:
                 self.llm_calls += 1
         elif event.type == "claim_settled" and event.claim_id:
-            self.settled[event.claim_id] = event.label or "?"
-            self._plain(
-                f"settled {event.claim_id} [{event.label}] "
-                f"({len(self.settled)}/{len(self.claims)}): {self.claims.get(event.claim_id, '')}"
-            )
+            label = event.label or "?"
+            self.settled[event.claim_id] = label
+            self._plain(self._say(
+                "cli.settled", id=event.claim_id, label=self._label(label), k=len(self.settled),
+                n=len(self.claims), text=self.claims.get(event.claim_id, ""),
+            ))
         elif event.type == "warning" and event.message:
-            self._plain(f"note: {event.message}")
+            self._plain(self._say("cli.note", text=event.message))
         if self._live is not None:
             self._live.update(self._render())
+
+    def _say(self, key: str, **values: object) -> str:
+        return message(key, self.lang, **values)
+
+    def _label(self, label: str) -> str:
+        """A verdict label as the report names it (``true`` in English, 属实 in Chinese)."""
+        key = f"label.{label}"
+        return message(key, "zh") if self.lang == "zh" and key in MESSAGES else label
 
     def _plain(self, line: str) -> None:
         """One event as one line: written as is when the console is not a terminal (rich
@@ -121,13 +140,17 @@ class LiveProgress:
     def _render(self) -> Group:
         settled = Table(title=_both("web.settled_heading"), show_header=False, box=None, expand=False)
         for cid, label in self.settled.items():
-            settled.add_row(cid, Text(label, style=_COLOURS.get(label, "")), _short(self.claims.get(cid, "")))
+            settled.add_row(cid, Text(self._label(label), style=_COLOURS.get(label, "")),
+                            _short(self.claims.get(cid, "")))
         pending = Table(title=_both("web.pending_heading"), show_header=False, box=None, expand=False)
         for cid, text in self.claims.items():
             if cid not in self.settled:
                 pending.add_row(cid, _short(text))
-        line = f"{self.status} · {len(self.settled)}/{len(self.claims)} settled · {self.queries} searches"
+        line = self._say("cli.footer", status=self.status, settled=len(self.settled), n=len(self.claims),
+                         searches=self.queries)
         if self.llm_calls or self.llm_cached:
-            line += f" · {self.llm_calls} LLM calls" + (f" ({self.llm_cached} cached)" if self.llm_cached else "")
+            line += self._say("cli.footer_llm", calls=self.llm_calls)
+            if self.llm_cached:
+                line += self._say("cli.footer_cached", n=self.llm_cached)
         footer = Text(line, style="bold")
         return Group(settled, pending, footer)
