@@ -143,6 +143,26 @@ CASES: list[tuple[str, tuple[Label, ...]]] = [
     # a table row's year is its own, not the next row's
     ("Vega was released in 2021.", (Label.FALSE, Label.UNVERIFIABLE)),
     ("Atlas has 52 billion parameters.", (Label.FALSE, Label.UNVERIFIABLE)),
+    # the field of a post: a professor of physics is no professor of chemistry
+    ("Amara Osei is a professor of chemistry at the University of Ghana.", (Label.FALSE,)),
+    ("Amara Osei is a professor of physics at the University of Ghana.", GOOD),
+    ("李华是北京大学化学系教授。", (Label.FALSE,)),
+    # an acronym is the name the page spells out
+    ("Amara Osei did postdoctoral research at MIT.", (*GOOD, Label.PARTLY_TRUE)),
+    # a compound made first by the advisor named in apposition ("by her doctoral advisor, X")
+    ("Amara Osei first synthesised the compound GX-4 in 2009.", (Label.MISATTRIBUTED,)),
+    ("Kwame Mensah first synthesised the compound GX-4 in 2009.", GOOD),
+    ("李华首次合成了化合物GX-7。", (Label.MISATTRIBUTED,)),
+    # a small count of the very thing is another value; the same count of another thing states nothing
+    ("Amara Osei has supervised 42 doctoral students.", (Label.FALSE,)),
+    ("Amara Osei has supervised 14 doctoral students.", GOOD),
+    ("李华共指导了48名博士生。", (Label.FALSE,)),
+    # a measurement in a small number is no small count; the predecessor's mirror is not its own
+    ("The Lumen-2 telescope has a 4-metre mirror.", (Label.FALSE,)),
+    ("The Lumen-2 telescope has an 8-metre mirror.", GOOD),
+    ("天眼-2望远镜的主镜口径为4米。", (Label.FALSE,)),
+    # a field word alone does not half-confirm a prize the evidence never names
+    ("Amara Osei won the Nobel Prize in Physics in 2020.", (Label.UNVERIFIABLE,)),
 ]
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from veracity.judge.slots import name_parts
+from veracity.judge.slots import Slot, name_parts
 from veracity.text import CJK_CHARS, normalize_for_match
 from veracity.types import RankedPassage
 
@@ -108,3 +108,39 @@ def link_aliases(names: list[str], passages: list[RankedPassage]) -> list[AliasL
                 if _speaks_of(name, by_source[rp.source.url]):
                     links.append(AliasLink(name=name, alias=alias, passage=i, quote=sentence))
     return links
+
+
+_ACRONYM = re.compile(r"[A-Z]{2,6}")
+_CAP_RUN = re.compile(r"[A-Z][\w'’\-]*(?:\s+(?:of|the|and|for|de|&)?\s*[A-Z][\w'’\-]*)+")
+_LINK_WORDS = frozenset(["of", "the", "and", "for", "de", "&"])
+
+
+def acronym_expansions(acronym: str, text: str) -> list[str]:
+    """The capitalised names in ``text`` whose initials spell ``acronym`` ("MIT" →
+    "Massachusetts Institute of Technology"; "of", "the", "and", "for" are skipped)."""
+    if not _ACRONYM.fullmatch(acronym):
+        return []
+    out = []
+    for m in _CAP_RUN.finditer(text):
+        words = [w for w in m.group(0).split() if w.lower() not in _LINK_WORDS]
+        # the run may start before the name ("The Massachusetts …"): try each start
+        for i in range(len(words) - len(acronym) + 1):
+            if "".join(w[0] for w in words[i : i + len(acronym)]).upper() == acronym:
+                part = words[i : i + len(acronym)]
+                start = m.group(0).index(part[0])
+                end = m.group(0).index(part[-1], start) + len(part[-1])
+                out.append(m.group(0)[start:end])
+                break
+    return out
+
+
+def expand_acronyms(slots: list[Slot], text: str) -> None:
+    """Give each name slot that is an acronym ("MIT") the full names ``text`` spells it with,
+    as more forms to find it by."""
+    for sl in slots:
+        if sl.kind != "name" or not _ACRONYM.fullmatch(sl.text.strip()):
+            continue
+        for name in acronym_expansions(sl.text.strip(), text):
+            form = normalize_for_match(name)
+            if form and form not in sl.forms:
+                sl.forms.append(form)

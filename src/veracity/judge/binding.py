@@ -25,7 +25,8 @@ from functools import lru_cache
 from veracity.evidence.numbers import NumberMention, extract_numbers, same_quantity
 from veracity.evidence.tokenize import content_terms
 from veracity.judge import lexicon
-from veracity.judge.aliases import has_alias_statement
+from veracity.judge.aliases import expand_acronyms, has_alias_statement
+from veracity.judge.counts import counted_words, counts_other_things, noun_after, same_noun
 from veracity.judge.credit import award_credit, claimed_agents, role_credit
 from veracity.judge.frames import (
     CJK,
@@ -36,6 +37,7 @@ from veracity.judge.frames import (
     life_dates,
     one_time,
     own_time_elsewhere,
+    same_post,
     same_time,
     shares_wording,
 )
@@ -232,6 +234,8 @@ def _number_match(slot: Slot, sent: Sentence, cs: ClaimSlots) -> tuple[bool, str
         if pn.kind == "version":
             continue
         if same_quantity(cn, pn):
+            if cn.kind == "count" and not cn.unit and counts_other_things(cs.text, cn.end, sent.text, pn.end):
+                continue
             if cn.kind in ("count", "percent") and cs.subject:
                 owner = owner_of(sent.text, pn, cs)
                 if owner and not is_subject_name(owner, cs) and not any(
@@ -240,30 +244,6 @@ def _number_match(slot: Slot, sent: Sentence, cs: ClaimSlots) -> tuple[bool, str
                     return True, owner
             return True, None
     return False, None
-
-
-_NOUN_SKIP = frozenset(["of", "more", "than", "over", "about", "around", "nearly", "almost", "some", "the", "a", "an", "in"])
-
-
-def noun_after(text: str, end: int) -> str | None:
-    """What a number counts: the word after it ("280 billion parameters" → "parameters",
-    "2800 亿参数" → "参数"); ``None`` when nothing follows it directly (a parenthesis)."""
-    tail = text[end : end + 40].lstrip(" -")
-    if not tail or not (tail[0].isalpha() or CJK.match(tail[0])):
-        return None  # "(280B)," — nothing counted follows
-    cjk = re.match(rf"[个位名项次篇条]?([{CJK_CHARS}]{{2}})", tail)
-    if cjk:
-        return cjk.group(1)
-    for word in re.findall(r"[A-Za-z]+", tail)[:3]:
-        w = word.lower()
-        if w not in _NOUN_SKIP:
-            return w[:5]
-    return None
-
-
-def _same_noun(a: str | None, b: str | None) -> bool:
-    """Two counts of the same thing: parameters vs parameters, not parameters vs tokens."""
-    return a is None or b is None or a == b or a[:4] == b[:4]
 
 
 def _in_claims_clause(pn: NumberMention, sent: Sentence, cs: ClaimSlots, slot: Slot) -> bool:
@@ -422,12 +402,19 @@ def _number_conflict(slot: Slot, sent: Sentence, cs: ClaimSlots) -> str | None:
             if cn.kind == pn.kind == "date" and cn.year == pn.year and cn.month != pn.month:
                 return pn.text
         elif cn.kind == pn.kind and cn.kind in ("count", "percent") and not slot.minor:
-            if cn.kind == "count" and abs(cn.value) < 100:
+            # a small count contradicts only another count of the very same thing, and of
+            # the claim's period when it names one ("10 trophies between 1989 and 2005" is no
+            # all-time tally)
+            if cn.kind == "count" and abs(cn.value) < 100 and (
+                not (counted_words(cs.text, cn.end) & counted_words(sent.text, pn.end))
+                or not all(any(t.year == x.year for x in sent.numbers if x.kind in TIME_KINDS) for t in claim_vals
+                           if t.kind in TIME_KINDS)
+            ):
                 continue
             if (cn.unit or "") != (pn.unit or "") or pn.value == 0:
                 continue
             ratio = abs(cn.value / pn.value)
-            if 0.01 <= ratio <= 100 and _same_noun(noun_after(cs.text, cn.end), noun_after(sent.text, pn.end)):
+            if 0.01 <= ratio <= 100 and same_noun(noun_after(cs.text, cn.end), noun_after(sent.text, pn.end)):
                 owner = owner_of(sent.text, pn, cs)
                 # no name in reach ("Its main span is 1,104 metres"): the sentence's subject,
                 # which is the claim's in a sentence about it
@@ -494,6 +481,7 @@ def align(
     units = units or TermUnits(cs)
     text = rp.passage.text
     title = rp.passage.context or rp.source.title or ""
+    expand_acronyms(cs.slots, text + "\n" + title)  # "MIT" is found as the name the passage spells out
     sents: list[Sentence] = []
     for a, b in sentence_spans(text):
         raw = text[a:b]
@@ -570,6 +558,8 @@ def align(
                     else sl.number is not None and any(same_quantity(sl.number, pn) for pn in s.numbers)
                 )
             ]
+            if not cs.relation and slot.group and same_post(slot, cs.text, s.text, lexicon.CATEGORY_GROUPS[slot.group]):
+                return bool(values) or s.subject  # "a professor of physics" is the post "of chemistry" claims
             return rel_here and bool(values)
         # other relations (served, won, joined …) happen more than once: only a frame that
         # also names the claim's other things (the prize, the field, the office) is the same fact

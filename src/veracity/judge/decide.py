@@ -209,7 +209,11 @@ def decide(
     # 5. a part supported: a value bound to the subject, and the passages support part of the
     # claim at least as much as nothing (or above the learned "part" threshold)
     enough = p_sup + p_part >= min(p_none, thresholds.get("part", 1.0))
-    if (enough or p_sup >= thresholds["support"]) and (some_bound or (not core and about)):
+    # a field or degree word alone is no part of a claim whose named thing (the prize, the
+    # school) the evidence never states: "physics" does not half-confirm a Nobel Prize
+    only_words = (key is not None and key.kind == "name" and where[key.key] is None
+                  and all(s.kind == "category" for s in core if where[s.key] is not None))
+    if (enough or p_sup >= thresholds["support"]) and (some_bound or (not core and about)) and not only_words:
         best = i_part if core else max(about, key=lambda i: float(part[i]))
         return Decision(Label.PARTLY_TRUE, p_sup + p_part, "partial", [best])
     return Decision(Label.UNVERIFIABLE, p_none, "weak", [i_part] if float(part[i_part]) > 0.2 else [])

@@ -166,3 +166,26 @@ def own_time_elsewhere(slot: Slot, sentence: str, clause: str, cs: ClaimSlots) -
         if len(words & content_terms(other)) > mine:
             return True
     return False
+
+
+_POST_ZH = "(?:系|学院|专业)?的?(教授|副教授|助理教授|研究员|讲师|学者|博士|硕士|学士|学位)"
+
+
+def _post_heads(text: str, phrase: str) -> set[str]:
+    """The posts or degrees a field is the field of in ``text``: "a professor of chemistry" →
+    {"professor"}, "化学系教授" → {"教授"}."""
+    if CJK.search(phrase):
+        return set(re.findall(re.escape(phrase) + _POST_ZH, text))
+    found = re.findall(r"\b([a-z]{4,})\s+(?:of|in)\s+(?:the\s+)?" + re.escape(phrase) + r"\b", text.lower())
+    return {w for w in found if w not in ("with", "from", "than", "into", "interest", "interests", "work")}
+
+
+def same_post(slot: Slot, claim: str, sentence: str, phrases: dict[str, tuple[str, ...]]) -> bool:
+    """The sentence gives the post the claim names another field ("professor of physics"
+    against "professor of chemistry"): the same post, of another member of the slot's group
+    (``phrases``: the group's members and their wordings)."""
+    heads = {h for form in slot.forms for h in _post_heads(claim, form)}
+    if not heads:
+        return False
+    return any(heads & _post_heads(sentence, p) for member, words in phrases.items() if member != slot.member
+               for p in words)

@@ -18,8 +18,8 @@ from veracity.text import CJK, CJK_CHARS
 RELATIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "creation": (
         ("invent", "propos", "introduc", "coin", "originat", "pioneer", "discover", "devis",
-         "formulat", "conceiv", "first describ", "design", "develop", "creat"),
-        ("提出", "发明", "发现", "首创", "开创", "创造", "创建了理论", "首次提出"),
+         "formulat", "conceiv", "first describ", "design", "develop", "creat", "synthesi", "first isolat"),
+        ("提出", "发明", "发现", "首创", "开创", "创造", "创建了理论", "首次提出", "合成", "研制"),
     ),
     "founding": (("found", "establish", "co-found", "cofound", "set up", "start"),
                  ("创立", "创办", "成立", "创建", "创始")),
@@ -44,6 +44,22 @@ RELATIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "location": (("located", "based", "situated", "lies", "capital", "headquarter"),
                  ("位于", "坐落", "总部")),
 }
+
+# --- units of measure --------------------------------------------------------------------------
+# A small number before one of these is a measurement ("a 4-metre mirror"), not a small count.
+_MEASURE = re.compile(
+    r"\s*-?\s*(?:(?:kilo|centi|milli)?met(?:re|er)s?|km|cm|mm|miles?|feet|foot|inch(?:es)?|"
+    r"(?:kilo)?grams?|kg|tonnes?|tons?|pounds?|lbs?|lit(?:re|er)s?|(?:giga|mega|kilo)?watts?|gw|mw|kw|"
+    r"hectares?|acres?|light[- ]years?|degrees?)\b"
+    r"|\s*(?:米|公里|千米|厘米|毫米|吨|公斤|千克|升|瓦|千瓦|兆瓦|吉瓦|公顷|光年)",
+    re.IGNORECASE,
+)
+
+
+def measure_follows(text: str, end: int) -> bool:
+    """A unit of measure right after the number that ends at ``end``."""
+    return bool(_MEASURE.match(text, end))
+
 
 # --- exclusive value groups --------------------------------------------------------------------
 # Two different members of one group in the same frame contradict each other.
@@ -165,12 +181,14 @@ _NAME = r"(?:[A-Z][\w'’.\-]*(?:\s+(?:von|van|de|da|di|del|le|la|der|[A-Z][\w'�
 CREDIT_PATTERNS_EN: tuple[re.Pattern[str], ...] = (
     re.compile(
         r"(?:introduced|proposed|invented|coined|originated|founded|discovered|devised|formulated|designed|"
-        r"developed|pioneered|conceived|first described|created|established)"
-        r"\b[^.;:!?]{0,60}?\bby\s+(?:the\s+)?(?P<name>[^,.;:()]{1,80})"
+        r"developed|pioneered|conceived|first described|created|established|synthesi[sz]ed|isolated)"
+        # "by her doctoral advisor, Kwame Mensah": the name after a role in apposition
+        r"\b[^.;:!?]{0,60}?\bby\s+(?:(?:her|his|their|its|the|a|an)\s+(?:[a-z][\w\-]*\s+){0,3}[a-z][\w\-]*,\s+)?"
+        r"(?:the\s+)?(?P<name>[^,.;:()]{1,80})"
     ),
     re.compile(
         r"(?P<name>" + _NAME + r")\s+(?:\w+ly\s+)?(?:introduced|proposed|invented|coined|originated|"
-        r"discovered|devised|formulated|pioneered|conceived|first described|founded)\b"
+        r"discovered|devised|formulated|pioneered|conceived|first described|founded|(?:first\s+)?synthesi[sz]ed)\b"
     ),
     re.compile(r"(?P<name>" + _NAME + r")\s+(?:is|was)\s+(?:\w+\s+){0,3}credited\s+(?:as|with)"),
     re.compile(r"credited\s+to\s+(?P<name>" + _NAME + r")"),
@@ -178,11 +196,11 @@ CREDIT_PATTERNS_EN: tuple[re.Pattern[str], ...] = (
                r"hypothesis|theorem|method|concept)"),
 )
 CREDIT_PATTERNS_ZH: tuple[re.Pattern[str], ...] = (
-    re.compile(r"由(?P<name>[^，。,;；\s]{2,20}?)(?:等人|等)?(?:最早|首先|率先|独立)?(?:提出|发明|发现|首创|创立|开创)"),
+    re.compile(r"由(?P<name>[^，。,;；\s]{2,20}?)(?:等人|等)?(?:最早|首先|首次|率先|独立)?(?:提出|发明|发现|首创|创立|开创|合成|研制)"),
     # 由「雷·所罗门诺夫(Ray Solomonoff)」、柯尔莫哥洛夫和蔡廷在20世纪60年代提出: the first name listed
     re.compile(rf"由(?P<name>[{CJK_CHARS}·]{{2,12}}?(?:[(（][A-Za-z .\-]+[)）])?)(?=[、和与及])"
-               r"[^。；;!?！？]{0,80}?(?:提出|发明|发现|首创|创立|开创)"),
-    re.compile(rf"(?P<name>[{CJK_CHARS}·]{{2,10}}(?:[(（][A-Za-z .\-]+[)）])?)(?:最早|首先|率先)?(?:提出|发明|发现|首创)了"),
+               r"[^。；;!?！？]{0,80}?(?:提出|发明|发现|首创|创立|开创|合成|研制)"),
+    re.compile(rf"(?P<name>[{CJK_CHARS}·]{{2,10}}?(?:[(（][A-Za-z .\-]+[)）])?)(?:最早|首先|首次|率先)?(?:提出|发明|发现|首创|合成|研制)了"),
     re.compile(rf"(?P<name>[{CJK_CHARS}·]{{2,10}}(?:[(（][A-Za-z .\-]+[)）])?)的[^，。,;；]{{0,12}}(?:理论|思想|原理|定律|学说|猜想)"),
     # 创始人为「李娜」, 创办人是「李娜」: the founder named
     re.compile(rf"(?:联合)?(?:创始人|创办人|创立者|创建者)(?:为|是|：|:)\s*(?P<name>[{CJK_CHARS}·]{{2,4}}?)(?=[、和与及，。,;；（(]|$|\s)"),
@@ -319,6 +337,10 @@ def award_recipients(sentence: str) -> list[str]:
     return [n for n in out if n and n.split()[0].lower() not in _NOT_A_NAME]
 
 
+# a role named before a person in Chinese ("博士导师门萨", "同事刘强")
+_ZH_ROLE_LEAD = re.compile(r"^(?:博士生导师|博士导师|导师|老师|同事|学生|助手|合作者|丈夫|妻子|父亲|母亲|哥哥|姐姐|弟弟|妹妹)")
+
+
 def credited_names(sentence: str) -> list[str]:
     """Names a sentence credits a work or idea to ("introduced by Ray Solomonoff")."""
     out: list[str] = []
@@ -328,6 +350,8 @@ def credited_names(sentence: str) -> list[str]:
             if CJK.match(name):
                 # "陈静和刘洋于2016年3月在杭州" → "陈静": the first person, before the when and where
                 name = re.split(r"[于在从自\d和与、及]", name, maxsplit=1)[0]
+                # "她的博士导师门萨" → "门萨": the person after whose role he or she is
+                name = _ZH_ROLE_LEAD.sub("", name.rsplit("的", 1)[-1])
                 if len(name) < 2:
                     continue
             if name and name.split()[0].lower() not in _NOT_A_NAME:

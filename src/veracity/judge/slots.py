@@ -214,16 +214,17 @@ def _subject_for(text: str, hint: str | None, anchors: list[str]) -> str | None:
     first_word = low.split()[0] if low.split() else ""
     if first_word in lexicon.PRONOUNS_EN or text.lstrip().startswith(lexicon.PRONOUNS_ZH):
         return None  # "She won the Nobel Prize …" with no document subject: nobody to bind to
+    m = _ZH_SUBJECT.match(text.strip())
+    zh = m.group(1) if m and m.group(1) not in lexicon.PRONOUNS_ZH and len(m.group(1).strip("·")) >= 2 else None
     if anchors:
         # the leading name of the claim, when the claim starts with it (its grammatical subject)
         a0 = anchors[0]
         pos = text.find(a0)
-        if 0 <= pos <= 12 or re.match(rf"^[{CJK_CHARS}]{{0,4}}$", text[:max(pos, 0)]):
+        # …unless a Chinese name leads before it: 李华首次合成了化合物「GX-7」, 「李华」共指导了…
+        leads = zh is not None and (pos > text.find(zh) or (a0 != zh and a0.startswith(zh) and CJK.match(a0[-1])))
+        if not leads and (0 <= pos <= 12 or re.match(rf"^[{CJK_CHARS}]{{0,4}}$", text[:max(pos, 0)])):
             return a0
-    m = _ZH_SUBJECT.match(text.strip())
-    if m and m.group(1) not in lexicon.PRONOUNS_ZH and len(m.group(1).strip("·")) >= 2:
-        return m.group(1)  # 玛丽·居里于1911年…, 北京大学是…
-    return None
+    return zh  # 玛丽·居里于1911年…, 北京大学是…
 
 
 # what a Chinese relation word binds: 出生于「波兰华沙」, 毕业于「北京大学」, 获得「诺贝尔化学奖」,
@@ -239,7 +240,8 @@ _ZH_OBJECT = re.compile(
 _ZH_SUBJECT = re.compile(
     rf"^([{CJK_CHARS}·]{{2,12}}?)(?=于|在|是|曾|获|出生|生于|毕业|担任|提出|发明|发现|创立|创办|成立|"
     r"的|将|被|由|和|与|为|成为|去世|逝世|主导|领导|加入|位于|拥有|共有|有|以|，|,|\d|自|从|担任|任|"
-    r"完成|发布|推出|宣布|收购|上市|开发|研发|提供|参与|总部|目前|现|已|获得|赢得|当选|出版|发表|创作)"
+    r"完成|发布|推出|宣布|收购|上市|开发|研发|提供|参与|总部|目前|现|已|获得|赢得|当选|出版|发表|创作|"
+    r"首次|首先|最早|率先|共|合成|研制|指导|培养|带领|负责)"
 )
 
 
@@ -305,7 +307,8 @@ def claim_slots(text: str, subject_hint: str | None = None,
     for n in extract_numbers(text):
         if n.kind == "version":
             continue
-        minor = (n.kind == "count" and abs(n.value) < 10) or n.kind == "ordinal"
+        minor = (n.kind == "count" and abs(n.value) < 10 and not lexicon.measure_follows(text, n.end)
+                 ) or n.kind == "ordinal"
         slots.append(Slot(kind="number", text=n.text, number=n, part=part_of(n.start), minor=minor, pos=n.start))
     cats = _category_slots(text, part_of)
     context: list[Slot] = []

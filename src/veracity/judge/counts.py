@@ -1,0 +1,56 @@
+"""What a count counts: the words after a number ("42 doctoral students", "2800 亿参数"), so that
+two counts are compared only when they count the same thing."""
+
+from __future__ import annotations
+
+import re
+
+from veracity.text import CJK, CJK_CHARS
+
+_NOUN_SKIP = frozenset(["of", "more", "than", "over", "about", "around", "nearly", "almost", "some", "the", "a", "an", "in"])
+
+
+def noun_after(text: str, end: int) -> str | None:
+    """What a number counts: the word after it ("280 billion parameters" → "parameters",
+    "2800 亿参数" → "参数"); ``None`` when nothing follows it directly (a parenthesis)."""
+    tail = text[end : end + 40].lstrip(" -")
+    if not tail or not (tail[0].isalpha() or CJK.match(tail[0])):
+        return None  # "(280B)," — nothing counted follows
+    cjk = re.match(rf"[个位名项次篇条]?([{CJK_CHARS}]{{2}})", tail)
+    if cjk:
+        return cjk.group(1)
+    for word in re.findall(r"[A-Za-z]+", tail)[:3]:
+        w = word.lower()
+        if w not in _NOUN_SKIP:
+            return w[:5]
+    return None
+
+
+def same_noun(a: str | None, b: str | None) -> bool:
+    """Two counts of the same thing: parameters vs parameters, not parameters vs tokens."""
+    return a is None or b is None or a == b or a[:4] == b[:4]
+
+
+def counted_words(text: str, end: int) -> set[str]:
+    """The words that say what a count counts, as five-letter stems ("42 doctoral students"
+    → {"docto", "stude"}; "14 名博士生" → {"博士"}); empty when nothing follows it directly."""
+    tail = text[end : end + 40].lstrip(" -")
+    if not tail or not (tail[0].isalpha() or CJK.match(tail[0])):
+        return set()
+    cjk = re.match(rf"[个位名项次篇条]?([{CJK_CHARS}]{{1,2}})", tail)  # 14名博士生, 4米
+    if cjk:
+        return {cjk.group(1)}
+    words = re.match(r"(?:[A-Za-z][\w\-]*\s+){0,2}[A-Za-z][\w\-]*", tail)
+    found = re.findall(r"[A-Za-z]+", words.group(0) if words else "")
+    # one spelling of a unit ("meters" and "metres" count the same thing)
+    return {re.sub(r"(met|lit|cent)er", r"\1re", w.lower())[:5] for w in found
+            if w.lower() not in _NOUN_SKIP and len(w) > 2}
+
+
+def counts_other_things(claim: str, claim_end: int, text: str, end: int) -> bool:
+    """The same count of something else: "42 faculty members" does not state "42 doctoral
+    students" (both say, in one language, what they count and share no word of it)."""
+    a, b = counted_words(claim, claim_end), counted_words(text, end)
+    if not a or not b or any(CJK.match(w) for w in a) != any(CJK.match(w) for w in b):
+        return False  # nothing said, or said in two languages (参数 and parameters)
+    return not (a & b)
