@@ -4,15 +4,18 @@
   fixture): :class:`~veracity.llm.openai_chat.OpenAIChat` + :class:`~veracity.llm.client.LLMClient`
   on a real socket — the request body and ``response_format``, format rejections, 429 with
   Retry-After, 5xx, timeouts, refused connections, 401, concurrency; and the CLI against an
-  endpoint URL: ``veracity check`` in a subprocess on the example, and its exit 3 with one line
-  when the model is unreachable. This is the only test file that talks to a model over HTTP.
+  endpoint URL: ``veracity check`` in a subprocess on the example, its exit 3 with one line
+  when the model is unreachable, and ``veracity eval --judge llm``.
 * **In process** (over :class:`~veracity.llm.fake.FakeChat`): LLMClient's parsing, repair,
   format fallback, retry and accounting rules.
 
 Everything else (the agent, the run, the server, resume…) uses the in-process fake
 (:func:`veracity.testing.scripted_model.scripted_llm`), which raises endpoint failures as
 :class:`~veracity.errors.LLMRequestError` the way OpenAIChat reports them; see
-``tests/test_agent.py``.
+``tests/test_agent.py``. The only other tests on the scripted HTTP server are those whose model
+caller cannot hold an in-process fake: another process (``test_not_checked``'s CLI subprocess,
+``test_batch_ray``'s workers, ``test_browser``'s ``veracity serve``) or judge calls that must
+hang in another thread while the server stops (``test_server_restart``).
 """
 
 from __future__ import annotations
@@ -422,6 +425,36 @@ def test_cli_exits_3_with_one_line_when_the_model_is_unreachable(tmp_path: Path,
     lines = [ln for ln in result.output.splitlines() if ln.strip()]
     assert len(lines) == 1 and lines[0].startswith("veracity: error:") and "veracity resume" in lines[0]
     assert "Traceback" not in result.output
+
+
+def test_llm_judge_eval_through_the_cli(srv: ScriptedLLMServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                        one_encoder: Any) -> None:
+    """``veracity eval --judge llm`` against the scripted model over real HTTP: the judge's
+    calls, tokens and cost per claim are reported; without an endpoint it is one error line."""
+    from click.testing import CliRunner
+
+    from veracity.cli import main
+
+    gopher = "Gopher is a language model with 280 billion parameters, trained by DeepMind."
+    rows = [("a", "Gopher is a language model with 280 billion parameters.", "true", gopher),
+            ("b", "Gopher is a language model with 175 billion parameters.", "false", gopher)]
+    data = tmp_path / "set.jsonl"
+    data.write_text("\n".join(json.dumps(dict(zip(("id", "claim", "label", "evidence"), r, strict=True)))
+                              for r in rows), encoding="utf-8")
+    monkeypatch.delenv("VERACITY_LLM_BASE_URL", raising=False)
+    res = CliRunner().invoke(main, ["eval", "jsonl", "--data", str(data), "--judge", "llm", "-q"])
+    assert res.exit_code == 2 and "VERACITY_LLM_BASE_URL" in res.output
+    out = tmp_path / "r.json"
+    srv.responder = scripted_responder
+    monkeypatch.setenv("VERACITY_LLM_BASE_URL", srv.base_url)
+    monkeypatch.setenv("VERACITY_LLM_PRICES", '{"gpt-4o-mini": [1.0, 2.0]}')
+    res = CliRunner().invoke(main, ["eval", "jsonl", "--data", str(data), "--judge", "llm", "-o", str(out), "-q"])
+    assert res.exit_code == 0, res.output
+    assert len(srv.requests) == 2
+    result = json.loads(out.read_text(encoding="utf-8"))
+    assert result["judge"] == "llm" and result["accuracy"] == 1.0
+    assert result["llm_calls_per_claim"] == 1.0 and result["tokens_per_claim"] > 100
+    assert result["cost_per_claim"] > 0
 
 
 # --------------------------------------------------------------------- FakeChat
