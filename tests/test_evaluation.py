@@ -253,33 +253,6 @@ def test_jsonl_eval_through_the_cli(tmp_path: Path, one_encoder: Any) -> None:
     assert "false-confirmation rate – (0/0)" in res.output and "reliability" in res.output
 
 
-def test_llm_judge_eval_through_the_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, one_encoder: Any) -> None:
-    """``veracity eval --judge llm`` against the scripted model over real HTTP: the judge's
-    calls, tokens and cost per claim are reported; without an endpoint it is one error line."""
-    from veracity.testing.llm_server import ScriptedLLMServer
-    from veracity.testing.scripted_model import scripted_responder
-
-    data = write_set(
-        tmp_path / "set.jsonl",
-        ("a", "Gopher is a language model with 280 billion parameters.", "true", GOPHER),
-        ("b", "Gopher is a language model with 175 billion parameters.", "false", GOPHER),
-    )
-    monkeypatch.delenv("VERACITY_LLM_BASE_URL", raising=False)
-    res = CliRunner().invoke(main, ["eval", "jsonl", "--data", str(data), "--judge", "llm", "-q"])
-    assert res.exit_code == 2 and "VERACITY_LLM_BASE_URL" in res.output
-    out = tmp_path / "r.json"
-    with ScriptedLLMServer(responder=scripted_responder) as srv:
-        monkeypatch.setenv("VERACITY_LLM_BASE_URL", srv.base_url)
-        monkeypatch.setenv("VERACITY_LLM_PRICES", '{"gpt-4o-mini": [1.0, 2.0]}')
-        res = CliRunner().invoke(main, ["eval", "jsonl", "--data", str(data), "--judge", "llm", "-o", str(out), "-q"])
-        assert res.exit_code == 0, res.output
-        assert len(srv.requests) == 2
-    result = json.loads(out.read_text(encoding="utf-8"))
-    assert result["judge"] == "llm" and result["accuracy"] == 1.0
-    assert result["llm_calls_per_claim"] == 1.0 and result["tokens_per_claim"] > 100
-    assert result["cost_per_claim"] > 0
-
-
 @pytest.mark.skipif(not (SHARED / "benchmarks" / "wice").is_dir(), reason="../shared absent")
 def test_wice_loader_reads_claims_and_gold_sentences() -> None:
     items = list(load_wice(SHARED / "benchmarks" / "wice" / "claim" / "dev.jsonl"))

@@ -65,10 +65,8 @@ def test_the_agent_searches_the_other_title_too(tmp_path: Path) -> None:
     """The research agent's first round searches a work's other titles, as the offline pass does."""
     import asyncio
 
-    from veracity.llm import build_llm
     from veracity.pipeline import acheck
-    from veracity.testing.llm_server import ScriptedLLMServer
-    from veracity.testing.scripted_model import scripted_responder
+    from veracity.testing.scripted_model import scripted_llm
     from veracity.types import InputDocument
 
     corpus = tmp_path / "corpus"
@@ -78,19 +76,17 @@ def test_the_agent_searches_the_other_title_too(tmp_path: Path) -> None:
     index = FakeScholarlyIndex()
     doc = InputDocument(text=f"{ARXIV_TITLE} won an outstanding paper award at NeurIPS 2022.", language="en",
                         origin="test", format="txt")
-    with ScriptedLLMServer(responder=scripted_responder) as srv:
-        settings = Settings(cache_dir=tmp_path / "cache", db_path=tmp_path / "db.sqlite",
-                            llm_base_url=srv.base_url, llm_model="scripted", llm_retries=1)
-        llm = build_llm(settings)
-        assert llm is not None
+    settings = Settings(cache_dir=tmp_path / "cache", db_path=tmp_path / "db.sqlite",
+                        llm_base_url=None, llm_model="scripted", llm_retries=1)
+    llm = scripted_llm(settings)  # the scripted model in process
 
-        async def go() -> Report:
-            try:
-                return await acheck(doc, corpus=[corpus], settings=settings, providers=[index], llm=llm)
-            finally:
-                await llm.aclose()  # type: ignore[attr-defined]
+    async def go() -> Report:
+        try:
+            return await acheck(doc, corpus=[corpus], settings=settings, providers=[index], llm=llm)
+        finally:
+            await llm.aclose()
 
-        report = asyncio.run(go())
+    report = asyncio.run(go())
     (row,) = report.claims
     assert ARXIV_TITLE in index.queries
     assert row.research is not None and VENUE_TITLE in row.research.queries

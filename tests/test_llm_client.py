@@ -1,10 +1,30 @@
-"""The LLM client layer: OpenAIChat + LLMClient over real HTTP against ScriptedLLMServer, and
-LLMClient's parsing, repair, retry and accounting rules against the FakeChat backend."""
+"""The one HTTP contract file for the OpenAI-compatible client, and the client's own rules.
+
+* **Over HTTP** (against :class:`veracity.testing.llm_server.ScriptedLLMServer`, the ``srv``
+  fixture): :class:`~veracity.llm.openai_chat.OpenAIChat` + :class:`~veracity.llm.client.LLMClient`
+  on a real socket — the request body and ``response_format``, format rejections, 429 with
+  Retry-After, 5xx, timeouts, refused connections, 401, concurrency; and the CLI against an
+  endpoint URL: ``veracity check`` in a subprocess on the example, its exit 3 with one line
+  when the model is unreachable, and ``veracity eval --judge llm``.
+* **In process** (over :class:`~veracity.llm.fake.FakeChat`): LLMClient's parsing, repair,
+  format fallback, retry and accounting rules.
+
+Everything else (the agent, the run, the server, resume…) uses the in-process fake
+(:func:`veracity.testing.scripted_model.scripted_llm`), which raises endpoint failures as
+:class:`~veracity.errors.LLMRequestError` the way OpenAIChat reports them; see
+``tests/test_agent.py``. The only other tests on the scripted HTTP server are those whose model
+caller cannot hold an in-process fake: another process (``test_not_checked``'s CLI subprocess,
+``test_batch_ray``'s workers, ``test_browser``'s ``veracity serve``) or judge calls that must
+hang in another thread while the server stops (``test_server_restart``).
+"""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Coroutine, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -12,7 +32,7 @@ from typing import Any, TypeVar
 import pytest
 from pydantic import BaseModel
 
-from conftest import settings_for
+from conftest import EXAMPLE_CORPUS, EXAMPLE_PROFILE, REPO, SHARED, settings_for, write_tree
 from veracity.config import Settings
 from veracity.errors import (
     BudgetExhausted,
@@ -30,6 +50,7 @@ from veracity.llm.fake import FakeChat, FakeChatExhausted
 from veracity.llm.openai_chat import OpenAIChat, public_endpoint
 from veracity.store import Store
 from veracity.testing.llm_server import ScriptedLLMServer
+from veracity.testing.scripted_model import scripted_responder
 
 T = TypeVar("T")
 
@@ -350,6 +371,90 @@ def test_build_llm(tmp_path: Path) -> None:
     assert isinstance(client, LLMClient)
     assert client.endpoint == "http://127.0.0.1:9/v1"
     assert public_endpoint("https://api.example.com/v1") == "https://api.example.com/v1"
+
+
+# --------------------------------------------------------------------- the CLI against an endpoint
+
+def test_cli_runs_the_agent_on_the_example(srv: ScriptedLLMServer, tmp_path: Path) -> None:
+    """``VERACITY_LLM_BASE_URL=… veracity check examples/jack-rae/profile.md --corpus …``"""
+    srv.responder = scripted_responder
+    out = tmp_path / "report.json"
+    env = {**os.environ, "VERACITY_LLM_BASE_URL": srv.base_url, "VERACITY_LLM_MODEL": "scripted",
+           "VERACITY_DB_PATH": str(tmp_path / "db.sqlite"), "VERACITY_CACHE_DIR": str(tmp_path / "cache")}
+    script = Path(sys.executable).with_name("veracity")
+    cmd = [str(script)] if script.exists() else [sys.executable, "-m", "veracity.cli"]
+    proc = subprocess.run(
+        [*cmd, "check", str(EXAMPLE_PROFILE), "--corpus", str(EXAMPLE_CORPUS), "--format", "json",
+         "-o", str(out), "--concurrency", "8"],
+        env=env, capture_output=True, text=True, timeout=300, cwd=REPO,
+    )
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert report["uses_llm"] is True and report["stats"]["llm_calls"] > 0
+    assert "LLM calls" in proc.stderr
+    assert len(report["claims"]) >= 10
+    assert sum(report["summary"]["counts"].values()) == len(report["claims"])
+    stopped = [c["verdict"]["rationale"] for c in report["claims"] if "核查未能完成" in c["verdict"]["rationale"]]
+    assert all("no new evidence" not in r and "insufficient" not in r for r in stopped)  # said in Chinese
+    checker = SHARED / "tools" / "report_check.py"
+    if checker.exists():
+        res = subprocess.run([sys.executable, str(checker), str(out), str(EXAMPLE_CORPUS)],
+                             capture_output=True, text=True, timeout=120)
+        assert res.returncode == 0, res.stdout + res.stderr
+
+
+def test_cli_exits_3_with_one_line_when_the_model_is_unreachable(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from veracity.cli import main
+
+    corpus_dir = write_tree(tmp_path / "corpus", {
+        "bristol.md": "# Jack Rae\n\nurl: https://example.org/rae\n\nJack Rae studied computer science at the "
+                      "University of Bristol. He later worked at DeepMind on large language models.\n",
+    })
+    doc = tmp_path / "doc.txt"
+    doc.write_text("Jack Rae studied computer science at the University of Bristol. "
+                   "Jack Rae won the Turing Award in 2019.", encoding="utf-8")
+    for key, value in {"VERACITY_LLM_BASE_URL": "http://127.0.0.1:9/v1", "VERACITY_LLM_RETRIES": "0",
+                       "VERACITY_DB_PATH": str(tmp_path / "db.sqlite"),
+                       "VERACITY_CACHE_DIR": str(tmp_path / "cache")}.items():
+        monkeypatch.setenv(key, value)
+    result = CliRunner().invoke(main, ["check", str(doc), "--corpus", str(corpus_dir), "-q"])
+    assert result.exit_code == 3, result.output
+    lines = [ln for ln in result.output.splitlines() if ln.strip()]
+    assert len(lines) == 1 and lines[0].startswith("veracity: error:") and "veracity resume" in lines[0]
+    assert "Traceback" not in result.output
+
+
+def test_llm_judge_eval_through_the_cli(srv: ScriptedLLMServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                        one_encoder: Any) -> None:
+    """``veracity eval --judge llm`` against the scripted model over real HTTP: the judge's
+    calls, tokens and cost per claim are reported; without an endpoint it is one error line."""
+    from click.testing import CliRunner
+
+    from veracity.cli import main
+
+    gopher = "Gopher is a language model with 280 billion parameters, trained by DeepMind."
+    rows = [("a", "Gopher is a language model with 280 billion parameters.", "true", gopher),
+            ("b", "Gopher is a language model with 175 billion parameters.", "false", gopher)]
+    data = tmp_path / "set.jsonl"
+    data.write_text("\n".join(json.dumps(dict(zip(("id", "claim", "label", "evidence"), r, strict=True)))
+                              for r in rows), encoding="utf-8")
+    monkeypatch.delenv("VERACITY_LLM_BASE_URL", raising=False)
+    res = CliRunner().invoke(main, ["eval", "jsonl", "--data", str(data), "--judge", "llm", "-q"])
+    assert res.exit_code == 2 and "VERACITY_LLM_BASE_URL" in res.output
+    out = tmp_path / "r.json"
+    srv.responder = scripted_responder
+    monkeypatch.setenv("VERACITY_LLM_BASE_URL", srv.base_url)
+    monkeypatch.setenv("VERACITY_LLM_PRICES", '{"gpt-4o-mini": [1.0, 2.0]}')
+    res = CliRunner().invoke(main, ["eval", "jsonl", "--data", str(data), "--judge", "llm", "-o", str(out), "-q"])
+    assert res.exit_code == 0, res.output
+    assert len(srv.requests) == 2
+    result = json.loads(out.read_text(encoding="utf-8"))
+    assert result["judge"] == "llm" and result["accuracy"] == 1.0
+    assert result["llm_calls_per_claim"] == 1.0 and result["tokens_per_claim"] > 100
+    assert result["cost_per_claim"] > 0
 
 
 # --------------------------------------------------------------------- FakeChat

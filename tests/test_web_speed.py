@@ -17,13 +17,11 @@ import pytest
 import web_kit
 from veracity.config import Settings
 from veracity.corpus.passages import split_passages
-from veracity.llm import build_llm
 from veracity.pipeline import acheck
 from veracity.reader.html import parse_html
 from veracity.search.registry import build_providers
 from veracity.search.settings import SearchSettings
-from veracity.testing.llm_server import ScriptedLLMServer
-from veracity.testing.scripted_model import scripted_responder
+from veracity.testing.scripted_model import scripted_llm
 from veracity.types import InputDocument, Report
 
 PEOPLE = [("Alice Okafor", "Bristol", 2004), ("Bruno Moreau", "Kyoto", 1999), ("Chen Silva", "Lyon", 2011),
@@ -89,21 +87,19 @@ def test_offline_web_run_embeds_pages_and_claims_once_in_one_batch(web: web_kit.
 
 
 def test_agent_web_run_embeds_each_claim_once(web: web_kit.Site, tmp_path: Path) -> None:
-    with ScriptedLLMServer(responder=scripted_responder) as srv:
-        settings = Settings(cache_dir=tmp_path / "cache", db_path=tmp_path / "db.sqlite", llm_base_url=srv.base_url,
-                            llm_model="scripted", llm_retries=1)
-        doc = InputDocument(text=" ".join(_claims()), language="en", origin="test", format="txt")
-        embedder = web_kit.WordEmbedder()
-        llm = build_llm(settings)
-        assert llm is not None
+    settings = Settings(cache_dir=tmp_path / "cache", db_path=tmp_path / "db.sqlite", llm_base_url=None,
+                        llm_model="scripted", llm_retries=1)
+    doc = InputDocument(text=" ".join(_claims()), language="en", origin="test", format="txt")
+    embedder = web_kit.WordEmbedder()
+    llm = scripted_llm(settings)  # the scripted model in process
 
-        async def go() -> Report:
-            try:
-                return await _check(web, doc, settings, embedder, llm=llm)
-            finally:
-                await llm.aclose()  # type: ignore[attr-defined]
+    async def go() -> Report:
+        try:
+            return await _check(web, doc, settings, embedder, llm=llm)
+        finally:
+            await llm.aclose()
 
-        report = asyncio.run(go())
+    report = asyncio.run(go())
     claim_texts = [row.text for row in report.claims]
     assert len(claim_texts) == len(PEOPLE)
     texts = Counter(t for call in embedder.calls for t in call)

@@ -8,7 +8,8 @@ passage that covers the claim's content words supports it and is quoted as it st
 refutes it, when the quoted sentence gives other figures than the claim); otherwise the claim stays unverifiable and the responder asks for another round.
 
 Plug it into :class:`veracity.testing.llm_server.ScriptedLLMServer` as ``responder`` when the
-HTTP path is under test; elsewhere :func:`scripted_llm` gives the same answers in process (a
+HTTP path is under test (the contract file ``tests/test_llm_client.py``) or the model's caller
+runs in another process; elsewhere :func:`scripted_llm` gives the same answers in process (a
 :class:`~veracity.llm.client.LLMClient` over :class:`~veracity.llm.fake.FakeChat`), with no
 server, port or thread.
 """
