@@ -391,7 +391,7 @@ def test_cli_runs_the_agent_on_the_example(srv: ScriptedLLMServer, tmp_path: Pat
     assert proc.returncode == 0, proc.stderr
     report = json.loads(out.read_text(encoding="utf-8"))
     assert report["uses_llm"] is True and report["stats"]["llm_calls"] > 0
-    assert "LLM calls" in proc.stderr
+    assert "模型调用" in proc.stderr  # the closing line, in the Chinese profile's language
     assert len(report["claims"]) >= 10
     assert sum(report["summary"]["counts"].values()) == len(report["claims"])
     stopped = [c["verdict"]["rationale"] for c in report["claims"] if "核查未能完成" in c["verdict"]["rationale"]]
