@@ -140,7 +140,7 @@ def test_readme_main_job_prints_a_markdown_table(markdown_run: Result) -> None:
         assert row.count(" | ") >= 2
         assert sum(lab in row for lab in zh_labels) == 1, row
     assert "本次核查共" in md  # summary sentence, in the input's language
-    assert "veracity: run " in markdown_run.err  # the closing line goes to stderr
+    assert "veracity：运行 " in markdown_run.err  # the closing line goes to stderr, in the profile's language
 
 
 @pytest.mark.shared

@@ -338,7 +338,7 @@ def test_killed_cli_run_resumes(tmp_path: Path, searx: tuple[str, list[str]]) ->
     resumed = subprocess.run([*COMMAND, "resume", run["id"], "--db", str(db), "--format", "json", "-o", str(out)],
                              cwd=REPO, env=env, capture_output=True, timeout=180, check=False)
     assert resumed.returncode == 0, resumed.stderr.decode()
-    assert f"run {run['id']} resumed" in resumed.stderr.decode()
+    assert f"运行 {run['id']} 续跑完成" in resumed.stderr.decode()  # the Chinese profile's closing line
 
     got = json.loads(out.read_text(encoding="utf-8"))
     want = json.loads(clean_out.read_text(encoding="utf-8"))
