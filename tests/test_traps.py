@@ -163,6 +163,13 @@ CASES: list[tuple[str, tuple[Label, ...]]] = [
     ("天眼-2望远镜的主镜口径为4米。", (Label.FALSE,)),
     # a field word alone does not half-confirm a prize the evidence never names
     ("Amara Osei won the Nobel Prize in Physics in 2020.", (Label.UNVERIFIABLE,)),
+    # a firm sits in one city ("headquartered" is no "head" of leading)
+    ("Nordia Energy is headquartered in Oslo.", (Label.FALSE,)),
+    ("Nordia Energy is headquartered in Bergen.", GOOD),
+    # a sentence about her husband by name (她的丈夫周明是…) is not about her
+    ("程雪于2020年获得华罗庚数学奖。", (Label.MISATTRIBUTED,)),
+    ("周明于2020年获得华罗庚数学奖。", GOOD),
+    ("程雪是复旦大学数学系教授。", (Label.UNVERIFIABLE, Label.FALSE, Label.MISATTRIBUTED)),
 ]
 
 

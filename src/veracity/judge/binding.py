@@ -43,6 +43,7 @@ from veracity.judge.frames import (
 )
 from veracity.judge.owners import (
     is_subject_name,
+    kin_leads,
     name_found,
     name_partly,
     other_name_leads,
@@ -361,14 +362,15 @@ def _institution_conflict(slot: Slot, sent: Sentence, cs: ClaimSlots) -> str | N
 
 
 _IN_PLACE = re.compile(r"\bin\s+([A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+)*)")
-_ZH_PLACE = re.compile(rf"(?:出生于|生于|出生在|逝世于|去世于|病逝于|死于)([{CJK_CHARS}]{{2,6}}?)(?=[，。,;；、的（(]|$|\d)")
+_ZH_PLACE = re.compile(rf"(?:出生于|生于|出生在|逝世于|去世于|病逝于|死于|总部位于|总部设在|位于)([{CJK_CHARS}]{{2,6}}?)(?=[，。,;；、的（(]|$|\d)")
 _MONTHS = frozenset(["january", "february", "march", "april", "may", "june", "july", "august", "september",
                      "october", "november", "december"])
 
 
 def _place_conflict(slot: Slot, sent: Sentence, cs: ClaimSlots) -> str | None:
-    """Another place in a clause that states the birth (or death): "born 1961 in Coimbra"
-    contradicts "born in Lisbon"; a place the claim also names does not."""
+    """Another place in a clause that states the birth (or death, or where the subject is
+    based): "born 1961 in Coimbra" contradicts "born in Lisbon", "headquartered in Bergen"
+    contradicts "in Oslo"; a place the claim also names does not."""
     assert cs.relation is not None
     for a, b in clause_spans(sent.text):
         raw = sent.text[a:b]
@@ -501,7 +503,10 @@ def align(
             current = False
         if has_alias_statement(s.text):
             continue  # "appeared under the title …" links two names; it states no claimed fact
-        s.subject = nm or current or (subject_in_passage and (starts_with_pronoun(s.text) or not cs.subject))
+        # "她的丈夫周明是…" starts with a pronoun but is about the husband
+        kin = not nm and kin_leads(s.text, cs)
+        s.subject = nm or (not kin and (current or (
+            subject_in_passage and (starts_with_pronoun(s.text) or not cs.subject))))
     matches: dict[str, SlotMatch] = {}
     frame_names = [sl for sl in cs.slots if sl.kind in ("name", "category")]
 
@@ -597,7 +602,7 @@ def align(
                 conflict = _category_conflict(slot, s, cs)
             elif slot.kind == "name" and _is_school(slot, cs):
                 conflict = _institution_conflict(slot, s, cs)
-            elif slot.kind == "name" and cs.relation in ("birth", "death"):
+            elif slot.kind == "name" and cs.relation in ("birth", "death", "location"):
                 conflict = _place_conflict(slot, s, cs)
             if conflict is not None:
                 contradictions[slot.key] = SlotMatch(CONTRADICTED, i, conflict)

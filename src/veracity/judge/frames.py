@@ -124,7 +124,7 @@ __all__ = ["CJK", "TIME_KINDS", "claim_words", "clause_at", "clause_spans", "lif
 
 # --- what a claim shares with a clause ------------------------------------------------------
 
-_FUNCTIONAL = ("birth", "death", "founding", "opening")
+_FUNCTIONAL = ("birth", "death", "founding", "opening", "location")  # one seat at a time
 # a work made once: "The Vela Transformer was introduced in 2018" (a person introduces many
 # things; a thing is introduced once)
 _MADE_ONCE = re.compile(r"\b(?:was|were)\s+(?:first\s+)?(?:introduced|invented|proposed|created|devised|"

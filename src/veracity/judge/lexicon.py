@@ -217,19 +217,20 @@ def words_in(text_lower: str, phrase: str) -> bool:
 
 
 def relation_of(text: str) -> str | None:
-    """The relation a claim asserts, by the first vocabulary group that matches."""
+    """The relation a claim asserts: the vocabulary word that comes first in it (of two at one
+    place, the longer: "headquartered" is where a firm sits, not "head" of leading)."""
     low = text.lower()
-    best: tuple[int, str] | None = None
+    best: tuple[int, int, str] | None = None
     for rel, (en, zh) in RELATIONS.items():
         for stem in en:
             m = re.search(r"(?<![a-z])" + re.escape(stem), low)
-            if m and (best is None or m.start() < best[0]):
-                best = (m.start(), rel)
+            if m and (best is None or (m.start(), -len(stem)) < best[:2]):
+                best = (m.start(), -len(stem), rel)
         for w in zh:
             i = text.find(w)
-            if i >= 0 and (best is None or i < best[0]):
-                best = (i, rel)
-    return best[1] if best else None
+            if i >= 0 and (best is None or (i, -len(w)) < best[:2]):
+                best = (i, -len(w), rel)
+    return best[2] if best else None
 
 
 def relation_position(text: str, relation: str) -> int:
@@ -307,6 +308,11 @@ _WINNERS_ZH = re.compile(
     rf"(?:^|[，。；;,\s]|(?:同事|学生|导师|丈夫|妻子|合作者|同学|搭档|队友|弟子|老师|朋友|同行|师兄|师姐|师弟|师妹))"
     rf"(?P<name>[{CJK_CHARS}·]{{2,4}}?)(?:于|在)?(?:\d{{4}}年)?(?:获得了?|荣获|获颁|摘得|斩获)"
 )
+# a Chinese sentence about the subject's kin or colleague: 她的丈夫「周明」是…, 同事「刘强」于…
+KIN_LEAD_ZH = re.compile(
+    rf"^\s*(?:(?:她|他|其)的)?(?:丈夫|妻子|同事|学生|导师|合作者|同学|搭档|弟子|老师|朋友|父亲|母亲|儿子|女儿|哥哥|"
+    rf"姐姐|弟弟|妹妹)(?P<name>[{CJK_CHARS}·]{{2,4}}?)(?=[是于在曾，,也和与获担任])"
+)
 # a capitalised word that starts no person's name ("The committee", "In 2021 …", "Her colleague")
 _NOT_A_NAME = frozenset({"she", "he", "they", "it", "we", "her", "his", "their", "its", "the", "a", "an", "this",
                          "that", "who", "which", "in", "on", "at", "by", "for", "later", "then", "also"})
@@ -328,6 +334,9 @@ def award_recipients(sentence: str) -> list[str]:
                 if n.strip()[:1].isupper()]
     out += [m.group("name") for m in _WINNERS_ZH.finditer(sentence)
             if not m.group("name").startswith(PRONOUNS_ZH)]
+    kin = KIN_LEAD_ZH.match(sentence)
+    if kin and re.search(r"获得|荣获|获颁|摘得|斩获", sentence):  # 她的丈夫周明…，于2020年获得…
+        out.append(kin.group("name"))
     zh = _RECIPIENTS_ZH.search(sentence)
     if zh:
         listed = re.match(rf"[{CJK_CHARS}·]{{2,10}}(?:[、和与及][{CJK_CHARS}·]{{2,10}})*", sentence[zh.end():])

@@ -69,8 +69,17 @@ def starts_with_anaphor(s: str) -> bool:
     return starts_with_pronoun(rest) or bool(_ANAPHOR.match(rest.lstrip()))
 
 
+def kin_leads(sent: str, cs: ClaimSlots) -> bool:
+    """The sentence is about the subject's kin or colleague, by name: 她的丈夫周明是…"""
+    kin = lexicon.KIN_LEAD_ZH.match(sent)
+    return kin is not None and not is_subject_name(kin.group("name"), cs)
+
+
 def other_name_leads(sent: str, cs: ClaimSlots) -> bool:
-    """The sentence starts with a name of two or more words that is not the subject's."""
+    """The sentence starts with a name of two or more words that is not the subject's, or
+    with the subject's kin or colleague by name (她的丈夫周明是…)."""
+    if kin_leads(sent, cs):
+        return True
     m = LATIN_PHRASE.match(sent.lstrip(" #*-•>|\t"))
     if not m:
         return False
