@@ -19,7 +19,7 @@ from veracity.errors import ConfigError, CorpusError, InputError, StoreError
 from veracity.pipeline import acheck
 from veracity.resume import aresume
 from veracity.run.spec import RunSpec
-from veracity.run.tools import Tools
+from veracity.run.tools import Shared, Tools
 from veracity.search.settings import SearchSettings
 from veracity.store import Store
 from veracity.types import InputDocument, Stats
@@ -68,13 +68,15 @@ def test_providers_named_are_built_with_the_search_settings_passed(
     search = SearchSettings(searxng_url=web.base)
     embedder = web_kit.WordEmbedder()
 
-    async def check(**kw: Any) -> Any:
-        return await acheck(DOC, settings=settings, embedder=embedder, providers=["searxng"],
-                            allow_hosts=["127.0.0.1"], **kw)
+    async def check(search_settings: SearchSettings | None = None) -> Any:
+        return await acheck(
+            DOC, settings=settings, providers=["searxng"], allow_hosts=["127.0.0.1"],
+            tools=Shared(embedder=embedder, search_settings=search_settings),
+        )
 
     with pytest.raises(ConfigError, match="searxng"):
         asyncio.run(check())
-    report = asyncio.run(check(search_settings=search))
+    report = asyncio.run(check(search))
     assert web.queries == [DOC.text]
     assert report.stats.fetches == 1 and report.claims[0].evidence
 
@@ -84,8 +86,10 @@ def test_providers_named_are_built_with_the_search_settings_passed(
         assert spec.settings.top_k == settings.top_k
         store.finish_run(report.run_id, Stats(), status="failed", error="stopped")  # as if it had stopped
     with pytest.raises(ConfigError, match="searxng"):
-        asyncio.run(aresume(report.run_id, settings=settings, embedder=embedder))
-    resumed = asyncio.run(aresume(report.run_id, settings=settings, embedder=embedder, search_settings=search))
+        asyncio.run(aresume(report.run_id, settings=settings, tools=Shared(embedder=embedder)))
+    resumed = asyncio.run(aresume(
+        report.run_id, settings=settings, tools=Shared(embedder=embedder, search_settings=search),
+    ))
     assert [c.verdict.label for c in resumed.claims] == [c.verdict.label for c in report.claims]
     assert web.queries == [DOC.text]  # the resume's search came from the store's cache
 
@@ -109,8 +113,8 @@ def test_tools_close_what_they_built_and_only_that(tmp_path: Path) -> None:
     corpus = write_tree(tmp_path / "corpus", {"a.md": "# A\n\nAda Quill studied at Bristol.\n"})
 
     async def go(store: Store | None) -> Tools:
-        tools = await Tools.build(settings=settings, store=store, providers=[given], corpus=[corpus],
-                                  embedder=web_kit.WordEmbedder())
+        lent = Shared(store=store, providers=[given], embedder=web_kit.WordEmbedder())
+        tools = await Tools.build(settings, RunSpec(corpus=[str(corpus)]), lent)
         async with tools:
             assert tools.reader is not None  # built: there is a provider to read the hits of
             assert tools.corpus is not None and tools.corpus.dirs == [corpus.resolve()]
@@ -126,5 +130,6 @@ def test_tools_close_what_they_built_and_only_that(tmp_path: Path) -> None:
         tools.store.list_runs()
     # a bad corpus folder fails the build (after closing what it had built)
     with pytest.raises(CorpusError, match="not found"):
-        asyncio.run(Tools.build(settings=settings, corpus=[tmp_path / "missing"], embedder=web_kit.WordEmbedder()))
+        asyncio.run(Tools.build(settings, RunSpec(corpus=[str(tmp_path / "missing")]),
+                                Shared(embedder=web_kit.WordEmbedder())))
     assert json.dumps(RunSpec(input=DOC).record())  # the stored form is plain JSON
