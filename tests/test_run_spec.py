@@ -133,3 +133,46 @@ def test_tools_close_what_they_built_and_only_that(tmp_path: Path) -> None:
         asyncio.run(Tools.build(settings, RunSpec(corpus=[str(tmp_path / "missing")]),
                                 Shared(embedder=web_kit.WordEmbedder())))
     assert json.dumps(RunSpec(input=DOC).record())  # the stored form is plain JSON
+
+
+def test_lent_providers_stand_for_their_names_and_the_others_are_built(
+    web: web_kit.Site, tmp_path: Path,
+) -> None:
+    """A spec's provider names that a lent provider carries are not built again; the others
+    are built (with the lent search settings) and closed with the tools; a URL input gets a
+    reader even without providers."""
+    settings = Settings(cache_dir=tmp_path / "cache", db_path=tmp_path / "db.sqlite")
+    given = Closable()
+    lent = Shared(providers=[given], embedder=web_kit.WordEmbedder(),
+                  search_settings=SearchSettings(searxng_url=web.base))
+
+    async def go() -> None:
+        async with await Tools.build(settings, RunSpec(providers=["closable", "searxng"]), lent) as tools:
+            assert [p.name for p in tools.providers] == ["closable", "searxng"] and tools.providers[0] is given
+        async with await Tools.build(settings, RunSpec(), Shared(embedder=lent.embedder), url_input=True) as tools:
+            assert tools.reader is not None and tools.providers == []
+        async with await Tools.build(settings, RunSpec(), Shared(embedder=lent.embedder)) as tools:
+            assert tools.reader is None
+
+    asyncio.run(go())
+    assert given.closed == 0
+
+
+def test_acheck_takes_the_spec_fields_as_keywords_and_nothing_else(tmp_path: Path) -> None:
+    """``acheck``'s keywords are the spec's caller fields (they override a spec passed in);
+    a tool passed as a keyword, a provider object or an opened corpus among the names is a
+    TypeError that says to lend it with ``tools=Shared(...)``."""
+    settings = Settings(cache_dir=tmp_path / "cache", db_path=tmp_path / "db.sqlite", llm_base_url=None)
+    lent = Shared(embedder=web_kit.WordEmbedder())
+    with pytest.raises(TypeError, match="embedder"):
+        asyncio.run(acheck(DOC, settings=settings, embedder=lent.embedder))  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match="tools=Shared"):
+        asyncio.run(acheck(DOC, settings=settings, providers=[Closable()]))  # type: ignore[list-item]
+    spec = RunSpec(concurrency=2, lang="en", report_lang="zh", batch="b", key="k")  # type: ignore[call-arg]
+    report = asyncio.run(acheck(DOC, spec, tools=lent, settings=settings, report_lang="en"))
+    assert report.language == "en"
+    with Store(settings.db_path) as store:
+        recorded = RunSpec.load(store.get_run(report.run_id)["options"])
+    assert (recorded.concurrency, recorded.lang, recorded.report_lang) == (2, "en", "en")
+    assert recorded.extras() == {"batch": "b", "key": "k"} and recorded.recorded(DOC)
+    assert RunSpec.given(spec) is spec and RunSpec.given(None, claims=True).claims

@@ -103,7 +103,9 @@ class RunSpec(BaseModel):
         in place of its own values. A keyword that is not one of them raises :class:`TypeError`."""
         unknown = sorted(set(options) - set(RunOptions.__optional_keys__))
         if unknown:
-            raise TypeError(f"unexpected keyword argument{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}")
+            raise TypeError(f"unexpected keyword argument{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}"
+                            " (a store, corpus, providers, reader, embedder, model or judge is lent with"
+                            " tools=Shared(...))")
         update = dict(options)
         for key in ("corpus", "providers", "allow_hosts"):
             if key in update:
