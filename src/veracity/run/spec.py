@@ -1,6 +1,6 @@
 """The run spec: everything a run records about how it was asked, typed.
 
-A run stores its spec in the store's ``options`` column when it starts; :func:`veracity.resume.aresume`,
+A run stores its spec in the store's ``options`` column when it starts; :func:`veracity.resume.resume_run`,
 the server's job runner and the batch runner read it back with :meth:`RunSpec.load`, which also
 reads the untyped dicts older runs stored (a missing entry takes its default; entries a caller
 added, such as the batch's ``batch`` and ``key``, are kept as they are).
