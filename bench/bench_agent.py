@@ -34,6 +34,7 @@ from veracity.corpus.index import LocalCorpus
 from veracity.evidence.embed import UseEmbedder
 from veracity.llm import build_llm
 from veracity.pipeline import acheck
+from veracity.run.tools import Shared
 from veracity.store import Store
 from veracity.types import InputDocument, Report
 
@@ -115,8 +116,8 @@ async def one_run(
     assert llm is not None
     try:
         return await acheck(
-            doc, corpus=corpus, settings=settings, embedder=embedder, llm=llm, cache=cache,
-            concurrency=concurrency,
+            doc, settings=settings, cache=cache, concurrency=concurrency,
+            tools=Shared(corpus=corpus, embedder=embedder, llm=llm),
         )
     finally:
         await llm.aclose()

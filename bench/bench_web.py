@@ -36,6 +36,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from veracity.config import Settings  # noqa: E402
 from veracity.evidence.embed import Embedder, UseEmbedder  # noqa: E402
 from veracity.pipeline import acheck  # noqa: E402
+from veracity.run.tools import Shared  # noqa: E402
 from veracity.search.registry import build_providers  # noqa: E402
 from veracity.search.settings import SearchSettings  # noqa: E402
 from veracity.testing.llm_server import ScriptedLLMServer  # noqa: E402
@@ -125,15 +126,19 @@ Source = Path | InputDocument
 
 
 async def corpus_run(source: Source, folder: Path, settings: Settings, embedder: CountingEmbedder) -> Report:
-    return await acheck(source, claims=isinstance(source, Path), corpus=[folder], settings=settings,
-                        embedder=embedder)
+    return await acheck(
+        source, claims=isinstance(source, Path), corpus=[folder], settings=settings,
+        tools=Shared(embedder=embedder),
+    )
 
 
 async def web_run(source: Source, web: Site, settings: Settings, embedder: CountingEmbedder) -> Report:
     providers = build_providers(["searxng"], SearchSettings(searxng_url=web.base))
     try:
-        return await acheck(source, claims=isinstance(source, Path), settings=settings, embedder=embedder,
-                            providers=providers, allow_hosts=["127.0.0.1"])
+        return await acheck(
+            source, claims=isinstance(source, Path), settings=settings, allow_hosts=["127.0.0.1"],
+            tools=Shared(embedder=embedder, providers=providers),
+        )
     finally:
         for p in providers:
             await p.aclose()  # type: ignore[attr-defined]

@@ -31,6 +31,7 @@ from veracity.llm.client import LLMClient
 from veracity.llm.fake import FakeChat, FakeRequest
 from veracity.pipeline import acheck
 from veracity.resume import aresume
+from veracity.run.tools import Shared
 from veracity.store import Store
 from veracity.testing.scripted_model import (
     scripted_chat,
@@ -101,8 +102,10 @@ def run(model: FakeChat, tmp_path: Path, embedder: Any, corpus: Path, *, text: s
 
         retry = RetryPolicy.from_retries(settings.llm_retries, backoff=0.5, max_wait=20.0, sleep=record)
         llm = LLMClient(model, settings, retry=retry)
-    return asyncio.run(acheck(doc, corpus=[corpus], settings=settings, embedder=embedder, cache=cache,
-                              providers=providers, reader=reader, llm=llm))
+    return asyncio.run(acheck(
+        doc, corpus=[corpus], settings=settings, cache=cache,
+        tools=Shared(embedder=embedder, providers=providers, reader=reader, llm=llm),
+    ))
 
 
 ALUMNI = Document(
@@ -305,15 +308,18 @@ def test_unreachable_model_fails_the_run_and_resume_finishes_it(
     settings = settings_for(tmp_path, llm_retries=0)
     doc = InputDocument(text=DOC, language="en", origin="test", format="txt")
     with pytest.raises(LLMUnavailable, match="veracity resume"):
-        asyncio.run(acheck(doc, corpus=[corpus_dir], settings=settings, embedder=use_embedder,
-                           llm=scripted_llm(settings, chat)))
+        asyncio.run(acheck(
+            doc, corpus=[corpus_dir], settings=settings,
+            tools=Shared(embedder=use_embedder, llm=scripted_llm(settings, chat)),
+        ))
     with Store(settings.db_path) as store:
         (info,) = store.list_runs()
     assert info["status"] == "failed"
     bend(chat, scripted_responder)  # the model is back
     before = len(chat.requests)
-    report = asyncio.run(aresume(info["id"], settings=settings, embedder=use_embedder,
-                                 llm=scripted_llm(settings, chat)))
+    report = asyncio.run(aresume(
+        info["id"], settings=settings, tools=Shared(embedder=use_embedder, llm=scripted_llm(settings, chat)),
+    ))
     stages = [stage_of(r) for r in bodies(chat)[before:]]
     assert stages[0] == "checklist" and "judge" in stages  # the checklist was asked again
     assert len(report.claims) == 3 and report.uses_llm
@@ -332,8 +338,10 @@ def test_unusable_checklist_answer_falls_back_to_the_rules(
     events: list[Any] = []
     doc = InputDocument(text=DOC, language="en", origin="test", format="txt")
     settings = settings_for(tmp_path)
-    report = asyncio.run(acheck(doc, corpus=[corpus_dir], settings=settings, embedder=use_embedder,
-                                progress=events.append, llm=scripted_llm(settings, chat)))
+    report = asyncio.run(acheck(
+        doc, corpus=[corpus_dir], settings=settings, progress=events.append,
+        tools=Shared(embedder=use_embedder, llm=scripted_llm(settings, chat)),
+    ))
     assert len(report.claims) == 3  # the rule-based checklist stood in
     assert any(e.type == "warning" and "checklist" in (e.message or "") for e in events)
     assert [stage_of(r) for r in bodies(chat)][:2] == ["checklist", "checklist"]  # + one repair
@@ -375,12 +383,15 @@ def test_resume_finishes_an_agent_run(
     settings = settings_for(tmp_path)
     doc = InputDocument(text=DOC, language="en", origin="test", format="txt")
     with pytest.raises(Crash):
-        asyncio.run(acheck(doc, corpus=[corpus_dir], settings=settings, embedder=use_embedder, progress=die,
-                           llm=scripted_llm(settings, chat)))
+        asyncio.run(acheck(
+            doc, corpus=[corpus_dir], settings=settings, progress=die,
+            tools=Shared(embedder=use_embedder, llm=scripted_llm(settings, chat)),
+        ))
     with Store(settings.db_path) as store:
         (info,) = store.list_runs()
-    report = asyncio.run(aresume(info["id"], settings=settings, embedder=use_embedder,
-                                 llm=scripted_llm(settings, chat)))
+    report = asyncio.run(aresume(
+        info["id"], settings=settings, tools=Shared(embedder=use_embedder, llm=scripted_llm(settings, chat)),
+    ))
     assert len(report.claims) == 3 and report.uses_llm
     assert all(c.verdict.rationale for c in report.claims)
 

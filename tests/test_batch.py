@@ -25,6 +25,7 @@ from veracity.errors import ConfigError, InputError
 from veracity.events import Event
 from veracity.llm.fake import FakeChat
 from veracity.pipeline import acheck
+from veracity.run.tools import Shared
 from veracity.search.identity import WorkSource
 from veracity.search.ratelimit import (
     DEFAULT_RATES,
@@ -301,8 +302,10 @@ def test_a_job_left_running_with_a_run_is_finished_by_resume(
 
     with Store(settings.db_path) as store:
         with pytest.raises(Crash):
-            asyncio.run(acheck(docs / "doc.txt", corpus=[corpus_dir], settings=settings, store=store,
-                               embedder=use_embedder, progress=die, concurrency=1))
+            asyncio.run(acheck(
+                docs / "doc.txt", corpus=[corpus_dir], settings=settings, progress=die, concurrency=1,
+                tools=Shared(store=store, embedder=use_embedder),
+            ))
         (stopped,) = store.list_runs()
         assert 2 <= stopped["n_verdicts"] < stopped["n_claims"] == 5
         job = store.add_job("batch", {}, batch=str(out.resolve()), key="doc.txt")

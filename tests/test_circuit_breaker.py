@@ -24,6 +24,7 @@ from veracity.config import Settings
 from veracity.errors import ProviderError, ProviderUnreachable
 from veracity.events import Event
 from veracity.pipeline import acheck
+from veracity.run.tools import Shared
 from veracity.search._http import RetryPolicy
 from veracity.search.coverage import GuardedProvider, SourceLedger, failure_line
 from veracity.search.openalex import OpenAlexProvider
@@ -244,8 +245,10 @@ def test_unreachable_providers_are_given_up_and_named_in_the_coverage(tmp_path: 
 
     async def go() -> Any:
         try:
-            return await acheck(doc, corpus=[corpus], settings=settings, providers=providers,
-                                embedder=use_embedder, progress=events.append, concurrency=1)
+            return await acheck(
+                doc, corpus=[corpus], settings=settings, progress=events.append, concurrency=1,
+                tools=Shared(providers=providers, embedder=use_embedder),
+            )
         finally:
             for p in providers:
                 await p.aclose()

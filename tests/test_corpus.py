@@ -19,6 +19,7 @@ from veracity.corpus.index import LocalCorpus
 from veracity.corpus.loaders import file_url, iter_corpus_files, load_file
 from veracity.corpus.passages import split_passages
 from veracity.errors import BinaryInput, CorpusError, EmptyInput, InputError, InputTooLarge
+from veracity.run.tools import Shared
 from veracity.search.base import SearchProvider
 from veracity.text import normalize_for_match
 from veracity.types import Document, PageSpan, SearchResult, Source, SourceKind
@@ -543,7 +544,7 @@ def test_a_run_without_corpus_caching_never_fingerprints_the_corpus(tmp_path: Pa
     settings = Settings(cache_dir=tmp_path / "cache", db_path=tmp_path / "db.sqlite")
     corpus = _open([root], settings)
     doc = InputDocument(text="Ada Quill studied at Bristol.", language="en", origin="t", format="txt")
-    report = asyncio.run(acheck(doc, corpus=corpus, settings=settings, embedder=corpus.embedder))
+    report = asyncio.run(acheck(doc, settings=settings, tools=Shared(corpus=corpus, embedder=corpus.embedder)))
     assert report.stats.documents == 1
     assert corpus._fingerprint is None  # searched, never hashed (not cached without --cache)
 

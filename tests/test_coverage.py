@@ -18,6 +18,7 @@ from veracity.judge.match import EvidenceMatchJudge
 from veracity.pipeline import acheck
 from veracity.report import render_json
 from veracity.resume import aresume
+from veracity.run.tools import Shared
 from veracity.search.coverage import merge_coverage
 from veracity.store import Store
 from veracity.testing.http import send
@@ -64,7 +65,9 @@ def test_a_one_line_document_reports_the_documents_it_used_not_the_corpus_size(
     tmp_path: Path, corpus: Path, use_embedder: Any,
 ) -> None:
     settings = settings_for(tmp_path, top_k=2)  # a corpus search returns at most 4 passages
-    report = asyncio.run(acheck(doc_of(TOPICS[0]), corpus=[corpus], settings=settings, embedder=use_embedder))
+    report = asyncio.run(acheck(
+        doc_of(TOPICS[0]), corpus=[corpus], settings=settings, tools=Shared(embedder=use_embedder),
+    ))
     assert len(report.claims) == 1
     cov = report.coverage
     assert cov is not None
@@ -121,8 +124,10 @@ def test_web_coverage_counts_pages_and_cached_answers(tmp_path: Path, corpus: Pa
 
     def once() -> tuple[Any, FakeWeb]:
         web = FakeWeb(site)
-        report = asyncio.run(acheck(doc_of(*claims), corpus=[corpus], settings=settings, providers=[web],
-                                    embedder=use_embedder, allow_hosts=["127.0.0.1"]))
+        report = asyncio.run(acheck(
+            doc_of(*claims), corpus=[corpus], settings=settings, allow_hosts=["127.0.0.1"],
+            tools=Shared(providers=[web], embedder=use_embedder),
+        ))
         return report, web
 
     first, web = once()
@@ -152,8 +157,10 @@ def test_web_coverage_counts_pages_and_cached_answers(tmp_path: Path, corpus: Pa
 def test_a_source_that_fails_some_queries_is_degraded(tmp_path: Path, corpus: Path, site: str, use_embedder: Any) -> None:
     settings = settings_for(tmp_path, top_k=2)
     web = FakeWeb(site, fail="Lumen")
-    report = asyncio.run(acheck(doc_of(*TOPICS[:3]), corpus=[corpus], settings=settings, providers=[web],
-                                embedder=use_embedder, allow_hosts=["127.0.0.1"]))
+    report = asyncio.run(acheck(
+        doc_of(*TOPICS[:3]), corpus=[corpus], settings=settings, allow_hosts=["127.0.0.1"],
+        tools=Shared(providers=[web], embedder=use_embedder),
+    ))
     assert report.coverage is not None
     row = {s.name: s for s in report.coverage.sources}["fakeweb"]
     assert (row.queries, row.errors, row.results, row.status) == (3, 1, 4, "degraded")
@@ -162,8 +169,10 @@ def test_a_source_that_fails_some_queries_is_degraded(tmp_path: Path, corpus: Pa
     assert "fakeweb: fakeweb:" not in notes
 
     everything_fails = FakeWeb(site, fail=" ")
-    report = asyncio.run(acheck(doc_of(*TOPICS[3:5]), corpus=[corpus], settings=settings_for(tmp_path / "b"),
-                                providers=[everything_fails], embedder=use_embedder, allow_hosts=["127.0.0.1"]))
+    report = asyncio.run(acheck(
+        doc_of(*TOPICS[3:5]), corpus=[corpus], settings=settings_for(tmp_path / "b"), allow_hosts=["127.0.0.1"],
+        tools=Shared(providers=[everything_fails], embedder=use_embedder),
+    ))
     assert report.coverage is not None
     row = {s.name: s for s in report.coverage.sources}["fakeweb"]
     assert (row.queries, row.errors, row.status) == (2, 2, "failed")  # every query failed
@@ -188,12 +197,16 @@ class FlakyJudge(EvidenceMatchJudge):
 def test_a_resumed_run_keeps_and_merges_its_coverage(tmp_path: Path, corpus: Path, use_embedder: Any) -> None:
     settings = settings_for(tmp_path, top_k=2)
     claims = TOPICS[:3]
-    report = asyncio.run(acheck(doc_of(*claims), corpus=[corpus], settings=settings, judge=FlakyJudge("Lumen"),
-                                embedder=use_embedder))
+    report = asyncio.run(acheck(
+        doc_of(*claims), corpus=[corpus], settings=settings,
+        tools=Shared(judge=FlakyJudge("Lumen"), embedder=use_embedder),
+    ))
     assert report.summary.not_checked == 1 and report.coverage is not None
     with Store(settings.db_path) as store:
         assert store.load_report(report.run_id).coverage == report.coverage
-    resumed = asyncio.run(aresume(report.run_id, settings=settings, judge=FlakyJudge(None), embedder=use_embedder))
+    resumed = asyncio.run(aresume(
+        report.run_id, settings=settings, tools=Shared(judge=FlakyJudge(None), embedder=use_embedder),
+    ))
     assert resumed.complete
     cov = resumed.coverage
     assert cov is not None

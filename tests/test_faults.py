@@ -29,6 +29,7 @@ from veracity.errors import ProviderError
 from veracity.httputil import aclose_all
 from veracity.pipeline import acheck
 from veracity.reader.fetch import Reader
+from veracity.run.tools import Shared
 from veracity.search._http import RetryPolicy
 from veracity.search.searxng import SearxngProvider
 from veracity.search.settings import SearchSettings
@@ -86,12 +87,8 @@ def run(
     async def go() -> Report:
         try:
             return await acheck(
-                claims,
-                claims=True,
-                settings=settings,
-                providers=list(providers),
-                reader=reader,
-                embedder=embedder,
+                claims, claims=True, settings=settings,
+                tools=Shared(providers=list(providers), reader=reader, embedder=embedder),
             )
         finally:
             await aclose_all([reader, *providers])

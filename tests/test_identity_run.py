@@ -7,6 +7,7 @@ from pathlib import Path
 
 from veracity.config import Settings
 from veracity.pipeline import check
+from veracity.run.tools import Shared
 from veracity.search.records import WorkRecord
 from veracity.types import Label, Report, SearchResult
 
@@ -49,7 +50,7 @@ def test_arxiv_title_matches_award_list_under_proceedings_title(tmp_path: Path) 
     settings = Settings(cache_dir=tmp_path / "cache", db_path=tmp_path / "db.sqlite")
     index = FakeScholarlyIndex()
 
-    report = check(claims, claims=True, corpus=[corpus], settings=settings, providers=[index])
+    report = check(claims, claims=True, corpus=[corpus], settings=settings, tools=Shared(providers=[index]))
     (row,) = report.claims
     assert ARXIV_TITLE in index.queries
     assert row.verdict.label in (Label.TRUE, Label.MOSTLY_TRUE), row.verdict.rationale
@@ -82,7 +83,7 @@ def test_the_agent_searches_the_other_title_too(tmp_path: Path) -> None:
 
     async def go() -> Report:
         try:
-            return await acheck(doc, corpus=[corpus], settings=settings, providers=[index], llm=llm)
+            return await acheck(doc, corpus=[corpus], settings=settings, tools=Shared(providers=[index], llm=llm))
         finally:
             await llm.aclose()
 

@@ -19,6 +19,7 @@ from veracity.judge.match import EvidenceMatchJudge
 from veracity.pipeline import acheck
 from veracity.report import render_json, report_from_json
 from veracity.resume import aresume
+from veracity.run.tools import Shared
 from veracity.store import Store
 from veracity.testing.llm_server import ScriptedLLMServer
 from veracity.testing.scripted_model import scripted_responder, stage_of
@@ -74,7 +75,9 @@ def test_a_failing_judge_leaves_claims_not_checked_and_resume_checks_only_them(
     settings = Settings(db_path=tmp_path / "db.sqlite", cache_dir=tmp_path / "cache", llm_base_url=None)
     doc = InputDocument(text=DOC, language="en", origin="test", format="txt")
     flaky = FlakyJudge("Turing")
-    report = asyncio.run(acheck(doc, corpus=[corpus_dir], settings=settings, judge=flaky, embedder=use_embedder))
+    report = asyncio.run(acheck(
+        doc, corpus=[corpus_dir], settings=settings, tools=Shared(judge=flaky, embedder=use_embedder),
+    ))
 
     failed = [c for c in report.claims if c.status == "not_checked"]
     assert [c.text for c in failed] == [t for t in flaky.judged if "Turing" in t]
@@ -95,7 +98,7 @@ def test_a_failing_judge_leaves_claims_not_checked_and_resume_checks_only_them(
         assert set(store.settled_claims(report.run_id)) == {c.id for c in report.claims if c.status == "checked"}
 
     healed = FlakyJudge(None)
-    resumed = asyncio.run(aresume(report.run_id, settings=settings, judge=healed, embedder=use_embedder))
+    resumed = asyncio.run(aresume(report.run_id, settings=settings, tools=Shared(judge=healed, embedder=use_embedder)))
     assert healed.judged == [row.text]  # exactly the claim that was not checked
     assert resumed.complete and resumed.summary.not_checked == 0
     assert [c.verdict for c in resumed.claims if c.id != row.id] == [

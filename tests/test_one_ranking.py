@@ -34,6 +34,7 @@ from veracity.reader.cache import StoreFetchCache
 from veracity.reader.fetch import Reader
 from veracity.reader.html import parse_html
 from veracity.run.session import RunSession
+from veracity.run.tools import Shared
 from veracity.search.registry import build_providers
 from veracity.search.settings import SearchSettings
 from veracity.store import Store
@@ -169,8 +170,10 @@ async def _web_run(site: LocalSite, claims: Path, settings: Settings, store: Sto
     providers = build_providers(["searxng"], SearchSettings(searxng_url=site.base))
     try:
         async with Reader(allow=["127.0.0.1"], cache=StoreFetchCache(store), attempts=1) as reader:
-            return await acheck(claims, claims=True, settings=settings, store=store, providers=providers,
-                                reader=reader, embedder=embedder)
+            return await acheck(
+                claims, claims=True, settings=settings,
+                tools=Shared(store=store, providers=providers, reader=reader, embedder=embedder),
+            )
     finally:
         for p in providers:
             await p.aclose()  # type: ignore[attr-defined]
@@ -190,8 +193,11 @@ def test_same_page_from_the_web_or_the_corpus_gets_the_same_verdict_and_quotes(
     with Store(settings.db_path) as store:
         web = asyncio.run(_web_run(site, claims, settings, store, use_embedder))
     assert PAGE_PATH in site.requests and web.stats.fetches == 1 and web.stats.fetch_failures == []
-    local = asyncio.run(acheck(claims, claims=True, corpus=[corpus], settings=settings,
-                               db=tmp_path / "local.sqlite", embedder=use_embedder))
+    local = asyncio.run(acheck(
+        claims, claims=True, corpus=[corpus],
+        settings=settings.model_copy(update={"db_path": tmp_path / "local.sqlite"}),
+        tools=Shared(embedder=use_embedder),
+    ))
     assert local.stats.fetches == 0 and local.stats.documents == 1
 
     # the same verdict, on the same quotes of the same page (a per-page top-3 cut left the web

@@ -27,6 +27,7 @@ from veracity.events import Event
 from veracity.ingest import read_input
 from veracity.pipeline import acheck
 from veracity.run import tools
+from veracity.run.tools import Shared
 from veracity.store import Store
 from veracity.text import quote_in_text
 from veracity.types import Label, Report, SearchResult
@@ -72,11 +73,8 @@ def example_run(
     with block_network() as attempts:
         report = asyncio.run(
             acheck(
-                EXAMPLE_PROFILE,
-                corpus=[EXAMPLE_CORPUS],
-                settings=settings,
-                embedder=use_embedder,
-                progress=events.append,
+                EXAMPLE_PROFILE, corpus=[EXAMPLE_CORPUS], settings=settings, progress=events.append,
+                tools=Shared(embedder=use_embedder),
             )
         )
     return Run(report=report, db=db, settings=settings, events=events, network=list(attempts))
@@ -203,11 +201,8 @@ def test_claims_jsonl_keeps_given_ids(
     ]
     path = _write_claims(tmp_path / "claims.jsonl", rows)
     report = veracity.check(
-        path,
-        claims=True,
-        corpus=[EXAMPLE_CORPUS],
-        settings=_settings(example_cache_dir, tmp_path / "db.sqlite"),
-        embedder=use_embedder,
+        path, claims=True, corpus=[EXAMPLE_CORPUS], settings=_settings(example_cache_dir, tmp_path / "db.sqlite"),
+        tools=Shared(embedder=use_embedder),
     )
     assert [c.id for c in report.claims] == [i for i, _ in rows]
     assert [c.text for c in report.claims] == [c for _, c in rows]
@@ -256,12 +251,8 @@ def test_failing_provider_never_loses_a_claim(
     path = _write_claims(tmp_path / "claims.jsonl", rows)
     failing = FailingProvider()
     report = veracity.check(
-        path,
-        claims=True,
-        corpus=[EXAMPLE_CORPUS],
-        providers=[failing],
-        settings=_settings(example_cache_dir, tmp_path / "db.sqlite"),
-        embedder=use_embedder,
+        path, claims=True, corpus=[EXAMPLE_CORPUS], settings=_settings(example_cache_dir, tmp_path / "db.sqlite"),
+        tools=Shared(providers=[failing], embedder=use_embedder),
     )
     assert [c.id for c in report.claims] == ["a", "b", "c"]
     assert failing.calls == 3
@@ -275,11 +266,8 @@ def test_failing_provider_never_loses_a_claim(
 
     # with no other source at all, every claim is unverifiable and names the provider
     only = veracity.check(
-        path,
-        claims=True,
-        providers=[FailingProvider()],
-        settings=_settings(example_cache_dir, tmp_path / "db.sqlite"),
-        embedder=use_embedder,
+        path, claims=True, settings=_settings(example_cache_dir, tmp_path / "db.sqlite"),
+        tools=Shared(providers=[FailingProvider()], embedder=use_embedder),
     )
     assert [c.id for c in only.claims] == ["a", "b", "c"]
     for row in only.claims:
@@ -295,12 +283,8 @@ def test_identical_queries_are_sent_once(tmp_path: Path, use_embedder: Any) -> N
     events: list[Event] = []
     db = tmp_path / "db.sqlite"
     report = veracity.check(
-        path,
-        claims=True,
-        providers=[counting],
-        settings=_settings(tmp_path / "cache", db),
-        embedder=use_embedder,
-        progress=events.append,
+        path, claims=True, settings=_settings(tmp_path / "cache", db), progress=events.append,
+        tools=Shared(providers=[counting], embedder=use_embedder),
     )
     assert [c.id for c in report.claims] == ["dup-1", "dup-2", "dup-3", "other"]
     assert len(counting.queries) == 2, counting.queries
@@ -326,7 +310,9 @@ def test_corpus_index_is_reused_and_results_identical(
     monkeypatch.setattr(tools, "LocalCorpus", RecordingCorpus)  # the tools open the corpus
     settings = _settings(tmp_path / "cache", tmp_path / "db.sqlite")
     reports = [
-        veracity.check(EXAMPLE_PROFILE, corpus=[EXAMPLE_CORPUS], settings=settings, embedder=use_embedder)
+        veracity.check(
+            EXAMPLE_PROFILE, corpus=[EXAMPLE_CORPUS], settings=settings, tools=Shared(embedder=use_embedder),
+        )
         for _ in range(2)
     ]
     assert len(opened) == 2
@@ -377,8 +363,12 @@ def test_a_page_that_instructs_the_checker_is_left_out(tmp_path: Path, use_embed
     passages of the claims, so leaving it out is the research stage's doing.)"""
     injected = _corpus_with_note(tmp_path / "injected", _INJECT_EN, _INJECT_ZH)
     settings = _settings(tmp_path / "cache", tmp_path / "db.sqlite")
-    control = veracity.check(EXAMPLE_PROFILE, corpus=[EXAMPLE_CORPUS], settings=settings, embedder=use_embedder)
-    attacked = veracity.check(EXAMPLE_PROFILE, corpus=[injected], settings=settings, embedder=use_embedder)
+    control = veracity.check(
+        EXAMPLE_PROFILE, corpus=[EXAMPLE_CORPUS], settings=settings, tools=Shared(embedder=use_embedder),
+    )
+    attacked = veracity.check(
+        EXAMPLE_PROFILE, corpus=[injected], settings=settings, tools=Shared(embedder=use_embedder),
+    )
 
     corpus = LocalCorpus([injected], settings=settings, embedder=use_embedder)
     corpus.open()

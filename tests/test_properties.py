@@ -36,6 +36,7 @@ from veracity.corpus.index import LocalCorpus
 from veracity.errors import ProviderError
 from veracity.pipeline import acheck
 from veracity.reader.fetch import MemoryFetchCache, Reader
+from veracity.run.tools import Shared as Lent
 from veracity.store import Store
 from veracity.text import detect_language, quote_in_text
 from veracity.types import ClaimInput, Document, InputDocument, Label, Report, SearchResult, Source
@@ -187,11 +188,8 @@ def test_random_documents_keep_every_claim(shared: Shared, doc: InputDocument) -
     checklist = split_claims(doc, max_claims=shared.settings.max_claims)
     report = asyncio.run(
         acheck(
-            doc,
-            corpus=[shared.corpus_dir],
-            settings=shared.settings,
-            store=shared.store,
-            embedder=shared.embedder,
+            doc, corpus=[shared.corpus_dir], settings=shared.settings,
+            tools=Lent(store=shared.store, embedder=shared.embedder),
         )
     )
     check_invariants(report, [c.id for c in checklist], shared)
@@ -298,13 +296,8 @@ def test_random_fault_schedules_keep_every_claim(
     async def go(store: Store) -> Report:
         async with Reader(cache=_web_cache(), offline=True) as reader:
             return await acheck(
-                doc,
-                corpus=[shared.corpus_dir] if with_corpus else [],
-                settings=shared.settings,
-                store=store,
-                embedder=shared.embedder,
-                providers=[provider],
-                reader=reader,
+                doc, corpus=[shared.corpus_dir] if with_corpus else [], settings=shared.settings,
+                tools=Lent(store=store, embedder=shared.embedder, providers=[provider], reader=reader),
             )
 
     # a fresh store per example: the store caches search answers across runs, and this test
@@ -336,11 +329,8 @@ def test_fixed_document_exercises_the_quote_check(shared: Shared) -> None:
     checklist = split_claims(doc)
     report = asyncio.run(
         acheck(
-            doc,
-            corpus=[shared.corpus_dir],
-            settings=shared.settings,
-            store=shared.store,
-            embedder=shared.embedder,
+            doc, corpus=[shared.corpus_dir], settings=shared.settings,
+            tools=Lent(store=shared.store, embedder=shared.embedder),
         )
     )
     check_invariants(report, [c.id for c in checklist], shared)

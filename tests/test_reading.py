@@ -14,6 +14,7 @@ import pytest
 import web_kit
 from veracity.config import Settings
 from veracity.pipeline import acheck
+from veracity.run.tools import Shared
 from veracity.search.registry import build_providers
 from veracity.search.settings import SearchSettings
 from veracity.types import InputDocument, Report
@@ -51,8 +52,10 @@ def test_the_offline_pass_reads_the_most_authoritative_hit(web: AuthorityWeb, tm
     async def go() -> Report:
         providers = build_providers(["searxng"], SearchSettings(searxng_url=web.base))
         try:
-            return await acheck(doc, settings=settings, embedder=web_kit.WordEmbedder(), providers=providers,
-                                allow_hosts=["127.0.0.1"])
+            return await acheck(
+                doc, settings=settings, allow_hosts=["127.0.0.1"],
+                tools=Shared(embedder=web_kit.WordEmbedder(), providers=providers),
+            )
         finally:
             for p in providers:
                 await p.aclose()  # type: ignore[attr-defined]

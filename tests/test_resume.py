@@ -37,6 +37,7 @@ from veracity.events import Event
 from veracity.pipeline import acheck
 from veracity.resume import aresume
 from veracity.run.session import RunSession
+from veracity.run.tools import Shared
 from veracity.store import SCHEMA_VERSION, Store
 from veracity.types import Claim, Document, Report, SearchResult, Source, SourceKind
 
@@ -123,9 +124,8 @@ def rows(report: Report) -> list[tuple[Any, ...]]:
 async def _check(path: Path, settings: Settings, embedder: Any, log: list[str], reader: FakeReader,
                  progress: Any = None) -> Report:
     return await acheck(
-        path, claims=True, corpus=[EXAMPLE_CORPUS], settings=settings, embedder=embedder,
-        providers=[FakeWeb(log)], reader=reader, progress=progress,  # type: ignore[arg-type]
-        concurrency=2,
+        path, claims=True, corpus=[EXAMPLE_CORPUS], settings=settings, progress=progress, concurrency=2,
+        tools=Shared(embedder=embedder, providers=[FakeWeb(log)], reader=reader),
     )
 
 
@@ -179,8 +179,8 @@ def test_crashed_run_resumes_to_the_clean_report(
     second_reader = FakeReader()
     events: list[Event] = []
     resumed = asyncio.run(aresume(
-        run["id"], settings=settings, embedder=use_embedder, providers=[FakeWeb(resume_log)],  # type: ignore[list-item]
-        reader=second_reader, progress=events.append,  # type: ignore[arg-type]
+        run["id"], settings=settings, progress=events.append,
+        tools=Shared(embedder=use_embedder, providers=[FakeWeb(resume_log)], reader=second_reader),
     ))
     assert sorted(judged) == sorted(i for i, _ in CLAIMS if i not in settled)
     if event_type == "claim_settled":  # every search was sent and every page read before
@@ -202,7 +202,7 @@ def test_crashed_run_resumes_to_the_clean_report(
         assert len(logged) == len(set(logged))
         assert rows(store.load_report(run["id"])) == rows(clean)
     # resuming a finished run gives it back unchanged
-    again = asyncio.run(aresume(run["id"], settings=settings, embedder=use_embedder, providers=[]))
+    again = asyncio.run(aresume(run["id"], settings=settings, tools=Shared(embedder=use_embedder, providers=[])))
     assert rows(again) == rows(clean) and len(judged) == 6 - len(settled)
 
 

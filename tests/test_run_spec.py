@@ -19,7 +19,7 @@ from veracity.errors import ConfigError, CorpusError, InputError, StoreError
 from veracity.pipeline import acheck
 from veracity.resume import aresume
 from veracity.run.spec import RunSpec
-from veracity.run.tools import Tools
+from veracity.run.tools import Shared, Tools
 from veracity.search.settings import SearchSettings
 from veracity.store import Store
 from veracity.types import InputDocument, Stats
@@ -68,13 +68,15 @@ def test_providers_named_are_built_with_the_search_settings_passed(
     search = SearchSettings(searxng_url=web.base)
     embedder = web_kit.WordEmbedder()
 
-    async def check(**kw: Any) -> Any:
-        return await acheck(DOC, settings=settings, embedder=embedder, providers=["searxng"],
-                            allow_hosts=["127.0.0.1"], **kw)
+    async def check(search_settings: SearchSettings | None = None) -> Any:
+        return await acheck(
+            DOC, settings=settings, providers=["searxng"], allow_hosts=["127.0.0.1"],
+            tools=Shared(embedder=embedder, search_settings=search_settings),
+        )
 
     with pytest.raises(ConfigError, match="searxng"):
         asyncio.run(check())
-    report = asyncio.run(check(search_settings=search))
+    report = asyncio.run(check(search))
     assert web.queries == [DOC.text]
     assert report.stats.fetches == 1 and report.claims[0].evidence
 
@@ -84,8 +86,10 @@ def test_providers_named_are_built_with_the_search_settings_passed(
         assert spec.settings.top_k == settings.top_k
         store.finish_run(report.run_id, Stats(), status="failed", error="stopped")  # as if it had stopped
     with pytest.raises(ConfigError, match="searxng"):
-        asyncio.run(aresume(report.run_id, settings=settings, embedder=embedder))
-    resumed = asyncio.run(aresume(report.run_id, settings=settings, embedder=embedder, search_settings=search))
+        asyncio.run(aresume(report.run_id, settings=settings, tools=Shared(embedder=embedder)))
+    resumed = asyncio.run(aresume(
+        report.run_id, settings=settings, tools=Shared(embedder=embedder, search_settings=search),
+    ))
     assert [c.verdict.label for c in resumed.claims] == [c.verdict.label for c in report.claims]
     assert web.queries == [DOC.text]  # the resume's search came from the store's cache
 
@@ -109,8 +113,8 @@ def test_tools_close_what_they_built_and_only_that(tmp_path: Path) -> None:
     corpus = write_tree(tmp_path / "corpus", {"a.md": "# A\n\nAda Quill studied at Bristol.\n"})
 
     async def go(store: Store | None) -> Tools:
-        tools = await Tools.build(settings=settings, store=store, providers=[given], corpus=[corpus],
-                                  embedder=web_kit.WordEmbedder())
+        lent = Shared(store=store, providers=[given], embedder=web_kit.WordEmbedder())
+        tools = await Tools.build(settings, RunSpec(corpus=[str(corpus)]), lent)
         async with tools:
             assert tools.reader is not None  # built: there is a provider to read the hits of
             assert tools.corpus is not None and tools.corpus.dirs == [corpus.resolve()]
@@ -126,5 +130,49 @@ def test_tools_close_what_they_built_and_only_that(tmp_path: Path) -> None:
         tools.store.list_runs()
     # a bad corpus folder fails the build (after closing what it had built)
     with pytest.raises(CorpusError, match="not found"):
-        asyncio.run(Tools.build(settings=settings, corpus=[tmp_path / "missing"], embedder=web_kit.WordEmbedder()))
+        asyncio.run(Tools.build(settings, RunSpec(corpus=[str(tmp_path / "missing")]),
+                                Shared(embedder=web_kit.WordEmbedder())))
     assert json.dumps(RunSpec(input=DOC).record())  # the stored form is plain JSON
+
+
+def test_lent_providers_stand_for_their_names_and_the_others_are_built(
+    web: web_kit.Site, tmp_path: Path,
+) -> None:
+    """A spec's provider names that a lent provider carries are not built again; the others
+    are built (with the lent search settings) and closed with the tools; a URL input gets a
+    reader even without providers."""
+    settings = Settings(cache_dir=tmp_path / "cache", db_path=tmp_path / "db.sqlite")
+    given = Closable()
+    lent = Shared(providers=[given], embedder=web_kit.WordEmbedder(),
+                  search_settings=SearchSettings(searxng_url=web.base))
+
+    async def go() -> None:
+        async with await Tools.build(settings, RunSpec(providers=["closable", "searxng"]), lent) as tools:
+            assert [p.name for p in tools.providers] == ["closable", "searxng"] and tools.providers[0] is given
+        async with await Tools.build(settings, RunSpec(), Shared(embedder=lent.embedder), url_input=True) as tools:
+            assert tools.reader is not None and tools.providers == []
+        async with await Tools.build(settings, RunSpec(), Shared(embedder=lent.embedder)) as tools:
+            assert tools.reader is None
+
+    asyncio.run(go())
+    assert given.closed == 0
+
+
+def test_acheck_takes_the_spec_fields_as_keywords_and_nothing_else(tmp_path: Path) -> None:
+    """``acheck``'s keywords are the spec's caller fields (they override a spec passed in);
+    a tool passed as a keyword, a provider object or an opened corpus among the names is a
+    TypeError that says to lend it with ``tools=Shared(...)``."""
+    settings = Settings(cache_dir=tmp_path / "cache", db_path=tmp_path / "db.sqlite", llm_base_url=None)
+    lent = Shared(embedder=web_kit.WordEmbedder())
+    with pytest.raises(TypeError, match="embedder"):
+        asyncio.run(acheck(DOC, settings=settings, embedder=lent.embedder))  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match="tools=Shared"):
+        asyncio.run(acheck(DOC, settings=settings, providers=[Closable()]))  # type: ignore[list-item]
+    spec = RunSpec(concurrency=2, lang="en", report_lang="zh", batch="b", key="k")  # type: ignore[call-arg]
+    report = asyncio.run(acheck(DOC, spec, tools=lent, settings=settings, report_lang="en"))
+    assert report.language == "en"
+    with Store(settings.db_path) as store:
+        recorded = RunSpec.load(store.get_run(report.run_id)["options"])
+    assert (recorded.concurrency, recorded.lang, recorded.report_lang) == (2, "en", "en")
+    assert recorded.extras() == {"batch": "b", "key": "k"} and recorded.recorded(DOC)
+    assert RunSpec.given(spec) is spec and RunSpec.given(None, claims=True).claims

@@ -30,6 +30,7 @@ from search_kit import Sleeps, searx_json
 from server_kit import LocalWeb, html_page, serve_local_web
 from test_faults import claims_file, run
 from veracity.reader.fetch import Reader
+from veracity.run.tools import Shared
 from veracity.search._http import RetryPolicy
 from veracity.search.registry import build_providers
 from veracity.search.settings import SearchSettings
@@ -76,11 +77,7 @@ def test_markup_from_a_corpus_page_is_escaped_in_html_and_markdown(
         ],
     )
     report = veracity.check(
-        claims,
-        claims=True,
-        corpus=[corpus],
-        settings=settings_for(tmp_path),
-        embedder=use_embedder,
+        claims, claims=True, corpus=[corpus], settings=settings_for(tmp_path), tools=Shared(embedder=use_embedder),
     )
     # the markup really reached the report as text: in a source title and in a quote
     evidence = [ev for row in report.claims for ev in row.evidence]

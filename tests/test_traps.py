@@ -12,6 +12,7 @@ import pytest
 
 import veracity
 from conftest import settings_for
+from veracity.run.tools import Shared
 from veracity.types import Label, Report, Stance
 
 CORPUS = Path(__file__).parent / "fixtures" / "traps"
@@ -178,8 +179,9 @@ def report(tmp_path_factory: pytest.TempPathFactory, use_embedder: Any) -> Repor
     tmp = tmp_path_factory.mktemp("traps")
     claims = tmp / "claims.txt"
     claims.write_text("\n".join(text for text, _ in CASES) + "\n", encoding="utf-8")
-    return veracity.check(claims, claims=True, corpus=[CORPUS], settings=settings_for(tmp),
-                          embedder=use_embedder)
+    return veracity.check(
+        claims, claims=True, corpus=[CORPUS], settings=settings_for(tmp), tools=Shared(embedder=use_embedder),
+    )
 
 
 @pytest.mark.parametrize(("text", "expected"), CASES, ids=[t for t, _ in CASES])

@@ -30,6 +30,7 @@ import pytest
 import veracity
 from conftest import block_network, settings_for
 from veracity.events import Event
+from veracity.run.tools import Shared
 from veracity.types import ClaimReport, Evidence, Label, Report, Stance
 
 REPO = Path(__file__).resolve().parents[1]
@@ -85,7 +86,7 @@ def _check(source: Path, corpus: Path, workdir: Path, embedder: Any, *, claims: 
     with block_network() as attempts:
         report = veracity.check(
             source, claims=claims, corpus=[corpus], settings=settings, progress=events.append,
-            embedder=embedder,
+            tools=Shared(embedder=embedder),
         )
     return Run(report=report, events=events, network=list(attempts))
 

@@ -24,6 +24,7 @@ from veracity.config import Settings
 from veracity.pipeline import acheck
 from veracity.reader.cache import StoreFetchCache
 from veracity.reader.fetch import Reader
+from veracity.run.tools import Shared
 from veracity.search.registry import build_providers
 from veracity.search.settings import SearchSettings
 from veracity.store import Store
@@ -161,8 +162,8 @@ async def _first_run(web: RunSite, store: Store, claims: Path, settings: Setting
     reader = Reader(allow=["127.0.0.1"], cache=StoreFetchCache(store), attempts=1)
     try:
         report = await acheck(
-            claims, claims=True, settings=settings, store=store, providers=[recording],
-            reader=reader, embedder=embedder,
+            claims, claims=True, settings=settings,
+            tools=Shared(store=store, providers=[recording], reader=reader, embedder=embedder),
         )
     finally:
         await reader.aclose()
@@ -234,8 +235,8 @@ def test_web_run_cites_pages_and_pdf_with_dates_and_replays_offline(
         async def second() -> Report:
             async with Reader(cache=StoreFetchCache(store), offline=True, allow=["127.0.0.1"]) as reader:
                 return await acheck(
-                    claims, claims=True, settings=settings, store=store, providers=[replay],
-                    reader=reader, embedder=use_embedder,
+                    claims, claims=True, settings=settings,
+                    tools=Shared(store=store, providers=[replay], reader=reader, embedder=use_embedder),
                 )
 
         again = asyncio.run(second())
@@ -312,15 +313,19 @@ def test_acheck_builds_named_providers_and_a_cached_reader(
     claims = _claims_file(tmp_path)
     settings = Settings(cache_dir=tmp_path / "cache", db_path=tmp_path / "db.sqlite")
     with Store(settings.db_path) as store:
-        report = asyncio.run(acheck(claims, claims=True, settings=settings, store=store,
-                                    providers=["searxng"], allow_hosts=["127.0.0.1"], embedder=use_embedder))
+        report = asyncio.run(acheck(
+            claims, claims=True, settings=settings, providers=["searxng"], allow_hosts=["127.0.0.1"],
+            tools=Shared(store=store, embedder=use_embedder),
+        ))
         assert report.stats.searches == 3 and report.stats.fetches == 3
         assert any(ev.source.url.startswith(web.base) for row in report.claims for ev in row.evidence)
         options = store.get_run(report.run_id)["options"]
         assert (options["providers"], options["allow_hosts"], options["offline"]) == (["searxng"], ["127.0.0.1"], False)
         pages_before = {p: web.requests[p] for p in PAGE_PATHS}
-        again = asyncio.run(acheck(claims, claims=True, settings=settings, store=store, providers=["searxng"],
-                                   allow_hosts=["127.0.0.1"], offline=True, embedder=use_embedder))
+        again = asyncio.run(acheck(
+            claims, claims=True, settings=settings, providers=["searxng"], allow_hosts=["127.0.0.1"], offline=True,
+            tools=Shared(store=store, embedder=use_embedder),
+        ))
         # --offline: every page came from the store's fetch cache, none was requested again
         assert {p: web.requests[p] for p in PAGE_PATHS} == pages_before
         assert [c.verdict.label for c in again.claims] == [c.verdict.label for c in report.claims]

@@ -19,6 +19,7 @@ from veracity.config import Settings
 from veracity.corpus.passages import split_passages
 from veracity.pipeline import acheck
 from veracity.reader.html import parse_html
+from veracity.run.tools import Shared
 from veracity.search.registry import build_providers
 from veracity.search.settings import SearchSettings
 from veracity.testing.scripted_model import scripted_llm
@@ -49,11 +50,14 @@ def web() -> Iterator[web_kit.Site]:
         yield state
 
 
-async def _check(web: web_kit.Site, source: Any, settings: Settings, embedder: Any, **kw: Any) -> Report:
+async def _check(web: web_kit.Site, source: Any, settings: Settings, embedder: Any, llm: Any = None,
+                 **kw: Any) -> Report:
     providers = build_providers(["searxng"], SearchSettings(searxng_url=web.base))
     try:
-        return await acheck(source, settings=settings, embedder=embedder, providers=providers,
-                            allow_hosts=["127.0.0.1"], **kw)
+        return await acheck(
+            source, settings=settings, allow_hosts=["127.0.0.1"], **kw,
+            tools=Shared(embedder=embedder, providers=providers, llm=llm),
+        )
     finally:
         for p in providers:
             await p.aclose()  # type: ignore[attr-defined]

@@ -7,6 +7,8 @@ Public API::
     print(veracity.render(report, "md"))
 
 ``check`` / ``acheck`` return a :class:`Report`; ``render`` turns it into md, html or json.
+What a caller already holds (a store, an opened corpus, provider objects, a model, a judge) is
+lent with ``tools=veracity.Shared(...)``; how to check is a :class:`RunSpec` or its keywords.
 Heavy modules are imported on first use, so ``import veracity`` stays cheap.
 """
 
@@ -35,6 +37,8 @@ if TYPE_CHECKING:
     from veracity.pipeline import acheck, check
     from veracity.report import render
     from veracity.resume import aresume
+    from veracity.run.spec import RunSpec
+    from veracity.run.tools import Shared
     from veracity.store import Store
 
 __version__ = "0.1.0"
@@ -46,6 +50,8 @@ _LAZY = {
     "render": "veracity.report",
     "Settings": "veracity.config",
     "Store": "veracity.store",
+    "RunSpec": "veracity.run.spec",
+    "Shared": "veracity.run.tools",
 }
 
 
@@ -67,8 +73,10 @@ __all__ = [
     "Label",
     "Passage",
     "Report",
+    "RunSpec",
     "SearchResult",
     "Settings",
+    "Shared",
     "Source",
     "SourceKind",
     "Stance",

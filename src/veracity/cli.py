@@ -21,6 +21,7 @@ from veracity.messages import message
 if TYPE_CHECKING:
     from veracity.config import Settings
     from veracity.events import ProgressCallback
+    from veracity.run.spec import RunSpec
     from veracity.types import Report
 
 EXIT_HELP = """\b
@@ -175,20 +176,15 @@ def check(
                                    max_claims=max_claims, max_rounds=max_rounds)
     if not corpus and not provider_names and not quiet:
         click.echo(message("cli.no_sources", lang), err=True)
+    from veracity.run.spec import RunSpec
+
+    spec = RunSpec(
+        corpus=[str(c) for c in corpus], providers=list(provider_names), claims=claims_mode,
+        report_lang=None if lang == "auto" else lang, offline=offline, allow_hosts=list(allow_hosts),
+        cache=cache, concurrency=concurrency,
+    )
     _run_and_print(
-        lambda progress: _run_check(
-            input,
-            corpus=list(corpus),
-            claims=claims_mode,
-            report_lang=None if lang == "auto" else lang,
-            settings=settings,
-            provider_names=list(provider_names),
-            offline=offline,
-            allow_hosts=list(allow_hosts),
-            progress=progress,
-            cache=cache,
-            concurrency=concurrency,
-        ),
+        lambda progress: _run_check(input, spec, settings=settings, progress=progress),
         fmt=fmt, lang=None, output=output, quiet=quiet, what="checked", say_lang=None if lang == "auto" else lang,
     )
 
@@ -290,51 +286,13 @@ def _llm_figures(report: Report, lang: str | None = None) -> str:
                    cost=f"{st.cost_usd:.4f}", rounds=st.rounds)
 
 
-async def _run_check(
-    input: str,
-    *,
-    corpus: list[Path],
-    claims: bool,
-    report_lang: str | None,
-    settings: Settings,
-    provider_names: list[str],
-    offline: bool,
-    allow_hosts: list[str],
-    progress: ProgressCallback,
-    cache: bool = False,
-    concurrency: int = 4,
-) -> Report:
-    """One CLI run: the pipeline with the store, providers and reader the flags name."""
-    from veracity.pipeline import acheck
-    from veracity.reader.fetch import Reader
-    from veracity.store import Store
+async def _run_check(input: str, spec: RunSpec, *, settings: Settings, progress: ProgressCallback) -> Report:
+    """One CLI run: the pipeline with the store, providers and reader the flags name (built for
+    the run; a URL input is read with the store's fetch cache too, and honours --offline)."""
+    from veracity.pipeline import run_check
+    from veracity.run.tools import Shared
 
-    with Store(settings.db_path) as store:
-        # a URL input is read with the store's fetch cache too (and honours --offline)
-        reader = None
-        if input.lower().startswith(("http://", "https://")):
-            from veracity.reader.cache import StoreFetchCache
-
-            reader = Reader(allow=allow_hosts, cache=StoreFetchCache(store), offline=offline)
-        try:
-            return await acheck(
-                input,
-                corpus=corpus,
-                claims=claims,
-                report_lang=report_lang,
-                settings=settings,
-                store=store,
-                providers=provider_names,
-                reader=reader,
-                progress=progress,
-                offline=offline,
-                allow_hosts=allow_hosts,
-                cache=cache,
-                concurrency=concurrency,
-            )
-        finally:
-            if reader is not None:
-                await reader.aclose()
+    return await run_check(input, spec, Shared(), settings=settings, progress=progress)
 
 
 @main.command(epilog=EXIT_HELP)
@@ -351,14 +309,15 @@ def resume(run_id: str, fmt: str, output: Path | None, db: Path | None, quiet: b
     got come from the store's caches, so nothing is sent twice. A finished run is printed as is.
     """
     from veracity.config import Settings
-    from veracity.resume import aresume
+    from veracity.resume import resume_run
+    from veracity.run.tools import Shared
 
     settings = Settings()
     if db is not None:
         settings = settings.model_copy(update={"db_path": db})
     run_id = resolve_run_arg(run_id, settings.db_path)  # an id, a unique prefix, or latest
     _run_and_print(
-        lambda progress: aresume(run_id, settings=settings, progress=progress),
+        lambda progress: resume_run(run_id, Shared(), settings=settings, progress=progress),
         fmt=fmt, lang=None, output=output, quiet=quiet, what="resumed",
     )
 

@@ -7,8 +7,10 @@ the reason in its rationale — a claim never disappears.
 A run's tools come from :class:`veracity.run.tools.Tools`, what its research shares (searches
 through the store's search cache, pages, ranking, quote checks) from
 :class:`veracity.run.session.RunSession`, and what it stores about itself is a
-:class:`veracity.run.spec.RunSpec`. A run that stopped (killed, crashed, failed) is finished by
-:func:`veracity.resume.aresume` from what the store holds: its spec and checklist are in the
+:class:`veracity.run.spec.RunSpec`. :func:`run_check` is the one entry (a spec says how to
+check, a :class:`~veracity.run.tools.Shared` lends what the caller holds); :func:`acheck` and
+:func:`check` are its keyword forms. A run that stopped (killed, crashed, failed) is finished by
+:func:`veracity.resume.resume_run` from what the store holds: its spec and checklist are in the
 store, settled claims are kept, and the searches it had sent come back from the cache.
 """
 
@@ -18,9 +20,9 @@ import asyncio
 import contextlib
 import time
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Unpack
 
 from veracity.agent.ledger import Budget
 from veracity.agent.loop import Agent
@@ -28,19 +30,14 @@ from veracity.agent.planner import LLMPlanner, RulePlanner
 from veracity.agent.wiring import agent_checklist, bind_llm
 from veracity.checklist.rules import main_subject, split_claims
 from veracity.config import Settings
-from veracity.corpus.index import LocalCorpus
 from veracity.events import Event, ProgressCallback, checklist_events, emit
-from veracity.evidence.embed import Embedder
 from veracity.ingest import read_input
 from veracity.judge.base import Judge
 from veracity.judge.match import EvidenceMatchJudge, extract_facets
 from veracity.llm.base import StructuredLLM
-from veracity.reader.fetch import Reader
 from veracity.run.session import RunSession
-from veracity.run.spec import RunKnobs, RunSpec
-from veracity.run.tools import Tools
-from veracity.search.base import SearchProvider
-from veracity.search.settings import SearchSettings
+from veracity.run.spec import RunKnobs, RunOptions, RunSpec
+from veracity.run.tools import Shared, Tools
 from veracity.sources import read_url_input
 from veracity.store import Store
 from veracity.types import (
@@ -117,91 +114,84 @@ async def research(
     return await agent.research_all(todo, sem)
 
 
-async def acheck(
-    source: str | Path | InputDocument,
-    *,
-    corpus: Sequence[str | Path] | LocalCorpus = (),
-    claims: bool = False,
-    lang: str = "auto",
-    report_lang: str | None = None,
-    settings: Settings | None = None,
-    store: Store | None = None,
-    db: str | Path | None = None,
-    judge: Judge | None = None,
-    providers: Sequence[SearchProvider | str] = (),
-    reader: Reader | None = None,
-    embedder: Embedder | None = None,
+async def run_check(
+    source: str | Path | InputDocument, spec: RunSpec, tools: Shared, *, settings: Settings,
     progress: ProgressCallback | None = None,
-    concurrency: int = 4,
-    options: Mapping[str, Any] | None = None,
-    llm: StructuredLLM | None = None,
-    cache: bool = False,
-    offline: bool = False,
-    allow_hosts: Sequence[str] = (),
-    search_settings: SearchSettings | None = None,
 ) -> Report:
-    """Fact-check ``source`` (a path, ``"-"`` for stdin, or an :class:`InputDocument`).
+    """Fact-check ``source`` (a path, ``"-"`` for stdin, an http(s) URL, or an
+    :class:`InputDocument`) as ``spec`` says, with what ``tools`` lends; the one entry the
+    CLI, the server, the batch and :func:`acheck` call.
 
-    With a language model — ``llm``, or the client the settings describe
-    (``VERACITY_LLM_BASE_URL``) when no ``judge`` is given — the research agent runs: an LLM
-    checklist, rounds of plan → search → read → judge with a budget, and the LLM judge
-    (:mod:`veracity.agent.loop`). Without one, each claim is searched once and judged by the
-    offline evidence-match judge. ``cache``: answer LLM calls and corpus searches from the
-    store's caches when an identical request was answered before (a warm re-run sends nothing).
-
-    ``corpus`` folders are searched offline; ``providers`` adds other search backends whose hits
-    ``reader`` reads (web pages and PDFs): provider objects, or names from
-    :mod:`veracity.search.registry` (``"wikipedia"``, ``"searxng"``…), which are built here with
-    ``search_settings`` (default: the environment's, read once) and closed at the end. When
-    providers are given and ``reader`` is not, a reader is built with the store's fetch cache,
-    ``allow_hosts`` (the SSRF guard's allow-list) and ``offline`` (pages only from the cache).
-    A ``source`` that is an http(s) URL is read with ``reader`` as the input document. The run
-    is recorded in the store (``db`` or the settings' path) and the finished :class:`Report`
-    returned. The tools are built by :meth:`veracity.run.tools.Tools.build`.
-
-    The run's :class:`~veracity.run.spec.RunSpec` goes to the store with it — the input document
-    itself, the corpus folders, languages, the judge's subject, the provider names and the
-    settings that shape results — so that :func:`aresume` can finish it if it stops. ``options``
-    adds caller entries (the batch records its name and the document's key; ``providers``,
-    ``offline`` and ``allow_hosts`` there override what is recorded).
+    The run's :class:`~veracity.run.tools.Tools` are built by
+    :meth:`~veracity.run.tools.Tools.build` (the corpus folders and provider names are checked
+    before the run starts: bad input) and what was built is closed at the end. A URL is read
+    with the run's reader (the store's fetch cache, ``spec.allow_hosts`` and ``spec.offline``).
+    The spec goes to the store with the run — the input document itself, the corpus folders
+    and provider names used, languages, the judge's subject, the settings that shape results,
+    and the caller's own entries (the batch's ``batch`` and ``key``) — so that
+    :func:`veracity.resume.resume_run` can finish it if it stops.
     """
     t0 = time.monotonic()
-    settings = settings or Settings()
+    url = isinstance(source, str) and source.lower().startswith(("http://", "https://"))
+    doc: InputDocument | None = None
     if isinstance(source, InputDocument):
         doc = source
-    elif isinstance(source, str) and source.lower().startswith(("http://", "https://")):
-        doc = await read_url_input(source, reader=reader, lang=lang)
-    else:
-        doc = read_input(source, claims=claims, max_bytes=settings.max_input_bytes, lang=lang)
+    elif not url:
+        doc = read_input(source, claims=spec.claims, max_bytes=settings.max_input_bytes, lang=spec.lang)
     run_id: str | None = None
-    # the corpus folders and provider names are checked before the run starts (bad input)
-    tools = await Tools.build(
-        settings=settings, store=store, db=db, corpus=corpus, providers=providers, reader=reader,
-        embedder=embedder, llm=llm, judge=judge, want_model=judge is None, offline=offline,
-        allow_hosts=allow_hosts, search_settings=search_settings, progress=progress, run_id=lambda: run_id,
-    )
-    async with tools:
+    built = await Tools.build(settings, spec, tools, want_model=tools.judge is None, url_input=doc is None,
+                              progress=progress, run_id=lambda: run_id)
+    async with built:
+        if doc is None:
+            doc = await read_url_input(str(source), reader=built.reader, lang=spec.lang)
         # the rule-based checklist: the whole checklist without a model, the subject's hint with
         # one (in a thread: a long document takes seconds, which must not stop a server's loop)
         checklist = await asyncio.to_thread(split_claims, doc, max_claims=settings.max_claims)
-        out_lang = report_lang if report_lang in ("zh", "en") else doc.language
+        out_lang = spec.report_lang if spec.report_lang in ("zh", "en") else doc.language
         if out_lang not in ("zh", "en"):
             out_lang = "en"
         subject = main_subject(doc) or infer_subject(checklist)
-        if tools.llm is None:
-            tools.judge = tools.judge or EvidenceMatchJudge(max_evidence=settings.max_evidence, subject=subject)
-        judge_name = tools.judge.name if tools.judge is not None else "llm"
-        spec = RunSpec.model_validate({
-            "providers": [p.name for p in tools.providers], "offline": offline, "allow_hosts": list(allow_hosts),
-            **(dict(options) if options else {}),
-            "input": doc, "corpus": [str(d) for d in tools.corpus.dirs] if tools.corpus is not None else [],
-            "lang": lang, "report_lang": report_lang, "claims": claims,
-            "subject": getattr(tools.judge, "subject", subject), "concurrency": concurrency,
-            "agent": tools.llm is not None, "cache": cache, "settings": RunKnobs.of(settings),
+        if built.llm is None:
+            built.judge = built.judge or EvidenceMatchJudge(max_evidence=settings.max_evidence, subject=subject)
+        judge_name = built.judge.name if built.judge is not None else "llm"
+        recorded = RunSpec.model_validate({
+            **spec.model_dump(), "input": doc, "providers": [p.name for p in built.providers],
+            "corpus": [str(d) for d in built.corpus.dirs] if built.corpus is not None else [],
+            "subject": getattr(built.judge, "subject", subject), "agent": built.llm is not None,
+            "settings": RunKnobs.of(settings),
         })
-        run_id = tools.store.new_run_id()
-        return await _check_run(run_id, doc, checklist, spec, tools, settings=settings, out_lang=out_lang,
+        run_id = built.store.new_run_id()
+        return await _check_run(run_id, doc, checklist, recorded, built, settings=settings, out_lang=out_lang,
                                 judge_name=judge_name, progress=progress, t0=t0)
+
+
+async def acheck(
+    source: str | Path | InputDocument, spec: RunSpec | None = None, *, tools: Shared | None = None,
+    settings: Settings | None = None, progress: ProgressCallback | None = None, **options: Unpack[RunOptions],
+) -> Report:
+    """Fact-check ``source`` (a path, ``"-"`` for stdin, an http(s) URL, or an
+    :class:`InputDocument`) and return the finished :class:`Report` (:func:`run_check` with
+    defaults).
+
+    How: ``spec`` and/or the keywords of :class:`~veracity.run.spec.RunOptions` — ``corpus``
+    (folders searched offline), ``providers`` (names from :mod:`veracity.search.registry`:
+    ``"wikipedia"``, ``"searxng"``…, built here and closed at the end), ``claims`` (the input
+    is a list of claims), ``lang``, ``report_lang``, ``concurrency``, ``cache`` (answer LLM
+    calls and corpus searches from the store's caches when an identical request was answered
+    before: a warm re-run sends nothing), ``offline`` (pages only from the fetch cache) and
+    ``allow_hosts`` (the SSRF guard's allow-list); another keyword raises :class:`TypeError`.
+    With what: ``tools``, a :class:`~veracity.run.tools.Shared` lending what the caller holds
+    (store, opened corpus, provider objects, reader, embedder, model, judge, search settings).
+    The run is recorded in the store (``settings.db_path`` unless a store is lent).
+
+    With a language model — lent, or the client the settings describe
+    (``VERACITY_LLM_BASE_URL``) when no judge is lent — the research agent runs: an LLM
+    checklist, rounds of plan → search → read → judge with a budget, and the LLM judge
+    (:mod:`veracity.agent.loop`). Without one, each claim is searched once and judged by the
+    offline evidence-match judge.
+    """
+    return await run_check(source, RunSpec.given(spec, **options), tools or Shared(),
+                           settings=settings or Settings(), progress=progress)
 
 
 async def _check_run(
@@ -271,6 +261,9 @@ def finish_status(rows: Sequence[ClaimReport]) -> dict[str, Any]:
     return {"status": "incomplete", "error": f"{n} of {len(rows)} {what} not checked: {failed[0].error}"}
 
 
-def check(source: str | Path | InputDocument, **kwargs: object) -> Report:
+def check(
+    source: str | Path | InputDocument, spec: RunSpec | None = None, *, tools: Shared | None = None,
+    settings: Settings | None = None, progress: ProgressCallback | None = None, **options: Unpack[RunOptions],
+) -> Report:
     """Synchronous :func:`acheck`."""
-    return asyncio.run(acheck(source, **kwargs))  # type: ignore[arg-type]
+    return asyncio.run(acheck(source, spec, tools=tools, settings=settings, progress=progress, **options))

@@ -1,4 +1,5 @@
-"""Finishing a run that stopped before its end (killed, crashed, failed): :func:`aresume`.
+"""Finishing a run that stopped before its end (killed, crashed, failed): :func:`resume_run`
+(:func:`aresume` and :func:`resume` are its keyword forms).
 
 Everything comes from the store — the input, options and checklist recorded when the run
 started, the verdicts already given, the searches already answered and the pages already read —
@@ -10,28 +11,20 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import Sequence
-from pathlib import Path
+from dataclasses import replace
 from typing import Any
 
 from veracity.agent.wiring import agent_checklist
 from veracity.checklist.rules import split_claims
 from veracity.config import Settings
-from veracity.corpus.index import LocalCorpus
 from veracity.errors import ConfigError, InputError
 from veracity.events import Event, ProgressCallback, checklist_events, emit
-from veracity.evidence.embed import Embedder
-from veracity.judge.base import Judge
 from veracity.judge.match import EvidenceMatchJudge
-from veracity.llm.base import StructuredLLM
 from veracity.pipeline import finish_status, new_run, research, setup_research
-from veracity.reader.fetch import Reader
 from veracity.run.session import RunSession
 from veracity.run.spec import RunSpec
-from veracity.run.tools import Tools
-from veracity.search.base import SearchProvider
+from veracity.run.tools import Shared, Tools
 from veracity.search.coverage import merge_coverage
-from veracity.search.settings import SearchSettings
 from veracity.store import Store
 from veracity.text import normalize_for_match
 from veracity.types import Coverage, InputDocument, Report, Stats
@@ -60,50 +53,39 @@ def _save_coverage(store: Store, run_id: str, earlier: Coverage | None, run: Run
         store.save_coverage(run_id, merged)
 
 
-async def aresume(
-    run_id: str,
-    *,
-    settings: Settings | None = None,
-    store: Store | None = None,
-    db: str | Path | None = None,
-    judge: Judge | None = None,
-    providers: Sequence[SearchProvider] | None = None,
-    reader: Reader | None = None,
-    embedder: Embedder | None = None,
-    progress: ProgressCallback | None = None,
+async def resume_run(
+    run_id: str, tools: Shared, *, settings: Settings, progress: ProgressCallback | None = None,
     concurrency: int | None = None,
-    llm: StructuredLLM | None = None,
-    corpus: LocalCorpus | None = None,
-    search_settings: SearchSettings | None = None,
 ) -> Report:
-    """Finish a run that stopped before its end (killed, crashed or failed) and return its report.
+    """Finish a run that stopped before its end (killed, crashed or failed) with what ``tools``
+    lends, and return its report; the one entry the CLI, the server, the batch and
+    :func:`aresume` call.
 
-    Everything comes from the store: the input document, the run's
-    :class:`~veracity.run.spec.RunSpec` and checklist recorded at the start; claims that already
-    have a verdict are kept as they are, the others are researched and judged. Every claim is
-    searched again so that the documents the run read are all back in the pool each claim is
-    ranked against — but searches come from the search cache and pages from the fetch cache, so
-    nothing already sent goes out again (the corpus is skipped for settled claims). A run that
-    is already ``done`` is returned unchanged.
+    Everything comes from the store (the lent one, else ``settings.db_path``): the input
+    document, the run's :class:`~veracity.run.spec.RunSpec` and checklist recorded at the
+    start; claims that already have a verdict are kept as they are, the others are researched
+    and judged. Every claim is searched again so that the documents the run read are all back
+    in the pool each claim is ranked against — but searches come from the search cache and
+    pages from the fetch cache, so nothing already sent goes out again (the corpus is skipped
+    for settled claims). A run that is already ``done`` is returned unchanged.
 
-    ``corpus``: an opened :class:`LocalCorpus` to search instead of opening the recorded
-    folders anew (a server or batch shares one between runs; it should index the same folders).
-    ``providers=None`` builds the providers named in the run's spec with ``search_settings``
-    (and a reader with the store's fetch cache, honouring the recorded ``offline`` and
-    ``allow_hosts``); pass objects to use others. ``judge`` defaults to the evidence-match judge
-    with the recorded subject; a run decided by another judge needs that judge passed in.
-    Raises :class:`RunNotFound` for an unknown id and :class:`InputError` for a run recorded
-    without its input.
+    The run's tools are built by :meth:`~veracity.run.tools.Tools.build` from its spec: a lent
+    corpus is searched instead of opening the recorded folders anew (a server or batch shares
+    one between runs; it should index the same folders); lent providers are searched, and the
+    recorded names none of them has are built (with the lent ``search_settings``) with a reader
+    honouring the recorded ``offline`` and ``allow_hosts``. The judge defaults to the
+    evidence-match judge with the recorded subject; a run decided by another judge needs that
+    judge lent. Raises :class:`RunNotFound` for an unknown id and :class:`InputError` for a run
+    recorded without its input.
 
-    A run of the research agent is finished by the agent: ``llm`` or the client the settings
-    describe (:class:`ConfigError` when there is none); its pending claims start again from
-    round one with a fresh budget, their searches answered from the cache.
+    A run of the research agent is finished by the agent: the lent model or the client the
+    settings describe (:class:`ConfigError` when there is none); its pending claims start again
+    from round one with a fresh budget, their searches answered from the cache. A lent model
+    is not used for a run researched without one. ``concurrency``: claims at once (default:
+    the recorded value).
     """
     t0 = time.monotonic()
-    settings = settings or Settings()
-    own_store = store is None
-    if store is None:
-        store = Store(Path(db) if db else settings.db_path)
+    store = tools.store if tools.store is not None else Store(settings.db_path)
     try:
         info = store.get_run(run_id)
         if info["status"] == "done":
@@ -111,6 +93,7 @@ async def aresume(
         spec = RunSpec.load(info["options"])
         doc = spec.document(run_id)
         settings = spec.settings.apply(settings)
+        judge = tools.judge
         if not spec.agent:
             judge = judge or EvidenceMatchJudge(max_evidence=settings.max_evidence, subject=spec.subject)
         if judge is not None and judge.name != info["judge"]:
@@ -118,24 +101,30 @@ async def aresume(
                 f"run {run_id} was judged by {info['judge']!r}; resume it with that judge,"
                 f" not {judge.name!r}"
             )
-        tools = await Tools.build(
-            settings=settings, store=store, corpus=corpus if corpus is not None else spec.corpus,
-            providers=spec.providers if providers is None else providers, reader=reader, embedder=embedder,
-            llm=llm if spec.agent else None, judge=judge, want_model=spec.agent, offline=spec.offline,
-            allow_hosts=spec.allow_hosts, search_settings=search_settings, progress=progress,
-            run_id=lambda: run_id,
-        )
-        async with tools:
-            if spec.agent and tools.llm is None:
+        given = replace(tools, store=store, judge=judge, llm=tools.llm if spec.agent else None)
+        built = await Tools.build(settings, spec, given, want_model=spec.agent, progress=progress,
+                                  run_id=lambda: run_id)
+        async with built:
+            if spec.agent and built.llm is None:
                 raise ConfigError(
                     f"run {run_id} was researched by the LLM agent; set VERACITY_LLM_BASE_URL"
                     " (and the model settings) to resume it"
                 )
-            return await _finish(run_id, info, doc, spec, tools, settings=settings, progress=progress,
+            return await _finish(run_id, info, doc, spec, built, settings=settings, progress=progress,
                                  concurrency=concurrency, t0=t0)
     finally:
-        if own_store:
+        if tools.store is None:
             store.close()
+
+
+async def aresume(
+    run_id: str, *, tools: Shared | None = None, settings: Settings | None = None,
+    progress: ProgressCallback | None = None, concurrency: int | None = None,
+) -> Report:
+    """Finish a run that stopped before its end and return its report (:func:`resume_run` with
+    defaults: nothing lent, the environment's settings)."""
+    return await resume_run(run_id, tools or Shared(), settings=settings or Settings(), progress=progress,
+                            concurrency=concurrency)
 
 
 async def _finish(
@@ -193,6 +182,9 @@ async def _finish(
         raise
 
 
-def resume(run_id: str, **kwargs: object) -> Report:
+def resume(
+    run_id: str, *, tools: Shared | None = None, settings: Settings | None = None,
+    progress: ProgressCallback | None = None, concurrency: int | None = None,
+) -> Report:
     """Synchronous :func:`aresume`."""
-    return asyncio.run(aresume(run_id, **kwargs))  # type: ignore[arg-type]
+    return asyncio.run(aresume(run_id, tools=tools, settings=settings, progress=progress, concurrency=concurrency))

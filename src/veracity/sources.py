@@ -16,10 +16,12 @@ from veracity.types import InputDocument
 def build_sources(
     providers: Sequence[SearchProvider | str], reader: Reader | None, store: Store, *, offline: bool,
     allow_hosts: Sequence[str], closers: list[Any], search_settings: SearchSettings | None = None,
+    need_reader: bool = False,
 ) -> tuple[list[SearchProvider], Reader | None]:
     """The run's search providers (names built from the registry with ``search_settings``, or
     with the environment's when None) and its reader (one with the store's fetch cache when
-    there are providers and none was passed); what is built here goes on ``closers``."""
+    there are providers, or ``need_reader``, and none was passed); what is built here goes on
+    ``closers``."""
     names = [p for p in providers if isinstance(p, str)]
     searchers = [p for p in providers if not isinstance(p, str)]
     if names:
@@ -28,7 +30,7 @@ def build_sources(
         built = build_providers(names, search_settings)
         closers.extend(built)
         searchers += built
-    if reader is None and searchers:
+    if reader is None and (searchers or need_reader):
         from veracity.reader.cache import StoreFetchCache
 
         reader = Reader(allow=list(allow_hosts), cache=StoreFetchCache(store), offline=offline)

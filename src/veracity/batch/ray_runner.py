@@ -25,7 +25,7 @@ must be valid on every node.
 
 Resuming: a re-run (with or without ``--ray``) skips what is done. A document whose run was
 stopped in the driver's own store (a killed local batch) is checked afresh on Ray, since the
-workers cannot see that store; the local runner finishes such runs with ``aresume``.
+workers cannot see that store; the local runner finishes such runs with :func:`veracity.resume.resume_run`.
 """
 
 from __future__ import annotations

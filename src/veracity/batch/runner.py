@@ -9,7 +9,7 @@ output folder, ``key`` = the document's key), which makes a batch resumable:
   its run is there and the document is unchanged; otherwise it is checked again — so deleting
   an edited document's reports gets it checked anew;
 * a document whose job has a run in the store that did not finish (the batch was killed, or
-  the run failed) is finished with :func:`veracity.resume.aresume` — when the document is
+  the run failed) is finished with :func:`veracity.resume.resume_run` — when the document is
   unchanged and the run was researched the same way (with or without a model) — else checked
   afresh; failed documents are retried, and so are *incomplete* ones (done, but with claims
   that could not be checked: their run is resumed, which checks only those claims).
@@ -18,9 +18,10 @@ output folder, ``key`` = the document's key), which makes a batch resumable:
 ``summary.csv`` (the same rows): see :mod:`veracity.batch.triage`.
 
 :class:`Batch` holds that bookkeeping (plan, outputs, job rows, ``summary.json``) for both
-runners. :class:`Resources` is what the documents of one process share: the store, one
-sentence encoder, one opened :class:`~veracity.corpus.index.LocalCorpus`, one LLM client and
-the search providers behind the rate limiter. :func:`run_local` runs the documents as asyncio
+runners. :class:`Resources` is what the documents of one process share, lent to every run as
+a :class:`~veracity.run.tools.Shared`: the store, one sentence encoder, one opened
+:class:`~veracity.corpus.index.LocalCorpus`, one LLM client and the search providers behind the
+rate limiter. :func:`run_local` runs the documents as asyncio
 tasks of one event loop, ``options.concurrency`` at a time.
 
 Output files are written atomically (a temporary file renamed into place), so a killed batch
@@ -35,7 +36,7 @@ import os
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -52,6 +53,7 @@ from veracity.httputil import aclose_all
 from veracity.llm.base import StructuredLLM
 from veracity.reader.fetch import Reader
 from veracity.run.spec import RunSpec
+from veracity.run.tools import Shared
 from veracity.search.base import SearchProvider
 from veracity.search.ratelimit import (
     RateLimiter,
@@ -401,9 +403,12 @@ class Batch:
 
 
 class Resources:
-    """The tools the documents of one process share. Building it checks the corpus folders
-    and provider names (bad ones raise before any document starts); :meth:`prepare` opens the
-    corpus index (the slow part) when there is work to do; :meth:`aclose` closes what it built.
+    """What the documents of one process share: :attr:`tools`, a
+    :class:`~veracity.run.tools.Shared` lent to every run (the store, one sentence encoder, one
+    corpus, the providers behind the rate limiter with their reader, one model). Building it
+    checks the corpus folders and provider names (bad ones raise before any document starts);
+    :meth:`prepare` opens the corpus index (the slow part) when there is work to do;
+    :meth:`aclose` closes what it built.
 
     ``limiter``: the rate limiter shared by the providers (a local token bucket by default;
     the Ray runner passes the one backed by its named actor). ``search_settings``: the
@@ -420,22 +425,34 @@ class Resources:
         self.settings = settings
         self.store = store
         self.cache = options.cache
-        self.embedder: Embedder = embedder or UseEmbedder(threads=settings.embed_threads)
-        self.corpus = (LocalCorpus(list(options.corpus), settings=settings, embedder=self.embedder, progress=warn)
-                       if options.corpus else None)
+        shared_embedder: Embedder = embedder or UseEmbedder(threads=settings.embed_threads)
+        corpus = (LocalCorpus(list(options.corpus), settings=settings, embedder=shared_embedder, progress=warn)
+                  if options.corpus else None)
         self.limiter: RateLimiter = limiter or TokenBucketLimiter(resolve_rates(options.rates))
-        self.search_settings = search_settings if search_settings is not None else SearchSettings()
-        built = build_providers(list(options.providers), self.search_settings)
+        search = search_settings if search_settings is not None else SearchSettings()
+        built = build_providers(list(options.providers), search)
         self._closers: list[Any] = list(built)
-        self.providers: list[SearchProvider] = limit_providers(built, self.limiter)
-        self.reader: Reader | None = None
-        if self.providers:
+        providers: list[SearchProvider] = limit_providers(built, self.limiter)
+        reader: Reader | None = None
+        if providers:
             from veracity.reader.cache import StoreFetchCache
 
-            self.reader = Reader(cache=StoreFetchCache(store))
-            self._closers.append(self.reader)
-        self.llm: StructuredLLM | None = build_llm(settings)
-        self._closers.append(self.llm)
+            reader = Reader(cache=StoreFetchCache(store))
+            self._closers.append(reader)
+        llm: StructuredLLM | None = build_llm(settings)
+        self._closers.append(llm)
+        self.tools = Shared(store=store, corpus=corpus, providers=providers, reader=reader, embedder=shared_embedder,
+                            llm=llm, search_settings=search)
+
+    @property
+    def corpus(self) -> LocalCorpus | None:
+        """The shared corpus (None without corpus folders)."""
+        return self.tools.corpus
+
+    @property
+    def llm(self) -> StructuredLLM | None:
+        """The shared model (None when the settings describe none)."""
+        return self.tools.llm
 
     async def prepare(self) -> None:
         """Open the corpus index (built, or loaded from the cache), and take its fingerprint
@@ -466,32 +483,30 @@ async def check_document(
     doc: InputDocument, res: Resources, options: BatchOptions, *, progress: ProgressCallback | None = None,
     record: dict[str, Any] | None = None,
 ) -> Report:
-    """Check one document with the shared tools (:func:`veracity.pipeline.acheck`);
-    ``record`` goes into the run's options (the batch and the document's key)."""
-    from veracity.pipeline import acheck
+    """Check one document with the shared tools (:func:`veracity.pipeline.run_check`);
+    ``record`` goes into the run's spec (the batch and the document's key)."""
+    from veracity.pipeline import run_check
 
-    return await acheck(
-        doc, corpus=res.corpus if res.corpus is not None else (), report_lang=options.report_lang,
-        settings=res.settings, store=res.store, providers=res.providers, reader=res.reader,
-        embedder=res.embedder, progress=progress, concurrency=options.claim_concurrency,
-        options=record, llm=res.llm, cache=options.cache, search_settings=res.search_settings,
-    )
+    spec = RunSpec.model_validate({
+        **(record or {}), "providers": list(options.providers), "report_lang": options.report_lang,
+        "concurrency": options.claim_concurrency, "cache": options.cache,
+    })
+    return await run_check(doc, spec, res.tools, settings=res.settings, progress=progress)
 
 
 async def finish_document(
     run_id: str, res: Resources, options: BatchOptions, *, progress: ProgressCallback | None = None,
 ) -> Report:
-    """Finish a document's stopped run (:func:`veracity.resume.aresume`) with the shared tools
-    (the shared corpus too, when the run recorded the same folders)."""
-    from veracity.resume import aresume
+    """Finish a document's stopped run (:func:`veracity.resume.resume_run`) with the shared
+    tools (the shared corpus too, when the run recorded the same folders; else the recorded
+    folders are opened for the run)."""
+    from veracity.resume import resume_run
 
     recorded = RunSpec.load(res.store.get_run(run_id)["options"]).corpus
     same = res.corpus is not None and recorded == [str(d) for d in res.corpus.dirs]
-    return await aresume(
-        run_id, settings=res.settings, store=res.store, providers=res.providers, reader=res.reader,
-        embedder=res.embedder, progress=progress, concurrency=options.claim_concurrency, llm=res.llm,
-        corpus=res.corpus if same else None, search_settings=res.search_settings,
-    )
+    tools = res.tools if same else replace(res.tools, corpus=None)
+    return await resume_run(run_id, tools, settings=res.settings, progress=progress,
+                            concurrency=options.claim_concurrency)
 
 
 # --- the local runner ----------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """The run spec: everything a run records about how it was asked, typed.
 
-A run stores its spec in the store's ``options`` column when it starts; :func:`veracity.resume.aresume`,
+A run stores its spec in the store's ``options`` column when it starts; :func:`veracity.resume.resume_run`,
 the server's job runner and the batch runner read it back with :meth:`RunSpec.load`, which also
 reads the untyped dicts older runs stored (a missing entry takes its default; entries a caller
 added, such as the batch's ``batch`` and ``key``, are kept as they are).
@@ -8,8 +8,9 @@ added, such as the batch's ``batch`` and ``key``, are kept as they are).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any, TypedDict
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -17,7 +18,7 @@ from veracity.config import Settings
 from veracity.errors import InputError
 from veracity.types import InputDocument
 
-__all__ = ["RUN_KNOBS", "RunKnobs", "RunSpec"]
+__all__ = ["RUN_KNOBS", "RunKnobs", "RunOptions", "RunSpec"]
 
 # Settings that change what a run finds or concludes. They are recorded with the run, and a
 # resumed run researches its remaining claims with the same values.
@@ -44,6 +45,20 @@ class RunKnobs(BaseModel):
         """``settings`` with the recorded values in place of its own."""
         update = {k: v for k, v in self.model_dump().items() if v is not None}
         return settings.model_copy(update=update) if update else settings
+
+
+class RunOptions(TypedDict, total=False):
+    """The fields of a :class:`RunSpec` a caller gives, as keywords (``acheck(source, **options)``)."""
+
+    corpus: Sequence[str | Path]
+    providers: Sequence[str]
+    claims: bool
+    lang: str
+    report_lang: str | None
+    concurrency: int
+    cache: bool
+    offline: bool
+    allow_hosts: Sequence[str]
 
 
 class RunSpec(BaseModel):
@@ -81,6 +96,27 @@ class RunSpec(BaseModel):
                     continue
                 clean[key] = value
             return cls.model_validate(clean)
+
+    @classmethod
+    def given(cls, spec: RunSpec | None = None, **options: Any) -> RunSpec:
+        """``spec`` (default: an empty one) with the caller's ``options`` (:class:`RunOptions`)
+        in place of its own values. A keyword that is not one of them raises :class:`TypeError`."""
+        unknown = sorted(set(options) - set(RunOptions.__optional_keys__))
+        if unknown:
+            raise TypeError(f"unexpected keyword argument{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}"
+                            " (a store, corpus, providers, reader, embedder, model or judge is lent with"
+                            " tools=Shared(...))")
+        update = dict(options)
+        for key in ("corpus", "providers", "allow_hosts"):
+            if key in update:
+                values = update[key]
+                if isinstance(values, str | Path) or not all(isinstance(v, str | Path) for v in values):
+                    raise TypeError(f"{key}= takes a list of names or paths (lend opened corpora and"
+                                    " provider objects with tools=Shared(...))")
+                update[key] = [str(v) for v in values]
+        if spec is None:
+            return cls.model_validate(update)
+        return cls.model_validate({**spec.model_dump(), **update}) if update else spec
 
     def record(self) -> dict[str, Any]:
         """The dict the store keeps."""

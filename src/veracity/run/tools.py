@@ -1,18 +1,22 @@
 """The tools a run uses, built one way for a check and a resume: :class:`Tools`.
 
-``Tools.build`` takes what the caller already has — a server or a batch shares its store,
-corpus, embedder, providers, reader and model between runs — and builds the rest: the store
-(``db`` or the settings' path), the corpus of the folders named, the default sentence encoder,
-the providers named (with ``search_settings``, never re-read from the environment later), a
-reader with the store's fetch cache when there are providers, and the model the settings
-describe when one is wanted. Used as an async context manager (``async with await Tools.build(...) as tools``) it
-closes what it built, and only that.
+A caller says *how* to check with a :class:`~veracity.run.spec.RunSpec` and lends what it
+already holds with a :class:`Shared` — a server or a batch shares its store, corpus, embedder,
+providers, reader and model between runs; a test lends its fakes. :meth:`Tools.build` takes
+both and builds the rest: the store (the settings' path), the corpus of the spec's folders
+(unless an opened corpus is lent), the default sentence encoder, the providers the spec names
+that no lent provider stands for (with the lent ``search_settings``, never re-read from the
+environment later), a reader with the store's fetch cache when there are providers (or the
+input is a URL), and the model the settings describe when one is wanted. Used as an async
+context manager (``async with await Tools.build(...) as tools``) it closes what it built, and
+only that: nothing lent is ever closed by a run.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -26,13 +30,14 @@ from veracity.httputil import aclose_all
 from veracity.judge.base import Judge
 from veracity.llm.base import StructuredLLM
 from veracity.reader.fetch import Reader
+from veracity.run.spec import RunSpec
 from veracity.search.base import SearchProvider
 from veracity.search.settings import SearchSettings
 from veracity.sources import build_sources
 from veracity.store import Store
 from veracity.types import Stats
 
-__all__ = ["Tools", "open_corpus"]
+__all__ = ["Shared", "Tools", "open_corpus"]
 
 
 def open_corpus(
@@ -49,6 +54,31 @@ def open_corpus(
 
     dirs = [Path(c) for c in corpus]
     return LocalCorpus(dirs, settings=settings, embedder=embedder, progress=warn) if dirs else None
+
+
+@dataclass
+class Shared:
+    """What a caller already holds and lends to a run; every piece is optional, and a run
+    closes none of them.
+
+    ``store``: else the settings' ``db_path`` is opened. ``corpus``: an opened
+    :class:`LocalCorpus` searched instead of the spec's folders (the run records its folders).
+    ``providers``: provider objects, all searched; a name in the spec that none of them has is
+    built by name. ``reader``: reads the providers' hits (and a URL input). ``embedder``: the
+    sentence encoder. ``llm``: the model (a check without ``llm`` or ``judge`` builds the one
+    the settings describe). ``judge``: the judge (default: the LLM judge on the model, or the
+    evidence-match judge without one). ``search_settings``: the providers' keys and URLs for
+    the names built (default: the environment's).
+    """
+
+    store: Store | None = None
+    corpus: LocalCorpus | None = None
+    providers: Sequence[SearchProvider] = field(default_factory=list)
+    reader: Reader | None = None
+    embedder: Embedder | None = None
+    llm: StructuredLLM | None = None
+    judge: Judge | None = None
+    search_settings: SearchSettings | None = None
 
 
 class Tools:
@@ -71,35 +101,41 @@ class Tools:
 
     @classmethod
     async def build(
-        cls, *, settings: Settings, store: Store | None = None, db: str | Path | None = None,
-        corpus: Sequence[str | Path] | LocalCorpus = (), providers: Sequence[SearchProvider | str] = (),
-        reader: Reader | None = None, embedder: Embedder | None = None, llm: StructuredLLM | None = None,
-        judge: Judge | None = None, want_model: bool = False, offline: bool = False,
-        allow_hosts: Sequence[str] = (), search_settings: SearchSettings | None = None,
-        progress: ProgressCallback | None = None, run_id: Callable[[], str | None] = lambda: None,
+        cls, settings: Settings, spec: RunSpec, given: Shared | None = None, *, want_model: bool = False,
+        url_input: bool = False, progress: ProgressCallback | None = None,
+        run_id: Callable[[], str | None] = lambda: None,
     ) -> Tools:
-        """The tools of one run (see the module docstring). ``want_model``: without ``llm``,
-        build the client the settings describe (None when they describe none). Raises what
-        a bad corpus folder or provider name raises, after closing what it had built."""
+        """The tools of a run of ``spec`` with what ``given`` lends (see the module
+        docstring). ``want_model``: without a lent model, build the client the settings
+        describe (None when they describe none). ``url_input``: build a reader even without
+        providers (the input is a URL). Raises what a bad corpus folder or provider name
+        raises, after closing what it had built."""
+        given = given or Shared()
         closers: list[Any] = []
+        llm = given.llm
         if llm is None and want_model:
             llm = default_llm(settings)
             closers.append(llm)
-        own_store = False
+        store, own_store = given.store, False
         try:
-            embedder = embedder or UseEmbedder(threads=settings.embed_threads)
-            local = open_corpus(corpus, settings, embedder, progress, run_id)
+            embedder = given.embedder or UseEmbedder(threads=settings.embed_threads)
+            local = open_corpus(given.corpus if given.corpus is not None else spec.corpus, settings, embedder,
+                                progress, run_id)
             if store is None:
-                store, own_store = Store(Path(db) if db else settings.db_path), True
-            searchers, reader = build_sources(providers, reader, store, offline=offline, allow_hosts=allow_hosts,
-                                              closers=closers, search_settings=search_settings)
+                store, own_store = Store(settings.db_path), True
+            lent = {p.name for p in given.providers}
+            wanted: list[SearchProvider | str] = [*given.providers, *(n for n in spec.providers if n not in lent)]
+            searchers, reader = build_sources(
+                wanted, given.reader, store, offline=spec.offline, allow_hosts=spec.allow_hosts, closers=closers,
+                search_settings=given.search_settings, need_reader=url_input,
+            )
         except BaseException:
             await aclose_all(closers)
             if own_store and store is not None:
                 store.close()
             raise
         return cls(store=store, providers=searchers, reader=reader, corpus=local, embedder=embedder, llm=llm,
-                   judge=judge, closers=closers, own_store=own_store)
+                   judge=given.judge, closers=closers, own_store=own_store)
 
     async def prepare(self, run_id: str, stats: Stats, progress: ProgressCallback | None) -> None:
         """Open the corpus (its index is built or reused, in a thread) and note the files it

@@ -1,4 +1,4 @@
-"""The HTTP API: a FastAPI app over the public Python API (``acheck``, ``aresume``, ``render``,
+"""The HTTP API: a FastAPI app over the public Python API (``run_check``, ``resume_run``, ``render``,
 the store). :func:`create_app` builds it from a :class:`ServerConfig`.
 
 Endpoints (JSON unless said otherwise)::

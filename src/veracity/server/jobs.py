@@ -3,8 +3,8 @@
 A job is a row of the store's job table (kind ``"api"``) whose ``request`` holds what the run
 needs (see :class:`JobRequest`): the input document already ingested at submission, or the URL
 to read, and the options. :class:`JobRunner` runs up to ``workers`` jobs at once as asyncio
-tasks; each is one :func:`veracity.pipeline.acheck` call with the server's shared store,
-sentence encoder, local corpus and language model, and its progress events go to the job's
+tasks; each is one :func:`veracity.pipeline.run_check` call lent the server's shared store,
+sentence encoder, local corpus, providers and language model (a :class:`~veracity.run.tools.Shared`), and its progress events go to the job's
 :class:`~veracity.server.sse.EventLog`. The run id is linked to the job as soon as the run is
 recorded (its ``run_started`` event).
 
@@ -12,7 +12,7 @@ A job that fails ends ``failed`` with a one-line error; nothing a job does stops
 
 Restarts: :meth:`JobRunner.start` puts jobs left ``running`` back in the queue and runs every
 queued job, oldest first. A job whose run was already recorded is finished with
-:func:`veracity.resume.aresume` (settled claims are kept, searches come from the cache); one
+:func:`veracity.resume.resume_run` (settled claims are kept, searches come from the cache); one
 without a run starts again. :meth:`JobRunner.stop` cancels running jobs: they stay ``running``
 in the store, so the next start resumes them.
 """
@@ -34,6 +34,7 @@ from veracity.events import Event
 from veracity.evidence.embed import Embedder
 from veracity.llm.base import StructuredLLM
 from veracity.run.spec import RunSpec
+from veracity.run.tools import Shared
 from veracity.search.base import SearchProvider
 from veracity.search.settings import SearchSettings
 from veracity.server.sse import EventHub, EventLog
@@ -213,49 +214,39 @@ class JobRunner:
                 log.warning("veracity server: run %s of check %s is gone; starting again", job.run_id, job.id)
         return await self._check(request, settings, progress)
 
-    async def _resume(self, run_id: str, settings: Settings, progress: Any) -> Report:
-        """Finish a stopped run; the model is passed only to a run the research agent started
-        (a run of the offline judge is finished by that judge)."""
-        from veracity.resume import aresume
-
-        spec = RunSpec.load(self.store.get_run(run_id)["options"])
-        # the server's shared corpus, when the run searched it (else the run had none)
-        corpus = self.corpus if spec.corpus else None
-        shared = [self.providers[n] for n in spec.providers if n in self.providers]
-        return await aresume(
-            run_id, settings=settings, store=self.store, embedder=self.embedder, progress=progress,
-            llm=self.llm if spec.agent else None, concurrency=self.concurrency, corpus=corpus,
-            providers=shared if len(shared) == len(spec.providers) else None,  # else built from the names
+    def _lend(self, names: Sequence[str], *, corpus: bool) -> Shared:
+        """What the server lends a run: its store, encoder, model and search settings, its
+        corpus when the run searches one, and its provider of each name it built (a name it did
+        not build is built for the run alone)."""
+        return Shared(
+            store=self.store, corpus=self.corpus if corpus else None, embedder=self.embedder, llm=self.llm,
+            providers=[self.providers[n] for n in dict.fromkeys(names) if n in self.providers],
             search_settings=self.search_settings,
         )
 
-    def _providers(self, names: Sequence[str]) -> list[SearchProvider | str]:
-        """The shared provider of each name (a name the server did not build stays a name)."""
-        return [self.providers.get(n, n) for n in names]
+    async def _resume(self, run_id: str, settings: Settings, progress: Any) -> Report:
+        """Finish a stopped run (the model is used only for a run the research agent started:
+        a run of the offline judge is finished by that judge); the server's shared corpus is
+        used when the run searched a corpus (else it had none)."""
+        from veracity.resume import resume_run
+
+        spec = RunSpec.load(self.store.get_run(run_id)["options"])
+        tools = self._lend(spec.providers, corpus=bool(spec.corpus))
+        return await resume_run(run_id, tools, settings=settings, progress=progress, concurrency=self.concurrency)
 
     async def _check(self, request: JobRequest, settings: Settings, progress: Any) -> Report:
-        from veracity.pipeline import acheck
+        """A new run of the request (a URL is read with the run's reader, which has the store's
+        fetch cache)."""
+        from veracity.pipeline import run_check
 
         options = request.options
-        corpus: LocalCorpus | Sequence[str] = self.corpus if options.corpus and self.corpus is not None else ()
-        report_lang = None if options.lang == "auto" else options.lang
+        spec = RunSpec(providers=options.providers, report_lang=None if options.lang == "auto" else options.lang,
+                       concurrency=self.concurrency)
+        tools = self._lend(options.providers, corpus=options.corpus)
         source: str | InputDocument
-        reader = None
         if request.source == "url":
             assert request.url is not None
-            from veracity.reader.cache import StoreFetchCache
-            from veracity.reader.fetch import Reader
-
             source = request.url
-            reader = Reader(cache=StoreFetchCache(self.store))
         else:
             source = InputDocument.model_validate(request.input)
-        try:
-            return await acheck(
-                source, corpus=corpus, report_lang=report_lang, settings=settings, store=self.store,
-                providers=self._providers(options.providers), reader=reader, embedder=self.embedder,
-                progress=progress, concurrency=self.concurrency, llm=self.llm, search_settings=self.search_settings,
-            )
-        finally:
-            if reader is not None:
-                await reader.aclose()
+        return await run_check(source, spec, tools, settings=settings, progress=progress)

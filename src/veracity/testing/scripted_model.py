@@ -153,7 +153,7 @@ def scripted_chat() -> FakeChat:
 
 def scripted_llm(settings: Settings, backend: ChatBackend | None = None) -> LLMClient:
     """The client the agent talks to, over ``backend`` (default: a new :func:`scripted_chat`):
-    what ``ServerConfig(llm=...)`` or ``acheck(llm=...)`` take instead of an endpoint."""
+    what ``ServerConfig(llm=...)`` or ``acheck(tools=Shared(llm=...))`` take instead of an endpoint."""
     from veracity.llm.client import LLMClient
 
     return LLMClient(backend if backend is not None else scripted_chat(), settings)
