@@ -171,6 +171,13 @@ CASES: list[tuple[str, tuple[Label, ...]]] = [
     ("程雪于2020年获得华罗庚数学奖。", (Label.MISATTRIBUTED,)),
     ("周明于2020年获得华罗庚数学奖。", GOOD),
     ("程雪是复旦大学数学系教授。", (Label.UNVERIFIABLE, Label.FALSE, Label.MISATTRIBUTED)),
+    # one is elected to an academy once: another year contradicts
+    ("程雪于2016年当选中国科学院院士。", (Label.FALSE,)),
+    ("程雪于2018年当选中国科学院院士。", GOOD),
+    ("Amara Osei was elected a Fellow of the African Academy of Sciences in 2017.", (Label.FALSE,)),
+    ("Amara Osei was elected a Fellow of the African Academy of Sciences in 2019.", GOOD),
+    # a name in quotation marks is the name ("青鸟"数据库系统)
+    ("青鸟数据库系统已被超过500家企业采用。", (Label.FALSE,)),
 ]
 
 

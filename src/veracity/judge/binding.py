@@ -83,7 +83,7 @@ def clause_sentence(s: Sentence, a: int, b: int) -> Sentence:
     """Characters ``a``–``b`` of sentence ``s`` (one of its clauses) as a sentence about the
     subject, so that a clause can be matched like a whole sentence."""
     raw = s.text[a:b]
-    return Sentence(s.start + a, s.start + b, raw, raw.lower(), normalize_for_match(raw),
+    return Sentence(s.start + a, s.start + b, raw, raw.lower(), evidence_norm(raw),
                     extract_numbers(raw), subject=True)
 
 
@@ -438,6 +438,15 @@ def _slot_in(slot: Slot, s: Sentence, cs: ClaimSlots, frame: str = "") -> tuple[
     return any(lexicon.words_in(s.low, p) or (bool(frame) and lexicon.words_in(frame, p)) for p in slot.forms), None
 
 
+_QUOTE_MARKS = str.maketrans("", "", "\"“”「」『』《》")
+
+
+def evidence_norm(text: str) -> str:
+    """A sentence's matching form without its quotation marks: '"青鸟"数据库系统' names the
+    「青鸟数据库系统」 a claim speaks of ("the “Vela” model" the Vela model)."""
+    return normalize_for_match(text).translate(_QUOTE_MARKS)
+
+
 class TermUnits:
     """The claim's wording as units to find: English content words, Chinese concepts (found in
     Chinese or as their English phrases), and the remaining Chinese bigrams."""
@@ -487,7 +496,7 @@ def align(
     sents: list[Sentence] = []
     for a, b in sentence_spans(text):
         raw = text[a:b]
-        sents.append(Sentence(a, b, raw, raw.lower(), normalize_for_match(raw), extract_numbers(raw),
+        sents.append(Sentence(a, b, raw, raw.lower(), evidence_norm(raw), extract_numbers(raw),
                               list_like=_is_list_like(raw)))
     named = [subject_named(cs, s.text, s.norm) for s in sents]
     title_named = subject_named(cs, title, normalize_for_match(title)) if title else False

@@ -131,9 +131,14 @@ _MADE_ONCE = re.compile(r"\b(?:was|were)\s+(?:first\s+)?(?:introduced|invented|p
                         r"designed|developed|released|unveiled|launched)\b", re.IGNORECASE)
 
 
+# a membership one is elected to once: a fellow of a society, a member of an academy, 院士
+_ELECTED_ONCE = re.compile(r"(?i:\bfellow\b|\bacademy\b|academician)|院士|会士")
+
+
 def one_time(cs: ClaimSlots) -> bool:
     """The claim's relation happens once to its subject, so another date of it contradicts."""
-    return cs.relation in _FUNCTIONAL or (cs.relation == "creation" and bool(_MADE_ONCE.search(cs.text)))
+    return (cs.relation in _FUNCTIONAL or (cs.relation == "creation" and bool(_MADE_ONCE.search(cs.text)))
+            or (cs.relation == "election" and bool(_ELECTED_ONCE.search(cs.text))))
 
 
 def claim_words(cs: ClaimSlots) -> set[str]:

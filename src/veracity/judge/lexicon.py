@@ -43,6 +43,8 @@ RELATIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "opening": (("opened", "inaugurat", "opening"), ("开通", "通车", "落成", "开业", "启用", "竣工")),
     "location": (("located", "based", "situated", "lies", "capital", "headquarter"),
                  ("位于", "坐落", "总部")),
+    # elected to an academy or a fellowship: once (see frames.one_time)
+    "election": (("elected", "inducted"), ("当选", "入选", "增选")),
 }
 
 # --- units of measure --------------------------------------------------------------------------
