@@ -178,6 +178,15 @@ CASES: list[tuple[str, tuple[Label, ...]]] = [
     ("Amara Osei was elected a Fellow of the African Academy of Sciences in 2019.", GOOD),
     # a name in quotation marks is the name ("青鸟"数据库系统)
     ("青鸟数据库系统已被超过500家企业采用。", (Label.FALSE,)),
+    # another day of the same month; a numbered office; a birth date in parentheses is no
+    # date of the office, and "an American economist" names no owner
+    ("Marcus Hale was born on 12 March 1960.", (Label.FALSE,)),
+    ("Marcus Hale was born on 21 March 1960.", GOOD),
+    ("Marcus Hale was the 15th president of Westbrook University.", (Label.FALSE,)),
+    ("Marcus Hale was the 14th president of Westbrook University.", GOOD),
+    ("Marcus Hale served as president of Westbrook University from 2009 to 2019.", (Label.FALSE,)),
+    # a possessive is the name ("Westbrook's endowment")
+    ("Under Hale, Westbrook's endowment grew to $4.8 billion.", (*GOOD, Label.PARTLY_TRUE)),
 ]
 
 

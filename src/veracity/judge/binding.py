@@ -384,6 +384,9 @@ def _place_conflict(slot: Slot, sent: Sentence, cs: ClaimSlots) -> str | None:
     return None
 
 
+_LIFE_NOTE = re.compile(r"(?:\bborn|\bdied|\bb\.|\bd\.|生于|出生于?|逝世于?|卒于)\s*(?:on\s+|in\s+)?$", re.IGNORECASE)
+
+
 def _number_conflict(slot: Slot, sent: Sentence, cs: ClaimSlots) -> str | None:
     """Another value of the same quantity in the claim's frame."""
     cn = slot.number
@@ -397,12 +400,22 @@ def _number_conflict(slot: Slot, sent: Sentence, cs: ClaimSlots) -> str | None:
         if any(same_quantity(c, pn) for c in claim_vals):
             continue
         if cn.kind in TIME_KINDS and pn.kind in TIME_KINDS:
+            if cs.relation not in ("birth", "death") and _LIFE_NOTE.search(sent.text[: pn.start][-12:]):
+                continue  # "(born 21 March 1960)" dates a life, not the claim's event
             if not _in_claims_clause(pn, sent, cs, slot):
                 continue
             if cn.year != pn.year and pn.year is not None and abs(pn.year - (cn.year or 0)) < 300:
                 return pn.text
-            if cn.kind == pn.kind == "date" and cn.year == pn.year and cn.month != pn.month:
+            if cn.kind == pn.kind == "date" and cn.year == pn.year and (
+                cn.month != pn.month or (cn.day is not None and pn.day is not None and cn.day != pn.day)
+            ):
                 return pn.text
+        elif cn.kind == pn.kind == "ordinal" and not slot.minor and cn.value != pn.value:
+            # "the 15th president" against "the 14th president" (of the subject)
+            if counted_words(cs.text, cn.end) & counted_words(sent.text, pn.end):
+                owner = owner_of(sent.text, pn, cs)
+                if (owner is None and sent.subject) or (owner is not None and is_subject_name(owner, cs)):
+                    return pn.text
         elif cn.kind == pn.kind and cn.kind in ("count", "percent") and not slot.minor:
             # a small count contradicts only another count of the very same thing, and of
             # the claim's period when it names one ("10 trophies between 1989 and 2005" is no

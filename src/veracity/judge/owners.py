@@ -102,9 +102,15 @@ def after_preposition(text: str, pos: int) -> bool:
     return bool(words) and words[-1].lower().strip(",") in _PREPOSITIONS
 
 
+_ADJECTIVE_AFTER_ARTICLE = re.compile(r"\b(?:an?|the)\s+[A-Z][a-z]+\s$")
 _RELATIVE = re.compile(r"\s*(?:which|who|whose|that)\b", re.IGNORECASE)
 _ZH_PREPOSITION = re.compile(r"[由被与和跟向对比据从及]\s*$")
 _ZH_PREPOSITION_AT = re.compile(r"[由被跟向对比据从在于]\s*$")  # a place, a source or an agent follows
+
+
+_MONTH_WORDS = frozenset(["january", "february", "march", "april", "may", "june", "july", "august", "september",
+                          "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
+                          "sep", "sept", "oct", "nov", "dec"])
 
 
 def _bare(phrase: str) -> str:
@@ -113,8 +119,8 @@ def _bare(phrase: str) -> str:
     words = phrase.split()
     while words and words[0].lower() in EN_STOPWORDS:
         words = words[1:]
-    if not words or words[0][:1].isdigit():
-        return ""
+    if not words or words[0][:1].isdigit() or words[0].lower().rstrip(".") in _MONTH_WORDS:
+        return ""  # "21 March 1960" is a date, no name
     bare = " ".join(words)
     return "" if len(bare) < 2 else bare  # a lone capital ("B" of "B轮融资") is no name
 
@@ -165,6 +171,8 @@ def owner_of(sent: str, num: NumberMention, cs: ClaimSlots) -> str | None:
     names = [m for m in names if _bare(m.group(0))]
     # a name after a preposition ("designed by X and had 18,000 …") is not what the clause is about
     names = [m for m in names if not after_preposition(before, m.start())]
+    # nor a capitalised adjective after an article ("an American economist who served as …")
+    names = [m for m in names if not _ADJECTIVE_AFTER_ARTICLE.search(sent[: m.end() + 1][-40:])]
     if names:
         return names[-1].group(0)
     clause_end = min([i for i in (after.find(","), after.find(";"), after.find("，"), after.find("；")) if i >= 0]

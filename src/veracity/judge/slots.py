@@ -119,6 +119,7 @@ class ClaimSlots:
 
 
 def _clean_anchor(a: str) -> str:
+    a = re.sub(r"['’]s$", "", a.strip(" .,:;()[]-\"’'"))  # "Westbrook's endowment": Westbrook
     words = a.strip(" .,:;()[]-'\"’").split()
     while words and words[0].lower() in STOP_ANCHORS:
         words = words[1:]
@@ -245,6 +246,11 @@ _ZH_SUBJECT = re.compile(
 )
 
 
+# a numbered rank of an office or an edition ("the 14th president", "the 3rd edition"): a value
+# to find, not a small word
+_RANK_OF = re.compile(r"\d+(?:st|nd|rd|th)\s+(?:[a-z]+\s+)?[a-z]{3,}")
+
+
 def _category_slots(text: str, part_of: Callable[[int], int]) -> list[Slot]:
     low = text.lower()
     out = []
@@ -308,7 +314,7 @@ def claim_slots(text: str, subject_hint: str | None = None,
         if n.kind == "version":
             continue
         minor = (n.kind == "count" and abs(n.value) < 10 and not lexicon.measure_follows(text, n.end)
-                 ) or n.kind == "ordinal"
+                 ) or (n.kind == "ordinal" and not _RANK_OF.match(text, n.start))
         slots.append(Slot(kind="number", text=n.text, number=n, part=part_of(n.start), minor=minor, pos=n.start))
     cats = _category_slots(text, part_of)
     context: list[Slot] = []
