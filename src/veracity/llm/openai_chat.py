@@ -102,14 +102,17 @@ class OpenAIChat:
     ) -> ChatResult:
         """One completion; raises :class:`LLMRequestError` on any failure."""
         openai = self._openai
-        kwargs: dict[str, Any] = {
-            "model": model, "messages": messages, "temperature": temperature, "max_tokens": max_tokens,
-        }
+        # the messages and the response format are sent as they are (``extra_body`` is merged
+        # into the request body as given): the SDK's walk over typed parameters would visit every
+        # message and every node of the JSON schema on each request (about 1.5 ms of a 2-core
+        # machine's time per call), and both are plain JSON already
+        body: dict[str, Any] = {"messages": messages}
         fmt = response_format(mode, schema, schema_name)
         if fmt is not None:
-            # sent as is: the SDK's walk over typed parameters would visit every node of the
-            # JSON schema on every request, and the schema is already plain JSON
-            kwargs["extra_body"] = {"response_format": fmt}
+            body["response_format"] = fmt
+        kwargs: dict[str, Any] = {
+            "model": model, "messages": [], "temperature": temperature, "max_tokens": max_tokens, "extra_body": body,
+        }
         try:
             resp = await self._sdk().chat.completions.create(**kwargs)
         except openai.APITimeoutError as err:
