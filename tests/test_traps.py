@@ -187,6 +187,13 @@ CASES: list[tuple[str, tuple[Label, ...]]] = [
     ("Marcus Hale served as president of Westbrook University from 2009 to 2019.", (Label.FALSE,)),
     # a possessive is the name ("Westbrook's endowment")
     ("Under Hale, Westbrook's endowment grew to $4.8 billion.", (*GOOD, Label.PARTLY_TRUE)),
+    # a Chinese claim against an English page: 谷歌 is Google, 图灵奖 the Turing Award; the
+    # colleague's prize ("Her colleague Omar Haddad received …") is not hers
+    ("Elena Novak 于2010年加入谷歌。", GOOD),
+    ("Elena Novak 于2012年加入谷歌。", (Label.FALSE,)),
+    ("Elena Novak 于2022年获得图灵奖。", (Label.MISATTRIBUTED,)),
+    ("Elena Novak won the Turing Award in 2022.", (Label.MISATTRIBUTED,)),
+    ("Elena Novak 于2015年获得 Marr Prize。", GOOD),
 ]
 
 

@@ -27,6 +27,8 @@ def award_credit(cs: ClaimSlots, al: PassageAlignment, sents: list[Sentence]) ->
     Award was given to A and B"): credited to another, unless the subject is among them.
     Only for a claim with the award's name and its year (another year is another award)."""
     key = cs.key if cs.key is not None and cs.key.kind == "name" else None
+    if key is None:  # a Chinese claim's prize beside its year (于2022年获得「图灵奖」) is context
+        key = next((c for c in cs.context if c.pos > cs.relation_pos >= 0), None)
     years = [sl.number for sl in cs.slots if sl.number is not None and sl.number.kind in TIME_KINDS]
     if key is None or not years or not cs.subject:
         return

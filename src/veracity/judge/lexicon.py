@@ -47,6 +47,42 @@ RELATIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "election": (("elected", "inducted"), ("当选", "入选", "增选")),
 }
 
+# --- names in two languages ----------------------------------------------------------------------
+# Institutions, firms and prizes a Chinese text names in Chinese and English evidence in English
+# (谷歌 ↔ Google): the English forms a Chinese name is also found by. Only names long enough not
+# to hide inside other words (no bare acronyms: matching ignores spaces).
+NAMES_ZH_EN: dict[str, tuple[str, ...]] = {
+    "谷歌": ("google",), "微软": ("microsoft",), "亚马逊": ("amazon",), "脸书": ("facebook",),
+    "苹果公司": ("apple inc", "apple"), "英伟达": ("nvidia",), "百度": ("baidu",), "阿里巴巴": ("alibaba",),
+    "腾讯": ("tencent",), "华为": ("huawei",), "字节跳动": ("bytedance",), "特斯拉": ("tesla",),
+    "国际商业机器": ("ibm",), "英特尔": ("intel",), "三星": ("samsung",),
+    "麻省理工学院": ("massachusetts institute of technology",), "斯坦福大学": ("stanford",),
+    "哈佛大学": ("harvard",), "剑桥大学": ("cambridge",), "牛津大学": ("oxford",),
+    "加州大学伯克利分校": ("berkeley",), "卡内基梅隆大学": ("carnegie mellon",), "普林斯顿大学": ("princeton",),
+    "耶鲁大学": ("yale",), "哥伦比亚大学": ("columbia university",), "芝加哥大学": ("university of chicago",),
+    "多伦多大学": ("university of toronto",), "伦敦大学学院": ("university college london",),
+    "帝国理工学院": ("imperial college",), "苏黎世联邦理工学院": ("eth zurich",),
+    "清华大学": ("tsinghua",), "北京大学": ("peking university",), "浙江大学": ("zhejiang university",),
+    "复旦大学": ("fudan",), "上海交通大学": ("shanghai jiao tong",), "南京大学": ("nanjing university",),
+    "中国科学院": ("chinese academy of sciences",), "国际货币基金组织": ("international monetary fund",),
+    "世界银行": ("world bank",), "联合国": ("united nations",), "世界卫生组织": ("world health organization",),
+    "图灵奖": ("turing award",), "诺贝尔物理学奖": ("nobel prize in physics",),
+    "诺贝尔化学奖": ("nobel prize in chemistry",), "诺贝尔经济学奖": ("economic sciences", "nobel memorial prize"),
+    "诺贝尔文学奖": ("nobel prize in literature",), "诺贝尔和平奖": ("nobel peace prize",),
+    "诺贝尔生理学或医学奖": ("physiology or medicine",), "菲尔兹奖": ("fields medal",),
+    "沃尔夫奖": ("wolf prize",), "普利策奖": ("pulitzer prize",),
+}
+
+
+def english_forms(name: str) -> list[str]:
+    """The English forms of a Chinese name in :data:`NAMES_ZH_EN` (the name itself, or one it
+    ends with: 美国斯坦福大学 → stanford), without spaces, as matching compares them."""
+    for zh in sorted(NAMES_ZH_EN, key=len, reverse=True):
+        if name == zh or (name.endswith(zh) and len(name) - len(zh) <= 4):
+            return [en.replace(" ", "") for en in NAMES_ZH_EN[zh]]
+    return []
+
+
 # --- units of measure --------------------------------------------------------------------------
 # A small number before one of these is a measurement ("a 4-metre mirror"), not a small count.
 _MEASURE = re.compile(
@@ -315,6 +351,21 @@ KIN_LEAD_ZH = re.compile(
     rf"^\s*(?:(?:她|他|其)的)?(?:丈夫|妻子|同事|学生|导师|合作者|同学|搭档|弟子|老师|朋友|父亲|母亲|儿子|女儿|哥哥|"
     rf"姐姐|弟弟|妹妹)(?P<name>[{CJK_CHARS}·]{{2,4}}?)(?=[是于在曾，,也和与获担任])"
 )
+# the same in English: "Her colleague Omar Haddad received …", "His wife, Ruth Adler, wrote …"
+KIN_LEAD_EN = re.compile(
+    r"^\s*(?:Her|His|Their)\s+(?:(?:long-?time|former|close|fellow|doctoral|PhD)\s+)?(?:colleague|husband|wife|"
+    r"student|advisor|adviser|supervisor|collaborator|co-founder|cofounder|brother|sister|father|mother|son|"
+    r"daughter|partner|successor|predecessor|rival|mentor)\s*,?\s+(?P<name>[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*)*)"
+)
+
+
+def kin_named(sentence: str) -> str | None:
+    """The person a sentence about the subject's kin or colleague is about, by name
+    ("Her colleague Omar Haddad received …" → Omar Haddad; 她的丈夫周明是… → 周明)."""
+    m = KIN_LEAD_ZH.match(sentence) or KIN_LEAD_EN.match(sentence)
+    return m.group("name") if m else None
+
+
 # a capitalised word that starts no person's name ("The committee", "In 2021 …", "Her colleague")
 _NOT_A_NAME = frozenset({"she", "he", "they", "it", "we", "her", "his", "their", "its", "the", "a", "an", "this",
                          "that", "who", "which", "in", "on", "at", "by", "for", "later", "then", "also"})

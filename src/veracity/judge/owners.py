@@ -70,9 +70,10 @@ def starts_with_anaphor(s: str) -> bool:
 
 
 def kin_leads(sent: str, cs: ClaimSlots) -> bool:
-    """The sentence is about the subject's kin or colleague, by name: 她的丈夫周明是…"""
-    kin = lexicon.KIN_LEAD_ZH.match(sent)
-    return kin is not None and not is_subject_name(kin.group("name"), cs)
+    """The sentence is about the subject's kin or colleague, by name: 她的丈夫周明是…, "Her
+    colleague Omar Haddad received …"."""
+    kin = lexicon.kin_named(sent)
+    return kin is not None and not is_subject_name(kin, cs)
 
 
 def other_name_leads(sent: str, cs: ClaimSlots) -> bool:

@@ -309,7 +309,8 @@ def claim_slots(text: str, subject_hint: str | None = None,
         if any(normalize_for_match(obj) in f or f in normalize_for_match(obj) for sl in slots for f in sl.forms):
             continue
         at = m.start(g)
-        zh_objects.append(Slot(kind="name", text=obj, forms=[normalize_for_match(obj)], part=part_of(at), pos=at))
+        forms = [normalize_for_match(obj), *lexicon.english_forms(obj)]  # 谷歌 is found as Google too
+        zh_objects.append(Slot(kind="name", text=obj, forms=forms, part=part_of(at), pos=at))
     for n in extract_numbers(text):
         if n.kind == "version":
             continue
