@@ -194,6 +194,13 @@ CASES: list[tuple[str, tuple[Label, ...]]] = [
     ("Elena Novak 于2022年获得图灵奖。", (Label.MISATTRIBUTED,)),
     ("Elena Novak won the Turing Award in 2022.", (Label.MISATTRIBUTED,)),
     ("Elena Novak 于2015年获得 Marr Prize。", GOOD),
+    # "the youngest": the evidence must say so too; the predecessor's years (", who had led it
+    # since 2005") and the one succeeded ("succeeding Tomas Ibarra") are not the subject's
+    ("Sofia Reyna is the youngest director in the history of the Cerro Verde Observatory.",
+     (Label.PARTLY_TRUE, Label.UNVERIFIABLE)),
+    ("Sofia Reyna was appointed director of the Cerro Verde Observatory in 2021.", GOOD),
+    ("Sofia Reyna has led the Cerro Verde Observatory since 2005.", (Label.PARTLY_TRUE, Label.UNVERIFIABLE, Label.FALSE, Label.MISATTRIBUTED)),
+    ("Tomas Ibarra was appointed director of the Cerro Verde Observatory in 2021.", (Label.PARTLY_TRUE, Label.UNVERIFIABLE, Label.FALSE, Label.MISATTRIBUTED)),
 ]
 
 

@@ -46,8 +46,10 @@ from veracity.judge.owners import (
     kin_leads,
     name_found,
     name_partly,
+    named_as_other,
     other_name_leads,
     owner_of,
+    relative_owner,
     starts_with_anaphor,
     starts_with_pronoun,
     subject_named,
@@ -237,6 +239,11 @@ def _number_match(slot: Slot, sent: Sentence, cs: ClaimSlots) -> tuple[bool, str
         if same_quantity(cn, pn):
             if cn.kind == "count" and not cn.unit and counts_other_things(cs.text, cn.end, sent.text, pn.end):
                 continue
+            relative = relative_owner(sent.text, pn) if cs.subject else None
+            if relative is not None and not is_subject_name(relative, cs) and not any(
+                normalize_for_match(relative) in f for s in cs.slots if s.kind == "name" for f in s.forms
+            ):
+                return True, relative  # "…, who had led it since 2005": the year is the other's
             if cn.kind in ("count", "percent") and cs.subject:
                 owner = owner_of(sent.text, pn, cs)
                 if owner and not is_subject_name(owner, cs) and not any(
@@ -511,7 +518,7 @@ def align(
         raw = text[a:b]
         sents.append(Sentence(a, b, raw, raw.lower(), evidence_norm(raw), extract_numbers(raw),
                               list_like=_is_list_like(raw)))
-    named = [subject_named(cs, s.text, s.norm) for s in sents]
+    named = [subject_named(cs, s.text, s.norm) and not named_as_other(cs, s.text) for s in sents]
     title_named = subject_named(cs, title, normalize_for_match(title)) if title else False
     subject_in_passage = any(named) or title_named or not cs.subject
     # a sentence is about the subject when it names it, starts with a pronoun in a passage

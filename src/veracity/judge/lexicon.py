@@ -47,6 +47,26 @@ RELATIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "election": (("elected", "inducted"), ("当选", "入选", "增选")),
 }
 
+# --- uniqueness ---------------------------------------------------------------------------------
+# A claim that someone is the youngest, the only or the first to do something says more than
+# that they did it: the evidence must say so too.
+_UNIQUE_EN = re.compile(
+    # not "one of the largest", "not only"; "the first woman to …", not "first established in"
+    r"(?<!one of the )(?<!one of )(?<!not )\b(?:youngest|oldest|largest|biggest|smallest|highest|lowest|longest|"
+    r"tallest|fastest|earliest|richest|only|sole|first-ever|record-breaking)\b"
+    r"|\bfirst\s+(?![a-z]+ed\b)(?:[a-z]+\s+)?[a-z]+\s+to\b",
+    re.IGNORECASE,
+)
+_UNIQUE_ZH = re.compile(r"最年轻|最年长|最大|最高|最早|最长|最多|唯一|首位|首个|第一位|第一个|创纪录|史上首")
+
+
+def uniqueness_words(text: str) -> list[str]:
+    """The words by which a claim says its subject is the first, only or most of something
+    ("the youngest director", "the first woman to lead", 唯一, 首位), as written."""
+    out = [m.group(0).split()[0] for m in _UNIQUE_EN.finditer(text)]
+    return out + [m.group(0) for m in _UNIQUE_ZH.finditer(text)]
+
+
 # --- names in two languages ----------------------------------------------------------------------
 # Institutions, firms and prizes a Chinese text names in Chinese and English evidence in English
 # (谷歌 ↔ Google): the English forms a Chinese name is also found by. Only names long enough not

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from veracity.evidence.authority import authority_rank, count_independent
+from veracity.judge import lexicon
 from veracity.judge.aliases import AliasLink, has_alias_statement, link_aliases, name_pairs
 from veracity.judge.base import Judgement
 from veracity.judge.binding import (
@@ -182,7 +183,18 @@ class EvidenceMatchJudge:
             bound = any(al.bound(cs.core) for al in als)
             label = Label.PARTLY_TRUE if bound else Label.UNVERIFIABLE
             d = Decision(label, d.score, "partial" if bound else "weak", d.deciding, d.conflicts, d.credited)
+        unstated: list[str] = []
+        if label in (Label.TRUE, Label.MOSTLY_TRUE):
+            # "the youngest director": the passages that confirm the rest must say that too
+            said = " ".join(als[i].rp.passage.text.lower() for i in set(d.deciding) if i < len(als))
+            said += " " + " ".join(e.quote.lower() for e in evidence if e.stance == Stance.SUPPORTS)
+            unstated = [w for w in lexicon.uniqueness_words(claim.text) if w.lower() not in said]
+            if unstated:
+                label = Label.PARTLY_TRUE
+                d = Decision(label, d.score, "partial", d.deciding, d.conflicts, d.credited)
         parts = self._rationale(cs, als, d)
+        if unstated:
+            parts.append(("judge.missing", {"items": unstated}))
         for link in used:
             key = "judge.same_work_indexed" if link.passage < 0 else "judge.same_work_stated"
             parts.append((key, {"name": link.name, "alias": link.alias}))

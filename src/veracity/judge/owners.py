@@ -145,6 +145,33 @@ def sibling_before(before: str, cs: ClaimSlots) -> str | None:
     return last.group(0)
 
 
+def relative_owner(sent: str, num: NumberMention) -> str | None:
+    """The name a relative clause holding the quantity hangs on: "the Atlas robot, which has 28
+    joints", "succeeding Tomas Ibarra, who had led it since 2005"; None outside one."""
+    before = sent[: num.start]
+    clause_start = max(before.rfind(","), before.rfind(";"), before.rfind("，"), before.rfind("；"))
+    if clause_start < 0 or not _RELATIVE.match(before[clause_start + 1 :]):
+        return None
+    head = before[:clause_start]
+    prev_start = max(head.rfind(","), head.rfind(";"))
+    names = [m for m in LATIN_PHRASE.finditer(head) if m.start() > prev_start and not m.group(0)[:1].isdigit()]
+    names = [m for m in names if not after_preposition(head, m.start())]
+    return names[-1].group(0) if names else None
+
+
+_SUCCESSION = re.compile(r"(?:succeed(?:ing|ed)?|replac(?:ing|ed)|taking over from|took over from|predecessor,?|"
+                         r"successor,?|接替|继任|接任)\s*$", re.IGNORECASE)
+
+
+def named_as_other(cs: ClaimSlots, sent: str) -> bool:
+    """The subject is named only as the one another succeeded ("she was appointed director,
+    succeeding Tomas Ibarra"): the sentence's event is not the subject's."""
+    if not cs.subject:
+        return False
+    mentions = [m.start() for m in re.finditer(re.escape(cs.subject), sent)]
+    return bool(mentions) and all(_SUCCESSION.search(sent[:at]) for at in mentions)
+
+
 def owner_of(sent: str, num: NumberMention, cs: ClaimSlots) -> str | None:
     """The name a quantity is attached to: the name right before its parenthesis ("Gopher
     (280B)"), else the nearest name before it in its clause, else the nearest after it."""
@@ -159,14 +186,9 @@ def owner_of(sent: str, num: NumberMention, cs: ClaimSlots) -> str | None:
         if names and names[-1].end() >= paren - 2:
             return names[-1].group(0)
     clause_start = max(before.rfind(","), before.rfind(";"), before.rfind("，"), before.rfind("；"))
-    if clause_start >= 0 and _RELATIVE.match(before[clause_start + 1 :]):
-        # "the Atlas robot, which has 28 joints": the name the relative clause hangs on
-        head = before[:clause_start]
-        prev_start = max(head.rfind(","), head.rfind(";"))
-        names = [m for m in LATIN_PHRASE.finditer(head) if m.start() > prev_start and not m.group(0)[:1].isdigit()]
-        names = [m for m in names if not after_preposition(head, m.start())]
-        if names:
-            return names[-1].group(0)
+    relative = relative_owner(sent, num)
+    if relative is not None:
+        return relative
     names = [m for m in LATIN_PHRASE.finditer(before) if m.start() > clause_start]
     # "By 2023 it employed …", "In 2021 she …": a capitalised preposition or pronoun is no name
     names = [m for m in names if _bare(m.group(0))]
