@@ -200,7 +200,10 @@ CASES: list[tuple[str, tuple[Label, ...]]] = [
      (Label.PARTLY_TRUE, Label.UNVERIFIABLE)),
     ("Sofia Reyna was appointed director of the Cerro Verde Observatory in 2021.", GOOD),
     ("Sofia Reyna has led the Cerro Verde Observatory since 2005.", (Label.PARTLY_TRUE, Label.UNVERIFIABLE, Label.FALSE, Label.MISATTRIBUTED)),
-    ("Tomas Ibarra was appointed director of the Cerro Verde Observatory in 2021.", (Label.PARTLY_TRUE, Label.UNVERIFIABLE, Label.FALSE, Label.MISATTRIBUTED)),
+    ("Tomas Ibarra was appointed director of the Cerro Verde Observatory in 2021.", (Label.PARTLY_TRUE, Label.UNVERIFIABLE, Label.FALSE, Label.MISATTRIBUTED)),    # another nationality said of the same kind of person
+    ("Sofia Reyna is an Argentine astronomer.", (Label.FALSE,)),
+    ("Sofia Reyna is a Chilean astronomer.", GOOD),
+    ("李华是美国科学家。", (Label.FALSE,)),
 ]
 
 

@@ -176,9 +176,17 @@ def own_time_elsewhere(slot: Slot, sentence: str, clause: str, cs: ClaimSlots) -
 _POST_ZH = "(?:系|学院|专业)?的?(教授|副教授|助理教授|研究员|讲师|学者|博士|硕士|学士|学位)"
 
 
-def _post_heads(text: str, phrase: str) -> set[str]:
+_KIND_ZH = "籍?([\u4e00-\u9fff]{0,3}(?:家|学者|人|公民))"
+
+
+def _post_heads(text: str, phrase: str, group: str | None = None) -> set[str]:
     """The posts or degrees a field is the field of in ``text``: "a professor of chemistry" →
-    {"professor"}, "化学系教授" → {"教授"}."""
+    {"professor"}, "化学系教授" → {"教授"}; for a nationality, what it qualifies ("a Chilean
+    astronomer" → {"astronomer"}, 美国经济学家 → {"经济学家"})."""
+    if group == "nationality":
+        if CJK.search(phrase):
+            return set(re.findall(re.escape(phrase) + _KIND_ZH, text))
+        return set(re.findall(r"\b" + re.escape(phrase) + r"(?:-born)?\s+([a-z]{4,})\b", text.lower()))
     if CJK.search(phrase):
         return set(re.findall(re.escape(phrase) + _POST_ZH, text))
     found = re.findall(r"\b([a-z]{4,})\s+(?:of|in)\s+(?:the\s+)?" + re.escape(phrase) + r"\b", text.lower())
@@ -189,8 +197,8 @@ def same_post(slot: Slot, claim: str, sentence: str, phrases: dict[str, tuple[st
     """The sentence gives the post the claim names another field ("professor of physics"
     against "professor of chemistry"): the same post, of another member of the slot's group
     (``phrases``: the group's members and their wordings)."""
-    heads = {h for form in slot.forms for h in _post_heads(claim, form)}
+    heads = {h for form in slot.forms for h in _post_heads(claim, form, slot.group)}
     if not heads:
         return False
-    return any(heads & _post_heads(sentence, p) for member, words in phrases.items() if member != slot.member
-               for p in words)
+    return any(heads & _post_heads(sentence, p, slot.group) for member, words in phrases.items()
+               if member != slot.member for p in words)

@@ -150,6 +150,23 @@ CATEGORY_GROUPS: dict[str, dict[str, tuple[str, ...]]] = {
         "silver": ("silver medal", "银牌"),
         "bronze": ("bronze medal", "铜牌"),
     },
+    # a nationality said of a person or a firm ("a Chilean astronomer", 美国经济学家); a claim's
+    # slot only where it qualifies a noun (see slots._category_slots)
+    "nationality": {
+        "american": ("american", "美国"), "british": ("british", "英国"), "french": ("french", "法国"),
+        "german": ("german", "德国"), "italian": ("italian", "意大利"), "spanish": ("spanish", "西班牙"),
+        "portuguese": ("portuguese", "葡萄牙"), "dutch": ("dutch", "荷兰"), "swiss": ("swiss", "瑞士"),
+        "swedish": ("swedish", "瑞典"), "norwegian": ("norwegian", "挪威"), "danish": ("danish", "丹麦"),
+        "finnish": ("finnish", "芬兰"), "polish": ("polish", "波兰"), "czech": ("czech", "捷克"),
+        "russian": ("russian", "俄罗斯"), "greek": ("greek", "希腊"), "israeli": ("israeli", "以色列"),
+        "indian": ("indian", "印度"), "chinese": ("chinese", "中国"), "japanese": ("japanese", "日本"),
+        "korean": ("korean", "韩国"), "australian": ("australian", "澳大利亚"), "canadian": ("canadian", "加拿大"),
+        "mexican": ("mexican", "墨西哥"), "brazilian": ("brazilian", "巴西"), "argentine": ("argentine", "argentinian", "阿根廷"),
+        "chilean": ("chilean", "智利"), "nigerian": ("nigerian", "尼日利亚"), "ghanaian": ("ghanaian", "加纳"),
+        "egyptian": ("egyptian", "埃及"), "irish": ("irish", "爱尔兰"), "austrian": ("austrian", "奥地利"),
+        "belgian": ("belgian", "比利时"), "hungarian": ("hungarian", "匈牙利"), "ukrainian": ("ukrainian", "乌克兰"),
+        "turkish": ("turkish", "土耳其"), "iranian": ("iranian", "伊朗"), "singaporean": ("singaporean", "新加坡"),
+    },
 }
 
 # --- concept table -----------------------------------------------------------------------------

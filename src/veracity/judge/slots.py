@@ -251,16 +251,28 @@ _ZH_SUBJECT = re.compile(
 _RANK_OF = re.compile(r"\d+(?:st|nd|rd|th)\s+(?:[a-z]+\s+)?[a-z]{3,}")
 
 
+# a nationality that qualifies a noun: "a Chilean astronomer", "美国经济学家", "中国籍科学家"
+_QUALIFIES = r"(?:-born)?\s+(?:[a-z]+\s+)?[a-z]{4,}\b"
+_QUALIFIES_ZH = rf"籍?[{CJK_CHARS}]{{0,3}}(?:家|学者|人|公民)"
+
+
 def _category_slots(text: str, part_of: Callable[[int], int]) -> list[Slot]:
     low = text.lower()
     out = []
     for group, members in lexicon.CATEGORY_GROUPS.items():
         for member, phrases in members.items():
             for p in phrases:
+                if group == "nationality" and not re.search(
+                    # in the text as written: "the Chinese Academy" is a name, "a Chinese chemist" is not
+                    (re.escape(p) + _QUALIFIES_ZH) if CJK.match(p) else (r"\b(?i:" + re.escape(p) + ")" + _QUALIFIES),
+                    text,
+                ):
+                    continue  # "the Chinese Academy", "in French": no nationality said of anyone
                 if lexicon.words_in(low, p):
                     pos = low.find(p)
+                    # a nationality only counts against another one: it is no value to find
                     out.append(Slot(kind="category", text=p, forms=list(phrases), group=group, member=member,
-                                    part=part_of(pos), pos=max(pos, 0)))
+                                    part=part_of(pos), pos=max(pos, 0), minor=group == "nationality"))
                     break
     return out
 
