@@ -15,7 +15,7 @@ import re
 from veracity.evidence.numbers import NumberMention, extract_numbers, same_quantity
 from veracity.evidence.tokenize import content_terms
 from veracity.judge.slots import ClaimSlots, Slot
-from veracity.text import CJK, normalize_for_match
+from veracity.text import CJK, CJK_CHARS, normalize_for_match
 
 TIME_KINDS = ("year", "date")
 
@@ -176,7 +176,7 @@ def own_time_elsewhere(slot: Slot, sentence: str, clause: str, cs: ClaimSlots) -
 _POST_ZH = "(?:系|学院|专业)?的?(教授|副教授|助理教授|研究员|讲师|学者|博士|硕士|学士|学位)"
 
 
-_KIND_ZH = "籍?([\u4e00-\u9fff]{0,3}(?:家|学者|人|公民))"
+_KIND_ZH = rf"籍?([{CJK_CHARS}]{{0,3}}(?:家|学者|人|公民))"
 
 
 def _post_heads(text: str, phrase: str, group: str | None = None) -> set[str]:
