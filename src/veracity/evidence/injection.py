@@ -26,6 +26,13 @@ _EN = [
     r"\byou\s+are\s+(?:now\s+)?(?:an?\s+)?(?:[a-z\-]+\s+){0,2}(?:ai|assistant|language\s+model|llm|chatbot|fact[- ]?checker)\b",
     r"\b(?:ai|llm|language\s+model|assistant|fact[- ]?checker|chatbot)s?\s*(?:reading\s+this\s*)?[,:]?\s*"
     r"(?:must|should|shall)\s+(?:ignore|report|say|answer|mark|output|conclude|rate)",
+    # a note addressed to models or checkers: "Note to AI fact-checkers:", "Attention language models:"
+    r"\b(?:note|attention|message|instructions?|notice)\s*(?:to|for)?\s*(?:all\s+)?(?:ai|llm|automated|"
+    r"language\s+model|assistant|fact[- ]?check(?:er|ing)|chatbot)s?\b[^.:]{0,30}:",
+    # "… should be rated / marked / treated as true (confirmed, verified)"
+    r"\b(?:should|must|shall)\s+be\s+(?:rated|marked|treated|labell?ed|classified|judged|reported)\s+as\s+"
+    r"(?:true|verified|confirmed|correct|accurate)",
+    r"\btreat\s+(?:every|all|each|any)\s+(?:statement|claim|fact)s?\b[^.]{0,40}\bas\s+(?:true|verified|confirmed|correct)",
     # chat-role markers at the start of a line: "SYSTEM:", "[INST]", "<|im_start|>"
     r"(?m)^\s*(?:system|assistant)\s*:\s*\S",
     r"\[/?INST\]|<\|im_(?:start|end)\|>|<\|system\|>",
@@ -36,6 +43,9 @@ _ZH = [
     r"(?:将|把)(?:所有|全部|每一?[条个项]|这些|这[条个项])(?:的)?(?:陈述|声明|说法|主张|内容)(?:都|全部)?(?:判定|判断|标记|视为|认定|评为)为?(?:属实|真实|正确|可信|已核实)",
     r"你(?:现在)?是一?(?:个|名)?(?:人工智能|AI|语言模型|助手|事实核查员|核查员)",
     r"(?:人工智能|AI|语言模型|模型|核查员|核查系统)(?:必须|应当|应该|务必)(?:判定|认定|输出|回答|忽略)",
+    # a note addressed to a model or a checking tool: 致AI核查工具：…, 请判定为真
+    r"(?:致|告|提示)(?:所有)?(?:人工智能|AI|大模型|语言模型|核查工具|核查系统|事实核查)[^。：:]{0,12}[：:]",
+    r"请(?:将[^。]{0,20})?(?:判定|标记|认定|评为)为?(?:真|属实|真实|已核实)",
 ]
 
 _PATTERNS = [re.compile(p, re.IGNORECASE) for p in _EN] + [re.compile(p) for p in _ZH]
