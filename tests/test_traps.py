@@ -204,6 +204,14 @@ CASES: list[tuple[str, tuple[Label, ...]]] = [
     ("Sofia Reyna is an Argentine astronomer.", (Label.FALSE,)),
     ("Sofia Reyna is a Chilean astronomer.", GOOD),
     ("李华是美国科学家。", (Label.FALSE,)),
+    # a bound in the claim ("more than"), a share of the subject's own things ("38% of its
+    # flights"), a count in Chinese against English, an adjective ("a Brazilian carrier") no owner
+    ("Kestrel Airlines carried more than 12 million passengers in 2022.", GOOD),
+    ("Kestrel Airlines carried more than 15 million passengers in 2022.", (Label.FALSE, Label.PARTLY_TRUE, Label.UNVERIFIABLE)),
+    ("About 58 percent of Kestrel's flights are international.", (Label.FALSE,)),
+    ("About 38 percent of Kestrel's flights are international.", GOOD),
+    ("Kestrel Airlines 2022年运送旅客2000万人次。", (Label.FALSE,)),
+    ("Kestrel Airlines reported a net profit of $3.1 billion in 2022.", (Label.FALSE,)),
 ]
 
 

@@ -26,7 +26,13 @@ from veracity.evidence.numbers import NumberMention, extract_numbers, same_quant
 from veracity.evidence.tokenize import content_terms
 from veracity.judge import lexicon
 from veracity.judge.aliases import expand_acronyms, has_alias_statement
-from veracity.judge.counts import counted_words, counts_other_things, noun_after, same_noun
+from veracity.judge.counts import (
+    counted_words,
+    counts_other_things,
+    noun_after,
+    same_noun,
+    within_claimed_bound,
+)
 from veracity.judge.credit import award_credit, claimed_agents, role_credit
 from veracity.judge.frames import (
     CJK,
@@ -236,7 +242,12 @@ def _number_match(slot: Slot, sent: Sentence, cs: ClaimSlots) -> tuple[bool, str
     for pn in sent.numbers:
         if pn.kind == "version":
             continue
-        if same_quantity(cn, pn):
+        bounded = (  # "more than 12 million passengers" is stated by "12,400,000 passengers"
+            cn.kind == pn.kind and cn.kind in ("count", "percent") and (cn.unit or "") == (pn.unit or "")
+            and within_claimed_bound(cs.text, cn.start, cn.value, pn.value)
+            and same_noun(noun_after(cs.text, cn.end), noun_after(sent.text, pn.end))
+        )
+        if same_quantity(cn, pn) or bounded:
             if cn.kind == "count" and not cn.unit and counts_other_things(cs.text, cn.end, sent.text, pn.end):
                 continue
             relative = relative_owner(sent.text, pn) if cs.subject else None
@@ -435,8 +446,13 @@ def _number_conflict(slot: Slot, sent: Sentence, cs: ClaimSlots) -> str | None:
                 continue
             if (cn.unit or "") != (pn.unit or "") or pn.value == 0:
                 continue
+            if within_claimed_bound(cs.text, cn.start, cn.value, pn.value):
+                continue  # "more than 12 million" against 12,400,000
             ratio = abs(cn.value / pn.value)
-            if 0.01 <= ratio <= 100 and same_noun(noun_after(cs.text, cn.end), noun_after(sent.text, pn.end)):
+            same_thing = same_noun(noun_after(cs.text, cn.end), noun_after(sent.text, pn.end)) or (
+                cn.kind == "percent" and bool(counted_words(cs.text, cn.end) & counted_words(sent.text, pn.end))
+            )  # "58 percent of Kestrel's flights" / "38% of its flights"
+            if 0.01 <= ratio <= 100 and same_thing:
                 owner = owner_of(sent.text, pn, cs)
                 # no name in reach ("Its main span is 1,104 metres"): the sentence's subject,
                 # which is the claim's in a sentence about it

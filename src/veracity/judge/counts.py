@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import re
 
+from veracity.judge.lexicon import concept_phrases
 from veracity.text import CJK, CJK_CHARS
 
-_NOUN_SKIP = frozenset(["of", "more", "than", "over", "about", "around", "nearly", "almost", "some", "the", "a", "an", "in"])
+_NOUN_SKIP = frozenset(["of", "more", "than", "over", "about", "around", "nearly", "almost", "some", "the", "a", "an", "in",
+                        "its", "his", "her", "their", "our"])
 
 
 def noun_after(text: str, end: int) -> str | None:
@@ -27,8 +29,37 @@ def noun_after(text: str, end: int) -> str | None:
 
 
 def same_noun(a: str | None, b: str | None) -> bool:
-    """Two counts of the same thing: parameters vs parameters, not parameters vs tokens."""
-    return a is None or b is None or a == b or a[:4] == b[:4]
+    """Two counts of the same thing: parameters vs parameters, not parameters vs tokens. A
+    noun in Chinese against one in English is compared through the concept table (参数 ↔
+    parameters) and otherwise taken as the same (nothing says they differ)."""
+    if a is None or b is None or a == b or a[:4] == b[:4]:
+        return True
+    if bool(CJK.match(a)) != bool(CJK.match(b)):
+        zh, en = (a, b) if CJK.match(a) else (b, a)
+        english = concept_phrases(zh)
+        return not english or any(p[:4] == en[:4] for p in english)
+    return False
+
+
+_AT_LEAST = re.compile(r"(?:more\s+than|over|at\s+least|upwards\s+of|in\s+excess\s+of|超过|逾|多于|至少|以上)\s*$",
+                       re.IGNORECASE)
+_AT_MOST = re.compile(r"(?:less\s+than|fewer\s+than|under|at\s+most|up\s+to|no\s+more\s+than|不到|少于|不足|至多)\s*$",
+                      re.IGNORECASE)
+_ABOUT = re.compile(r"(?:about|around|approximately|roughly|nearly|almost|some|close\s+to|约|大约|近|将近|接近)\s*$",
+                    re.IGNORECASE)
+
+
+def within_claimed_bound(claim: str, start: int, claimed: float, stated: float) -> bool:
+    """The stated value agrees with how the claim words its number: "more than 12 million"
+    holds for 12.4 million, "under 100" for 87, "about 400" for anything within 10 %."""
+    before = claim[max(0, start - 24) : start]
+    if _AT_LEAST.search(before):
+        return stated >= claimed
+    if _AT_MOST.search(before):
+        return stated <= claimed
+    if _ABOUT.search(before):
+        return claimed != 0 and abs(stated - claimed) / abs(claimed) <= 0.1
+    return False
 
 
 def counted_words(text: str, end: int) -> set[str]:
@@ -40,7 +71,7 @@ def counted_words(text: str, end: int) -> set[str]:
     cjk = re.match(rf"[个位名项次篇条]?([{CJK_CHARS}]{{1,2}})", tail)  # 14名博士生, 4米
     if cjk:
         return {cjk.group(1)}
-    words = re.match(r"(?:[A-Za-z][\w\-]*\s+){0,2}[A-Za-z][\w\-]*", tail)
+    words = re.match(r"(?:[A-Za-z][\w'’\-]*\s+){0,2}[A-Za-z][\w'’\-]*", tail)  # "of Kestrel's flights"
     found = re.findall(r"[A-Za-z]+", words.group(0) if words else "")
     # one spelling of a unit ("meters" and "metres" count the same thing)
     return {re.sub(r"(met|lit|cent)er", r"\1re", w.lower())[:5] for w in found

@@ -104,6 +104,12 @@ def after_preposition(text: str, pos: int) -> bool:
 
 
 _ADJECTIVE_AFTER_ARTICLE = re.compile(r"\b(?:an?|the)\s+[A-Z][a-z]+\s$")
+
+
+def _adjective(sent: str, end: int) -> bool:
+    """The capitalised word ending at ``end`` is an adjective after an article ("a Brazilian
+    carrier", "an American economist"), no name a quantity could belong to."""
+    return bool(_ADJECTIVE_AFTER_ARTICLE.search(sent[: end + 1][-40:]))
 _RELATIVE = re.compile(r"\s*(?:which|who|whose|that)\b", re.IGNORECASE)
 _ZH_PREPOSITION = re.compile(r"[由被与和跟向对比据从及]\s*$")
 _ZH_PREPOSITION_AT = re.compile(r"[由被跟向对比据从在于]\s*$")  # a place, a source or an agent follows
@@ -194,13 +200,13 @@ def owner_of(sent: str, num: NumberMention, cs: ClaimSlots) -> str | None:
     names = [m for m in names if _bare(m.group(0))]
     # a name after a preposition ("designed by X and had 18,000 …") is not what the clause is about
     names = [m for m in names if not after_preposition(before, m.start())]
-    # nor a capitalised adjective after an article ("an American economist who served as …")
-    names = [m for m in names if not _ADJECTIVE_AFTER_ARTICLE.search(sent[: m.end() + 1][-40:])]
+    names = [m for m in names if not _adjective(sent, m.end())]
     if names:
         return names[-1].group(0)
     clause_end = min([i for i in (after.find(","), after.find(";"), after.find("，"), after.find("；")) if i >= 0]
                      or [len(after)])
-    names = [m for m in LATIN_PHRASE.finditer(after[:clause_end]) if _bare(m.group(0))]
+    names = [m for m in LATIN_PHRASE.finditer(after[:clause_end])
+             if _bare(m.group(0)) and not _adjective(sent, num.end + m.end())]
     if names:
         return names[0].group(0)
     if clause_start >= 0 and not CJK.search(sent):
@@ -208,7 +214,8 @@ def owner_of(sent: str, num: NumberMention, cs: ClaimSlots) -> str | None:
         # preposition ("Its predecessor, Orion-6, had 13 billion …" — Orion-6's, not the
         # subject's the sentence's pronoun points to)
         names = [m for m in LATIN_PHRASE.finditer(before[:clause_start])
-                 if _bare(m.group(0)) and not m.group(0)[:1].isdigit() and not after_preposition(before, m.start())]
+                 if _bare(m.group(0)) and not m.group(0)[:1].isdigit() and not after_preposition(before, m.start())
+                 and not _adjective(sent, m.end())]
         if names:
             return names[-1].group(0)
     if clause_start >= 0 and CJK.search(sent):

@@ -1,0 +1,45 @@
+"""What a count counts, and how a claim bounds its number (veracity.judge.counts)."""
+
+from __future__ import annotations
+
+from veracity.judge.counts import (
+    counted_words,
+    counts_other_things,
+    same_noun,
+    within_claimed_bound,
+)
+
+
+def test_counted_words_read_past_possessives_and_units() -> None:
+    claim = "About 58 percent of Kestrel's flights are international."
+    assert counted_words(claim, claim.index(" of")) >= {"kestr", "fligh"}  # after "58 percent"
+    assert counted_words("a 4-metre mirror", 3) == {"metre", "mirro"}
+    assert counted_words("4 meters long", 1) == counted_words("4 metres long", 1)  # one spelling
+    assert counted_words("14名博士生", 2) == {"博士"}
+
+
+def test_the_same_count_of_another_thing_states_nothing() -> None:
+    claim, text = "supervised 42 doctoral students", "Her department has 42 faculty members."
+    assert counts_other_things(claim, claim.index("42") + 2, text, text.index("42") + 2)
+    assert not counts_other_things(claim, claim.index("42") + 2, "42 new doctoral students", 2)
+    # a noun in another language says nothing either way
+    assert not counts_other_things("2800 亿参数", 7, "280 billion parameters", 11)
+
+
+def test_nouns_in_two_languages_compare_through_the_concept_table() -> None:
+    assert same_noun("参数", "param")
+    assert not same_noun("参数", "token")
+    assert same_noun("旅客", "passe")  # no concept known: nothing says they differ
+    assert not same_noun("param", "token")
+
+
+def test_a_bound_in_the_claim_holds_for_values_beyond_it() -> None:
+    claim = "carried more than 12 million passengers"
+    at = claim.index("12")
+    assert within_claimed_bound(claim, at, 12e6, 12.4e6)
+    assert not within_claimed_bound(claim, at, 12e6, 9.1e6)
+    assert within_claimed_bound("fewer than 100 aircraft", 11, 100, 87)
+    assert within_claimed_bound("about 400 people", 6, 400, 390)
+    assert not within_claimed_bound("about 400 people", 6, 400, 300)
+    assert not within_claimed_bound("exactly 400 people", 8, 400, 410)
+    assert within_claimed_bound("超过1200万人次", 2, 12e6, 12.4e6)
