@@ -212,6 +212,15 @@ CASES: list[tuple[str, tuple[Label, ...]]] = [
     ("About 38 percent of Kestrel's flights are international.", GOOD),
     ("Kestrel Airlines 2022年运送旅客2000万人次。", (Label.FALSE,)),
     ("Kestrel Airlines reported a net profit of $3.1 billion in 2022.", (Label.FALSE,)),
+    # Chinese: another month; a numbered office; a department of another school; one present post
+    ("王军1962年8月出生于湖北武汉。", (Label.FALSE,)),
+    ("王军曾任武汉大学第十五任校长。", (Label.FALSE,)),
+    ("王军1984年毕业于北京大学经济系。", (Label.FALSE,)),
+    ("王军1984年毕业于复旦大学经济系。", GOOD),
+    ("王军现任清华大学教授。", (Label.FALSE,)),
+    ("王军现任武汉大学教授。", GOOD),
+    ("《转型经济学》销量超过10万册。", GOOD),
+    ("《转型经济学》销量超过20万册。", (Label.FALSE,)),
 ]
 
 

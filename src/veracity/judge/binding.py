@@ -41,6 +41,8 @@ from veracity.judge.frames import (
     clause_spans,
     life_conflict,
     life_dates,
+    numbered_office,
+    office_conflict,
     one_time,
     own_time_elsewhere,
     same_post,
@@ -331,6 +333,7 @@ INSTITUTION = re.compile(
 )
 
 
+_ZH_UNIVERSITY = re.compile(rf"[{CJK_CHARS}]{{2,8}}?大学")
 _ZH_LEAD = re.compile(r"^.*[在于从自入到年月日的和与及、，曾任后前]")  # "年毕业于「浙江大学」"
 
 
@@ -349,10 +352,18 @@ def schools_of_degrees(text: str) -> tuple[str, ...]:
     return tuple(m.group("school") for m in _DEGREE_FROM.finditer(text))
 
 
+# what may follow a Chinese school's name in one slot: its department, or a post held there
+# (北京大学「经济系」, 清华大学「教授」)
+_ZH_SCHOOL_TAIL = re.compile(rf"[{CJK_CHARS}]{{0,6}}(?:系|专业|学院|研究所)|(?:副|助理)?(?:教授|讲师|研究员)|校长|院长")
+
+
 def _is_school(slot: Slot, cs: ClaimSlots) -> bool:
     """A school or institute: by its name, or as where the claim's degree came from."""
     name = slot.text.strip()
-    return bool(INSTITUTION.fullmatch(name)) or any(same_name(name, s) for s in schools_of_degrees(cs.text))
+    if INSTITUTION.fullmatch(name) or any(same_name(name, s) for s in schools_of_degrees(cs.text)):
+        return True
+    head = INSTITUTION.match(name)
+    return bool(head and CJK.match(name) and _ZH_SCHOOL_TAIL.fullmatch(name[head.end():]))
 
 
 def _institution_conflict(slot: Slot, sent: Sentence, cs: ClaimSlots) -> str | None:
@@ -360,14 +371,20 @@ def _institution_conflict(slot: Slot, sent: Sentence, cs: ClaimSlots) -> str | N
     other values but not its institution: "a PhD in statistics from Harvard in 2009" against
     "… and a PhD in statistics from Stanford University in 2009"."""
     others = frame_values(cs, slot)
-    if not others:
+    current = "现任" in cs.text  # one present post: another school where the page says 现任 too
+    if not others and not current:
         return None
+    school = INSTITUTION.match(slot.text.strip())
     for a, b in clause_spans(sent.text):
         raw = sent.text[a:b]
         norm = normalize_for_match(raw)
-        if name_found(slot, norm):
+        if name_found(slot, norm) or (school and normalize_for_match(_ZH_LEAD.sub("", school.group(0))) in norm):
+            continue  # the claim's school, with or without its department
+        if not others and "现任" not in raw:
             continue
-        found = [_ZH_LEAD.sub("", m.group(0)) for m in INSTITUTION.finditer(raw)] + list(schools_of_degrees(raw))
+        # a university named before its school is the value shown: 「武汉大学」经济与管理学院
+        found = [_ZH_LEAD.sub("", u.group(0) if (u := _ZH_UNIVERSITY.search(m.group(0))) else m.group(0))
+                 for m in INSTITUTION.finditer(raw)] + list(schools_of_degrees(raw))
         # the claim's own other schools ("studied at A and at B") are not another value
         found = [f for f in found if not any(
             sl.kind == "name" and name_found(sl, normalize_for_match(f)) for sl in cs.slots)]
@@ -636,12 +653,16 @@ def align(
                     m = SlotMatch(UNBOUND, i, other)
         # another value in the claim's frame, even where the value is stated elsewhere: the
         # 1903 physics prize and the 1911 chemistry prize both contradict "physics in 1911"
-        for i in frames:
+        office = numbered_office(slot.text) if slot.kind == "name" else None
+        # a numbered office is its own frame (武汉大学第十四任校长), in any sentence about the subject
+        for i in [j for j, x in enumerate(sents) if x.subject] if office is not None else frames:
             s = sents[i]
             conflict = None
-            if not strict_frame(i, slot):
+            if office is not None:
+                conflict = office_conflict(office, slot.text, s.text)
+            elif not strict_frame(i, slot):
                 continue
-            if slot.kind == "number":
+            elif slot.kind == "number":
                 conflict = _number_conflict(slot, s, cs)
             elif slot.kind == "category" and slot.group:
                 conflict = _category_conflict(slot, s, cs)

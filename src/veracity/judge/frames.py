@@ -202,3 +202,25 @@ def same_post(slot: Slot, claim: str, sentence: str, phrases: dict[str, tuple[st
         return False
     return any(heads & _post_heads(sentence, p, slot.group) for member, words in phrases.items()
                if member != slot.member for p in words)
+
+
+# a numbered office or edition in Chinese: 「武汉大学第」十四「任校长」, 第三届
+_ZH_NUMBERED = re.compile(r"第([零〇一二两三四五六七八九十百\d]+)([任届位])")
+
+
+def numbered_office(name: str) -> re.Pattern[str] | None:
+    """For a name that numbers an office (武汉大学第十五任校长), a pattern finding the same
+    office with any number; None for other names."""
+    m = _ZH_NUMBERED.search(name)
+    if m is None:
+        return None
+    head, tail = name[: m.start()], name[m.end():]
+    return re.compile(re.escape(head) + r"第([零〇一二两三四五六七八九十百\d]+)" + re.escape(m.group(2) + tail))
+
+
+def office_conflict(office: re.Pattern[str], name: str, sentence: str) -> str | None:
+    """The same numbered office with another number in ``sentence`` (第十四任 for 第十五任)."""
+    for m in office.finditer(sentence):
+        if m.group(0) != name:
+            return m.group(0)
+    return None

@@ -35,7 +35,7 @@ RELATIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
                 ("主导", "领导", "负责", "带领", "牵头", "主持", "负责人")),
     "employment": (("join", "work", "employ", "hired", "recruit", "member", "serv", "position",
                     "appoint", "became", "left", "moved"),
-                   ("加入", "任职", "工作", "就职", "担任", "曾任", "出任", "任教", "执教", "成员", "挖角",
+                   ("加入", "任职", "工作", "就职", "担任", "曾任", "出任", "现任", "任教", "执教", "成员", "挖角",
                     "加盟", "离开")),
     "authorship": (("wrote", "written", "author", "publish", "co-author", "paper", "book"),
                    ("撰写", "发表", "著有", "作者", "论文")),

@@ -232,10 +232,13 @@ def _subject_for(text: str, hint: str | None, anchors: list[str]) -> str | None:
 # 曾任「哈佛大学教授」, 在「清华大学」任教
 _ZH_OBJECT = re.compile(
     r"(?:(?:出生于|生于|毕业于|就读于|任职于|就职于|加入|位于|获得|荣获|创立|创办|发明|发现|去世于|逝世于"
-    r"|曾任|担任|出任)"
+    r"|曾任|担任|出任|现任)"
     rf"(?:了)?(?:\d{{4}}\s*年度?的?)?([{CJK_CHARS}·]{{2,12}}?)(?=[的,，。、;；和与及并(（]|$|\s|[0-9A-Za-z])"
     rf"|在([{CJK_CHARS}·]{{2,12}}?)(?:任教|执教|任职|工作|就读|学习|读书|求学|深造|获得|取得|攻读|完成))"
 )
+
+# a post at a school (武汉大学「教授」): the school is found without the post
+_ZH_POST_AT = re.compile(rf"([{CJK_CHARS}]{{2,10}}(?:大学|学院))(?:副|助理)?(?:教授|讲师|研究员)")
 
 # a Chinese claim's leading name: the characters before its first verb or particle
 _ZH_SUBJECT = re.compile(
@@ -322,6 +325,9 @@ def claim_slots(text: str, subject_hint: str | None = None,
             continue
         at = m.start(g)
         forms = [normalize_for_match(obj), *lexicon.english_forms(obj)]  # 谷歌 is found as Google too
+        post = _ZH_POST_AT.fullmatch(obj)
+        if post:  # 武汉大学教授 is stated by 武汉大学经济与管理学院教授: the school is the value
+            forms.append(normalize_for_match(post.group(1)))
         zh_objects.append(Slot(kind="name", text=obj, forms=forms, part=part_of(at), pos=at))
     for n in extract_numbers(text):
         if n.kind == "version":
