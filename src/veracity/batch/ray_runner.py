@@ -37,6 +37,7 @@ import os
 import shutil
 import socket
 import tempfile
+import time
 import uuid
 from collections import deque
 from pathlib import Path
@@ -90,6 +91,12 @@ class RateBuckets:
         """Seconds the caller must wait before its request to ``name``."""
         return self.limiter.reserve(name)
 
+    def reserve_until(self, name: str) -> float:
+        """The wall-clock time (``time.time()``) at which the caller's request to ``name`` may
+        go: an absolute slot, so that the time the answer takes to reach the worker does not
+        shift it (two workers' slots stay ``1/rate`` apart however slow the actor call)."""
+        return time.time() + self.limiter.reserve(name)
+
     def granted(self) -> dict[str, int]:
         """How many slots each provider was given (for tests and the curious)."""
         return dict(self.limiter.granted)
@@ -106,7 +113,8 @@ class RayRateLimiter:
     async def acquire(self, name: str) -> None:
         if name not in self.rates:
             return
-        wait = float(await self.handle.reserve.remote(name))
+        until = float(await self.handle.reserve_until.remote(name))
+        wait = until - time.time()  # one clock for the actor and the workers of a machine
         if wait > 0:
             await asyncio.sleep(wait)
 

@@ -19,7 +19,8 @@ seconds). The defaults are what each provider class declares (``default_rate``, 
 without a rate (the local corpus, which is never wrapped, or SearXNG) is not limited.
 
 The Ray runner keeps the buckets in one named actor (:mod:`veracity.batch.ray_runner`), which
-uses :meth:`TokenBucketLimiter.reserve` and lets each worker sleep on its own side.
+uses :meth:`TokenBucketLimiter.reserve` and hands each worker an absolute slot (wall-clock
+time) to sleep until on its own side, so the actor call's own latency does not move it.
 """
 
 from __future__ import annotations
