@@ -74,7 +74,7 @@ _EN_NAME = r"[A-Z][\w'’\-]*(?:\s+(?:[A-Z]\.|[A-Z][\w'’\-]*|van|von|de|der|da
 _ZH_NAME = rf"[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*)*|[{CJK_CHARS}·]{{2,10}}?(?=[，。,;；、和与及（(]|$|\s)"
 _HOLDER = (
     re.compile(rf"(?i:(?P<role>{_ROLE_EN}))\s+(?:of\s+[^,.;:]{{1,80}}?\s+)?(?:is|was|:)\s+(?P<name>{_EN_NAME})"),
-    re.compile(rf"(?P<name>{_EN_NAME})\s*,?\s+(?:is|was|serves\s+as|served\s+as|became)\s+"
+    re.compile(rf"(?P<name>{_EN_NAME})\s*,?\s+(?:is|was|(?:has|had)\s+been|(?:has\s+)?serve[sd]?\s+as|became)\s+"
                rf"(?:the\s+|its\s+|their\s+|his\s+|her\s+)?"
                rf"(?i:(?P<role>{_ROLE_EN}))\b"),
     re.compile(rf"(?P<role>{_ROLE_ZH})(?:是|为|：|:)\s*(?P<name>{_ZH_NAME})"),
