@@ -608,3 +608,12 @@ def test_a_sentence_going_on_about_the_topic_with_a_generic_noun() -> None:
     assert starts_with_anaphor("By 2023 the company employed about 350 people.")
     assert not starts_with_anaphor("2021年，星河科技完成融资。")
     assert not starts_with_anaphor("Acme Corp employed 350 people.")
+
+
+def test_role_holders_read_the_perfect_tense_too() -> None:
+    from veracity.judge.credit import role_holders
+
+    assert role_holders("Jonas Berg has been chief executive since 2011.") == [("chief executive", "Jonas Berg")]
+    assert role_holders("Mette Larsen has served as chief executive since 2011.") == [
+        ("chief executive", "Mette Larsen")]
+    assert role_holders("Priya Nair is the chief executive of Orbit Labs.") == [("chief executive", "Priya Nair")]
