@@ -289,9 +289,11 @@ def _in_claims_clause(pn: NumberMention, sent: Sentence, cs: ClaimSlots, slot: S
         return False  # no relation known: the clause must say something of what the claim says
     if own_time_elsewhere(slot, sent.text, clause, cs):
         return False  # a repeatable relation: the other date is another event of the sentence
+    # of a compound claim, only the values of the slot's own part place it ("1984年毕业于复旦大学，
+    # 1992年在北京大学获得博士学位": 北京大学 is the frame of 1992, not of 1984)
     return any(
         sl is not slot and (name_found(sl, norm) if sl.kind == "name" else any(lexicon.words_in(low, p) for p in sl.forms))
-        for sl in [*cs.slots, *cs.context] if sl.kind in ("name", "category")
+        for sl in [*cs.slots, *cs.context] if sl.kind in ("name", "category") and (cs.parts <= 1 or sl.part == slot.part)
     )
 
 

@@ -43,7 +43,8 @@ STOP_ANCHORS = {
     "born", "since then", "both", "each", "many", "most", "some", "other",
 }
 _PART_SPLIT = re.compile(r"\s*(?:;|；|。|,\s*and\s+|\s+and\s+(?=(?:he|she|it|they|was|is|has|had|"
-                         r"won|received|became|served|later|then|also)\b)|，并|,并|，且|以及|并且|，同时)\s*")
+                         r"won|received|became|served|later|then|also)\b)|，并|,并|，且|以及|并且|，同时|"
+                         r"[，,](?=\d{4}年))\s*")  # "…复旦大学，1992年在北京大学…": another year, another fact
 
 
 def name_parts(name: str) -> list[str]:
@@ -242,10 +243,10 @@ _ZH_POST_AT = re.compile(rf"([{CJK_CHARS}]{{2,10}}(?:大学|学院))(?:副|助�
 
 # a Chinese claim's leading name: the characters before its first verb or particle
 _ZH_SUBJECT = re.compile(
-    rf"^([{CJK_CHARS}·]{{2,12}}?)(?=于|在|是|曾|获|出生|生于|毕业|担任|提出|发明|发现|创立|创办|成立|"
+    rf"^([{CJK_CHARS}·]{{2,12}}?)(?=\s*(?:于|在|是|曾|获|出生|生于|毕业|担任|提出|发明|发现|创立|创办|成立|"
     r"的|将|被|由|和|与|为|成为|去世|逝世|主导|领导|加入|位于|拥有|共有|有|以|，|,|\d|自|从|担任|任|"
     r"完成|发布|推出|宣布|收购|上市|开发|研发|提供|参与|总部|目前|现|已|获得|赢得|当选|出版|发表|创作|"
-    r"首次|首先|最早|率先|共|合成|研制|指导|培养|带领|负责)"
+    r"首次|首先|最早|率先|共|合成|研制|指导|培养|带领|负责))"
 )
 
 
