@@ -617,3 +617,12 @@ def test_role_holders_read_the_perfect_tense_too() -> None:
     assert role_holders("Mette Larsen has served as chief executive since 2011.") == [
         ("chief executive", "Mette Larsen")]
     assert role_holders("Priya Nair is the chief executive of Orbit Labs.") == [("chief executive", "Priya Nair")]
+
+
+
+def test_speakers_of_quotations_in_both_languages() -> None:
+    from veracity.judge.credit import speakers
+
+    assert speakers('Clara Mendes said that "the window is closing".') == [("Clara Mendes", "the window is closing")]
+    assert speakers("王军表示：“改革没有回头路。”") == [("王军", "改革没有回头路。")]
+    assert speakers("The window is closing, experts say.") == []

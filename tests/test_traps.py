@@ -223,6 +223,9 @@ CASES: list[tuple[str, tuple[Label, ...]]] = [
     ("《转型经济学》销量超过20万册。", (Label.FALSE,)),
     # a compound Chinese claim: another year after a comma is another fact, judged on its own
     ("王军 1984年毕业于复旦大学经济系，1992年在北京大学获得经济学博士学位。", (Label.PARTLY_TRUE,)),
+    # a quotation given to the wrong speaker
+    ('Clara Mendes said that "the window for action is closing fast".', (Label.MISATTRIBUTED,)),
+    ('Antonio Ferreira said that "the window for action is closing fast".', GOOD),
 ]
 
 

@@ -33,12 +33,13 @@ from veracity.judge.counts import (
     same_noun,
     within_claimed_bound,
 )
-from veracity.judge.credit import award_credit, claimed_agents, role_credit
+from veracity.judge.credit import award_credit, claimed_agents, role_credit, speaker_credit
 from veracity.judge.frames import (
     CJK,
     TIME_KINDS,
     clause_at,
     clause_spans,
+    evidence_form,
     life_conflict,
     life_dates,
     numbered_office,
@@ -93,7 +94,7 @@ def clause_sentence(s: Sentence, a: int, b: int) -> Sentence:
     """Characters ``a``–``b`` of sentence ``s`` (one of its clauses) as a sentence about the
     subject, so that a clause can be matched like a whole sentence."""
     raw = s.text[a:b]
-    return Sentence(s.start + a, s.start + b, raw, raw.lower(), evidence_norm(raw),
+    return Sentence(s.start + a, s.start + b, raw, raw.lower(), evidence_form(raw),
                     extract_numbers(raw), subject=True)
 
 
@@ -493,15 +494,6 @@ def _slot_in(slot: Slot, s: Sentence, cs: ClaimSlots, frame: str = "") -> tuple[
     return any(lexicon.words_in(s.low, p) or (bool(frame) and lexicon.words_in(frame, p)) for p in slot.forms), None
 
 
-_QUOTE_MARKS = str.maketrans("", "", "\"“”「」『』《》")
-
-
-def evidence_norm(text: str) -> str:
-    """A sentence's matching form without its quotation marks: '"青鸟"数据库系统' names the
-    「青鸟数据库系统」 a claim speaks of ("the “Vela” model" the Vela model)."""
-    return normalize_for_match(text).translate(_QUOTE_MARKS)
-
-
 class TermUnits:
     """The claim's wording as units to find: English content words, Chinese concepts (found in
     Chinese or as their English phrases), and the remaining Chinese bigrams."""
@@ -551,7 +543,7 @@ def align(
     sents: list[Sentence] = []
     for a, b in sentence_spans(text):
         raw = text[a:b]
-        sents.append(Sentence(a, b, raw, raw.lower(), evidence_norm(raw), extract_numbers(raw),
+        sents.append(Sentence(a, b, raw, raw.lower(), evidence_form(raw), extract_numbers(raw),
                               list_like=_is_list_like(raw)))
     named = [subject_named(cs, s.text, s.norm) and not named_as_other(cs, s.text) for s in sents]
     title_named = subject_named(cs, title, normalize_for_match(title)) if title else False
@@ -762,6 +754,8 @@ def align(
         award_credit(cs, al, sents)
     if not al.credits_other and not al.subject_credited:
         role_credit(cs, al, sents)
+    if not al.credits_other and not al.subject_credited:
+        speaker_credit(cs, al, sents)
     al.list_like = bool(sents) and all(s.list_like or len(s.norm) < 25 for s in sents)
     al.features = _features(cs, al, units)
     return al

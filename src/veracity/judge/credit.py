@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from veracity.evidence.numbers import extract_numbers
 from veracity.judge import lexicon
-from veracity.judge.frames import TIME_KINDS
+from veracity.judge.frames import TIME_KINDS, evidence_form
 from veracity.judge.owners import is_subject_name, name_found, subject_named
 from veracity.judge.slots import ClaimSlots, same_name
 from veracity.text import CJK_CHARS, normalize_for_match
@@ -165,3 +165,42 @@ def claimed_agents(cs: ClaimSlots) -> list[str]:
            for p in people):
         return []
     return people
+
+
+# "X said that "…"", "X told reporters: “…”", 「X表示：“…”」: who a quotation is given to
+_SAID = r"(?:said|says|stated|wrote|declared|argued|told\s+\w+|remarked|warned|added|noted|claimed)"
+_SPEAKER_QUOTE = re.compile(
+    rf"(?P<name>{_EN_NAME})\s*,?\s+{_SAID}\b[^\"“”]{{0,40}}[\"“](?P<quote>[^\"“”]{{8,300}})[\"”]"
+    rf"|(?P<zh>[{CJK_CHARS}·]{{2,4}}?)(?:说|表示|称|指出|强调)[：:，,]?\s*[“\"「](?P<zhquote>[^”\"」]{{4,200}})[”\"」]"
+)
+
+
+def speakers(text: str) -> list[tuple[str, str]]:
+    """(speaker, quotation) pairs a text states: 'Antonio Ferreira said that "the window …"'."""
+    out = []
+    for m in _SPEAKER_QUOTE.finditer(text):
+        name, quote = (m.group("name"), m.group("quote")) if m.group("name") else (m.group("zh"), m.group("zhquote"))
+        out.append((name.strip(), quote.strip()))
+    return out
+
+
+def speaker_credit(cs: ClaimSlots, al: PassageAlignment, sents: list[Sentence]) -> None:
+    """A quotation the claim gives one person that a sentence gives another: credited to that
+    other ("Clara Mendes said "…"" against 'the UN Secretary-General Antonio Ferreira said that "…"')."""
+    claimed = speakers(cs.text)
+    if not claimed:
+        return
+    for person, quote in claimed:
+        said = normalize_for_match(quote)
+        for i, s in enumerate(sents):
+            if said not in evidence_form(s.text):
+                continue
+            for other, stated in speakers(s.text):
+                if said not in normalize_for_match(stated) and normalize_for_match(stated) not in said:
+                    continue
+                if same_name(other, person) or normalize_for_match(person) in normalize_for_match(other):
+                    al.subject_credited = True
+                    return
+                al.credits_other, al.credit_sentence = other, i
+                return
+

@@ -224,3 +224,12 @@ def office_conflict(office: re.Pattern[str], name: str, sentence: str) -> str | 
         if m.group(0) != name:
             return m.group(0)
     return None
+
+
+_QUOTE_MARKS = str.maketrans("", "", "\"“”「」『』《》")
+
+
+def evidence_form(text: str) -> str:
+    """A sentence's matching form without its quotation marks: '"青鸟"数据库系统' names the
+    「青鸟数据库系统」 a claim speaks of, and a quotation is found however it is marked."""
+    return normalize_for_match(text).translate(_QUOTE_MARKS)
