@@ -13,42 +13,30 @@ For every sentence of a passage the aligner asks what a careful reader asks:
 
 The result, a :class:`PassageAlignment`, holds each slot's status (``bound`` / ``unbound`` /
 ``contradicted`` / ``absent``), the sentences that decided it (for quotes), and the numeric
-features the learned decision model reads.
+features the learned decision model reads. Where a value stands in one sentence, and which
+other value there contradicts it, is :mod:`veracity.judge.values`.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from veracity.evidence.numbers import NumberMention, extract_numbers, same_quantity
 from veracity.evidence.tokenize import content_terms
 from veracity.judge import lexicon
 from veracity.judge.aliases import expand_acronyms, has_alias_statement
-from veracity.judge.counts import (
-    counted_words,
-    counts_other_things,
-    noun_after,
-    same_noun,
-    within_claimed_bound,
-)
 from veracity.judge.credit import award_credit, claimed_agents, role_credit, speaker_credit
 from veracity.judge.frames import (
     CJK,
     TIME_KINDS,
-    clause_at,
     clause_spans,
     evidence_form,
-    life_conflict,
     life_dates,
     numbered_office,
     office_conflict,
     one_time,
-    own_time_elsewhere,
     same_post,
-    same_time,
-    shares_wording,
 )
 from veracity.judge.owners import (
     is_subject_name,
@@ -57,14 +45,22 @@ from veracity.judge.owners import (
     name_partly,
     named_as_other,
     other_name_leads,
-    owner_of,
-    relative_owner,
     starts_with_anaphor,
     starts_with_pronoun,
     subject_named,
 )
 from veracity.judge.slots import ClaimSlots, Slot, same_name
-from veracity.text import CJK_CHARS, normalize_for_match, sentence_spans
+from veracity.judge.values import (
+    Sentence,
+    category_conflict,
+    clause_sentence,
+    institution_conflict,
+    is_school,
+    number_conflict,
+    place_conflict,
+    slot_in,
+)
+from veracity.text import normalize_for_match, sentence_spans
 from veracity.types import RankedPassage
 
 BOUND, UNBOUND, CONTRADICTED, ABSENT = "bound", "unbound", "contradicted", "absent"
@@ -76,34 +72,6 @@ FEATURES = [
     "conflict_category", "negated", "credits_other", "missing_core", "rare_found", "list_like",
     "num_found", "num_other", "cov_x_missing", "cov_x_numother", "sem_x_cov",
 ]
-
-
-@dataclass
-class Sentence:
-    start: int
-    end: int
-    text: str
-    low: str
-    norm: str
-    numbers: list[NumberMention]
-    subject: bool = False  # the subject is named here, or a pronoun in a passage about it
-    list_like: bool = False
-
-
-def clause_sentence(s: Sentence, a: int, b: int) -> Sentence:
-    """Characters ``a``–``b`` of sentence ``s`` (one of its clauses) as a sentence about the
-    subject, so that a clause can be matched like a whole sentence."""
-    raw = s.text[a:b]
-    return Sentence(s.start + a, s.start + b, raw, raw.lower(), evidence_form(raw),
-                    extract_numbers(raw), subject=True)
-
-
-def frame_values(cs: ClaimSlots, slot: Slot) -> list[Slot]:
-    """The claim's other values that place ``slot`` in its frame: its dates when it has some
-    (another field or school in another year is another event), else all its other values."""
-    others = [sl for sl in cs.core if sl is not slot]
-    timed = [sl for sl in others if sl.number is not None and sl.number.kind in TIME_KINDS]
-    return timed or others
 
 
 @dataclass
@@ -140,7 +108,7 @@ class PassageAlignment:
         s = self.sentences[j]
         if (about and not s.subject) or s.list_like:
             return False
-        found, other = _slot_in(slot, s, cs, self.item_frames.get(j, ""))
+        found, other = slot_in(slot, s, cs, self.item_frames.get(j, ""))
         return found and other is None
 
     def binds_all(self, cs: ClaimSlots) -> int | None:
@@ -164,7 +132,7 @@ class PassageAlignment:
         if not any(m.sentence == j for m in self.contradictions.values()):
             return True
         s = self.sentences[j]
-        return any(all(_slot_in(sl, clause_sentence(s, a, b), cs)[0] for sl in core)
+        return any(all(slot_in(sl, clause_sentence(s, a, b), cs)[0] for sl in core)
                    for a, b in clause_spans(s.text))
 
     def together(self, cs: ClaimSlots) -> int | None:
@@ -236,262 +204,6 @@ def _header_of(text: str, sents: list[Sentence], i: int) -> str:
         if not _is_item(text, sents[j]):
             return sents[j].low  # the sentence that introduces the list
     return ""
-
-
-def _number_match(slot: Slot, sent: Sentence, cs: ClaimSlots) -> tuple[bool, str | None]:
-    """(found, owner-if-another-name) for a number slot in one sentence."""
-    cn = slot.number
-    assert cn is not None
-    for pn in sent.numbers:
-        if pn.kind == "version":
-            continue
-        bounded = (  # "more than 12 million passengers" is stated by "12,400,000 passengers"
-            cn.kind == pn.kind and cn.kind in ("count", "percent") and (cn.unit or "") == (pn.unit or "")
-            and within_claimed_bound(cs.text, cn.start, cn.value, pn.value)
-            and same_noun(noun_after(cs.text, cn.end), noun_after(sent.text, pn.end))
-        )
-        if same_quantity(cn, pn) or bounded:
-            if cn.kind == "count" and not cn.unit and counts_other_things(cs.text, cn.end, sent.text, pn.end):
-                continue
-            relative = relative_owner(sent.text, pn) if cs.subject else None
-            if relative is not None and not is_subject_name(relative, cs) and not any(
-                normalize_for_match(relative) in f for s in cs.slots if s.kind == "name" for f in s.forms
-            ):
-                return True, relative  # "…, who had led it since 2005": the year is the other's
-            if cn.kind in ("count", "percent") and cs.subject:
-                owner = owner_of(sent.text, pn, cs)
-                if owner and not is_subject_name(owner, cs) and not any(
-                    normalize_for_match(owner) in f for s in cs.slots if s.kind == "name" for f in s.forms
-                ):
-                    return True, owner
-            return True, None
-    return False, None
-
-
-def _in_claims_clause(pn: NumberMention, sent: Sentence, cs: ClaimSlots, slot: Slot) -> bool:
-    """The other value sits in the claim's frame at clause level: a clause that does not hold
-    the claim's own value, names no other member of the claim's categories (another prize
-    field is another event), and holds the relation of a one-time event ("and died in
-    1934", not "born 1867, died 1934") or another of the claim's values for a repeatable one
-    ("2010年加入X，2018年起担任首席研究员" — 2018 is another event, not the joining)."""
-    clause = clause_at(sent.text, pn.start)
-    low = clause.lower()
-    norm = normalize_for_match(clause)
-    if slot.number is not None and any(same_quantity(slot.number, x) for x in extract_numbers(clause)):
-        return False
-    for sl in cs.slots:
-        if sl.kind == "category" and sl.group:
-            present = lexicon.categories_in(low).get(sl.group)
-            if present and sl.member not in present:
-                return False
-    if one_time(cs):
-        return lexicon.has_relation(low, cs.relation or "")
-    if cs.relation is None and not shares_wording(clause, cs):
-        return False  # no relation known: the clause must say something of what the claim says
-    if own_time_elsewhere(slot, sent.text, clause, cs):
-        return False  # a repeatable relation: the other date is another event of the sentence
-    # of a compound claim, only the values of the slot's own part place it ("1984年毕业于复旦大学，
-    # 1992年在北京大学获得博士学位": 北京大学 is the frame of 1992, not of 1984)
-    return any(
-        sl is not slot and (name_found(sl, norm) if sl.kind == "name" else any(lexicon.words_in(low, p) for p in sl.forms))
-        for sl in [*cs.slots, *cs.context] if sl.kind in ("name", "category") and (cs.parts <= 1 or sl.part == slot.part)
-    )
-
-
-def _category_conflict(slot: Slot, sent: Sentence, cs: ClaimSlots) -> str | None:
-    """Another member of the claim's category group in a clause of the claim's frame: one
-    without the claim's own member that holds another of its values ("in 1911 she won the
-    prize in Chemistry" contradicts "Physics in 1911"; "in 1903 … Physics" does not
-    contradict "Chemistry in 1911")."""
-    assert slot.group is not None
-    spans = clause_spans(sent.text)
-    for a, b in spans if len(spans) > 1 else [(0, len(sent.text))]:
-        raw = sent.text[a:b]
-        low = raw.lower()
-        present = lexicon.categories_in(low).get(slot.group, set())
-        if not present or slot.member in present:
-            continue
-        if len(spans) > 1:
-            norm = normalize_for_match(raw)
-            nums = extract_numbers(raw)
-            # with a date in the claim, only a clause of that date is its frame (the other
-            # field in another year is another prize); else one with another of its names
-            others = frame_values(cs, slot)
-            if others and not any(
-                name_found(sl, norm) if sl.kind == "name"
-                else sl.number is not None and any(same_time(sl.number, pn) for pn in nums)
-                for sl in others
-            ):
-                continue
-        member = sorted(present)[0]
-        phrases = lexicon.CATEGORY_GROUPS[slot.group][member]
-        return next((p for p in phrases if lexicon.words_in(low, p)), member)
-    return None
-
-
-INSTITUTION = re.compile(
-    r"(?:[A-Z][\w'’.&\-]*\s+)*(?:University|College|Institute|School|Academy|Polytechnic)"
-    r"(?:\s+of(?:\s+(?:the\s+)?[A-Z][\w'’.&\-]*)+)?"
-    rf"|[{CJK_CHARS}]{{2,12}}(?:大学|学院|研究院|研究所)"
-)
-
-
-_ZH_UNIVERSITY = re.compile(rf"[{CJK_CHARS}]{{2,8}}?大学")
-_ZH_LEAD = re.compile(r"^.*[在于从自入到年月日的和与及、，曾任后前]")  # "年毕业于「浙江大学」"
-
-
-# the school a degree came from, however short its name: "her PhD from MIT", "a degree at Harvard"
-_DEGREE_FROM = re.compile(
-    r"\b(?:Ph\.?\s?D\.?|doctorate|doctoral\s+degree|master'?s(?:\s+degree)?|bachelor'?s(?:\s+degree)?|"
-    r"degree|MBA|B\.?Sc?|M\.?Sc?|B\.?A|M\.?A)\b[^,;.()]{0,40}?\b(?:from|at)\s+(?:the\s+)?"
-    r"(?P<school>[A-Z][\w'’&\-]*(?:\s+(?:of\s+)?[A-Z][\w'’&\-]*)*)"
-)
-
-
-@lru_cache(maxsize=1024)
-def schools_of_degrees(text: str) -> tuple[str, ...]:
-    """The schools ``text`` says degrees came from ("received her PhD from MIT" → MIT); remembered,
-    as a claim's own text is asked again for every sentence and slot."""
-    return tuple(m.group("school") for m in _DEGREE_FROM.finditer(text))
-
-
-# what may follow a Chinese school's name in one slot: its department, or a post held there
-# (北京大学「经济系」, 清华大学「教授」)
-_ZH_SCHOOL_TAIL = re.compile(rf"[{CJK_CHARS}]{{0,6}}(?:系|专业|学院|研究所)|(?:副|助理)?(?:教授|讲师|研究员)|校长|院长")
-
-
-def _is_school(slot: Slot, cs: ClaimSlots) -> bool:
-    """A school or institute: by its name, or as where the claim's degree came from."""
-    name = slot.text.strip()
-    if INSTITUTION.fullmatch(name) or any(same_name(name, s) for s in schools_of_degrees(cs.text)):
-        return True
-    head = INSTITUTION.match(name)
-    return bool(head and CJK.match(name) and _ZH_SCHOOL_TAIL.fullmatch(name[head.end():]))
-
-
-def _institution_conflict(slot: Slot, sent: Sentence, cs: ClaimSlots) -> str | None:
-    """Another school or institute in a clause of the claim's frame that holds the claim's
-    other values but not its institution: "a PhD in statistics from Harvard in 2009" against
-    "… and a PhD in statistics from Stanford University in 2009"."""
-    others = frame_values(cs, slot)
-    current = "现任" in cs.text  # one present post: another school where the page says 现任 too
-    if not others and not current:
-        return None
-    school = INSTITUTION.match(slot.text.strip())
-    for a, b in clause_spans(sent.text):
-        raw = sent.text[a:b]
-        norm = normalize_for_match(raw)
-        if name_found(slot, norm) or (school and normalize_for_match(_ZH_LEAD.sub("", school.group(0))) in norm):
-            continue  # the claim's school, with or without its department
-        if not others and "现任" not in raw:
-            continue
-        # a university named before its school is the value shown: 「武汉大学」经济与管理学院
-        found = [_ZH_LEAD.sub("", u.group(0) if (u := _ZH_UNIVERSITY.search(m.group(0))) else m.group(0))
-                 for m in INSTITUTION.finditer(raw)] + list(schools_of_degrees(raw))
-        # the claim's own other schools ("studied at A and at B") are not another value
-        found = [f for f in found if not any(
-            sl.kind == "name" and name_found(sl, normalize_for_match(f)) for sl in cs.slots)]
-        if not found:
-            continue
-        part = clause_sentence(sent, a, b)
-        if all(_slot_in(sl, part, cs)[0] for sl in others):
-            return found[0]
-    return None
-
-
-_IN_PLACE = re.compile(r"\bin\s+([A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+)*)")
-_ZH_PLACE = re.compile(rf"(?:出生于|生于|出生在|逝世于|去世于|病逝于|死于|总部位于|总部设在|位于)([{CJK_CHARS}]{{2,6}}?)(?=[，。,;；、的（(]|$|\d)")
-_MONTHS = frozenset(["january", "february", "march", "april", "may", "june", "july", "august", "september",
-                     "october", "november", "december"])
-
-
-def _place_conflict(slot: Slot, sent: Sentence, cs: ClaimSlots) -> str | None:
-    """Another place in a clause that states the birth (or death, or where the subject is
-    based): "born 1961 in Coimbra" contradicts "born in Lisbon", "headquartered in Bergen"
-    contradicts "in Oslo"; a place the claim also names does not."""
-    assert cs.relation is not None
-    for a, b in clause_spans(sent.text):
-        raw = sent.text[a:b]
-        if not lexicon.has_relation(raw.lower(), cs.relation):
-            continue
-        places = [m.group(1) for m in _IN_PLACE.finditer(raw)] + [m.group(1) for m in _ZH_PLACE.finditer(raw)]
-        places = [p for p in places if p.split()[0].lower() not in _MONTHS and not any(
-            sl.kind == "name" and name_found(sl, normalize_for_match(p)) for sl in cs.slots)]
-        if places and not name_found(slot, normalize_for_match(raw)):
-            return places[0]
-    return None
-
-
-_LIFE_NOTE = re.compile(r"(?:\bborn|\bdied|\bb\.|\bd\.|生于|出生于?|逝世于?|卒于)\s*(?:on\s+|in\s+)?$", re.IGNORECASE)
-
-
-def _number_conflict(slot: Slot, sent: Sentence, cs: ClaimSlots) -> str | None:
-    """Another value of the same quantity in the claim's frame."""
-    cn = slot.number
-    assert cn is not None
-    if cn.kind in TIME_KINDS:
-        life = life_conflict(cn, sent.text, cs)
-        if life is not False:  # a life span decides a birth or death date by itself
-            return life if isinstance(life, str) else None
-    claim_vals = [s.number for s in cs.slots if s.number is not None]
-    for pn in sent.numbers:
-        if any(same_quantity(c, pn) for c in claim_vals):
-            continue
-        if cn.kind in TIME_KINDS and pn.kind in TIME_KINDS:
-            if cs.relation not in ("birth", "death") and _LIFE_NOTE.search(sent.text[: pn.start][-12:]):
-                continue  # "(born 21 March 1960)" dates a life, not the claim's event
-            if not _in_claims_clause(pn, sent, cs, slot):
-                continue
-            if cn.year != pn.year and pn.year is not None and abs(pn.year - (cn.year or 0)) < 300:
-                return pn.text
-            if cn.kind == pn.kind == "date" and cn.year == pn.year and (
-                cn.month != pn.month or (cn.day is not None and pn.day is not None and cn.day != pn.day)
-            ):
-                return pn.text
-        elif cn.kind == pn.kind == "ordinal" and not slot.minor and cn.value != pn.value:
-            # "the 15th president" against "the 14th president" (of the subject)
-            if counted_words(cs.text, cn.end) & counted_words(sent.text, pn.end):
-                owner = owner_of(sent.text, pn, cs)
-                if (owner is None and sent.subject) or (owner is not None and is_subject_name(owner, cs)):
-                    return pn.text
-        elif cn.kind == pn.kind and cn.kind in ("count", "percent") and not slot.minor:
-            # a small count contradicts only another count of the very same thing, and of
-            # the claim's period when it names one ("10 trophies between 1989 and 2005" is no
-            # all-time tally)
-            if cn.kind == "count" and abs(cn.value) < 100 and (
-                not (counted_words(cs.text, cn.end) & counted_words(sent.text, pn.end))
-                or not all(any(t.year == x.year for x in sent.numbers if x.kind in TIME_KINDS) for t in claim_vals
-                           if t.kind in TIME_KINDS)
-            ):
-                continue
-            if (cn.unit or "") != (pn.unit or "") or pn.value == 0:
-                continue
-            if within_claimed_bound(cs.text, cn.start, cn.value, pn.value):
-                continue  # "more than 12 million" against 12,400,000
-            ratio = abs(cn.value / pn.value)
-            same_thing = same_noun(noun_after(cs.text, cn.end), noun_after(sent.text, pn.end)) or (
-                cn.kind == "percent" and bool(counted_words(cs.text, cn.end) & counted_words(sent.text, pn.end))
-            )  # "58 percent of Kestrel's flights" / "38% of its flights"
-            if 0.01 <= ratio <= 100 and same_thing:
-                owner = owner_of(sent.text, pn, cs)
-                # no name in reach ("Its main span is 1,104 metres"): the sentence's subject,
-                # which is the claim's in a sentence about it
-                if (owner is None and sent.subject) or (owner is not None and is_subject_name(owner, cs)):
-                    return pn.text
-    return None
-
-
-def _slot_in(slot: Slot, s: Sentence, cs: ClaimSlots, frame: str = "") -> tuple[bool, str | None]:
-    """(found, another name it belongs to) for ``slot`` in sentence ``s``; a list item's
-    ``frame`` (its heading and the page title, lower case) counts as part of the sentence."""
-    if slot.kind == "number" and slot.number is not None:
-        found, other = _number_match(slot, s, cs)
-        if found or not frame:
-            return found, other
-        return any(same_quantity(slot.number, pn) for pn in extract_numbers(frame)), None
-    if slot.kind == "name":
-        return name_found(slot, s.norm) or (bool(frame) and name_found(slot, normalize_for_match(frame))), None
-    return any(lexicon.words_in(s.low, p) or (bool(frame) and lexicon.words_in(frame, p)) for p in slot.forms), None
 
 
 class TermUnits:
@@ -582,7 +294,7 @@ def align(
 
     frames = [i for i in range(len(sents)) if in_frame(i)]
     def _in(sl: Slot, x: Sentence) -> bool:
-        return _slot_in(sl, x, cs)[0]
+        return slot_in(sl, x, cs)[0]
 
     # the claim's other names and categories this passage has: a frame must hold them all
     names_here = [sl for sl in cs.slots if sl.kind in ("name", "category") and any(_in(sl, x) for x in sents)]
@@ -594,11 +306,11 @@ def align(
         (so that "appointed judge in 1975" does not contradict "appointed to X in 1981")."""
         s = sents[i]
         if slot.kind == "number" and slot.number is not None and slot.number.kind not in TIME_KINDS:
-            return True  # quantities: the owner check in _number_conflict decides
+            return True  # quantities: the owner check in number_conflict decides
         if not cs.subject:
             return False
-        if slot.kind == "name" and cs.relation and _is_school(slot, cs):
-            # a school or institute: the clause check in _institution_conflict pairs it with
+        if slot.kind == "name" and cs.relation and is_school(slot, cs):
+            # a school or institute: the clause check in institution_conflict pairs it with
             # the claim's year or degree, so the sentence needs only the claim's relation
             return lexicon.relation_outside(s.low, cs.relation, claim_names)
         others = [sl for sl in names_here if sl is not slot]
@@ -637,7 +349,7 @@ def align(
     for slot in cs.slots:
         m = SlotMatch()
         for i, s in enumerate(sents):
-            found, other = _slot_in(slot, s, cs, frames_of_items.get(i, ""))
+            found, other = slot_in(slot, s, cs, frames_of_items.get(i, ""))
             if found:
                 ok = s.subject and not s.list_like and other is None
                 if ok:
@@ -657,13 +369,13 @@ def align(
             elif not strict_frame(i, slot):
                 continue
             elif slot.kind == "number":
-                conflict = _number_conflict(slot, s, cs)
+                conflict = number_conflict(slot, s, cs)
             elif slot.kind == "category" and slot.group:
-                conflict = _category_conflict(slot, s, cs)
-            elif slot.kind == "name" and _is_school(slot, cs):
-                conflict = _institution_conflict(slot, s, cs)
+                conflict = category_conflict(slot, s, cs)
+            elif slot.kind == "name" and is_school(slot, cs):
+                conflict = institution_conflict(slot, s, cs)
             elif slot.kind == "name" and cs.relation in ("birth", "death", "location"):
-                conflict = _place_conflict(slot, s, cs)
+                conflict = place_conflict(slot, s, cs)
             if conflict is not None:
                 contradictions[slot.key] = SlotMatch(CONTRADICTED, i, conflict)
                 if m.status != BOUND:

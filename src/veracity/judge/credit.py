@@ -18,7 +18,8 @@ from veracity.judge.slots import ClaimSlots, same_name
 from veracity.text import CJK_CHARS, normalize_for_match
 
 if TYPE_CHECKING:
-    from veracity.judge.binding import PassageAlignment, Sentence
+    from veracity.judge.binding import PassageAlignment
+    from veracity.judge.values import Sentence
 
 
 
