@@ -226,6 +226,9 @@ CASES: list[tuple[str, tuple[Label, ...]]] = [
     # a quotation given to the wrong speaker
     ('Clara Mendes said that "the window for action is closing fast".', (Label.MISATTRIBUTED,)),
     ('Antonio Ferreira said that "the window for action is closing fast".', GOOD),
+    # what one named person did, given to another in the same words
+    ("Antonio Ferreira announced a fund of 500 million euros for coastal cities.", (Label.MISATTRIBUTED,)),
+    ("Clara Mendes announced a fund of 500 million euros for coastal cities.", GOOD),
 ]
 
 

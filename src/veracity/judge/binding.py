@@ -26,7 +26,13 @@ from veracity.evidence.numbers import NumberMention, extract_numbers, same_quant
 from veracity.evidence.tokenize import content_terms
 from veracity.judge import lexicon
 from veracity.judge.aliases import expand_acronyms, has_alias_statement
-from veracity.judge.credit import award_credit, claimed_agents, role_credit, speaker_credit
+from veracity.judge.credit import (
+    action_credit,
+    award_credit,
+    claimed_agents,
+    role_credit,
+    speaker_credit,
+)
 from veracity.judge.frames import (
     CJK,
     TIME_KINDS,
@@ -468,6 +474,8 @@ def align(
         role_credit(cs, al, sents)
     if not al.credits_other and not al.subject_credited:
         speaker_credit(cs, al, sents)
+    if not al.credits_other and not al.subject_credited:
+        action_credit(cs, al, sents)
     al.list_like = bool(sents) and all(s.list_like or len(s.norm) < 25 for s in sents)
     al.features = _features(cs, al, units)
     return al

@@ -11,10 +11,11 @@ import re
 from typing import TYPE_CHECKING
 
 from veracity.evidence.numbers import extract_numbers
+from veracity.evidence.tokenize import content_terms
 from veracity.judge import lexicon
 from veracity.judge.frames import TIME_KINDS, evidence_form
 from veracity.judge.owners import is_subject_name, name_found, subject_named
-from veracity.judge.slots import ClaimSlots, same_name
+from veracity.judge.slots import LATIN_PHRASE, ClaimSlots, same_name
 from veracity.text import CJK_CHARS, normalize_for_match
 
 if TYPE_CHECKING:
@@ -205,3 +206,47 @@ def speaker_credit(cs: ClaimSlots, al: PassageAlignment, sents: list[Sentence]) 
                 al.credits_other, al.credit_sentence = other, i
                 return
 
+
+
+# "Antonio Ferreira announced a fund …": a named agent, its verb (a past form), what it did
+_AGENT_ACT = re.compile(
+    r"^\s*(?P<agent>[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*)+)\s+(?P<verb>[a-z]{3,}ed|said|won|wrote|built|led|made|"
+    r"gave|sold|bought|began|ran)\b(?P<rest>[^.;]{8,})"
+)
+
+
+def action_credit(cs: ClaimSlots, al: PassageAlignment, sents: list[Sentence]) -> None:
+    """What the claim says its named agent did ("Antonio Ferreira announced a fund of 500
+    million euros for coastal cities") that a sentence says another named agent did, in the
+    same words ("Clara Mendes, announced a fund of 500 million euros …"): credited to that
+    other, unless the claim's agent is named there too."""
+    m = _AGENT_ACT.match(cs.text)
+    if m is None:
+        return
+    agent, verb = m.group("agent"), m.group("verb")
+    done = content_terms(m.group("rest"))
+    if len(done) < 3:
+        return
+    for i, s in enumerate(sents):
+        at = re.search(rf"\b{verb}\b", s.text)
+        if at is None or name_found_text(agent, s.text):
+            continue
+        if len(done & content_terms(s.text[at.end():])) < 0.7 * len(done):
+            continue
+        before = s.text[: at.start()]
+        # the doer named right before the verb ("…, Clara Mendes, announced"), not a thing
+        # named earlier in the sentence ("the Nobel Prize in Physics, and in 1911 she won")
+        names = [n for n in LATIN_PHRASE.finditer(before) if len(n.group(0).split()) >= 2
+                 and n.group(0).split()[0].lower() not in ("the", "a", "an", "in", "at", "on")]
+        if not names or not re.fullmatch(r"[\s,]*(?:also\s+|then\s+|later\s+)?", before[names[-1].end():]):
+            continue
+        other = names[-1].group(0)
+        if not same_name(other, agent):
+            al.credits_other, al.credit_sentence = other, i
+            return
+
+
+def name_found_text(name: str, text: str) -> bool:
+    """``name`` (or its last word, a surname) is in ``text``."""
+    norm = normalize_for_match(text)
+    return normalize_for_match(name) in norm or bool(re.search(rf"\b{re.escape(name.split()[-1])}\b", text))
