@@ -229,6 +229,10 @@ CASES: list[tuple[str, tuple[Label, ...]]] = [
     # what one named person did, given to another in the same words
     ("Antonio Ferreira announced a fund of 500 million euros for coastal cities.", (Label.MISATTRIBUTED,)),
     ("Clara Mendes announced a fund of 500 million euros for coastal cities.", GOOD),
+    # a sentence about the subject that denies the relation itself
+    ("周婷获得了国家自然科学奖。", (Label.FALSE,)),
+    ("Marcus Hale won the Nobel Memorial Prize in Economic Sciences.", (Label.FALSE,)),
+    ("周婷于2020年发现了彗星C/2020 K3。", GOOD),
 ]
 
 

@@ -316,6 +316,7 @@ _JUDGE: dict[str, dict[str, str]] = {
     },
     "lead_partial": {"en": "The evidence confirms only part of the claim", "zh": "证据只印证了声明的一部分"},
     "lead_refute": {"en": "The most relevant evidence contradicts the claim", "zh": "最相关的证据与声明相矛盾"},
+    "lead_negated": {"en": "The evidence says the opposite about the subject", "zh": "证据对主体的陈述与声明相反"},
     "lead_weak": {
         "en": "The evidence does not state the claim's points, so it cannot be confirmed",
         "zh": "证据未能确认声明的要点，无法核实",

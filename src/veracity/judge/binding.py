@@ -98,6 +98,7 @@ class PassageAlignment:
     term_pair: float
     best_sentence: int | None
     negated: bool = False
+    negated_at: int | None = None  # the sentence that denies the claim's relation outright
     credits_other: str | None = None
     credit_sentence: int | None = None
     subject_credited: bool = False
@@ -422,6 +423,8 @@ def align(
             has_vals = [sl for sl in cs.core if matches[sl.key].sentence == i]
             if has_vals and lexicon.negated(s.text) and len(has_vals) >= max(1, len(cs.core) // 2):
                 al.negated = True
+                if cs.relation and lexicon.negates_relation(s.text, cs.relation):
+                    al.negated_at = i  # "周婷从未获得过国家自然科学奖": the relation itself denied
                 break
     # credit: a creation claim whose object this passage credits to somebody else
     agents = claimed_agents(cs)  # the maker, when the claim's subject is the thing made

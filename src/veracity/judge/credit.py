@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from veracity.evidence.numbers import extract_numbers
+from veracity.evidence.numbers import extract_numbers, same_quantity
 from veracity.evidence.tokenize import content_terms
 from veracity.judge import lexicon
 from veracity.judge.frames import TIME_KINDS, evidence_form
@@ -221,8 +221,8 @@ def action_credit(cs: ClaimSlots, al: PassageAlignment, sents: list[Sentence]) -
     same words ("Clara Mendes, announced a fund of 500 million euros …"): credited to that
     other, unless the claim's agent is named there too."""
     m = _AGENT_ACT.match(cs.text)
-    if m is None:
-        return
+    if m is None or cs.relation == "award":
+        return  # a prize is won by many, year after year: award_credit reads those
     agent, verb = m.group("agent"), m.group("verb")
     done = content_terms(m.group("rest"))
     if len(done) < 3:
@@ -233,6 +233,9 @@ def action_credit(cs: ClaimSlots, al: PassageAlignment, sents: list[Sentence]) -
             continue
         if len(done & content_terms(s.text[at.end():])) < 0.7 * len(done):
             continue
+        if not any(sl.number is not None and any(same_quantity(sl.number, n) for n in s.numbers)
+                   for sl in cs.core):
+            continue  # the same deed names the same amount or date ("a fund of 500 million euros")
         before = s.text[: at.start()]
         # the doer named right before the verb ("…, Clara Mendes, announced"), not a thing
         # named earlier in the sentence ("the Nobel Prize in Physics, and in 1911 she won")

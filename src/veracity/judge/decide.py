@@ -32,7 +32,7 @@ from veracity.judge.owners import name_found
 from veracity.judge.slots import ClaimSlots, Slot, same_name
 from veracity.types import Label
 
-HARD_RULES = frozenset({"credited_other", "conflict", "conflict_partly"})
+HARD_RULES = frozenset({"credited_other", "conflict", "conflict_partly", "negated"})
 """Decisions the evidence makes unambiguously (calibrated together, see ``model``)."""
 
 
@@ -158,6 +158,12 @@ def decide(
         if right_parts:
             return Decision(Label.PARTLY_TRUE, 0.6, "conflict_partly", deciding, conflicts)
         return Decision(Label.FALSE, 0.6, "conflict", deciding, conflicts)
+
+    # 2a. a sentence about the subject that holds the claim's values and denies its relation
+    # outright ("never won", 从未获得过): false, unless the claim is itself a denial
+    denying = [i for i, al in enumerate(als) if al.negated_at is not None]
+    if denying and not cs.negated and not conflicts:
+        return Decision(Label.FALSE, 0.6, "negated", denying[:1])
 
     # 2b. the claim gives a person a role (first author, doctoral advisor) and a sentence about
     # the same thing gives that role to that person

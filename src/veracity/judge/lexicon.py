@@ -354,6 +354,21 @@ def negated(text: str) -> bool:
     return bool(NEGATION_EN.search(text) or NEGATION_ZH.search(text))
 
 
+_NEGATOR_EN = r"\b(?:never|did\s+not|didn't|has\s+not|hasn't|have\s+not|haven't|had\s+not|hadn't|was\s+not|wasn't|" \
+              r"were\s+not|weren't|is\s+not|isn't|no\s+longer)\s+(?:\w+\s+){0,2}?"
+_NEGATOR_ZH = r"(?:从未|并未|未曾|从来没有|没有|并没有|未)[^，。；,;]{0,3}?"
+
+
+def negates_relation(text: str, relation: str) -> bool:
+    """A negator right before a word of ``relation`` ("never won", "did not receive", 从未获得过,
+    并未加入): the sentence denies the claim's relation itself, not something beside it."""
+    en, zh = RELATIONS[relation]
+    low = text.lower()
+    if any(re.search(_NEGATOR_EN + r"(?<![a-z])" + re.escape(stem), low) for stem in en):
+        return True
+    return any(re.search(_NEGATOR_ZH + re.escape(w), text) for w in zh)
+
+
 def _person_in(words: str) -> str:
     """The name in "the Scottish bacteriologist Alexander Fleming" (a multi-word capitalised
     run wins over a lone adjective), or the Latin name in "所罗门诺夫(Solomonoff)"."""

@@ -61,7 +61,7 @@ from veracity.types import (
 __all__ = ["EvidenceMatchJudge", "Facets", "extract_facets", "same_name"]
 
 _MAX_PASSAGES = 12  # alignments per claim (ranked best first)
-_LEADS = ("support_one", "support_bound", "support_across", "partial", "refute", "weak", "stated",
+_LEADS = ("negated", "support_one", "support_bound", "support_across", "partial", "refute", "weak", "stated",
           "bound_all", "conflict_partly")  # the rules whose name leads the rationale (judge.lead_*)
 
 
@@ -261,6 +261,9 @@ class EvidenceMatchJudge:
                 continue
             if i in d.deciding and conflicts and d.label in (Label.FALSE, Label.PARTLY_TRUE):
                 out[i], quote_at[i] = Stance.REFUTES, conflicts[0].sentence
+                continue
+            if d.rule == "negated" and al.negated_at is not None:
+                out[i], quote_at[i] = Stance.REFUTES, al.negated_at
                 continue
             if d.label == Label.FALSE and d.rule == "refute" and i in d.deciding:
                 out[i], quote_at[i] = Stance.REFUTES, al.best_sentence
