@@ -233,6 +233,9 @@ CASES: list[tuple[str, tuple[Label, ...]]] = [
     ("周婷获得了国家自然科学奖。", (Label.FALSE,)),
     ("Marcus Hale won the Nobel Memorial Prize in Economic Sciences.", (Label.FALSE,)),
     ("周婷于2020年发现了彗星C/2020 K3。", GOOD),
+    # what a prize was for is a point of the claim
+    ("Naomi Ito received the Asahi Prize in 2018 for her work on quantum computing.", (Label.PARTLY_TRUE,)),
+    ("Naomi Ito received the Asahi Prize in 2018 for her work on protein folding.", GOOD),
 ]
 
 

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from veracity.evidence.authority import authority_rank, count_independent
+from veracity.evidence.tokenize import content_terms
 from veracity.judge import lexicon
 from veracity.judge.aliases import AliasLink, has_alias_statement, link_aliases, name_pairs
 from veracity.judge.base import Judgement
@@ -61,6 +62,13 @@ from veracity.types import (
 __all__ = ["EvidenceMatchJudge", "Facets", "extract_facets", "same_name"]
 
 _MAX_PASSAGES = 12  # alignments per claim (ranked best first)
+# what an award or a role was for: "for her work on protein folding", "for his discovery of …"
+_WHAT_FOR = re.compile(
+    r"\bfor\s+(?:his|her|their|its)\s+(?:(?:pioneering|seminal|groundbreaking)\s+)?"
+    r"(?:work|research|contributions?|discovery|discoveries|studies|role)\s+(?:on|in|of|to)\s+([^.;]+)",
+    re.IGNORECASE,
+)
+
 _LEADS = ("negated", "support_one", "support_bound", "support_across", "partial", "refute", "weak", "stated",
           "bound_all", "conflict_partly")  # the rules whose name leads the rationale (judge.lead_*)
 
@@ -189,6 +197,16 @@ class EvidenceMatchJudge:
             said = " ".join(als[i].rp.passage.text.lower() for i in set(d.deciding) if i < len(als))
             said += " " + " ".join(e.quote.lower() for e in evidence if e.stance == Stance.SUPPORTS)
             unstated = [w for w in lexicon.uniqueness_words(claim.text) if w.lower() not in said]
+            # "for her work on quantum computing": what an award or a role was for is a point of
+            # the claim; two of its words that no confirming passage has leave it unconfirmed
+            reason = _WHAT_FOR.search(claim.text)
+            if reason is not None:
+                said_terms = content_terms(said)
+                wanted = reason.group(1).lower()
+                absent = sorted((w for w in content_terms(wanted) if w not in said_terms and not CJK.search(w)),
+                                key=wanted.find)  # in the claim's order
+                if len(absent) >= 2:
+                    unstated += absent
             if unstated:
                 label = Label.PARTLY_TRUE
                 d = Decision(label, d.score, "partial", d.deciding, d.conflicts, d.credited)
