@@ -236,6 +236,8 @@ CASES: list[tuple[str, tuple[Label, ...]]] = [
     # what a prize was for is a point of the claim
     ("Naomi Ito received the Asahi Prize in 2018 for her work on quantum computing.", (Label.PARTLY_TRUE,)),
     ("Naomi Ito received the Asahi Prize in 2018 for her work on protein folding.", GOOD),
+    # two fields claimed, one stated: the stated one is the claim's own, no contradiction
+    ("Naomi Ito studied chemistry and physics at Osaka University.", (Label.PARTLY_TRUE,)),
 ]
 
 

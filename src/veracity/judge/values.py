@@ -145,6 +145,9 @@ def category_conflict(slot: Slot, sent: Sentence, cs: ClaimSlots) -> str | None:
         present = lexicon.categories_in(low).get(slot.group, set())
         if not present or slot.member in present:
             continue
+        claimed = {sl.member for sl in cs.slots if sl.kind == "category" and sl.group == slot.group}
+        if present <= claimed:
+            continue  # "studied chemistry and physics": chemistry is the claim's own, not another
         if len(spans) > 1:
             norm = normalize_for_match(raw)
             nums = extract_numbers(raw)
