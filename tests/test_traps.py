@@ -238,6 +238,11 @@ CASES: list[tuple[str, tuple[Label, ...]]] = [
     ("Naomi Ito received the Asahi Prize in 2018 for her work on protein folding.", GOOD),
     # two fields claimed, one stated: the stated one is the claim's own, no contradiction
     ("Naomi Ito studied chemistry and physics at Osaka University.", (Label.PARTLY_TRUE,)),
+    # when a firm was founded, with no maker claimed: the founders the page names are no one
+    # "else"; the other month contradicts
+    ("Brightwave was founded in May 2019.", (Label.FALSE,)),
+    ("Brightwave was founded in March 2019.", GOOD),
+    ("Brightwave serves customers in 21 countries.", (Label.FALSE,)),
 ]
 
 

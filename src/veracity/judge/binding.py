@@ -30,6 +30,7 @@ from veracity.judge.credit import (
     action_credit,
     award_credit,
     claimed_agents,
+    passive_without_agent,
     role_credit,
     speaker_credit,
 )
@@ -428,7 +429,9 @@ def align(
                 break
     # credit: a creation claim whose object this passage credits to somebody else
     agents = claimed_agents(cs)  # the maker, when the claim's subject is the thing made
-    if cs.relation in ("creation", "founding") and (cs.object_terms or agents):
+    # "Brightwave was founded in May 2019" names no maker: nobody else can be credited instead
+    makerless = not agents and passive_without_agent(cs)
+    if cs.relation in ("creation", "founding") and (cs.object_terms or agents) and not makerless:
         obj_units = cs.object_terms
         if agents:  # "Nimbus AI was founded by John Park": the thing made is the subject
             obj_units = (obj_units - content_terms(" ".join(agents))) | content_terms(cs.subject or "")

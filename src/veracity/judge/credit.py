@@ -148,6 +148,19 @@ _LEAD_NAME = re.compile(
 _PEOPLE_SPLIT = re.compile(r",\s*(?:and\s+)?|\s+and\s+|[、和与]")
 
 
+_PASSIVE = re.compile(r"\b(?:was|were|is|are|has\s+been|had\s+been|been)\s+(?:\w+ly\s+|first\s+|jointly\s+)?"
+                      r"(?:co-?)?(?:founded|established|created|introduced|invented|proposed|developed|designed|"
+                      r"discovered|coined|set\s+up|started|launched|synthesi[sz]ed)\b", re.IGNORECASE)
+_ZH_PASSIVE = re.compile(r"(?:^|[^由])(?:成立|创立|创办|创建|提出|发明|发现)于")
+
+
+def passive_without_agent(cs: ClaimSlots) -> bool:
+    """The claim says when or where its subject was made, not by whom ("Brightwave was founded
+    in May 2019", 星云科技成立于2016年): it claims no maker."""
+    return bool((_PASSIVE.search(cs.text) or _ZH_PASSIVE.search(cs.text)) and not _BY_NAME.search(cs.text)
+                and not _ZH_BY.search(cs.text))
+
+
 def claimed_agents(cs: ClaimSlots) -> list[str]:
     """Who the claim says made or founded the thing, when that is not the claim's subject:
     "Orbit Labs was founded by A and B", "Elena Costa founded Orbit Labs" with the document's
