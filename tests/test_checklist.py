@@ -513,3 +513,10 @@ def test_accented_names_stay_whole(name: str, pronoun: str, form: str) -> None:
         assert main_subject(doc) == name, text
         assert only(claims, "1935").text.startswith(name), text
         assert only(claims, "1897").text.count(name) == 1, text
+
+
+def test_a_chinese_subject_ends_before_its_founding_verb() -> None:
+    """A claims list about a firm: 海鸥科技, not 海鸥科技成立 (成立, 由, a year end the name)."""
+    doc = InputDocument(text="海鸥科技成立于2017年。\n海鸥科技由张伟创立。\n海鸥科技2022年完成8亿元C轮融资。\n",
+                        language="zh", origin="t", format="txt")
+    assert main_subject(doc) == "海鸥科技"

@@ -243,6 +243,10 @@ CASES: list[tuple[str, tuple[Label, ...]]] = [
     ("Brightwave was founded in May 2019.", (Label.FALSE,)),
     ("Brightwave was founded in March 2019.", GOOD),
     ("Brightwave serves customers in 21 countries.", (Label.FALSE,)),
+    # 成立于 against 于2015年…创立: one founding, its one date (a claims list's subject is 海鸥科技,
+    # not 海鸥科技成立)
+    ("海鸥科技成立于2017年。", (Label.FALSE,)),
+    ("海鸥科技成立于2015年。", GOOD),
 ]
 
 

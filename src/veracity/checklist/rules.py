@@ -407,7 +407,8 @@ _EN_VERB_AFTER_NAME = re.compile(
 _EN_VERBISH = _EN_PREDICATES | (_EN_SUBJECTLESS_WORDS - _EN_ADVERBS)
 _ZH_NAME_SENTENCE = re.compile(
     rf"([{CJK_CHARS}·•\-－]{{2,12}}?)(?:[（(][^）)]{{1,40}}[）)])?"
-    r"(?:是|曾|现任|现为|出生|毕业|生于|于|获得|荣获|发现|提出|创立|创办|去世|逝世|加入|担任)"
+    r"(?:是|曾|现任|现为|出生|毕业|生于|于|获得|荣获|发现|提出|创立|创办|成立|创建|由|总部|位于|完成|发布|"
+    r"推出|拥有|去世|逝世|加入|担任|\d{4}年)"
 )
 
 

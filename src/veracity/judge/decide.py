@@ -26,7 +26,7 @@ import numpy as np
 
 from veracity.judge.binding import BOUND, UNBOUND, PassageAlignment
 from veracity.judge.credit import claimed_agents
-from veracity.judge.frames import life_dates, same_time
+from veracity.judge.frames import life_dates, one_time, same_time
 from veracity.judge.lexicon import relation_outside
 from veracity.judge.owners import name_found
 from veracity.judge.slots import ClaimSlots, Slot, same_name
@@ -195,7 +195,10 @@ def decide(
                 # one value is enough with most of the wording, a life span, or the thing a
                 # Chinese relation binds (加入「谷歌」) named in that sentence too
                 enough = (len(core) >= 2 or al.covers[j] >= 0.6 or life_at(al, j)
-                          or any(name_found(c, al.sentences[j].norm) for c in cs.context))
+                          or any(name_found(c, al.sentences[j].norm) for c in cs.context)
+                          # a one-time event's one date, with the event's word: 成立于2015年 / 于2015年创立
+                          or (one_time(cs) and core[0].number is not None and cs.relation is not None
+                              and relation_outside(al.sentences[j].low, cs.relation, names)))
                 if enough and al.states_all(j, cs) and relation_at(al, j):
                     return Decision(Label.TRUE, max(p_sup, p_part), "stated", [i])
     # 4a. the key value bound to the subject in one passage, and every value of the claim
