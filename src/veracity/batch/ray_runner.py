@@ -82,14 +82,10 @@ def import_ray() -> Any:
 
 class RateBuckets:
     """The named actor's state: one :class:`TokenBucketLimiter` for the cluster. Workers ask
-    it for a slot (:meth:`reserve`) and sleep on their side, so the actor never waits."""
+    it for a slot (:meth:`reserve_until`) and sleep on their side, so the actor never waits."""
 
     def __init__(self, rates: dict[str, float]) -> None:
         self.limiter = TokenBucketLimiter(rates)
-
-    def reserve(self, name: str) -> float:
-        """Seconds the caller must wait before its request to ``name``."""
-        return self.limiter.reserve(name)
 
     def reserve_until(self, name: str) -> float:
         """The wall-clock time (``time.time()``) at which the caller's request to ``name`` may

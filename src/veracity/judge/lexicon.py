@@ -119,6 +119,17 @@ def measure_follows(text: str, end: int) -> bool:
     return bool(_MEASURE.match(text, end))
 
 
+# --- months -----------------------------------------------------------------------------------
+MONTHS = frozenset(["january", "february", "march", "april", "may", "june", "july", "august", "september",
+                    "october", "november", "december"])
+MONTH_WORDS = MONTHS | {"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
+"""Month names, and with their abbreviations: words that start a date, never a name."""
+
+
+# a post held at a school, in Chinese: 教授, 副教授, 助理研究员, 讲师
+ZH_POST = r"(?:副|助理)?(?:教授|讲师|研究员)"
+
+
 # --- exclusive value groups --------------------------------------------------------------------
 # Two different members of one group in the same frame contradict each other.
 CATEGORY_GROUPS: dict[str, dict[str, tuple[str, ...]]] = {

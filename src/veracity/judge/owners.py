@@ -115,9 +115,6 @@ _ZH_PREPOSITION = re.compile(r"[由被与和跟向对比据从及]\s*$")
 _ZH_PREPOSITION_AT = re.compile(r"[由被跟向对比据从在于]\s*$")  # a place, a source or an agent follows
 
 
-_MONTH_WORDS = frozenset(["january", "february", "march", "april", "may", "june", "july", "august", "september",
-                          "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
-                          "sep", "sept", "oct", "nov", "dec"])
 
 
 def _bare(phrase: str) -> str:
@@ -126,7 +123,7 @@ def _bare(phrase: str) -> str:
     words = phrase.split()
     while words and words[0].lower() in EN_STOPWORDS:
         words = words[1:]
-    if not words or words[0][:1].isdigit() or words[0].lower().rstrip(".") in _MONTH_WORDS:
+    if not words or words[0][:1].isdigit() or words[0].lower().rstrip(".") in lexicon.MONTH_WORDS:
         return ""  # "21 March 1960" is a date, no name
     bare = " ".join(words)
     return "" if len(bare) < 2 else bare  # a lone capital ("B" of "B轮融资") is no name

@@ -37,9 +37,7 @@ STOP_ANCHORS = {
     "this", "that", "these", "those", "as", "at", "by", "for", "from", "with", "is", "was", "i",
     "we", "our", "its", "one", "also", "after", "before", "during", "when", "while", "there",
     "in addition", "however", "since", "then", "but", "or", "mr", "ms", "dr", "prof", "according",
-    "january", "february", "march", "april", "may", "june", "july", "august", "september",
-    "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
-    "sept", "oct", "nov", "dec", "a keen", "although", "following", "later", "today", "currently",
+    *lexicon.MONTH_WORDS, "a keen", "although", "following", "later", "today", "currently",
     "born", "since then", "both", "each", "many", "most", "some", "other",
 }
 _PART_SPLIT = re.compile(r"\s*(?:;|；|。|,\s*and\s+|\s+and\s+(?=(?:he|she|it|they|was|is|has|had|"
@@ -239,7 +237,7 @@ _ZH_OBJECT = re.compile(
 )
 
 # a post at a school (武汉大学「教授」): the school is found without the post
-_ZH_POST_AT = re.compile(rf"([{CJK_CHARS}]{{2,10}}(?:大学|学院))(?:副|助理)?(?:教授|讲师|研究员)")
+_ZH_POST_AT = re.compile(rf"([{CJK_CHARS}]{{2,10}}(?:大学|学院)){lexicon.ZH_POST}")
 
 # a Chinese claim's leading name: the characters before its first verb or particle
 _ZH_SUBJECT = re.compile(

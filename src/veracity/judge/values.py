@@ -79,12 +79,12 @@ def number_match(slot: Slot, sent: Sentence, cs: ClaimSlots) -> tuple[bool, str 
     for pn in sent.numbers:
         if pn.kind == "version":
             continue
-        bounded = (  # "more than 12 million passengers" is stated by "12,400,000 passengers"
+        # "more than 12 million passengers" is stated by "12,400,000 passengers"
+        if same_quantity(cn, pn) or (
             cn.kind == pn.kind and cn.kind in ("count", "percent") and (cn.unit or "") == (pn.unit or "")
             and within_claimed_bound(cs.text, cn.start, cn.value, pn.value)
             and same_noun(noun_after(cs.text, cn.end), noun_after(sent.text, pn.end))
-        )
-        if same_quantity(cn, pn) or bounded:
+        ):
             if cn.kind == "count" and not cn.unit and counts_other_things(cs.text, cn.end, sent.text, pn.end):
                 continue
             relative = relative_owner(sent.text, pn) if cs.subject else None
@@ -194,7 +194,7 @@ def schools_of_degrees(text: str) -> tuple[str, ...]:
 
 # what may follow a Chinese school's name in one slot: its department, or a post held there
 # (北京大学「经济系」, 清华大学「教授」)
-_ZH_SCHOOL_TAIL = re.compile(rf"[{CJK_CHARS}]{{0,6}}(?:系|专业|学院|研究所)|(?:副|助理)?(?:教授|讲师|研究员)|校长|院长")
+_ZH_SCHOOL_TAIL = re.compile(rf"[{CJK_CHARS}]{{0,6}}(?:系|专业|学院|研究所)|{lexicon.ZH_POST}|校长|院长")
 
 
 def is_school(slot: Slot, cs: ClaimSlots) -> bool:
@@ -238,8 +238,6 @@ def institution_conflict(slot: Slot, sent: Sentence, cs: ClaimSlots) -> str | No
 
 _IN_PLACE = re.compile(r"\bin\s+([A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+)*)")
 _ZH_PLACE = re.compile(rf"(?:出生于|生于|出生在|逝世于|去世于|病逝于|死于|总部位于|总部设在|位于)([{CJK_CHARS}]{{2,6}}?)(?=[，。,;；、的（(]|$|\d)")
-_MONTHS = frozenset(["january", "february", "march", "april", "may", "june", "july", "august", "september",
-                     "october", "november", "december"])
 
 
 def place_conflict(slot: Slot, sent: Sentence, cs: ClaimSlots) -> str | None:
@@ -252,7 +250,7 @@ def place_conflict(slot: Slot, sent: Sentence, cs: ClaimSlots) -> str | None:
         if not lexicon.has_relation(raw.lower(), cs.relation):
             continue
         places = [m.group(1) for m in _IN_PLACE.finditer(raw)] + [m.group(1) for m in _ZH_PLACE.finditer(raw)]
-        places = [p for p in places if p.split()[0].lower() not in _MONTHS and not any(
+        places = [p for p in places if p.split()[0].lower() not in lexicon.MONTHS and not any(
             sl.kind == "name" and name_found(sl, normalize_for_match(p)) for sl in cs.slots)]
         if places and not name_found(slot, normalize_for_match(raw)):
             return places[0]
