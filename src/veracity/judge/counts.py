@@ -12,11 +12,18 @@ _NOUN_SKIP = frozenset(["of", "more", "than", "over", "about", "around", "nearly
                         "its", "his", "her", "their", "our"])
 
 
+def _following(text: str, end: int) -> str:
+    """The words right after a number ending at ``end`` (40 characters, hyphen and spaces
+    dropped); "" when none follows directly (a parenthesis, a comma)."""
+    tail = text[end : end + 40].lstrip(" -")
+    return tail if tail and (tail[0].isalpha() or CJK.match(tail[0])) else ""
+
+
 def noun_after(text: str, end: int) -> str | None:
     """What a number counts: the word after it ("280 billion parameters" → "parameters",
     "2800 亿参数" → "参数"); ``None`` when nothing follows it directly (a parenthesis)."""
-    tail = text[end : end + 40].lstrip(" -")
-    if not tail or not (tail[0].isalpha() or CJK.match(tail[0])):
+    tail = _following(text, end)
+    if not tail:
         return None  # "(280B)," — nothing counted follows
     cjk = re.match(rf"[个位名项次篇条]?([{CJK_CHARS}]{{2}})", tail)
     if cjk:
@@ -65,8 +72,8 @@ def within_claimed_bound(claim: str, start: int, claimed: float, stated: float) 
 def counted_words(text: str, end: int) -> set[str]:
     """The words that say what a count counts, as five-letter stems ("42 doctoral students"
     → {"docto", "stude"}; "14 名博士生" → {"博士"}); empty when nothing follows it directly."""
-    tail = text[end : end + 40].lstrip(" -")
-    if not tail or not (tail[0].isalpha() or CJK.match(tail[0])):
+    tail = _following(text, end)
+    if not tail:
         return set()
     cjk = re.match(rf"[个位名项次篇条]?([{CJK_CHARS}]{{1,2}})", tail)  # 14名博士生, 4米
     if cjk:
