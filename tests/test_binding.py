@@ -22,6 +22,7 @@ from veracity.judge.binding import (
     UNBOUND,
     align,
 )
+from veracity.judge.credit import claimed_deed
 from veracity.judge.match import EvidenceMatchJudge
 from veracity.judge.slots import ClaimSlots, Slot, anchors_of, claim_slots
 from veracity.text import normalize_for_match
@@ -313,6 +314,66 @@ def test_align_flags_a_work_credited_to_someone_else() -> None:
     own = align(cs, _rp("Jack Rae invented algorithmic information theory in 1960."))
     assert own.credits_other is None and own.subject_credited
     assert own.features[FEATURES.index("credits_other")] == 0.0
+
+
+@pytest.mark.parametrize(
+    ("claim", "deed", "agents"),
+    [
+        ("The summit was organized by the Nordic Climate Council.", "organised", ["Nordic Climate Council"]),
+        ("Meridian Holdings acquired Corvid Analytics in 2021.", "acquired", ["Meridian Holdings"]),
+        ("The keynote was delivered by Ana Ruiz and Tom Hale.", "delivered", ["Ana Ruiz", "Tom Hale"]),
+        ("星桥数据被华岳控股收购。", "收购", ["华岳控股"]),
+    ],
+)
+def test_the_doer_of_a_one_time_deed(claim: str, deed: str, agents: list[str]) -> None:
+    found = claimed_deed(claim_slots(claim))
+    assert found is not None and found[:2] == (deed, agents)
+
+
+def test_a_deed_is_credited_only_for_the_same_thing() -> None:
+    cs = claim_slots("More was written by Matthew West.")
+    # the score a song was adapted from was written by others: not the song's writers
+    al = align(cs, _rp('The song " More " was adapted from a film score written by Riz Ortolani.'))
+    assert al.credits_other is None
+    al = align(cs, _rp('" More " was written by Riz Ortolani and Nino Oliviero in 1962.'))
+    assert al.credits_other == "Riz Ortolani"
+    # a deed many share (funding) is no deed of one doer
+    fund = claim_slots("The survey was funded by the Wellcome Trust.")
+    assert claimed_deed(fund) is None
+
+
+def test_an_office_is_credited_to_another_only_in_the_same_term() -> None:
+    now = claim_slots("Lars Eide is the director of the Skerry Institute.")
+    assert align(now, _rp("The Skerry Institute's director is Ingrid Solberg.")).credits_other == "Ingrid Solberg"
+    # a deputy is not the director; a past director says nothing of today's
+    assert align(now, _rp("The deputy director of the Skerry Institute is Ingrid Solberg.")).credits_other is None
+    assert align(now, _rp("The director of the Skerry Institute was Ingrid Solberg.")).credits_other is None
+    past = align(now, _rp("The director of the Skerry Institute was Lars Eide."))
+    assert past.role_stated is None  # once director, not necessarily now
+    assert align(now, _rp("The director of the Skerry Institute is Lars Eide.")).role_stated == 0
+
+
+def test_a_number_in_the_subjects_name_is_no_value() -> None:
+    cs = claim_slots("The Nordhavn Energy Summit 2023 was held in Riga.")
+    assert cs.subject == "Nordhavn Energy Summit 2023" and cs.relation == "location"
+    assert [s.text for s in cs.core] == ["Riga"]
+    # in another name, it is one: which edition
+    cs = claim_slots("The paper won an award at NeurIPS 2022.")
+    assert [(s.kind, s.text) for s in cs.slots] == [("name", "NeurIPS 2022"), ("number", "2022")]
+
+
+def test_the_head_noun_of_a_claim_is_not_its_relation() -> None:
+    cs = claim_slots("The opening address of the Nordhavn Energy Summit 2023 was given by Lars Eide.")
+    assert cs.subject == "Nordhavn Energy Summit 2023"
+    assert cs.relation != "opening"
+
+
+def test_two_people_joined_by_and_are_two_names() -> None:
+    assert anchors_of("Corvid Analytics was co-founded by Anika Rao and Omar Reid.") == [
+        "Corvid Analytics", "Anika Rao", "Omar Reid"]
+    # one name with "and" inside stays whole
+    assert anchors_of("She studied at the Department of Physics and Astronomy.") == [
+        "Department of Physics and Astronomy"]
 
 
 # --- keyword stuffing --------------------------------------------------------------------------

@@ -247,6 +247,29 @@ CASES: list[tuple[str, tuple[Label, ...]]] = [
     # not 海鸥科技成立)
     ("海鸥科技成立于2017年。", (Label.FALSE,)),
     ("海鸥科技成立于2015年。", GOOD),
+    # a one-time deed done by another agent: the organiser, the buyer, the speaker
+    ("The Nordhavn Energy Summit 2023 was organised by the Nordic Climate Council.", (Label.MISATTRIBUTED,)),
+    ("The Nordhavn Energy Summit 2023 was organised by the Baltic Grid Forum.", GOOD),
+    ("The opening address of the Nordhavn Energy Summit 2023 was given by Lars Eide.", (Label.MISATTRIBUTED,)),
+    ("Corvid Analytics was acquired by Meridian Holdings in 2021.", (Label.MISATTRIBUTED,)),
+    ("Corvid Analytics was acquired by Stellan Group in 2021.", GOOD),
+    ("The Lisbon Climate Summit was organised by the Atlantic Ocean Trust.", (Label.MISATTRIBUTED,)),
+    ("2024东海气候峰会由北方气候理事会主办。", (Label.MISATTRIBUTED,)),
+    ("2024东海气候峰会由东海能源论坛主办。", GOOD),
+    ("星桥数据被华岳控股收购。", (Label.MISATTRIBUTED,)),
+    ("星桥数据被远川集团收购。", GOOD),
+    # where an event was held; the year in the event's name is what it is, not a value found
+    ("The Nordhavn Energy Summit 2023 was held in Riga.", (Label.FALSE,)),
+    ("The Nordhavn Energy Summit 2023 was held in Tallinn.", GOOD),
+    ("2024东海气候峰会在杭州举行。", (Label.FALSE,)),
+    ("2024东海气候峰会在宁波举行。", GOOD),
+    # an office held by one person at a time; the deputy is not the director
+    ("Lars Eide is the director of the Skerry Institute for Marine Biology.", (Label.MISATTRIBUTED,)),
+    ("Ingrid Solberg is the director of the Skerry Institute for Marine Biology.", GOOD),
+    ("韩东是青川海洋生物研究所的所长。", (Label.MISATTRIBUTED,)),
+    ("马立群是青川海洋生物研究所的所长。", GOOD),
+    # two co-founders claimed, one of them right
+    ("Corvid Analytics was co-founded by Anika Rao and Omar Reid.", (Label.PARTLY_TRUE, Label.MISATTRIBUTED)),
 ]
 
 

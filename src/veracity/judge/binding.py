@@ -30,6 +30,7 @@ from veracity.judge.credit import (
     action_credit,
     award_credit,
     claimed_agents,
+    deed_credit,
     passive_without_agent,
     role_credit,
     speaker_credit,
@@ -482,6 +483,8 @@ def align(
         speaker_credit(cs, al, sents)
     if not al.credits_other and not al.subject_credited:
         action_credit(cs, al, sents)
+    if not al.credits_other and not al.subject_credited:
+        deed_credit(cs, al, sents)
     al.list_like = bool(sents) and all(s.list_like or len(s.norm) < 25 for s in sents)
     al.features = _features(cs, al, units)
     return al

@@ -16,7 +16,7 @@ from veracity.judge import lexicon
 from veracity.judge.frames import TIME_KINDS, evidence_form
 from veracity.judge.owners import is_subject_name, name_found, subject_named
 from veracity.judge.slots import LATIN_PHRASE, ClaimSlots, same_name
-from veracity.text import CJK_CHARS, normalize_for_match
+from veracity.text import CJK, CJK_CHARS, normalize_for_match
 
 if TYPE_CHECKING:
     from veracity.judge.binding import PassageAlignment
@@ -57,9 +57,15 @@ def award_credit(cs: ClaimSlots, al: PassageAlignment, sents: list[Sentence]) ->
 # roles one person holds for a thing: "the first author of X is Y", "X的第一作者是Y"
 _ROLES_EN = ("first author", "lead author", "last author", "sole author", "senior author",
              "doctoral advisor", "doctoral adviser", "phd advisor", "phd adviser", "doctoral supervisor",
-             "chief executive officer", "chief executive", "ceo", "chief technology officer", "cto")
+             "chief executive officer", "chief executive", "ceo", "chief technology officer", "cto",
+             "director", "president", "chairman", "chairwoman", "chairperson", "chair", "dean", "rector",
+             "editor-in-chief", "vice-chancellor", "mayor", "governor")
 _ROLES_ZH = ("第一作者", "唯一作者", "最后作者", "博士生导师", "博士导师", "博士论文导师", "首席执行官",
-             "首席技术官")
+             "首席技术官", "董事长", "总裁", "院长", "所长", "主编", "市长")
+# offices held for a term: another holder contradicts only in the same period (see role_credit)
+_OFFICES = frozenset(("chief executive", "cto", "director", "president", "chair", "dean", "rector",
+                      "editor-in-chief", "vice-chancellor", "mayor", "governor", "董事长", "总裁", "院长", "所长",
+                      "主编", "市长"))
 # one name per role, whatever the language ("第一作者" and "lead author" are "first author")
 _CANONICAL = {
     "lead author": "first author", "第一作者": "first author", "唯一作者": "sole author",
@@ -69,17 +75,21 @@ _CANONICAL = {
     "博士论文导师": "doctoral advisor",
     "chief executive officer": "chief executive", "ceo": "chief executive", "首席执行官": "chief executive",
     "chief technology officer": "cto", "首席技术官": "cto",
+    "chairman": "chair", "chairwoman": "chair", "chairperson": "chair",
 }
 _ROLE_EN = "|".join(re.escape(r) for r in _ROLES_EN)
 _ROLE_ZH = "|".join(re.escape(r) for r in _ROLES_ZH)
 _EN_NAME = r"[A-Z][\w'’\-]*(?:\s+(?:[A-Z]\.|[A-Z][\w'’\-]*|van|von|de|der|da|di|le|la))*"
 _ZH_NAME = rf"[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*)*|[{CJK_CHARS}·]{{2,10}}?(?=[，。,;；、和与及（(]|$|\s)"
+# the role itself, not a deputy's or an associate's: "Its director is …", not "The deputy director is …"
+_ROLE_LEAD = r"(?:^|(?<=\bthe\s)|(?<=\bThe\s)|(?<=\bits\s)|(?<=\bIts\s)|(?<=\btheir\s)|(?<=['’]s\s)|(?<=\bwhose\s))"
 _HOLDER = (
-    re.compile(rf"(?i:(?P<role>{_ROLE_EN}))\s+(?:of\s+[^,.;:]{{1,80}}?\s+)?(?:is|was|:)\s+(?P<name>{_EN_NAME})"),
+    re.compile(rf"{_ROLE_LEAD}(?i:(?P<role>{_ROLE_EN}))\s+(?:of\s+[^,.;:]{{1,80}}?\s+)?(?:is|was|:)\s+"
+               rf"(?P<name>{_EN_NAME})"),
     re.compile(rf"(?P<name>{_EN_NAME})\s*,?\s+(?:is|was|(?:has|had)\s+been|(?:has\s+)?serve[sd]?\s+as|became)\s+"
                rf"(?:the\s+|its\s+|their\s+|his\s+|her\s+)?"
                rf"(?i:(?P<role>{_ROLE_EN}))\b"),
-    re.compile(rf"(?P<role>{_ROLE_ZH})(?:是|为|：|:)\s*(?P<name>{_ZH_NAME})"),
+    re.compile(rf"(?<![副代执常])(?P<role>{_ROLE_ZH})(?:是|为|：|:)\s*(?P<name>{_ZH_NAME})"),
     # 「刘洋」是星云科技的首席执行官, 刘洋担任首席技术官
     re.compile(rf"(?:^|(?<=[，。；,;\s]))(?P<name>[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*)*|[{CJK_CHARS}·]{{2,4}}?)"
                rf"\s*(?:是|为|担任|出任|现任|曾任)(?:[^，。；,;]{{0,16}}?的)?(?P<role>{_ROLE_ZH})"),
@@ -129,12 +139,39 @@ def role_credit(cs: ClaimSlots, al: PassageAlignment, sents: list[Sentence]) -> 
             for r, other in role_holders(s.text):
                 if r != role:
                     continue
+                same_term = role not in _OFFICES or _same_term(cs, s)
                 if same_name(other, person) or normalize_for_match(other) == normalize_for_match(person):
-                    al.subject_credited = True
-                    al.role_stated = i
+                    if same_term or _tense(cs.text) != "present":
+                        al.subject_credited = True
+                        al.role_stated = i if same_term else None
+                        return
+                    continue  # "X was the director" does not say that X is the director now
+                if same_term:
+                    al.credits_other, al.credit_sentence = other, i
                     return
-                al.credits_other, al.credit_sentence = other, i
-                return
+
+
+_PAST = re.compile(r"\b(?:was|were|had\s+been|former(?:ly)?|served|until|previously)\b|曾任|曾是|曾担任|前任|原任")
+_PRESENT = re.compile(r"\b(?:is|are|has\s+been|currently|now|incumbent)\b|现任|目前|现为|现在")
+
+
+def _tense(text: str) -> str | None:
+    """"past" or "present" when a text says which (Chinese unmarked: present), else None."""
+    if _PAST.search(text):
+        return "past"
+    if _PRESENT.search(text) or CJK.search(text):
+        return "present"
+    return None
+
+
+def _same_term(cs: ClaimSlots, s: Sentence) -> bool:
+    """A sentence speaks of the same term of an office as the claim: both say who holds it
+    now, or both name the claim's year."""
+    years = {sl.number.year for sl in cs.slots if sl.number is not None and sl.number.kind in TIME_KINDS}
+    when = {n.year for n in s.numbers if n.kind in TIME_KINDS}
+    if years:
+        return bool(years & when)
+    return _tense(cs.text) == "present" and _tense(s.text) == "present"
 
 
 _BY_NAME = re.compile(rf"\bby\s+(?P<name>{_EN_NAME}(?:(?:,\s*|\s+and\s+){_EN_NAME})*)")
@@ -266,3 +303,121 @@ def name_found_text(name: str, text: str) -> bool:
     """``name`` (or its last word, a surname) is in ``text``."""
     norm = normalize_for_match(text)
     return normalize_for_match(name) in norm or bool(re.search(rf"\b{re.escape(name.split()[-1])}\b", text))
+
+
+# --- who did a one-time deed: "organised by", "acquired by", "given by" ----------------------
+# Deeds one agent does to one thing (an event has one organiser, a firm one buyer, a speech one
+# speaker): another agent of the same deed, in a sentence about the same thing, is credited
+# instead. Deeds many share (funded, supported, attended, cited) are not in the list.
+_DEEDS = (r"organi[sz]ed|hosted|convened|acquired|bought|purchased|taken\s+over|written|authored|directed|"
+          r"composed|painted|designed|built|chaired|headed|delivered|given|coined|commissioned|"
+          r"edited|translated|illustrated|narrated|produced|sculpted|drafted|brokered")
+_PASSIVE_BY = re.compile(
+    rf"\b(?:was|were|is|are|has\s+been|had\s+been|will\s+be|being)\s+(?:\w+ly\s+|jointly\s+|also\s+|first\s+)?"
+    rf"(?P<verb>{_DEEDS})\b(?:\s+(?:in|on)\s+[^,.;]{{1,24}}?)?\s+by\s+(?:the\s+)?"
+    rf"(?P<agent>{_EN_NAME}(?:(?:,\s*|\s+and\s+)(?:the\s+)?{_EN_NAME})*)"
+)
+_EVIDENCE_BY = re.compile(
+    rf"(?P<aux>\b(?:was|were|is|are|has\s+been|had\s+been)\s+(?:\w+ly\s+|jointly\s+|also\s+|first\s+)?)?"
+    rf"\b(?P<verb>{_DEEDS})\b(?:\s+(?:in|on)\s+[^,.;]{{1,24}}?)?\s+by\s+(?:the\s+)?"
+    rf"(?P<agent>{_EN_NAME}(?:(?:,\s*|\s+and\s+)(?:the\s+)?{_EN_NAME})*)"
+)
+_ACTIVE = re.compile(
+    rf"(?P<agent>{_EN_NAME})\s+(?:\w+ly\s+)?(?P<verb>{_DEEDS})\s+(?:the\s+)?(?P<thing>{_EN_NAME})"
+)
+_ZH_DEEDS = r"主办|承办|组织|举办|收购|并购|领导|主持|执导|导演|设计|撰写|编写|作曲|演讲|致辞|赢得|颁发"
+_ZH_DEED_BY = re.compile(rf"(?:由|被)(?P<agent>[{CJK_CHARS}·A-Za-z ]{{2,20}}?)(?:共同|联合|全资)?"
+                         rf"(?:以[^，。；,;]{{1,12}}?)?(?P<verb>{_ZH_DEEDS})")  # 被远川集团以9亿元收购
+
+
+def _agents(named: str) -> list[str]:
+    people = [re.sub(r"^the\s+", "", p.strip(), flags=re.IGNORECASE) for p in _PEOPLE_SPLIT.split(named)]
+    return [p for p in people if p]
+
+
+def _deed_key(verb: str) -> str:
+    """One spelling per deed: "organized" is "organised", "taken  over" is "taken over"."""
+    return re.sub(r"\s+", " ", verb.lower()).replace("iz", "is")
+
+
+def claimed_deed(cs: ClaimSlots) -> tuple[str, list[str], str] | None:
+    """(deed, agents, thing) of a claim that says who did a one-time deed to a thing: "The
+    summit was organised by the Nordic Climate Council", "Meridian Holdings acquired Corvid
+    Analytics", 峰会由北欧气候理事会主办."""
+    text = cs.text
+    m = _PASSIVE_BY.search(text)
+    if m is not None:
+        return _deed_key(m.group("verb")), _agents(m.group("agent")), text[: m.start()]
+    m = _ACTIVE.match(text)
+    if m is not None and m.group("agent").lower() not in ("the", "a", "an"):
+        return _deed_key(m.group("verb")), [m.group("agent")], m.group("thing")
+    z = _ZH_DEED_BY.search(text)
+    if z is not None:
+        return z.group("verb"), _agents(z.group("agent")), text[: z.start()]
+    return None
+
+
+def claimed_doers(cs: ClaimSlots) -> list[str]:
+    """Whoever the claim says made, founded or did the thing it is about (see
+    :func:`claimed_agents`, :func:`claimed_deed`): no name of the thing itself."""
+    deed = claimed_deed(cs) if cs.relation != "award" else None
+    return claimed_agents(cs) or (deed[1] if deed is not None else [])
+
+
+def _deeds_in(text: str) -> list[tuple[str, list[str], str, bool]]:
+    """(deed, agents, what it was done to, whether that is all the text before the deed: a
+    passive) of every deed a sentence credits."""
+    out = []
+    for m in _EVIDENCE_BY.finditer(text):
+        # "The summit was organised by …": what comes before; "the summit, organised by …"
+        # (no auxiliary): only the words right before ("a film score written by" is no song's)
+        before = text[: m.start()] if m.group("aux") else " ".join(text[: m.start()].split()[-4:])
+        if not m.group("aux") and not re.search(r"[\w\"”’)]\s*,?\s*$", before):
+            continue
+        out.append((_deed_key(m.group("verb")), _agents(m.group("agent")), before, bool(m.group("aux"))))
+    for m in _ACTIVE.finditer(text):
+        if m.group("agent").lower() not in ("the", "a", "an"):
+            out.append((_deed_key(m.group("verb")), [m.group("agent")], m.group("thing"), False))
+    for z in _ZH_DEED_BY.finditer(text):
+        out.append((z.group("verb"), _agents(z.group("agent")), text[: z.start()], True))
+    return out
+
+
+def deed_credit(cs: ClaimSlots, al: PassageAlignment, sents: list[Sentence]) -> None:
+    """A one-time deed the claim credits to one agent ("The opening address was given by Lars
+    Eide") that a sentence about the same thing credits to another ("The opening address was
+    given by Marta Kask"): credited to that other, unless the claim's agent is among them."""
+    claimed = claimed_deed(cs) if cs.relation != "award" else None  # prizes: award_credit
+    if claimed is None:
+        return
+    years = {sl.number.year for sl in cs.core if sl.number is not None and sl.number.kind in TIME_KINDS}
+    deed, agents, thing = claimed
+    names = [m.group(0) for m in LATIN_PHRASE.finditer(thing) if m.group(0).lower() not in ("the", "a", "an")]
+    # the thing's own words beside its names: "opening address" of "the opening address of …"
+    words = content_terms(thing) - content_terms(" ".join(names)) - content_terms(" ".join(agents))
+    title = normalize_for_match(al.rp.passage.context or al.rp.source.title or "")
+    named_here = all(normalize_for_match(n) in title or any(normalize_for_match(n) in s.norm for s in sents)
+                     for n in names)
+    for i, s in enumerate(sents):
+        when = {n.year for n in s.numbers if n.kind in TIME_KINDS}
+        if s.list_like or (years and when and not years & when):
+            continue  # another year's deed (another term, another edition)
+        for verb, doers, target, passive in _deeds_in(s.text):
+            if verb != deed:
+                continue
+            named = all(normalize_for_match(n) in normalize_for_match(target) for n in names)
+            if words:  # the same thing: its words where the deed's object is, its names in the passage
+                if not (words <= content_terms(target) and (named or named_here)):
+                    continue
+            elif not (named or (passive and s.subject and cs.subject)):  # "It was acquired by …"
+                continue
+            if any(same_name(d, a) or normalize_for_match(a) == normalize_for_match(d)
+                   for d in doers for a in agents):
+                al.subject_credited = True
+                # the deed, its thing and its doer are all the claim says: stated
+                if all(sl.kind == "name" and any(same_name(sl.text, a) or normalize_for_match(a) in sl.forms
+                                                 for a in agents) for sl in cs.core):
+                    al.role_stated = i
+                return
+            al.credits_other, al.credit_sentence = doers[0], i
+            return

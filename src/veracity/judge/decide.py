@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from veracity.judge.binding import BOUND, UNBOUND, PassageAlignment
-from veracity.judge.credit import claimed_agents
+from veracity.judge.credit import claimed_doers
 from veracity.judge.frames import life_dates, one_time, same_time
 from veracity.judge.lexicon import relation_outside
 from veracity.judge.owners import name_found
@@ -125,7 +125,7 @@ def decide(
     key = cs.key
     # where the evidence names the work, only a passage that names it can credit the subject
     # (the maker a claim names — "founded by John Park" — is no name of the work)
-    work = key if key is not None and not any(same_name(key.text, a) for a in claimed_agents(cs)) else None
+    work = key if key is not None and not any(same_name(key.text, a) for a in claimed_doers(cs)) else None
     named_work = work is not None and work.kind == "name" and any(al.status(work) != "absent" for al in als)
     credited_subject = any(
         al.subject_credited and (not named_work or al.status(work) != "absent")  # type: ignore[arg-type]

@@ -41,8 +41,10 @@ RELATIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
                    ("撰写", "发表", "著有", "作者", "论文")),
     # a place opened once: another year of its opening contradicts
     "opening": (("opened", "inaugurat", "opening"), ("开通", "通车", "落成", "开业", "启用", "竣工")),
-    "location": (("located", "based", "situated", "lies", "capital", "headquarter"),
-                 ("位于", "坐落", "总部")),
+    # where a thing is, or where an event was held
+    "location": (("located", "based", "situated", "lies", "capital", "headquarter", "held in", "took place in",
+                  "takes place in", "hosted in"),
+                 ("位于", "坐落", "总部", "举行", "举办")),
     # elected to an academy or a fellowship: once (see frames.one_time)
     "election": (("elected", "inducted"), ("当选", "入选", "增选")),
 }

@@ -41,7 +41,7 @@ from veracity.judge.binding import (
     align,
     union_terms,
 )
-from veracity.judge.credit import claimed_agents, role_holders
+from veracity.judge.credit import claimed_doers, role_holders
 from veracity.judge.decide import Decision, claim_features, decide
 from veracity.judge.frames import CJK
 from veracity.judge.model import JudgeModel, load_default
@@ -384,7 +384,7 @@ class EvidenceMatchJudge:
         if d.credited:
             name = d.credited[0]
             roles = role_holders(cs.text)
-            agents = claimed_agents(cs)
+            agents = claimed_doers(cs)
             if roles and roles[0][1]:
                 parts.append(("judge.credited", {"name": name, "claimed": roles[0][1]}))
             elif not roles and "、".join(agents):  # a list of one empty name names no one

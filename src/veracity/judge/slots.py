@@ -138,7 +138,7 @@ def anchors_of(text: str) -> list[str]:
     def add(a: str) -> None:
         a = _clean_anchor(a)
         key = normalize_for_match(a)
-        if len(key) < 2 or key in STOP_ANCHORS or key in seen or re.fullmatch(r"[\d.,%]+", a):
+        if len(key) < 2 or key in STOP_ANCHORS or key in seen or re.fullmatch(r"[\d.,%]+(?:\s+\w{1,3}\s+[\d.,%]+)*", a):
             return
         seen.add(key)
         out.append(a)
@@ -155,7 +155,11 @@ def anchors_of(text: str) -> list[str]:
             or first.lower() in _COMMON_INITIAL
         ):
             phrase = rest  # "Instead of …", "As a result, …": capitalised only as the first word
-        if phrase:
+        halves = phrase.split(" and ")
+        if len(halves) == 2 and all(_person_like(h) for h in halves):
+            for h in halves:  # "Priya Nair and Omar Reid": two people, each a name to find
+                add(h)
+        elif phrase:
             add(phrase)
     return out
 
@@ -200,6 +204,10 @@ def surname_alone(surname: str, text: str) -> bool:
     return False
 
 
+# "The opening address of …", "The population of …": what the claim is about is the name after
+_PART_OF = re.compile(r"\s*(?:the|a|an)\s+(?:[a-z][a-z\-]*\s+){1,3}of\s+(?:the\s+)?", re.IGNORECASE)
+
+
 def _subject_for(text: str, hint: str | None, anchors: list[str]) -> str | None:
     low = text.lower().lstrip()
     if hint:
@@ -222,7 +230,8 @@ def _subject_for(text: str, hint: str | None, anchors: list[str]) -> str | None:
         pos = text.find(a0)
         # …unless a Chinese name leads before it: 李华首次合成了化合物「GX-7」, 「李华」共指导了…
         leads = zh is not None and (pos > text.find(zh) or (a0 != zh and a0.startswith(zh) and CJK.match(a0[-1])))
-        if not leads and (0 <= pos <= 12 or re.match(rf"^[{CJK_CHARS}]{{0,4}}$", text[:max(pos, 0)])):
+        if not leads and (0 <= pos <= 12 or re.match(rf"^[{CJK_CHARS}]{{0,4}}$", text[:max(pos, 0)])
+                          or _PART_OF.fullmatch(text[:max(pos, 0)])):
             return a0
     return zh  # 玛丽·居里于1911年…, 北京大学是…
 
@@ -233,7 +242,7 @@ _ZH_OBJECT = re.compile(
     r"(?:(?:出生于|生于|毕业于|就读于|任职于|就职于|加入|位于|获得|荣获|创立|创办|发明|发现|去世于|逝世于"
     r"|曾任|担任|出任|现任)"
     rf"(?:了)?(?:\d{{4}}\s*年度?的?)?([{CJK_CHARS}·]{{2,12}}?)(?=[的,，。、;；和与及并(（]|$|\s|[0-9A-Za-z])"
-    rf"|在([{CJK_CHARS}·]{{2,12}}?)(?:任教|执教|任职|工作|就读|学习|读书|求学|深造|获得|取得|攻读|完成))"
+    rf"|在([{CJK_CHARS}·]{{2,12}}?)(?:任教|执教|任职|工作|就读|学习|读书|求学|深造|获得|取得|攻读|完成|举行|举办))"
 )
 
 # a post at a school (武汉大学「教授」): the school is found without the post
@@ -241,7 +250,7 @@ _ZH_POST_AT = re.compile(rf"([{CJK_CHARS}]{{2,10}}(?:大学|学院)){lexicon.ZH_
 
 # a Chinese claim's leading name: the characters before its first verb or particle
 _ZH_SUBJECT = re.compile(
-    rf"^([{CJK_CHARS}·]{{2,12}}?)(?=\s*(?:于|在|是|曾|获|出生|生于|毕业|担任|提出|发明|发现|创立|创办|成立|"
+    rf"^((?:\d{{4}}年?)?[{CJK_CHARS}·]{{2,12}}?)(?=\s*(?:于|在|是|曾|获|出生|生于|毕业|担任|提出|发明|发现|创立|创办|成立|"
     r"的|将|被|由|和|与|为|成为|去世|逝世|主导|领导|加入|位于|拥有|共有|有|以|，|,|\d|自|从|担任|任|"
     r"完成|发布|推出|宣布|收购|上市|开发|研发|提供|参与|总部|目前|现|已|获得|赢得|当选|出版|发表|创作|"
     r"首次|首先|最早|率先|共|合成|研制|指导|培养|带领|负责))"
@@ -328,8 +337,12 @@ def claim_slots(text: str, subject_hint: str | None = None,
         if post:  # 武汉大学教授 is stated by 武汉大学经济与管理学院教授: the school is the value
             forms.append(normalize_for_match(post.group(1)))
         zh_objects.append(Slot(kind="name", text=obj, forms=forms, part=part_of(at), pos=at))
+    # a number inside the subject's name is part of what the claim is about ("The Northfield
+    # Climate Summit 2023 was …", "Expo 2020 was …"), not a value it claims; inside another name
+    # it is one ("won an award at NeurIPS 2022")
+    named_spans = [(i, i + len(subject)) for i in [text.find(subject)] if i >= 0] if subject else []
     for n in extract_numbers(text):
-        if n.kind == "version":
+        if n.kind == "version" or any(a <= n.start and n.end <= b for a, b in named_spans):
             continue
         minor = (n.kind == "count" and abs(n.value) < 10 and not lexicon.measure_follows(text, n.end)
                  ) or (n.kind == "ordinal" and not _RANK_OF.match(text, n.start))
@@ -346,8 +359,12 @@ def claim_slots(text: str, subject_hint: str | None = None,
         context = zh_objects
     # a category word inside a name slot ("Nobel Prize in Physics") is still its own slot
     slots += cats
-    relation = lexicon.relation_of(text)
-    relation_pos = lexicon.relation_position(text, relation) if relation else -1
+    # "The position of …", "The opening address of …": the head noun names what the claim is
+    # about, not what it says of it
+    head = _PART_OF.match(text)
+    told = " " * head.end() + text[head.end():] if head is not None else text
+    relation = lexicon.relation_of(told)
+    relation_pos = lexicon.relation_position(told, relation) if relation else -1
     object_terms: set[str] = set()
     if relation in ("creation", "founding"):
         en, zh = lexicon.RELATIONS[relation]

@@ -237,7 +237,8 @@ def institution_conflict(slot: Slot, sent: Sentence, cs: ClaimSlots) -> str | No
 
 
 _IN_PLACE = re.compile(r"\bin\s+([A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+)*)")
-_ZH_PLACE = re.compile(rf"(?:出生于|生于|出生在|逝世于|去世于|病逝于|死于|总部位于|总部设在|位于)([{CJK_CHARS}]{{2,6}}?)(?=[，。,;；、的（(]|$|\d)")
+_ZH_PLACE = re.compile(rf"(?:出生于|生于|出生在|逝世于|去世于|病逝于|死于|总部位于|总部设在|位于)([{CJK_CHARS}]{{2,6}}?)(?=[，。,;；、的（(]|$|\d)"
+                       rf"|(?:在|于)([{CJK_CHARS}]{{2,6}}?)(?=举行|举办)")  # 峰会于塔林举行
 
 
 def place_conflict(slot: Slot, sent: Sentence, cs: ClaimSlots) -> str | None:
@@ -249,7 +250,7 @@ def place_conflict(slot: Slot, sent: Sentence, cs: ClaimSlots) -> str | None:
         raw = sent.text[a:b]
         if not lexicon.has_relation(raw.lower(), cs.relation):
             continue
-        places = [m.group(1) for m in _IN_PLACE.finditer(raw)] + [m.group(1) for m in _ZH_PLACE.finditer(raw)]
+        places = [m.group(1) for m in _IN_PLACE.finditer(raw)] + [m.group(1) or m.group(2) for m in _ZH_PLACE.finditer(raw)]
         places = [p for p in places if p.split()[0].lower() not in lexicon.MONTHS and not any(
             sl.kind == "name" and name_found(sl, normalize_for_match(p)) for sl in cs.slots)]
         if places and not name_found(slot, normalize_for_match(raw)):
