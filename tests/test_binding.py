@@ -25,6 +25,7 @@ from veracity.judge.binding import (
 from veracity.judge.credit import claimed_deed
 from veracity.judge.match import EvidenceMatchJudge
 from veracity.judge.slots import ClaimSlots, Slot, anchors_of, claim_slots
+from veracity.judge.values import Sentence, dated_values, same_person
 from veracity.text import normalize_for_match
 from veracity.types import Claim, Label, Passage, RankedPassage, Source, SourceKind, Stance
 
@@ -374,6 +375,34 @@ def test_two_people_joined_by_and_are_two_names() -> None:
     # one name with "and" inside stays whole
     assert anchors_of("She studied at the Department of Physics and Astronomy.") == [
         "Department of Physics and Astronomy"]
+
+
+def test_a_value_given_for_another_year_is_that_years() -> None:
+    text = "Revenue was 2.1 billion euros in 2021 and 2.5 billion euros in 2022."
+    sent = Sentence(0, len(text), text, text.lower(), normalize_for_match(text), extract_numbers(text), subject=True)
+    assert [(n.text, t.text) for n, t in dated_values(sent)] == [
+        ("2.1 billion euros", "2021"), ("2.5 billion euros", "2022")]
+    zh = "公司2021年营业收入为21亿元，2022年营业收入为25亿元。"
+    sent = Sentence(0, len(zh), zh, zh, normalize_for_match(zh), extract_numbers(zh), subject=True)
+    assert [(n.value, t.year) for n, t in dated_values(sent)] == [(2.1e9, 2021), (2.5e9, 2022)]
+
+
+def test_thesame_person_written_otherwise() -> None:
+    assert same_person("Georges-Frédéric Parrot", "Georg Friedrich Parrot")
+    assert same_person("M. Sousa", "Marta Sousa")
+    assert not same_person("Melania Trump", "Donald Trump")
+
+
+def test_a_birthplace_is_the_subjects_only_when_the_subject_leads() -> None:
+    cs = claim_slots("Donald Trump was born in New York City.")
+    wife = ("Melania Trump, née Melania Knauss (born April 26, 1970, Novo Mesto, Yugoslavia [now in Slovenia]), "
+            "the wife of Donald Trump.")
+    assert align(cs, _rp(wife)).contradictions == {}
+    # a place inside the claim's ("Queens, New York" may be in New York City) is no other place
+    assert align(cs, _rp("Donald Trump was born on June 14, 1946, in Queens, New York.")).contradictions == {}
+    lisbon = claim_slots("Tomás Serrano was born in Lisbon.")
+    al = align(lisbon, _rp("Tomás Serrano (born 3 May 1961 in Évora) is a politician."))
+    assert [m.other for m in al.contradictions.values()] == ["Évora"]
 
 
 # --- keyword stuffing --------------------------------------------------------------------------

@@ -270,6 +270,19 @@ CASES: list[tuple[str, tuple[Label, ...]]] = [
     ("马立群是青川海洋生物研究所的所长。", GOOD),
     # two co-founders claimed, one of them right
     ("Corvid Analytics was co-founded by Anika Rao and Omar Reid.", (Label.PARTLY_TRUE, Label.MISATTRIBUTED)),
+    # a value given for another year ("2.1 billion euros in 2021 and 2.5 billion euros in 2022")
+    ("Halvorsen Foods reported revenue of 2.1 billion euros in 2022.", (Label.FALSE,)),
+    ("Halvorsen Foods reported revenue of 2.5 billion euros in 2022.", GOOD),
+    ("禾丰食品2022年营业收入为21亿元。", (Label.FALSE,)),
+    ("禾丰食品2022年营业收入为25亿元。", GOOD),
+    # where a firm was founded, where a person was born (not where he grew up), what he studied
+    ("Halvorsen Foods was founded in Bergen.", (Label.FALSE,)),
+    ("禾丰食品1998年在大连成立。", (Label.FALSE,)),
+    ("陈立国出生于青岛。", (Label.FALSE,)),
+    ("Tomás Serrano was born in Faro.", (Label.FALSE,)),
+    ("Tomás Serrano was born in Évora in 1961.", GOOD),
+    ("Tomás Serrano studied economics at the University of Minho.", (Label.FALSE,)),
+    ("Tomás Serrano served as mayor of Braga from 2008 to 2016.", GOOD),
 ]
 
 

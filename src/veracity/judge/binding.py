@@ -383,7 +383,8 @@ def align(
                 conflict = category_conflict(slot, s, cs)
             elif slot.kind == "name" and is_school(slot, cs):
                 conflict = institution_conflict(slot, s, cs)
-            elif slot.kind == "name" and cs.relation in ("birth", "death", "location"):
+            elif slot.kind == "name" and (cs.relation in ("birth", "death", "location") or (
+                    cs.relation == "founding" and _placed(slot, cs.text))):  # "founded in Bergen"
                 conflict = place_conflict(slot, s, cs)
             if conflict is not None:
                 contradictions[slot.key] = SlotMatch(CONTRADICTED, i, conflict)
@@ -488,6 +489,12 @@ def align(
     al.list_like = bool(sents) and all(s.list_like or len(s.norm) < 25 for s in sents)
     al.features = _features(cs, al, units)
     return al
+
+
+def _placed(slot: Slot, text: str) -> bool:
+    """The claim names ``slot`` as a place ("in Bergen", 在成都)."""
+    return bool(re.search(r"\bin\s+(?:the\s+)?" + re.escape(slot.text) + r"\b", text)
+                or re.search(r"(?:在|于)" + re.escape(slot.text), text))
 
 
 def _features(cs: ClaimSlots, al: PassageAlignment, units: TermUnits) -> list[float]:

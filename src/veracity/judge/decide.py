@@ -146,7 +146,9 @@ def decide(
             if m is not None and m.other is not None:
                 conflicts.append((s, m.other, i))
                 break
-    if conflicts and not one_all:
+    # of a one-time event, a value bound without the claim's relation ("grew up in Lisbon")
+    # does not outweigh a conflict in the claim's frame ("born … in Porto")
+    if conflicts and not (one_all_rel if one_time(cs) else one_all):
         wrong_parts = {c[0].part for c in conflicts}
         right_parts = {
             p for p in range(cs.parts)

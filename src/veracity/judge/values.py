@@ -40,7 +40,7 @@ from veracity.judge.owners import (
     owner_of,
     relative_owner,
 )
-from veracity.judge.slots import ClaimSlots, Slot, same_name
+from veracity.judge.slots import LATIN_PHRASE, ClaimSlots, Slot, same_name
 from veracity.text import CJK_CHARS, normalize_for_match
 
 
@@ -72,10 +72,51 @@ def frame_values(cs: ClaimSlots, slot: Slot) -> list[Slot]:
     return timed or others
 
 
+# a value and the year it is of: "2.1 billion euros in 2021", "(2021)", 2021年营收21亿元
+_YEAR_AFTER = re.compile(r"\s*(?:[a-z%]+\s+){0,2}?(?:in|for|during)\s+(?:fiscal\s+(?:year\s+)?)?|\s*\(\s*",
+                         re.IGNORECASE)
+_YEAR_BEFORE = re.compile(rf"[{CJK_CHARS}]{{0,6}}")
+
+
+def dated_values(sent: Sentence) -> list[tuple[NumberMention, NumberMention]]:
+    """(value, its year) pairs of a sentence that gives a value per year ("revenue of 2.1
+    billion euros in 2021 and 2.5 billion euros in 2022")."""
+    out = []
+    times = [t for t in sent.numbers if t.kind in TIME_KINDS and t.year is not None]
+    for n in sent.numbers:
+        if n.kind in TIME_KINDS or n.kind == "version":
+            continue
+        after = next((t for t in times if t.start >= n.end), None)
+        before = next((t for t in reversed(times) if t.end <= n.start), None)
+        if after is not None and _YEAR_AFTER.fullmatch(sent.text, n.end, after.start):
+            out.append((n, after))
+        elif before is not None and _YEAR_BEFORE.fullmatch(sent.text, before.end, n.start):
+            out.append((n, before))
+    return out
+
+
+def _dated_elsewhere(cn: NumberMention, sent: Sentence, cs: ClaimSlots) -> tuple[str, str] | None:
+    """(the claim's value's own year, the value of the claim's year) when a sentence gives the
+    claim's value for another year and another value for the claim's year."""
+    years = {s.number.year for s in cs.slots if s.number is not None and s.number.kind in TIME_KINDS}
+    if cn.kind in TIME_KINDS or not years:
+        return None
+    pairs = dated_values(sent)
+    own = [t for n, t in pairs if same_quantity(cn, n)]
+    if not own or any(t.year in years for t in own):
+        return None
+    other = next((n for n, t in pairs if t.year in years and n.kind == cn.kind and (n.unit or "") == (cn.unit or "")
+                  and not same_quantity(cn, n)), None)
+    return (own[0].text, other.text) if other is not None else None
+
+
 def number_match(slot: Slot, sent: Sentence, cs: ClaimSlots) -> tuple[bool, str | None]:
     """(found, owner-if-another-name) for a number slot in one sentence."""
     cn = slot.number
     assert cn is not None
+    dated = _dated_elsewhere(cn, sent, cs)
+    if dated is not None:
+        return True, dated[0]  # the claim's value is another year's
     for pn in sent.numbers:
         if pn.kind == "version":
             continue
@@ -162,7 +203,9 @@ def category_conflict(slot: Slot, sent: Sentence, cs: ClaimSlots) -> str | None:
                 continue
         member = sorted(present)[0]
         phrases = lexicon.CATEGORY_GROUPS[slot.group][member]
-        return next((p for p in phrases if lexicon.words_in(low, p)), member)
+        said = next((p for p in phrases if lexicon.words_in(low, p)), member)
+        # "studied law", "law degree": the member, not the words that place it
+        return member if lexicon.words_in(said, member) else said
     return None
 
 
@@ -236,9 +279,50 @@ def institution_conflict(slot: Slot, sent: Sentence, cs: ClaimSlots) -> str | No
     return None
 
 
-_IN_PLACE = re.compile(r"\bin\s+([A-Z][\w'’\-]+(?:\s+[A-Z][\w'’\-]+)*)")
+_IN_PLACE = re.compile(r"\bin\s+([A-ZÀ-ÖØ-Þ][\w'’\-]+(?:\s+[A-ZÀ-ÖØ-Þ][\w'’\-]+)*)")
 _ZH_PLACE = re.compile(rf"(?:出生于|生于|出生在|逝世于|去世于|病逝于|死于|总部位于|总部设在|位于)([{CJK_CHARS}]{{2,6}}?)(?=[，。,;；、的（(]|$|\d)"
-                       rf"|(?:在|于)([{CJK_CHARS}]{{2,6}}?)(?=举行|举办)")  # 峰会于塔林举行
+                       rf"|(?:在|于)([{CJK_CHARS}]{{2,6}}?)(?=举行|举办|成立|创立|创办|出生)")  # 峰会于塔林举行
+
+
+_PLACE_KINDS = frozenset(["city", "county", "district", "province", "state", "region", "north", "south", "east",
+                          "west", "upper", "lower", "greater", "saint", "port", "lake", "river", "island"])
+
+
+def _shares_place_word(place: str, text: str) -> bool:
+    """``text`` holds a distinctive word of ``place`` ("York" of "New York City")."""
+    words = {w.lower() for w in re.findall(r"[A-ZÀ-ÖØ-Þ][\w'’\-]{3,}", place)} - _PLACE_KINDS
+    return any(re.search(rf"\b{re.escape(w)}\b", text, re.IGNORECASE) for w in words)
+
+
+def _other_leads(text: str, a: int, raw: str, cs: ClaimSlots) -> bool:
+    """The first name of two or more words in the sentence ``text`` before the relation in its
+    clause ``raw`` (at ``a``) is another's than the subject's ("Melania Trump, née …, (born
+    1970, Novo Mesto …), the wife of Donald Trump")."""
+    at = lexicon.relation_position(raw, cs.relation or "")
+    for m in LATIN_PHRASE.finditer(text[: a + (at if at >= 0 else len(raw))]):
+        words = [w for w in m.group(0).split() if w[:1].isupper() and w.lower() not in ("the", "a", "an")]
+        if len(words) < 2:
+            continue
+        name = " ".join(words)
+        return not same_person(name, cs.subject or "") and not any(
+            sl.kind == "name" and name_found(sl, normalize_for_match(name)) for sl in cs.slots)
+    return False
+
+
+def same_person(name: str, subject: str) -> bool:
+    """``name`` is ``subject`` as written elsewhere: the same last word and given name
+    ("Georges-Frédéric Parrot" for "Georg Friedrich Parrot", "M. Sousa" for "Marta Sousa", not
+    "Melania Trump" for "Donald Trump")."""
+    if not subject:
+        return False
+    if same_name(name, subject):
+        return True
+    a = [re.sub(r"[\W_]+", "", normalize_for_match(w)) for w in name.split()]
+    b = [re.sub(r"[\W_]+", "", normalize_for_match(w)) for w in subject.split()]
+    if len(a) < 2 or len(b) < 2 or a[-1] != b[-1] or not a[0] or not b[0]:
+        return False
+    initial = min(len(a[0]), len(b[0])) == 1  # "M. Sousa" for "Marta Sousa"
+    return a[0][:4] == b[0][:4] or (initial and a[0][0] == b[0][0])
 
 
 def place_conflict(slot: Slot, sent: Sentence, cs: ClaimSlots) -> str | None:
@@ -248,12 +332,14 @@ def place_conflict(slot: Slot, sent: Sentence, cs: ClaimSlots) -> str | None:
     assert cs.relation is not None
     for a, b in clause_spans(sent.text):
         raw = sent.text[a:b]
-        if not lexicon.has_relation(raw.lower(), cs.relation):
+        if not lexicon.has_relation(raw.lower(), cs.relation) or _other_leads(sent.text, a, raw, cs):
             continue
         places = [m.group(1) for m in _IN_PLACE.finditer(raw)] + [m.group(1) or m.group(2) for m in _ZH_PLACE.finditer(raw)]
         places = [p for p in places if p.split()[0].lower() not in lexicon.MONTHS and not any(
             sl.kind == "name" and name_found(sl, normalize_for_match(p)) for sl in cs.slots)]
-        if places and not name_found(slot, normalize_for_match(raw)):
+        # "born … in Queens, New York" may well be in "New York City": a place that shares a
+        # word with the claim's is no other place
+        if places and not name_found(slot, normalize_for_match(raw)) and not _shares_place_word(slot.text, raw):
             return places[0]
     return None
 
@@ -269,9 +355,15 @@ def number_conflict(slot: Slot, sent: Sentence, cs: ClaimSlots) -> str | None:
         life = life_conflict(cn, sent.text, cs)
         if life is not False:  # a life span decides a birth or death date by itself
             return life if isinstance(life, str) else None
+    dated = _dated_elsewhere(cn, sent, cs)
+    if dated is not None:
+        return dated[1]  # "2.1 billion in 2021 and 2.5 billion in 2022" against "2.1 billion in 2022"
     claim_vals = [s.number for s in cs.slots if s.number is not None]
+    years = {c.year for c in claim_vals if c.kind in TIME_KINDS}
+    # a value the sentence gives for another year is no rival of the claim's year's value
+    other_years = {id(n) for n, t in dated_values(sent) if years and t.year not in years}
     for pn in sent.numbers:
-        if any(same_quantity(c, pn) for c in claim_vals):
+        if any(same_quantity(c, pn) for c in claim_vals) or id(pn) in other_years:
             continue
         if cn.kind in TIME_KINDS and pn.kind in TIME_KINDS:
             if cs.relation not in ("birth", "death") and _LIFE_NOTE.search(sent.text[: pn.start][-12:]):
