@@ -297,6 +297,30 @@ def test_identical_queries_are_sent_once(tmp_path: Path, use_embedder: Any) -> N
     assert settled == {i: 1 for i, _ in rows}
 
 
+def test_the_search_budget_caps_search_services_not_the_local_corpus(
+    tmp_path: Path, example_cache_dir: Path, use_embedder: Any
+) -> None:
+    # a list of more claims than the budget allows queries: every claim still searches the
+    # corpus (it costs nothing); the service gets only the budgeted queries
+    rows = [
+        ("a", "Jack Rae studied at the University of Bristol."),
+        ("b", "Jack Rae won the Turing Award in 2019."),
+        ("c", "Jack Rae was the first author of the Gopher paper."),
+    ]
+    path = _write_claims(tmp_path / "claims.jsonl", rows)
+    counting = CountingProvider()
+    settings = Settings(cache_dir=example_cache_dir, db_path=tmp_path / "db.sqlite", max_searches=1)
+    report = veracity.check(
+        path, claims=True, corpus=[EXAMPLE_CORPUS], settings=settings,
+        tools=Shared(providers=[counting], embedder=use_embedder),
+    )
+    assert len(counting.queries) == 1
+    assert all(row.evidence for row in report.claims), [r.verdict.rationale for r in report.claims]
+    assert report.claims[0].verdict.label in (Label.TRUE, Label.MOSTLY_TRUE)
+    spent = [r for r in report.claims if "search budget spent" in r.verdict.rationale]
+    assert len(spent) <= 2  # named where a claim lost a query to the service
+
+
 def test_corpus_index_is_reused_and_results_identical(
     tmp_path: Path, use_embedder: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -283,6 +283,16 @@ CASES: list[tuple[str, tuple[Label, ...]]] = [
     ("Tomás Serrano was born in Évora in 1961.", GOOD),
     ("Tomás Serrano studied economics at the University of Minho.", (Label.FALSE,)),
     ("Tomás Serrano served as mayor of Braga from 2008 to 2016.", GOOD),
+    # a share bound to another firm, and the subject's own share in the same sentence
+    ("Halvorsen Foods holds a 35 percent share of the Nordic frozen-food market.", (Label.FALSE,)),
+    ("Halvorsen Foods holds a 20 percent share of the Nordic frozen-food market.", GOOD),
+    # a given name's short form (Bob for Robert); a Chinese school's short name (北大, 上海交大)
+    ("Bob Kettering founded Kettering Instruments in 1981.", GOOD),
+    ("Bob Kettering founded Kettering Instruments in 1985.", (Label.FALSE,)),
+    ("邵明远2000年毕业于北京大学。", GOOD),
+    ("邵明远2000年毕业于复旦大学。", (Label.FALSE,)),
+    ("邵明远现任上海交通大学教授。", GOOD),
+    ("邵明远现任浙江大学教授。", (Label.FALSE,)),
 ]
 
 

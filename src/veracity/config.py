@@ -67,7 +67,8 @@ class Settings(BaseSettings):
     max_rounds: int = Field(default=3, ge=1, description="plan → search → read → judge rounds")
     max_llm_calls: int = Field(default=80, ge=1)
     max_llm_tokens: int = Field(default=400_000, ge=1000, description="prompt + completion tokens")
-    max_searches: int = Field(default=200, ge=1, description="queries sent to providers")
+    max_searches: int = Field(default=200, ge=1,
+                              description="queries sent to search providers (a local corpus is not counted)")
     max_seconds: float = Field(default=900.0, gt=0, description="wall time of the research rounds")
     queries_per_round: int = Field(default=3, ge=1, le=8, description="queries planned per claim and round")
     read_per_claim: int = Field(default=3, ge=0, description="new web pages read per claim and round")

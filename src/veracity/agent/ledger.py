@@ -93,6 +93,7 @@ class Budget:
         self.started = clock()
         self.calls = 0
         self.tokens = 0
+        self.searches = 0  # queries to search services granted (the local corpus is free)
 
     def one_round(self) -> Budget:
         """This budget with a single round (the offline pass)."""
@@ -125,5 +126,9 @@ class Budget:
         if not self.time_left():
             raise BudgetExhausted(f"the time budget is spent ({self.elapsed():.0f} s of {self.max_seconds:.0f} s)")
 
-    def searches_left(self, sent: int) -> int:
-        return max(0, self.max_searches - sent)
+    def take_searches(self, wanted: int) -> int:
+        """Grant up to ``wanted`` queries to search services from what is left, counted when
+        granted (so that claims searching at once cannot overshoot); returns how many."""
+        granted = max(0, min(wanted, self.max_searches - self.searches))
+        self.searches += granted
+        return granted

@@ -192,10 +192,13 @@ class Agent:
         have = {p.id for p, _ in found}
         providers = [p for p in run.providers if local or p is not run.corpus]
         pairs = [(p, q) for q in queries for p in providers]
-        left = self.budget.searches_left(run.stats.searches)
-        if len(pairs) > left:
+        # the budget caps what goes out to search services; the local corpus costs nothing
+        remote = [(p, q) for p, q in pairs if p is not run.corpus]
+        granted = self.budget.take_searches(len(remote))
+        if granted < len(remote):
             run.note_failure(claim.id, "search budget spent")
-            pairs = pairs[:left]
+            kept = set(remote[:granted])
+            pairs = [(p, q) for p, q in pairs if p is run.corpus or (p, q) in kept]
         results = await asyncio.gather(
             *(run.search(p, q, claim) for p, q in pairs), return_exceptions=True
         )

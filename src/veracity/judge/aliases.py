@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from veracity.judge import lexicon
 from veracity.judge.slots import Slot, name_parts
 from veracity.text import CJK_CHARS, normalize_for_match
 from veracity.types import RankedPassage
@@ -132,6 +133,17 @@ def acronym_expansions(acronym: str, text: str) -> list[str]:
                 out.append(m.group(0)[start:end])
                 break
     return out
+
+
+def expand_short_names(slots: list[Slot], text: str) -> None:
+    """Give each Chinese school slot the short names ``text`` calls it by (北大 for 北京大学)."""
+    for sl in slots:
+        if sl.kind != "name":
+            continue
+        for short in lexicon.short_forms(sl.text, text):
+            form = normalize_for_match(short)
+            if form not in sl.forms:
+                sl.forms.append(form)
 
 
 def expand_acronyms(slots: list[Slot], text: str) -> None:

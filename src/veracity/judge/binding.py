@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from veracity.evidence.numbers import NumberMention, extract_numbers, same_quantity
 from veracity.evidence.tokenize import content_terms
 from veracity.judge import lexicon
-from veracity.judge.aliases import expand_acronyms, has_alias_statement
+from veracity.judge.aliases import expand_acronyms, expand_short_names, has_alias_statement
 from veracity.judge.credit import (
     action_credit,
     award_credit,
@@ -261,6 +261,7 @@ def align(
     text = rp.passage.text
     title = rp.passage.context or rp.source.title or ""
     expand_acronyms(cs.slots, text + "\n" + title)  # "MIT" is found as the name the passage spells out
+    expand_short_names(cs.slots, text + "\n" + title)  # 北京大学 is found as 北大
     sents: list[Sentence] = []
     for a, b in sentence_spans(text):
         raw = text[a:b]

@@ -96,6 +96,59 @@ NAMES_ZH_EN: dict[str, tuple[str, ...]] = {
 }
 
 
+# Chinese universities and academies by their common short names (北大 for 北京大学). Only short
+# names no other institution shares (not 人大, 南大, 中大); a short name followed by 学 is part
+# of another name (东北大学), see :func:`short_forms`.
+ZH_SHORT: dict[str, tuple[str, ...]] = {
+    "北京大学": ("北大",), "清华大学": ("清华",), "复旦大学": ("复旦",), "浙江大学": ("浙大",),
+    "上海交通大学": ("上海交大", "上交大"), "中国科学院": ("中科院",), "中国科学技术大学": ("中科大",),
+    "哈尔滨工业大学": ("哈工大",), "北京航空航天大学": ("北航",), "北京师范大学": ("北师大",),
+    "武汉大学": ("武大",), "四川大学": ("川大",), "厦门大学": ("厦大",), "同济大学": ("同济",),
+    "南开大学": ("南开",), "香港大学": ("港大",), "香港中文大学": ("港中文",), "香港科技大学": ("港科大",),
+    "华中科技大学": ("华中科大",), "西安交通大学": ("西安交大",),
+}
+ZH_SHORT_NAMES = "|".join(sorted({x for v in ZH_SHORT.values() for x in v}, key=len, reverse=True))
+
+
+def short_forms(name: str, text: str) -> list[str]:
+    """The short names of ``name`` (or of the school it ends with: 现任「上海交通大学」教授)
+    that ``text`` uses, each only where it stands alone (not 北大 inside 东北大学)."""
+    out = []
+    for full, shorts in ZH_SHORT.items():
+        if full not in name:
+            continue
+        for short in shorts:
+            hits = [m.end() for m in re.finditer(re.escape(short), text)]
+            if hits and all(not text.startswith("学", e) for e in hits):
+                out.append(short)
+    return out
+
+
+# English given names and the formal names they stand for ("Bill Gates" is William Gates)
+GIVEN_NAMES: dict[str, str] = {
+    "bill": "william", "will": "william", "bob": "robert", "rob": "robert", "bobby": "robert",
+    "jim": "james", "jimmy": "james", "mike": "michael", "tom": "thomas", "dick": "richard",
+    "rick": "richard", "chuck": "charles", "charlie": "charles", "ted": "edward", "ed": "edward",
+    "ned": "edward", "joe": "joseph", "tony": "anthony", "andy": "andrew", "dan": "daniel",
+    "danny": "daniel", "dave": "david", "steve": "stephen", "matt": "matthew", "chris": "christopher",
+    "nick": "nicholas", "alex": "alexander", "ben": "benjamin", "sam": "samuel", "pete": "peter",
+    "fred": "frederick", "harry": "henry", "hank": "henry", "jack": "john", "johnny": "john",
+    "larry": "lawrence", "greg": "gregory", "jeff": "jeffrey", "tim": "timothy", "ken": "kenneth",
+    "ron": "ronald", "don": "donald", "ray": "raymond", "walt": "walter", "liz": "elizabeth",
+    "beth": "elizabeth", "betty": "elizabeth", "kate": "katherine", "katie": "katherine",
+    "kathy": "kathleen", "sue": "susan", "jenny": "jennifer", "jen": "jennifer", "meg": "margaret",
+    "maggie": "margaret", "peggy": "margaret", "patty": "patricia", "pat": "patricia",
+    "becky": "rebecca", "vicky": "victoria", "abby": "abigail", "annie": "anne", "nancy": "ann",
+}
+
+
+def formal_name(name: str) -> str | None:
+    """``name`` with its first word's formal form ("Bill Gates" → "William Gates"), or None."""
+    first, _, rest = name.strip().partition(" ")
+    formal = GIVEN_NAMES.get(first.lower())
+    return f"{formal.capitalize()} {rest}" if formal and rest else None
+
+
 def english_forms(name: str) -> list[str]:
     """The English forms of a Chinese name in :data:`NAMES_ZH_EN` (the name itself, or one it
     ends with: 美国斯坦福大学 → stanford), without spaces, as matching compares them."""

@@ -31,8 +31,7 @@ def subject_named(cs: ClaimSlots, sent: str, norm: str) -> bool:
     # a Chinese name of two characters (李明) is a name; a two-letter Latin form is too short
     if any(f in norm for f in cs.subject_forms if len(f) >= 3 or (len(f) == 2 and CJK.search(f))):
         return True
-    parts = name_parts(cs.subject)
-    if len(parts) >= 2 and all(p in norm for p in parts):
+    if _parts_in(cs.subject, norm):
         return True
     sur = cs.subject_surname
     if sur:
@@ -247,8 +246,17 @@ def name_found(slot: Slot, norm: str) -> bool:
     for f in slot.forms:
         if f and f in norm:
             return True
-    parts = name_parts(slot.text)
-    return len(parts) >= 2 and all(p in norm for p in parts)
+    return _parts_in(slot.text, norm)
+
+
+def _parts_in(name: str, norm: str) -> bool:
+    """Every part of ``name`` (of two or more) is in ``norm``, the first name also as its
+    formal form ("Bill Gates" in "William Henry Gates III")."""
+    for form in (name, lexicon.formal_name(name)):
+        parts = name_parts(form) if form else []
+        if len(parts) >= 2 and all(p in norm for p in parts):
+            return True
+    return False
 
 
 def name_partly(slot: Slot, norm: str) -> bool:

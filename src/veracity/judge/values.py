@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from veracity.evidence.numbers import NumberMention, extract_numbers, same_quantity
+from veracity.evidence.tokenize import content_terms
 from veracity.judge import lexicon
 from veracity.judge.counts import (
     counted_words,
@@ -25,6 +26,7 @@ from veracity.judge.counts import (
 from veracity.judge.frames import (
     CJK,
     TIME_KINDS,
+    claim_words,
     clause_at,
     clause_spans,
     evidence_form,
@@ -213,6 +215,7 @@ INSTITUTION = re.compile(
     r"(?:[A-Z][\w'’.&\-]*\s+)*(?:University|College|Institute|School|Academy|Polytechnic)"
     r"(?:\s+of(?:\s+(?:the\s+)?[A-Z][\w'’.&\-]*)+)?"
     rf"|[{CJK_CHARS}]{{2,12}}(?:大学|学院|研究院|研究所)"
+    rf"|(?:{lexicon.ZH_SHORT_NAMES})(?!学)"  # 北大物理系
 )
 
 
@@ -397,9 +400,14 @@ def number_conflict(slot: Slot, sent: Sentence, cs: ClaimSlots) -> str | None:
             if within_claimed_bound(cs.text, cn.start, cn.value, pn.value):
                 continue  # "more than 12 million" against 12,400,000
             ratio = abs(cn.value / pn.value)
-            same_thing = same_noun(noun_after(cs.text, cn.end), noun_after(sent.text, pn.end)) or (
+            ours, theirs = noun_after(cs.text, cn.end), noun_after(sent.text, pn.end)
+            same_thing = same_noun(ours, theirs) or (
                 cn.kind == "percent" and bool(counted_words(cs.text, cn.end) & counted_words(sent.text, pn.end))
             )  # "58 percent of Kestrel's flights" / "38% of its flights"
+            if cn.kind == "percent" and (ours is None) != (theirs is None):
+                # a share named on one side only ("a 35 percent share" / "its margin was 8
+                # percent"): the same thing only where the clause shares the claim's words
+                same_thing = bool(claim_words(cs) & content_terms(clause_at(sent.text, pn.start)))
             if 0.01 <= ratio <= 100 and same_thing:
                 owner = owner_of(sent.text, pn, cs)
                 # no name in reach ("Its main span is 1,104 metres"): the sentence's subject,
