@@ -293,6 +293,13 @@ CASES: list[tuple[str, tuple[Label, ...]]] = [
     ("邵明远2000年毕业于复旦大学。", (Label.FALSE,)),
     ("邵明远现任上海交通大学教授。", GOOD),
     ("邵明远现任浙江大学教授。", (Label.FALSE,)),
+    # a value given for another named thing ("50 million dollars in a Series A round and 120
+    # million dollars in a Series B round"); a rival's head count, in English and Chinese
+    ("Tessellate Robotics raised 50 million dollars in its Series B round.", (Label.FALSE,)),
+    ("Tessellate Robotics raised 120 million dollars in its Series B round.", GOOD),
+    ("Tessellate Robotics has 1,900 employees.", (Label.FALSE,)),
+    ("云岭能源员工约8000人。", (Label.FALSE,)),
+    ("云岭能源员工约3200人。", GOOD),
 ]
 
 

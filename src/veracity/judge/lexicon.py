@@ -475,6 +475,11 @@ KIN_LEAD_ZH = re.compile(
     rf"^\s*(?:(?:她|他|其)的)?(?:丈夫|妻子|同事|学生|导师|合作者|同学|搭档|弟子|老师|朋友|父亲|母亲|儿子|女儿|哥哥|"
     rf"姐姐|弟弟|妹妹)(?P<name>[{CJK_CHARS}·]{{2,4}}?)(?=[是于在曾，,也和与获担任])"
 )
+# a firm's rival, parent or partner by name: 竞争对手华泰电力员工约8000人
+KIN_LEAD_ZH_FIRM = re.compile(
+    rf"^\s*(?:(?:其|该公司|公司)的)?(?:主要)?(?:竞争对手|对手|母公司|子公司|合作伙伴|同行)(?P<name>[{CJK_CHARS}·]{{2,8}}?)"
+    rf"(?=[是于在曾，,也和与获有的]|员工|职工|营收|收入|市值|拥有|共有)"
+)
 # the same in English: "Her colleague Omar Haddad received …", "His wife, Ruth Adler, wrote …"
 KIN_LEAD_EN = re.compile(
     r"^\s*(?:Her|His|Their)\s+(?:(?:long-?time|former|close|fellow|doctoral|PhD)\s+)?(?:colleague|husband|wife|"
@@ -486,7 +491,7 @@ KIN_LEAD_EN = re.compile(
 def kin_named(sentence: str) -> str | None:
     """The person a sentence about the subject's kin or colleague is about, by name
     ("Her colleague Omar Haddad received …" → Omar Haddad; 她的丈夫周明是… → 周明)."""
-    m = KIN_LEAD_ZH.match(sentence) or KIN_LEAD_EN.match(sentence)
+    m = KIN_LEAD_ZH.match(sentence) or KIN_LEAD_ZH_FIRM.match(sentence) or KIN_LEAD_EN.match(sentence)
     return m.group("name") if m else None
 
 

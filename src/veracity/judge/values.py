@@ -97,6 +97,44 @@ def dated_values(sent: Sentence) -> list[tuple[NumberMention, NumberMention]]:
     return out
 
 
+# a value and the named thing it is of: "50 million dollars in a Series A round"
+_NAME_AFTER = re.compile(r"\s*(?:in|for|from|of)\s+(?:a|an|the|its|their)?\s*"
+                         r"([A-Z][\w\-]*(?:\s+(?:[A-Z][\w\-]*|\d+))*)")
+
+
+def named_values(sent: Sentence) -> list[tuple[NumberMention, str]]:
+    """(value, the name right after it) pairs of a sentence that gives a value per named thing
+    ("50 million dollars in a Series A round … 120 million dollars in a Series B round")."""
+    out = []
+    for n in sent.numbers:
+        if n.kind in TIME_KINDS or n.kind == "version":
+            continue
+        m = _NAME_AFTER.match(sent.text, n.end)
+        if m is not None:
+            out.append((n, m.group(1)))
+    return out
+
+
+def _named_elsewhere(cn: NumberMention, sent: Sentence, cs: ClaimSlots) -> tuple[str, str] | None:
+    """(the claim's value's own name, the value of the claim's name) when a sentence gives the
+    claim's value for another named thing and another value for the claim's ("50 million in a
+    Series A round and 120 million in a Series B round" against "50 million in its Series B")."""
+    names = [sl for sl in cs.slots if sl.kind == "name"]
+    if cn.kind in TIME_KINDS or not names:
+        return None
+    pairs = named_values(sent)
+
+    def claimed(tag: str) -> bool:
+        return any(name_found(sl, normalize_for_match(tag)) for sl in names)
+
+    own = [tag for n, tag in pairs if same_quantity(cn, n)]
+    if not own or any(claimed(tag) for tag in own):
+        return None
+    other = next((n for n, tag in pairs if claimed(tag) and n.kind == cn.kind and (n.unit or "") == (cn.unit or "")
+                  and not same_quantity(cn, n)), None)
+    return (own[0], other.text) if other is not None else None
+
+
 def _dated_elsewhere(cn: NumberMention, sent: Sentence, cs: ClaimSlots) -> tuple[str, str] | None:
     """(the claim's value's own year, the value of the claim's year) when a sentence gives the
     claim's value for another year and another value for the claim's year."""
@@ -116,9 +154,13 @@ def number_match(slot: Slot, sent: Sentence, cs: ClaimSlots) -> tuple[bool, str 
     """(found, owner-if-another-name) for a number slot in one sentence."""
     cn = slot.number
     assert cn is not None
-    dated = _dated_elsewhere(cn, sent, cs)
+    dated = _dated_elsewhere(cn, sent, cs) or _named_elsewhere(cn, sent, cs)
     if dated is not None:
-        return True, dated[0]  # the claim's value is another year's
+        return True, dated[0]  # the claim's value is another year's, or another named thing's
+    names = [sl for sl in cs.slots if sl.kind == "name"]
+    if any(same_quantity(cn, n) and any(name_found(sl, normalize_for_match(tag)) for sl in names)
+           for n, tag in named_values(sent)):
+        return True, None  # "120 million dollars in a Series B round": the claim's own pair
     for pn in sent.numbers:
         if pn.kind == "version":
             continue
@@ -358,13 +400,19 @@ def number_conflict(slot: Slot, sent: Sentence, cs: ClaimSlots) -> str | None:
         life = life_conflict(cn, sent.text, cs)
         if life is not False:  # a life span decides a birth or death date by itself
             return life if isinstance(life, str) else None
-    dated = _dated_elsewhere(cn, sent, cs)
+    dated = _dated_elsewhere(cn, sent, cs) or _named_elsewhere(cn, sent, cs)
     if dated is not None:
         return dated[1]  # "2.1 billion in 2021 and 2.5 billion in 2022" against "2.1 billion in 2022"
     claim_vals = [s.number for s in cs.slots if s.number is not None]
     years = {c.year for c in claim_vals if c.kind in TIME_KINDS}
     # a value the sentence gives for another year is no rival of the claim's year's value
     other_years = {id(n) for n, t in dated_values(sent) if years and t.year not in years}
+    names = [sl for sl in cs.slots if sl.kind == "name"]
+    if names:  # and one given for another named thing ("120 million dollars in a Series B round")
+        tagged = named_values(sent)
+        if any(any(name_found(sl, normalize_for_match(tag)) for sl in names) for _, tag in tagged):
+            other_years |= {id(n) for n, tag in tagged
+                            if not any(name_found(sl, normalize_for_match(tag)) for sl in names)}
     for pn in sent.numbers:
         if any(same_quantity(c, pn) for c in claim_vals) or id(pn) in other_years:
             continue
