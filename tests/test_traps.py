@@ -300,6 +300,14 @@ CASES: list[tuple[str, tuple[Label, ...]]] = [
     ("Tessellate Robotics has 1,900 employees.", (Label.FALSE,)),
     ("云岭能源员工约8000人。", (Label.FALSE,)),
     ("云岭能源员工约3200人。", GOOD),
+    # a visiting post is not the post; the present post is at another school
+    ("Hedda Voss is a professor at Yale University.", (Label.FALSE, Label.UNVERIFIABLE)),
+    ("Hedda Voss is a professor at the University of Heidelberg.", GOOD),
+    ("方晓岚现任耶鲁大学教授。", (Label.FALSE, Label.UNVERIFIABLE)),
+    ("方晓岚现任复旦大学教授。", GOOD),
+    # the opposite deed in the clause that holds the claim's values
+    ("Veltrix was approved by the FDA in 2019.", (Label.FALSE,)),
+    ("Veltrix was approved by the European Medicines Agency in 2020.", GOOD),
 ]
 
 

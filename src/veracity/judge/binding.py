@@ -66,6 +66,7 @@ from veracity.judge.values import (
     is_school,
     number_conflict,
     place_conflict,
+    present_post,
     slot_in,
 )
 from veracity.text import normalize_for_match, sentence_spans
@@ -319,6 +320,8 @@ def align(
             return True  # quantities: the owner check in number_conflict decides
         if not cs.subject:
             return False
+        if slot.kind == "name" and is_school(slot, cs) and present_post(cs.text):
+            return present_post(s.text)  # "is a professor at X" against "is a professor at Y"
         if slot.kind == "name" and cs.relation and is_school(slot, cs):
             # a school or institute: the clause check in institution_conflict pairs it with
             # the claim's year or degree, so the sentence needs only the claim's relation
@@ -429,6 +432,15 @@ def align(
                 al.negated = True
                 if cs.relation and lexicon.negates_relation(s.text, cs.relation):
                     al.negated_at = i  # "周婷从未获得过国家自然科学奖": the relation itself denied
+                break
+            # the opposite deed, in the clause that holds every value of the claim: "The FDA
+            # rejected Veltrix in 2019" against "Veltrix was approved by the FDA in 2019"
+            if has_vals and len(has_vals) == len(cs.core) and any(
+                all(slot_in(sl, clause_sentence(s, a, b), cs)[0] for sl in cs.core)
+                and lexicon.opposite_of(cs.text, s.text[a:b]) is not None
+                for a, b in clause_spans(s.text)
+            ):
+                al.negated, al.negated_at = True, i
                 break
     # credit: a creation claim whose object this passage credits to somebody else
     agents = claimed_agents(cs)  # the maker, when the claim's subject is the thing made

@@ -441,6 +441,44 @@ def negates_relation(text: str, relation: str) -> bool:
     return any(re.search(_NEGATOR_ZH + re.escape(w), text) for w in zh)
 
 
+# verbs whose opposite says the claim's event did not happen: a claim that the FDA approved a
+# drug against "the FDA rejected it" (as written: stems, matched at the start of a word)
+OPPOSITES: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
+    (("approv",), ("reject", "denied", "deny", "refus", "turned down")),
+    (("won", "win"), ("lost", "lose", "losing")),
+    (("accept",), ("declin", "reject")),
+    (("passed",), ("failed",)),
+    (("granted",), ("denied", "refused", "withheld")),
+    (("acquit",), ("convict",)),
+    (("elected",), ("defeated", "lost")),
+    (("increas", "rose", "grew"), ("decreas", "fell", "shrank", "dropped", "declined")),
+    (("批准",), ("拒绝", "驳回", "否决")),
+    (("赢得", "获胜"), ("输掉", "落败", "败给")),
+    (("当选",), ("落选",)),
+    (("增长", "上升", "提高"), ("下降", "减少", "下滑")),
+    (("盈利",), ("亏损",)),
+)
+
+
+def _has_stem(text: str, stem: str) -> bool:
+    if CJK.match(stem):
+        return stem in text
+    return bool(re.search(r"(?<![a-z])" + re.escape(stem), text))
+
+
+def opposite_of(claim: str, clause: str) -> str | None:
+    """The word of ``clause`` that says the opposite of a verb of ``claim`` ("rejected" for
+    "approved"), when the clause does not say the claim's verb too; else None."""
+    c, t = claim.lower(), clause.lower()
+    for said, opposite in OPPOSITES:
+        for a, b in ((said, opposite), (opposite, said)):
+            if any(_has_stem(c, w) for w in a) and not any(_has_stem(t, w) for w in a):
+                hit = next((w for w in b if _has_stem(t, w) and not _has_stem(c, w)), None)
+                if hit is not None:
+                    return hit
+    return None
+
+
 def _person_in(words: str) -> str:
     """The name in "the Scottish bacteriologist Alexander Fleming" (a multi-word capitalised
     run wins over a lone adjective), or the Latin name in "所罗门诺夫(Solomonoff)"."""

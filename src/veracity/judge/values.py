@@ -294,12 +294,24 @@ def is_school(slot: Slot, cs: ClaimSlots) -> bool:
     return bool(head and CJK.match(name) and _ZH_SCHOOL_TAIL.fullmatch(name[head.end():]))
 
 
+# a post held now: "she is a professor at Heidelberg", "he is currently a research fellow of …"
+_POST_WORDS = (r"(?:professor|lecturer|reader|researcher|scientist|fellow|director|dean|chair|president|head|"
+               r"member|student|engineer|economist|physicist|chemist|biologist|mathematician)")
+_PRESENT_POST = re.compile(rf"\b(?:is|are)\s+(?:now\s+|currently\s+)?(?:a|an|the)?\s*(?:[a-z\-]+\s+){{0,3}}?"
+                           rf"{_POST_WORDS}s?\b[^.;]{{0,60}}?\b(?:at|of|in)\b", re.IGNORECASE)
+
+
+def present_post(text: str) -> bool:
+    """The text gives someone's present post: "is a professor at …", 现任."""
+    return "现任" in text or bool(_PRESENT_POST.search(text))
+
+
 def institution_conflict(slot: Slot, sent: Sentence, cs: ClaimSlots) -> str | None:
     """Another school or institute in a clause of the claim's frame that holds the claim's
     other values but not its institution: "a PhD in statistics from Harvard in 2009" against
     "… and a PhD in statistics from Stanford University in 2009"."""
     others = frame_values(cs, slot)
-    current = "现任" in cs.text  # one present post: another school where the page says 现任 too
+    current = present_post(cs.text)  # one present post: another school where the page gives one too
     if not others and not current:
         return None
     school = INSTITUTION.match(slot.text.strip())
@@ -308,7 +320,7 @@ def institution_conflict(slot: Slot, sent: Sentence, cs: ClaimSlots) -> str | No
         norm = normalize_for_match(raw)
         if name_found(slot, norm) or (school and normalize_for_match(_ZH_LEAD.sub("", school.group(0))) in norm):
             continue  # the claim's school, with or without its department
-        if not others and "现任" not in raw:
+        if not others and not present_post(raw):
             continue
         # a university named before its school is the value shown: 「武汉大学」经济与管理学院
         found = [_ZH_LEAD.sub("", u.group(0) if (u := _ZH_UNIVERSITY.search(m.group(0))) else m.group(0))
@@ -465,6 +477,26 @@ def number_conflict(slot: Slot, sent: Sentence, cs: ClaimSlots) -> str | None:
     return None
 
 
+# a post with a word that makes it another post: a visiting professor is no professor there
+_QUALIFIED = re.compile(rf"\b(?P<q>visiting|adjunct|honorary|guest|emerit(?:us|a)|acting|interim|deputy|former|"
+                        rf"affiliate|courtesy)\s+(?:{_POST_WORDS})", re.IGNORECASE)
+_QUALIFIED_ZH = re.compile(r"(?P<q>客座|兼职|名誉|荣誉|访问|特聘|前)(?:教授|研究员|学者)")
+
+
+def qualified_post(slot: Slot, s: Sentence, cs: ClaimSlots) -> str | None:
+    """The post a sentence gives at the claim's school or firm when a word there makes it
+    another post than the claim's ("a visiting professor at Harvard" for "a professor at
+    Harvard", 哈佛大学客座教授 for 哈佛大学教授); None when the claim says that word too."""
+    for a, b in clause_spans(s.text):
+        raw = s.text[a:b]
+        if not name_found(slot, normalize_for_match(raw)):
+            continue
+        for m in [*_QUALIFIED.finditer(raw), *_QUALIFIED_ZH.finditer(raw)]:
+            if m.group("q").lower() not in cs.text.lower():
+                return m.group(0)
+    return None
+
+
 def slot_in(slot: Slot, s: Sentence, cs: ClaimSlots, frame: str = "") -> tuple[bool, str | None]:
     """(found, another name it belongs to) for ``slot`` in sentence ``s``; a list item's
     ``frame`` (its heading and the page title, lower case) counts as part of the sentence."""
@@ -474,7 +506,9 @@ def slot_in(slot: Slot, s: Sentence, cs: ClaimSlots, frame: str = "") -> tuple[b
             return found, other
         return any(same_quantity(slot.number, pn) for pn in extract_numbers(frame)), None
     if slot.kind == "name":
-        return name_found(slot, s.norm) or (bool(frame) and name_found(slot, normalize_for_match(frame))), None
+        if name_found(slot, s.norm):
+            return True, qualified_post(slot, s, cs)
+        return bool(frame) and name_found(slot, normalize_for_match(frame)), None
     return any(lexicon.words_in(s.low, p) or (bool(frame) and lexicon.words_in(frame, p)) for p in slot.forms), None
 
 
