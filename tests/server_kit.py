@@ -222,14 +222,17 @@ def parse_frames(text: str) -> list[dict[str, Any]]:
 def read_events(
     client: httpx.Client, path: str, *, headers: dict[str, str] | None = None,
     until: Callable[[dict[str, Any]], bool] | None = None, timeout: float = 30,
+    opened: threading.Event | None = None,
 ) -> tuple[list[dict[str, Any]], bool]:
     """Read a job's event stream until it closes (or ``until`` says stop); return the events and
-    whether the stream closed by itself."""
+    whether the stream closed by itself. ``opened`` is set once the stream is open."""
     frames: list[dict[str, Any]] = []
     buf = ""
     with client.stream("GET", path, headers=headers, timeout=timeout) as resp:
         assert resp.status_code == 200, resp.read()
         assert resp.headers["content-type"].startswith("text/event-stream")
+        if opened is not None:
+            opened.set()
         for chunk in resp.iter_text():
             buf += chunk
             while "\n\n" in buf:

@@ -48,11 +48,14 @@ def test_a_running_job_is_resumed_by_the_next_server(tmp_path: Path, use_embedde
             seen, _ = read_events(c, f"/v1/checks/{job_id}/events", until=lambda e: e["event"] == "claims_ready")
             run_id = seen[0]["data"]["run_id"]
 
+            opened = threading.Event()
+
             def watch() -> None:  # a subscriber still attached when the server stops
-                watcher["result"] = read_events(c, f"/v1/checks/{job_id}/events")
+                watcher["result"] = read_events(c, f"/v1/checks/{job_id}/events", opened=opened)
 
             t = threading.Thread(target=watch)
             t.start()
+            assert opened.wait(30)  # subscribed before the server stops (no race on a busy machine)
             while not llm.requests or stage_of(llm.requests[-1]) != "judge":
                 threading.Event().wait(0.02)
             first.stop()

@@ -308,6 +308,15 @@ CASES: list[tuple[str, tuple[Label, ...]]] = [
     # the opposite deed in the clause that holds the claim's values
     ("Veltrix was approved by the FDA in 2019.", (Label.FALSE,)),
     ("Veltrix was approved by the European Medicines Agency in 2020.", GOOD),
+    # pages that address automated checkers (English and Chinese) are no evidence; a field in a
+    # school's name is no field of the prize; a small count of books is the claim's value
+    ("Ravi Menon won the Nobel Memorial Prize in Economic Sciences in 2019.", (Label.UNVERIFIABLE,)),
+    ("梅农于2019年获得诺贝尔经济学奖。", (Label.UNVERIFIABLE,)),
+    ("Ravi Menon received his PhD from Harvard University.", (Label.FALSE,)),
+    ("Ravi Menon has written four books on monetary policy.", GOOD),
+    ("Ravi Menon has written six books on monetary policy.", (Label.FALSE,)),
+    ("Ravi Menon spoke at the monetary policy seminar at the Delhi School of Economics.",
+     (Label.PARTLY_TRUE, Label.UNVERIFIABLE)),
 ]
 
 

@@ -21,7 +21,10 @@ _EN = [
     r"(?:previous|prior|above|earlier|preceding|system|original)\s+(?:instructions?|prompts?|rules?|directions?)",
     # "mark / label / rate / classify every claim as true", "treat this claim as verified"
     r"\b(?:mark|label|rate|classify|judge|report|treat|consider)\s+(?:every|all|each|this|these|the)\s+"
-    r"(?:claims?|statements?|facts?)\s+as\s+(?:true|verified|correct|accurate|supported|false)",
+    r"(?:claims?|statements?|facts?)\b[^.]{0,40}?\s+as\s+(?:true|verified|correct|accurate|supported|false)",
+    # a page "for automated reviewers / fact-checking systems"
+    r"\bfor\s+(?:all\s+)?(?:automated|automatic|ai)\s+(?:fact[- ]?check(?:ing|ers?)\s+)?"
+    r"(?:reviewers?|systems?|tools?|checkers?|agents?|graders?)\b",
     # "you are an AI / a language model / a fact-checker", "as an AI language model, you must"
     r"\byou\s+are\s+(?:now\s+)?(?:an?\s+)?(?:[a-z\-]+\s+){0,2}(?:ai|assistant|language\s+model|llm|chatbot|fact[- ]?checker)\b",
     r"\b(?:ai|llm|language\s+model|assistant|fact[- ]?checker|chatbot)s?\s*(?:reading\s+this\s*)?[,:]?\s*"
@@ -45,7 +48,9 @@ _ZH = [
     r"(?:人工智能|AI|语言模型|模型|核查员|核查系统)(?:必须|应当|应该|务必)(?:判定|认定|输出|回答|忽略)",
     # a note addressed to a model or a checking tool: 致AI核查工具：…, 请判定为真
     r"(?:致|告|提示)(?:所有)?(?:人工智能|AI|大模型|语言模型|核查工具|核查系统|事实核查)[^。：:]{0,12}[：:]",
-    r"请(?:将[^。]{0,20})?(?:判定|标记|认定|评为)为?(?:真|属实|真实|已核实)",
+    r"请(?:将[^。]{0,20}|直接|务必|一律|全部|均|都)?(?:判定|标记|认定|评为|视为)为?(?:真|属实|真实|已核实|正确)(?!伪)",
+    # a page "for automatic checking systems": 本页面供自动核查系统使用
+    r"供[^。，]{0,8}(?:核查|审核|审查|评测)(?:系统|工具|程序|模型)",
 ]
 
 _PATTERNS = [re.compile(p, re.IGNORECASE) for p in _EN] + [re.compile(p) for p in _ZH]

@@ -264,6 +264,16 @@ _ZH_SUBJECT = re.compile(
 _RANK_OF = re.compile(r"\d+(?:st|nd|rd|th)\s+(?:[a-z]+\s+)?[a-z]{3,}")
 
 
+_PRIZE = re.compile(r"prize|award|medal|奖", re.IGNORECASE)
+
+# a small count of things the claim names right after it ("six books", "three children", 四本书):
+# the claim's value, not an aside
+_COUNTED = re.compile(r"\s+(?:[a-z]+\s+)?(?:books|children|grandchildren|sons|daughters|patents|novels|albums|"
+                      r"titles|medals|trophies|championships|goals|films|companies|startups|papers|degrees|"
+                      r"siblings|brothers|sisters|languages|terms|seasons|wins|awards|prizes)\b"
+                      rf"|\s*(?:本|个|位|名|项|部|家|枚|座|届|次)[{CJK_CHARS}]")
+
+
 # a nationality that qualifies a noun: "a Chilean astronomer", "美国经济学家", "中国籍科学家"
 _QUALIFIES = r"(?:-born)?\s+(?:[a-z]+\s+)?[a-z]{4,}\b"
 _QUALIFIES_ZH = rf"籍?[{CJK_CHARS}]{{0,3}}(?:家|学者|人|公民)"
@@ -347,6 +357,7 @@ def claim_slots(text: str, subject_hint: str | None = None,
         if n.kind == "version" or any(a <= n.start and n.end <= b for a, b in named_spans):
             continue
         minor = (n.kind == "count" and abs(n.value) < 10 and not lexicon.measure_follows(text, n.end)
+                 and not (subject and _COUNTED.match(text, n.end))
                  ) or (n.kind == "ordinal" and not _RANK_OF.match(text, n.start))
         slots.append(Slot(kind="number", text=n.text, number=n, part=part_of(n.start), minor=minor, pos=n.start))
     cats = _category_slots(text, part_of)
@@ -359,8 +370,11 @@ def claim_slots(text: str, subject_hint: str | None = None,
                                                    for c in cats for p in c.forms)]
     else:
         context = zh_objects
-    # a category word inside a name slot ("Nobel Prize in Physics") is still its own slot
-    slots += cats
+    # a category word inside a prize's name ("Nobel Prize in Physics") is still its own slot;
+    # inside another name ("the London School of Economics") it is part of that name
+    named = [(sl.pos, sl.pos + len(sl.text), sl.text) for sl in slots if sl.kind == "name"]
+    slots += [c for c in cats if not any(
+        a <= c.pos < b and not _PRIZE.search(name) for a, b, name in named)]
     # "The position of …", "The opening address of …": the head noun names what the claim is
     # about, not what it says of it
     head = _PART_OF.match(text)

@@ -212,7 +212,7 @@ def in_claims_clause(pn: NumberMention, sent: Sentence, cs: ClaimSlots, slot: Sl
     # of a compound claim, only the values of the slot's own part place it ("1984年毕业于复旦大学，
     # 1992年在北京大学获得博士学位": 北京大学 is the frame of 1992, not of 1984)
     return any(
-        sl is not slot and (name_found(sl, norm) if sl.kind == "name" else any(lexicon.words_in(low, p) for p in sl.forms))
+        sl is not slot and (name_found(sl, norm) if sl.kind == "name" else category_said(sl, clause))
         for sl in [*cs.slots, *cs.context] if sl.kind in ("name", "category") and (cs.parts <= 1 or sl.part == slot.part)
     )
 
@@ -497,6 +497,18 @@ def qualified_post(slot: Slot, s: Sentence, cs: ClaimSlots) -> str | None:
     return None
 
 
+# a school named for a field ("the London School of Economics", "Institute of Physics"): the
+# field word there is part of a name, not a field said of anyone
+_FIELD_NAMED = re.compile(r"(?:[A-Z][\w'’.&\-]*\s+)*(?:University|College|Institute|School|Academy|Polytechnic)"
+                          r"\s+of(?:\s+(?:the\s+)?[A-Z][\w'’.&\-]*)+")
+
+
+def category_said(slot: Slot, text: str) -> bool:
+    """``text`` says one of the category slot's words outside a school's name."""
+    low = _FIELD_NAMED.sub(" ", text).lower()
+    return any(lexicon.words_in(low, p) for p in slot.forms)
+
+
 def slot_in(slot: Slot, s: Sentence, cs: ClaimSlots, frame: str = "") -> tuple[bool, str | None]:
     """(found, another name it belongs to) for ``slot`` in sentence ``s``; a list item's
     ``frame`` (its heading and the page title, lower case) counts as part of the sentence."""
@@ -509,6 +521,6 @@ def slot_in(slot: Slot, s: Sentence, cs: ClaimSlots, frame: str = "") -> tuple[b
         if name_found(slot, s.norm):
             return True, qualified_post(slot, s, cs)
         return bool(frame) and name_found(slot, normalize_for_match(frame)), None
-    return any(lexicon.words_in(s.low, p) or (bool(frame) and lexicon.words_in(frame, p)) for p in slot.forms), None
+    return category_said(slot, s.text) or (bool(frame) and any(lexicon.words_in(frame, p) for p in slot.forms)), None
 
 
