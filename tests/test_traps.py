@@ -286,6 +286,11 @@ CASES: list[tuple[str, tuple[Label, ...]]] = [
     # a share bound to another firm, and the subject's own share in the same sentence
     ("Halvorsen Foods holds a 35 percent share of the Nordic frozen-food market.", (Label.FALSE,)),
     ("Halvorsen Foods holds a 20 percent share of the Nordic frozen-food market.", GOOD),
+    # on the firm's own page, a sentence about its chief executive is about the firm too, in
+    # the claim's words for the relation (appointed, not joined)
+    ("Kari Lund was appointed chief executive of Halvorsen Foods in 2018.", (Label.FALSE,)),
+    ("Kari Lund was appointed chief executive of Halvorsen Foods in 2016.", GOOD),
+    ("Kari Lund joined Halvorsen Foods in 2010.", (Label.PARTLY_TRUE, Label.UNVERIFIABLE)),
     # a given name's short form (Bob for Robert); a Chinese school's short name (北大, 上海交大)
     ("Bob Kettering founded Kettering Instruments in 1981.", GOOD),
     ("Bob Kettering founded Kettering Instruments in 1985.", (Label.FALSE,)),

@@ -57,7 +57,7 @@ from veracity.judge.owners import (
     starts_with_pronoun,
     subject_named,
 )
-from veracity.judge.slots import ClaimSlots, Slot, same_name
+from veracity.judge.slots import LATIN_PHRASE, ClaimSlots, Slot, same_name
 from veracity.judge.values import (
     Sentence,
     category_conflict,
@@ -304,8 +304,28 @@ def align(
         return any(sl.kind == "name" and name_found(sl, s.norm) for sl in frame_names)
 
     frames = [i for i in range(len(sents)) if in_frame(i)]
+    # a list item about the subject states what its heading (and the page title) says:
+    # "Outstanding Paper Awards" / "NeurIPS 2022 Awards" bind to each title listed under them
+    frames_of_items: dict[int, str] = {}  # list item → its heading and the page title
+    for i, s in enumerate(sents):
+        if named[i] and _is_item(text, s) and not s.list_like:
+            head = _header_of(text, sents, i) or _last_sentence(before).lower()
+            frames_of_items[i] = head + " \n " + title.lower()
+    # on a page titled with the claim's firm or school, a sentence that names the subject and
+    # no other name, in the claim's own words for its relation, is about that firm too ("Kari
+    # Lund was appointed chief executive in 2016" on the page of Halvorsen Foods; not "was
+    # appointed" for a claim that she joined it)
+    page_names = [sl for sl in cs.slots if sl.kind == "name" and title and not CJK.search(title)
+                  and name_found(sl, normalize_for_match(title))]
+    for i, s in enumerate(sents):
+        if page_names and i not in frames_of_items and named[i] and not s.list_like and not CJK.search(s.text) \
+                and not _other_names(s.text, cs) \
+                and (cs.relation is None or lexicon.same_relation_word(cs.text, s.text, cs.relation)):
+            frames_of_items[i] = title.lower()
+    index_of = {id(x): i for i, x in enumerate(sents)}
+
     def _in(sl: Slot, x: Sentence) -> bool:
-        return slot_in(sl, x, cs)[0]
+        return slot_in(sl, x, cs, frames_of_items.get(index_of.get(id(x), -1), ""))[0]
 
     # the claim's other names and categories this passage has: a frame must hold them all
     names_here = [sl for sl in cs.slots if sl.kind in ("name", "category") and any(_in(sl, x) for x in sents)]
@@ -351,13 +371,6 @@ def align(
         # also names the claim's other things (the prize, the field, the office) is the same fact
         ctx = any(name_found(sl, s.norm) for sl in cs.context)
         return (bool(others) or ctx) and (rel_here or not cs.relation)
-    # a list item about the subject states what its heading (and the page title) says:
-    # "Outstanding Paper Awards" / "NeurIPS 2022 Awards" bind to each title listed under them
-    frames_of_items: dict[int, str] = {}  # list item → its heading and the page title
-    for i, s in enumerate(sents):
-        if named[i] and _is_item(text, s) and not s.list_like:
-            head = _header_of(text, sents, i) or _last_sentence(before).lower()
-            frames_of_items[i] = head + " \n " + title.lower()
     contradictions: dict[str, SlotMatch] = {}
     for slot in cs.slots:
         m = SlotMatch()
@@ -382,7 +395,7 @@ def align(
             elif not strict_frame(i, slot):
                 continue
             elif slot.kind == "number":
-                conflict = number_conflict(slot, s, cs)
+                conflict = number_conflict(slot, s, cs, frames_of_items.get(i, ""))
             elif slot.kind == "category" and slot.group:
                 conflict = category_conflict(slot, s, cs)
             elif slot.kind == "name" and is_school(slot, cs):
@@ -502,6 +515,29 @@ def align(
     al.list_like = bool(sents) and all(s.list_like or len(s.norm) < 25 for s in sents)
     al.features = _features(cs, al, units)
     return al
+
+
+_INITIAL_WORDS = frozenset({"in", "on", "at", "by", "after", "before", "since", "during", "from", "the", "a", "an",
+                            "he", "she", "they", "it", "his", "her", "their", "its", "later", "then", "as"})
+
+
+def _other_names(text: str, cs: ClaimSlots) -> list[str]:
+    """The capitalised names of ``text`` that are neither the subject nor a value of the claim
+    (a sentence-initial word such as "In" or "She" is none)."""
+    out = []
+    for m in LATIN_PHRASE.finditer(text):
+        name = m.group(0)
+        words = name.split()
+        if words[0].lower() in _INITIAL_WORDS or words[0].lower() in lexicon.MONTHS:
+            words = words[1:]
+        if not words or (len(words) == 1 and len(words[0]) < 2):
+            continue
+        name = " ".join(words)
+        if is_subject_name(name, cs) or any(sl.kind == "name" and name_found(sl, normalize_for_match(name))
+                                            for sl in cs.slots):
+            continue
+        out.append(name)
+    return out
 
 
 def _placed(slot: Slot, text: str) -> bool:

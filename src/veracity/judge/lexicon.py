@@ -405,6 +405,18 @@ def has_relation(text_lower: str, relation: str) -> bool:
     )
 
 
+def same_relation_word(claim: str, clause: str, relation: str) -> bool:
+    """``clause`` says the claim's relation with one of the claim's own words for it
+    ("joined" and "joins", not "joined" and "was appointed"); true when the claim has no word
+    of the relation's vocabulary (nothing to compare)."""
+    en, zh = RELATIONS[relation]
+    c, t = claim.lower(), clause.lower()
+    said = [w for w in en if re.search(r"(?<![a-z])" + re.escape(w), c)] + [w for w in zh if w in claim]
+    if not said:
+        return True
+    return any(re.search(r"(?<![a-z])" + re.escape(w), t) if not CJK.match(w) else w in clause for w in said)
+
+
 def categories_in(text_lower: str) -> dict[str, set[str]]:
     """Group → the members of that group named in ``text_lower``."""
     out: dict[str, set[str]] = {}

@@ -187,7 +187,7 @@ def number_match(slot: Slot, sent: Sentence, cs: ClaimSlots) -> tuple[bool, str 
     return False, None
 
 
-def in_claims_clause(pn: NumberMention, sent: Sentence, cs: ClaimSlots, slot: Slot) -> bool:
+def in_claims_clause(pn: NumberMention, sent: Sentence, cs: ClaimSlots, slot: Slot, frame: str = "") -> bool:
     """The other value sits in the claim's frame at clause level: a clause that does not hold
     the claim's own value, names no other member of the claim's categories (another prize
     field is another event), and holds the relation of a one-time event ("and died in
@@ -212,7 +212,8 @@ def in_claims_clause(pn: NumberMention, sent: Sentence, cs: ClaimSlots, slot: Sl
     # of a compound claim, only the values of the slot's own part place it ("1984年毕业于复旦大学，
     # 1992年在北京大学获得博士学位": 北京大学 is the frame of 1992, not of 1984)
     return any(
-        sl is not slot and (name_found(sl, norm) if sl.kind == "name" else category_said(sl, clause))
+        sl is not slot and (name_found(sl, norm) or (bool(frame) and name_found(sl, normalize_for_match(frame)))
+                            if sl.kind == "name" else category_said(sl, clause))
         for sl in [*cs.slots, *cs.context] if sl.kind in ("name", "category") and (cs.parts <= 1 or sl.part == slot.part)
     )
 
@@ -404,8 +405,9 @@ def place_conflict(slot: Slot, sent: Sentence, cs: ClaimSlots) -> str | None:
 _LIFE_NOTE = re.compile(r"(?:\bborn|\bdied|\bb\.|\bd\.|生于|出生于?|逝世于?|卒于)\s*(?:on\s+|in\s+)?$", re.IGNORECASE)
 
 
-def number_conflict(slot: Slot, sent: Sentence, cs: ClaimSlots) -> str | None:
-    """Another value of the same quantity in the claim's frame."""
+def number_conflict(slot: Slot, sent: Sentence, cs: ClaimSlots, frame: str = "") -> str | None:
+    """Another value of the same quantity in the claim's frame (``frame``: what the sentence
+    is also about, its list heading or its page's title)."""
     cn = slot.number
     assert cn is not None
     if cn.kind in TIME_KINDS:
@@ -431,7 +433,7 @@ def number_conflict(slot: Slot, sent: Sentence, cs: ClaimSlots) -> str | None:
         if cn.kind in TIME_KINDS and pn.kind in TIME_KINDS:
             if cs.relation not in ("birth", "death") and _LIFE_NOTE.search(sent.text[: pn.start][-12:]):
                 continue  # "(born 21 March 1960)" dates a life, not the claim's event
-            if not in_claims_clause(pn, sent, cs, slot):
+            if not in_claims_clause(pn, sent, cs, slot, frame):
                 continue
             if cn.year != pn.year and pn.year is not None and abs(pn.year - (cn.year or 0)) < 300:
                 return pn.text
