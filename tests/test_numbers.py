@@ -265,3 +265,18 @@ def test_huge_digit_runs_are_identifiers() -> None:
     m = only("9" * 500)
     assert m.kind == "version"
     assert number_token(only("9" * 20 + " trillion")) == "#n:1e+32"
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("49.8 seconds", "48.9 seconds", False),  # both exact to a tenth: two values
+        ("3.14", "3.15", False),
+        ("12.4 million", "12.5 million", False),
+        ("1.52 billion", "1.5 billion", True),  # a rounding of the other
+        ("12.4 million", "12,400,000", True),
+        ("17,468", "17,500", True),
+    ],
+)
+def test_numbers_written_to_the_same_place_differ_when_their_digits_do(a: str, b: str, same: bool) -> None:
+    assert same_quantity(extract_numbers(a)[0], extract_numbers(b)[0]) is same

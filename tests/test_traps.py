@@ -322,6 +322,19 @@ CASES: list[tuple[str, tuple[Label, ...]]] = [
     ("Ravi Menon has written six books on monetary policy.", (Label.FALSE,)),
     ("Ravi Menon spoke at the monetary policy seminar at the Delhi School of Economics.",
      (Label.PARTLY_TRUE, Label.UNVERIFIABLE)),
+    # the class of a prize; a medal of another event in the same sentence; a time to the tenth
+    ("杜文涛2019年获得国家科技进步奖一等奖。", (Label.FALSE,)),
+    ("杜文涛2019年获得国家科技进步奖二等奖。", GOOD),
+    ("Mira Kovac won the gold medal in the 200 metres at the 2016 European Championships.", (Label.FALSE,)),
+    ("Mira Kovac won the silver medal in the 200 metres at the 2016 European Championships.", GOOD),
+    ("Mira Kovac holds the national record of 48.9 seconds.", (Label.FALSE,)),
+    ("Mira Kovac holds the national record of 49.8 seconds.", GOOD),
+    # a Chinese figure of the parent firm, in the sentence that names the subsidiary; the
+    # chairman named by his post
+    ("恒远物流营业收入为50亿元。", (Label.FALSE,)),
+    ("恒远物流营业收入为20亿元。", GOOD),
+    ("恒远集团董事长为王涛。", (Label.MISATTRIBUTED,)),
+    ("恒远集团董事长为邓力。", GOOD),
 ]
 
 

@@ -673,6 +673,19 @@ def number_tokens(m: NumberMention) -> list[str]:
     return [tok]
 
 
+_DECIMALS = re.compile(r"\d[\d,]*\.(\d+)")
+
+
+def _same_precision(a: NumberMention, b: NumberMention) -> bool:
+    """Both are written with decimals, to the same place and the same scale ("49.8" and
+    "48.9"; "1.52 billion" and "1.5 billion" are not): neither is a rounding of the other."""
+    da, db = _DECIMALS.search(a.text), _DECIMALS.search(b.text)
+    if da is None or db is None or len(da.group(1)) != len(db.group(1)):
+        return False
+    ta, tb = float(da.group(0).replace(",", "")), float(db.group(0).replace(",", ""))
+    return ta > 0 and tb > 0 and math.isclose(a.value / ta, b.value / tb, rel_tol=1e-9)
+
+
 def same_quantity(a: NumberMention, b: NumberMention, rel_tol: float = 0.02) -> bool:
     """True when two mentions state the same quantity.
 
@@ -696,6 +709,8 @@ def same_quantity(a: NumberMention, b: NumberMention, rel_tol: float = 0.02) -> 
         return a.day is None or b.day is None or a.day == b.day
     if ka != kb:
         return False
+    if ka in ("count", "percent") and a.value != b.value and _same_precision(a, b):
+        return False  # "49.8 seconds" and "48.9 seconds": both exact to a tenth, so different
     if ka == "count":
         if a.unit and b.unit and a.unit != b.unit:
             return False

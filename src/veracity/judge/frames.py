@@ -71,8 +71,9 @@ _CLAUSE_SEP = re.compile(r"[，,；;]")
 _AND_VERB = re.compile(
     r"\s(?=and\s+(?:then\s+|later\s+|also\s+)?(?:[a-z]+ed|won|became|joined|led|left|took|got|made|"
     r"received|went|wrote|won|held|served|taught|ran|began|built|gave|moved|founded|rejoined)\b)"
-    # "a bachelor's degree in X from A in 2004 and a PhD in Y from B in 2009": two items
-    r"|\s(?=and\s+(?:a|an)\s)"
+    # "a bachelor's degree in X from A in 2004 and a PhD in Y from B in 2009", "the silver
+    # medal in the 200 metres in 2016 and the gold medal in the 400 metres in 2018": two items
+    r"|\s(?=and\s+(?:a|an|the)\s)"
 )
 
 

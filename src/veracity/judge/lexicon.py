@@ -217,6 +217,13 @@ CATEGORY_GROUPS: dict[str, dict[str, tuple[str, ...]]] = {
         "master": ("master", "msc", "m.sc", "mphil", "硕士"),
         "doctorate": ("phd", "ph.d", "doctorate", "doctoral", "dphil", "博士"),
     },
+    # the class of a prize: 国家科技进步奖「一等奖」, "first prize"
+    "grade": {
+        "special": ("特等奖", "grand prize"),
+        "first": ("一等奖", "first prize"),
+        "second": ("二等奖", "second prize"),
+        "third": ("三等奖", "third prize"),
+    },
     "medal": {
         "gold": ("gold medal", "金牌"),
         "silver": ("silver medal", "银牌"),

@@ -22,7 +22,7 @@ from veracity.judge.slots import (
     same_name,
     surname_alone,
 )
-from veracity.text import normalize_for_match
+from veracity.text import CJK_CHARS, normalize_for_match
 
 
 def subject_named(cs: ClaimSlots, sent: str, norm: str) -> bool:
@@ -174,6 +174,29 @@ def named_as_other(cs: ClaimSlots, sent: str) -> bool:
     return bool(mentions) and all(_SUCCESSION.search(sent[:at]) for at in mentions)
 
 
+# a Chinese clause led by a firm's or a person's name, before what is counted of it:
+# 「恒远集团」2022年营业收入为50亿元, 其子公司「恒远物流」营业收入为20亿元
+_ZH_CLAUSE_LEAD = re.compile(
+    rf"^\s*(?:其|该公司|旗下)?(?:子公司|母公司|竞争对手|对手)?([{CJK_CHARS}·]{{2,10}}?)"
+    r"(?=\d|营业收入|营收|收入|净利润|利润|员工|职工|市值|销量|产量|用户|的)"
+)
+_ZH_GENERIC = frozenset({"公司", "集团", "该公司", "本公司", "企业", "该集团", "其", "该校", "学校", "大学"})
+
+
+def _zh_clause_owner(before: str, cs: ClaimSlots) -> str | None:
+    """The name that leads a Chinese number's clause when it is not the subject's."""
+    if not CJK.search(before):
+        return None
+    start = max(before.rfind(x) for x in "，；。,;")
+    m = _ZH_CLAUSE_LEAD.match(before[start + 1:])
+    if m is None or m.group(1) in _ZH_GENERIC or not cs.subject:
+        return None
+    name = m.group(1)
+    if name in cs.subject or cs.subject in name or is_subject_name(name, cs):
+        return None
+    return name
+
+
 def owner_of(sent: str, num: NumberMention, cs: ClaimSlots) -> str | None:
     """The name a quantity is attached to: the name right before its parenthesis ("Gopher
     (280B)"), else the nearest name before it in its clause, else the nearest after it."""
@@ -182,6 +205,9 @@ def owner_of(sent: str, num: NumberMention, cs: ClaimSlots) -> str | None:
     sibling = sibling_before(before, cs)
     if sibling is not None:
         return sibling
+    zh = _zh_clause_owner(before, cs)
+    if zh is not None:
+        return zh
     paren = before.rfind("(")
     if paren > before.rfind(")") and paren >= 0:
         names = list(LATIN_PHRASE.finditer(before[:paren]))
