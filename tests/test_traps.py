@@ -335,6 +335,12 @@ CASES: list[tuple[str, tuple[Label, ...]]] = [
     ("恒远物流营业收入为20亿元。", GOOD),
     ("恒远集团董事长为王涛。", (Label.MISATTRIBUTED,)),
     ("恒远集团董事长为邓力。", GOOD),
+    # a list of an award's recipients by year; who gives the award
+    ("Tomasz Wolski received the Halvard Medal in 2019.", (Label.MISATTRIBUTED,)),
+    ("Tomasz Wolski received the Halvard Medal in 2020.", GOOD),
+    ("何嘉于2019年获得青松奖。", (Label.MISATTRIBUTED,)),
+    ("The Halvard Medal is awarded by the Danish Physics Society.", (Label.MISATTRIBUTED,)),
+    ("The Halvard Medal is awarded by the Nordic Physics Society.", GOOD),
 ]
 
 

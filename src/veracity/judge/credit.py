@@ -24,6 +24,22 @@ if TYPE_CHECKING:
 
 
 
+# a list of an award's recipients by year: "- 2019: Sara Lindgren", "2019年，周宁；2020年，何嘉"
+_YEAR_RECIPIENT = re.compile(
+    rf"(?m)^\s*[-*•]?\s*(?P<year>\d{{4}})\s*[:：—–-]\s*(?P<name>[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*)+)"
+    rf"|(?P<zyear>\d{{4}})年[，,：:]\s*(?P<zname>[{CJK_CHARS}·]{{2,4}}?)(?=[；;。，,、]|$)"
+)
+
+
+def listed_recipients(text: str) -> dict[int, str]:
+    """Year → recipient, from a list of an award's recipients by year."""
+    out: dict[int, str] = {}
+    for m in _YEAR_RECIPIENT.finditer(text):
+        year = int(m.group("year") or m.group("zyear"))
+        out.setdefault(year, (m.group("name") or m.group("zname")).strip())
+    return out
+
+
 def award_credit(cs: ClaimSlots, al: PassageAlignment, sents: list[Sentence]) -> None:
     """An award of a given year that a sentence says went to other people ("The 2019 Turing
     Award was given to A and B"): credited to another, unless the subject is among them.
@@ -35,6 +51,20 @@ def award_credit(cs: ClaimSlots, al: PassageAlignment, sents: list[Sentence]) ->
     if key is None or not years or not cs.subject:
         return
     title = al.rp.passage.context or al.rp.source.title or ""
+    text = al.rp.passage.text
+    listed = listed_recipients(text)
+    # a page about the award that lists its recipients by year ("- 2019: Sara Lindgren")
+    if len(listed) >= 2 and name_found(key, normalize_for_match(text + " " + title)):
+        for y in years:
+            person = listed.get(y.year or 0)
+            if person is None:
+                continue
+            if is_subject_name(person, cs) or same_name(person, cs.subject):
+                al.subject_credited = True
+            else:
+                at = next((i for i, s in enumerate(sents) if person in s.text), 0)
+                al.credits_other, al.credit_sentence = person, at
+            return
     for i, s in enumerate(sents):
         if s.list_like or not name_found(key, s.norm):
             continue
@@ -311,15 +341,16 @@ def name_found_text(name: str, text: str) -> bool:
 # instead. Deeds many share (funded, supported, attended, cited) are not in the list.
 _DEEDS = (r"organi[sz]ed|hosted|convened|acquired|bought|purchased|taken\s+over|written|authored|directed|"
           r"composed|painted|designed|built|chaired|headed|delivered|given|coined|commissioned|"
-          r"edited|translated|illustrated|narrated|produced|sculpted|drafted|brokered")
+          r"edited|translated|illustrated|narrated|produced|sculpted|drafted|brokered|awarded|conferred|"
+          r"published|issued")
 _PASSIVE_BY = re.compile(
     rf"\b(?:was|were|is|are|has\s+been|had\s+been|will\s+be|being)\s+(?:\w+ly\s+|jointly\s+|also\s+|first\s+)?"
-    rf"(?P<verb>{_DEEDS})\b(?:\s+(?:in|on)\s+[^,.;]{{1,24}}?)?\s+by\s+(?:the\s+)?"
+    rf"(?P<verb>{_DEEDS})\b(?:\s+(?:in|on|each|every|annually|jointly)\b[^,.;]{{0,24}}?)?\s+by\s+(?:the\s+)?"
     rf"(?P<agent>{_EN_NAME}(?:(?:,\s*|\s+and\s+)(?:the\s+)?{_EN_NAME})*)"
 )
 _EVIDENCE_BY = re.compile(
     rf"(?P<aux>\b(?:was|were|is|are|has\s+been|had\s+been)\s+(?:\w+ly\s+|jointly\s+|also\s+|first\s+)?)?"
-    rf"\b(?P<verb>{_DEEDS})\b(?:\s+(?:in|on)\s+[^,.;]{{1,24}}?)?\s+by\s+(?:the\s+)?"
+    rf"\b(?P<verb>{_DEEDS})\b(?:\s+(?:in|on|each|every|annually|jointly)\b[^,.;]{{0,24}}?)?\s+by\s+(?:the\s+)?"
     rf"(?P<agent>{_EN_NAME}(?:(?:,\s*|\s+and\s+)(?:the\s+)?{_EN_NAME})*)"
 )
 _ACTIVE = re.compile(
@@ -360,7 +391,7 @@ def claimed_deed(cs: ClaimSlots) -> tuple[str, list[str], str] | None:
 def claimed_doers(cs: ClaimSlots) -> list[str]:
     """Whoever the claim says made, founded or did the thing it is about (see
     :func:`claimed_agents`, :func:`claimed_deed`): no name of the thing itself."""
-    deed = claimed_deed(cs) if cs.relation != "award" else None
+    deed = claimed_deed(cs) if cs.relation != "award" or _PASSIVE_BY.search(cs.text) else None
     return claimed_agents(cs) or (deed[1] if deed is not None else [])
 
 
@@ -387,7 +418,9 @@ def deed_credit(cs: ClaimSlots, al: PassageAlignment, sents: list[Sentence]) -> 
     """A one-time deed the claim credits to one agent ("The opening address was given by Lars
     Eide") that a sentence about the same thing credits to another ("The opening address was
     given by Marta Kask"): credited to that other, unless the claim's agent is among them."""
-    claimed = claimed_deed(cs) if cs.relation != "award" else None  # prizes: award_credit
+    # who won a prize is award_credit's; who gives it ("is awarded by the Nordic Physics
+    # Society") is a deed's
+    claimed = claimed_deed(cs) if cs.relation != "award" or _PASSIVE_BY.search(cs.text) else None
     if claimed is None:
         return
     years = {sl.number.year for sl in cs.core if sl.number is not None and sl.number.kind in TIME_KINDS}
