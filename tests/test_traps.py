@@ -341,6 +341,11 @@ CASES: list[tuple[str, tuple[Label, ...]]] = [
     ("何嘉于2019年获得青松奖。", (Label.MISATTRIBUTED,)),
     ("The Halvard Medal is awarded by the Danish Physics Society.", (Label.MISATTRIBUTED,)),
     ("The Halvard Medal is awarded by the Nordic Physics Society.", GOOD),
+    # money raised is no valuation; where a firm is based is no one's birthplace
+    ("Brisa Labs was valued at 1 billion euros in 2022.", (Label.UNVERIFIABLE,)),
+    ("Brisa Labs raised 1 billion euros in 2022.", (Label.FALSE,)),
+    ("Brisa Labs raised 100 million euros in 2022.", GOOD),
+    ("Lucía Ferrer was born in Valencia.", (Label.UNVERIFIABLE,)),
 ]
 
 

@@ -118,6 +118,11 @@ def decide(
     one_all_rel = [i for i in one_all if relation_at(als[i], binding_at[i])]
     union_all = bool(core) and all(where[s.key] is not None for s in core)
     some_bound = any(where[s.key] is not None for s in core)
+    if some_bound and len(core) == 1 and cs.relation in ("birth", "death"):
+        # a birth's or death's one value, bound only where its relation is not ("based in
+        # Valencia" for "born in Valencia"): no part of the claim is confirmed
+        some_bound = any(al.states(j, core[0], cs) and relation_at(al, j)
+                         for al in als for j in range(len(al.sentences)))
     # with no value to bind, the subject itself must be in the passage that supports
     about = [i for i, al in enumerate(als) if al.subject_in_passage and not al.list_like]
 

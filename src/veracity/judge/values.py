@@ -405,6 +405,30 @@ def place_conflict(slot: Slot, sent: Sentence, cs: ClaimSlots) -> str | None:
 _LIFE_NOTE = re.compile(r"(?:\bborn|\bdied|\bb\.|\bd\.|生于|出生于?|逝世于?|卒于)\s*(?:on\s+|in\s+)?$", re.IGNORECASE)
 
 
+# what an amount of money is: raised, a valuation, revenue, profit, a price (the words before it)
+_MONEY_FRAMES = (
+    ("raised", r"rais(?:ed|es|ing)|funding|round|invest(?:ed|ment)|融资|投资"),
+    ("valued", r"valu(?:ed|ation)|worth|market\s+(?:value|capitali[sz]ation)|估值|市值"),
+    ("revenue", r"revenues?|sales|turnover|营收|营业收入|销售额|收入"),
+    ("profit", r"profits?|earnings|net\s+income|净利润|利润"),
+    ("loss", r"loss(?:es)?|亏损"),
+    ("price", r"paid|price|acquired\s+for|sold\s+for|bought\s+for|deal|收购|出售"),
+    ("cost", r"costs?|budget|spent|spending|成本|预算"),
+)
+
+
+def money_frame(text: str, start: int) -> str | None:
+    """What the amount at ``start`` is, from the nearest frame word before it in its clause
+    ("raised 100 million euros" → raised, "valued at 1 billion" → valued), or None."""
+    clause = re.split(r"[,;，；。]", text[max(0, start - 60): start])[-1].lower()
+    best: tuple[int, str] | None = None
+    for name, pattern in _MONEY_FRAMES:
+        for m in re.finditer(pattern, clause):
+            if best is None or m.end() > best[0]:
+                best = (m.end(), name)
+    return best[1] if best else None
+
+
 def number_conflict(slot: Slot, sent: Sentence, cs: ClaimSlots, frame: str = "") -> str | None:
     """Another value of the same quantity in the claim's frame (``frame``: what the sentence
     is also about, its list heading or its page's title)."""
@@ -470,6 +494,10 @@ def number_conflict(slot: Slot, sent: Sentence, cs: ClaimSlots, frame: str = "")
                 # a share named on one side only ("a 35 percent share" / "its margin was 8
                 # percent"): the same thing only where the clause shares the claim's words
                 same_thing = bool(claim_words(cs) & content_terms(clause_at(sent.text, pn.start)))
+            # money raised is not money a firm is valued at, nor its revenue
+            ours_m, theirs_m = money_frame(cs.text, cn.start), money_frame(sent.text, pn.start)
+            if ours_m and theirs_m and ours_m != theirs_m:
+                same_thing = False
             if 0.01 <= ratio <= 100 and same_thing:
                 owner = owner_of(sent.text, pn, cs)
                 # no name in reach ("Its main span is 1,104 metres"): the sentence's subject,
