@@ -258,6 +258,12 @@ CASES: list[tuple[str, tuple[Label, ...]]] = [
     ("2024东海气候峰会由东海能源论坛主办。", GOOD),
     ("星桥数据被华岳控股收购。", (Label.MISATTRIBUTED,)),
     ("星桥数据被远川集团收购。", GOOD),
+    # the same deeds said actively, the doer first ("It was acquired by …" on the firm's page)
+    ("Meridian Holdings acquired Corvid Analytics in 2021.", (Label.MISATTRIBUTED,)),
+    ("Stellan Group acquired Corvid Analytics in 2021.", GOOD),
+    ("The Nordic Climate Council organised the Nordhavn Energy Summit 2023.", (Label.MISATTRIBUTED,)),
+    ("华岳控股收购了星桥数据。", (Label.MISATTRIBUTED,)),
+    ("北方气候理事会主办了2024东海气候峰会。", (Label.MISATTRIBUTED,)),
     # where an event was held; the year in the event's name is what it is, not a value found
     ("The Nordhavn Energy Summit 2023 was held in Riga.", (Label.FALSE,)),
     ("The Nordhavn Energy Summit 2023 was held in Tallinn.", GOOD),

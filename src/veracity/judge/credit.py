@@ -15,12 +15,12 @@ from veracity.evidence.tokenize import content_terms
 from veracity.judge import lexicon
 from veracity.judge.frames import TIME_KINDS, evidence_form
 from veracity.judge.owners import is_subject_name, name_found, subject_named
-from veracity.judge.slots import LATIN_PHRASE, ClaimSlots, same_name
+from veracity.judge.slots import LATIN_PHRASE, ClaimSlots, Slot, same_name
+from veracity.judge.values import Sentence, slot_in
 from veracity.text import CJK, CJK_CHARS, normalize_for_match
 
 if TYPE_CHECKING:
     from veracity.judge.binding import PassageAlignment
-    from veracity.judge.values import Sentence
 
 
 
@@ -361,6 +361,11 @@ _ZH_DEED_BY = re.compile(rf"(?:由|被)(?P<agent>[{CJK_CHARS}·A-Za-z ]{{2,20}}?
                          rf"(?:以[^，。；,;]{{1,12}}?)?(?P<verb>{_ZH_DEEDS})")  # 被远川集团以9亿元收购
 
 
+# 远川集团（于2021年）收购了星桥数据: the doer leads, the thing follows the deed
+_ZH_ACTIVE = re.compile(rf"^\s*(?P<agent>[{CJK_CHARS}·]{{2,12}}?)(?:于[^，。；]{{1,10}}?)?(?P<verb>{_ZH_DEEDS})了?"
+                        rf"(?P<thing>[{CJK_CHARS}·A-Za-z0-9]{{2,20}})")
+
+
 def _agents(named: str) -> list[str]:
     people = [re.sub(r"^the\s+", "", p.strip(), flags=re.IGNORECASE) for p in _PEOPLE_SPLIT.split(named)]
     return [p for p in people if p]
@@ -381,11 +386,19 @@ def claimed_deed(cs: ClaimSlots) -> tuple[str, list[str], str] | None:
         return _deed_key(m.group("verb")), _agents(m.group("agent")), text[: m.start()]
     m = _ACTIVE.match(text)
     if m is not None and m.group("agent").lower() not in ("the", "a", "an"):
-        return _deed_key(m.group("verb")), [m.group("agent")], m.group("thing")
+        return _deed_key(m.group("verb")), _agents(m.group("agent")), m.group("thing")
     z = _ZH_DEED_BY.search(text)
     if z is not None:
         return z.group("verb"), _agents(z.group("agent")), text[: z.start()]
+    z = _ZH_ACTIVE.match(text)
+    if z is not None:
+        return z.group("verb"), [z.group("agent")], z.group("thing")
     return None
+
+
+_PRONOUN_LEAD = re.compile(r"^\s*(?:(?:in|by|on)\s+[^,]{1,20},?\s+)?(?:it|they|the\s+(?:company|firm|event|summit|"
+                           r"conference|prize|award|medal|start-?up|group|paper|book))\b|^\s*(?:该|其|此)",
+                           re.IGNORECASE)
 
 
 def claimed_doers(cs: ClaimSlots) -> list[str]:
@@ -408,10 +421,21 @@ def _deeds_in(text: str) -> list[tuple[str, list[str], str, bool]]:
         out.append((_deed_key(m.group("verb")), _agents(m.group("agent")), before, bool(m.group("aux"))))
     for m in _ACTIVE.finditer(text):
         if m.group("agent").lower() not in ("the", "a", "an"):
-            out.append((_deed_key(m.group("verb")), [m.group("agent")], m.group("thing"), False))
+            out.append((_deed_key(m.group("verb")), _agents(m.group("agent")), m.group("thing"), False))
     for z in _ZH_DEED_BY.finditer(text):
         out.append((z.group("verb"), _agents(z.group("agent")), text[: z.start()], True))
+    for sentence in re.split(r"[，。；]", text):
+        a = _ZH_ACTIVE.match(sentence)
+        if a is not None:
+            out.append((a.group("verb"), [a.group("agent")], a.group("thing"), False))
     return out
+
+
+def _said_with(sl: Slot, agents: list[str], names: list[str], s: Sentence, cs: ClaimSlots) -> bool:
+    """A value of a deed's claim is its doer, a name of its thing, or stated in sentence ``s``."""
+    if sl.kind == "name" and any(same_name(sl.text, x) or normalize_for_match(x) in sl.forms for x in [*agents, *names]):
+        return True
+    return slot_in(sl, s, cs)[0]
 
 
 def deed_credit(cs: ClaimSlots, al: PassageAlignment, sents: list[Sentence]) -> None:
@@ -431,6 +455,8 @@ def deed_credit(cs: ClaimSlots, al: PassageAlignment, sents: list[Sentence]) -> 
     title = normalize_for_match(al.rp.passage.context or al.rp.source.title or "")
     named_here = all(normalize_for_match(n) in title or any(normalize_for_match(n) in s.norm for s in sents)
                      for n in names)
+    # an active claim ("Meridian Holdings acquired Corvid Analytics") is about its doer
+    agents_lead = any(is_subject_name(a, cs) for a in agents)
     for i, s in enumerate(sents):
         when = {n.year for n in s.numbers if n.kind in TIME_KINDS}
         if s.list_like or (years and when and not years & when):
@@ -442,14 +468,15 @@ def deed_credit(cs: ClaimSlots, al: PassageAlignment, sents: list[Sentence]) -> 
             if words:  # the same thing: its words where the deed's object is, its names in the passage
                 if not (words <= content_terms(target) and (named or named_here)):
                     continue
-            elif not (named or (passive and s.subject and cs.subject)):  # "It was acquired by …"
+            # "It was acquired by …": about the subject, or a pronoun on a page about the thing
+            elif not (named or (passive and ((s.subject and cs.subject and not agents_lead)
+                                             or (named_here and _PRONOUN_LEAD.match(target))))):
                 continue
             if any(same_name(d, a) or normalize_for_match(a) == normalize_for_match(d)
                    for d in doers for a in agents):
                 al.subject_credited = True
-                # the deed, its thing and its doer are all the claim says: stated
-                if all(sl.kind == "name" and any(same_name(sl.text, a) or normalize_for_match(a) in sl.forms
-                                                 for a in agents) for sl in cs.core):
+                # the deed, its thing and its doer, and what else the claim says there: stated
+                if all(_said_with(sl, agents, names, s, cs) for sl in cs.core):
                     al.role_stated = i
                 return
             al.credits_other, al.credit_sentence = doers[0], i
