@@ -22,10 +22,18 @@ from veracity.judge.binding import (
     UNBOUND,
     align,
 )
-from veracity.judge.credit import claimed_deed
+from veracity.judge.credit import claimed_deed, listed_recipients
 from veracity.judge.match import EvidenceMatchJudge
 from veracity.judge.slots import ClaimSlots, Slot, anchors_of, claim_slots
-from veracity.judge.values import Sentence, dated_values, same_person
+from veracity.judge.values import (
+    Sentence,
+    dated_values,
+    money_frame,
+    named_values,
+    present_post,
+    same_person,
+    slot_in,
+)
 from veracity.text import normalize_for_match
 from veracity.types import Claim, Label, Passage, RankedPassage, Source, SourceKind, Stance
 
@@ -387,7 +395,7 @@ def test_a_value_given_for_another_year_is_that_years() -> None:
     assert [(n.value, t.year) for n, t in dated_values(sent)] == [(2.1e9, 2021), (2.5e9, 2022)]
 
 
-def test_thesame_person_written_otherwise() -> None:
+def test_the_same_person_written_otherwise() -> None:
     assert same_person("Georges-Frédéric Parrot", "Georg Friedrich Parrot")
     assert same_person("M. Sousa", "Marta Sousa")
     assert not same_person("Melania Trump", "Donald Trump")
@@ -403,6 +411,100 @@ def test_a_birthplace_is_the_subjects_only_when_the_subject_leads() -> None:
     lisbon = claim_slots("Tomás Serrano was born in Lisbon.")
     al = align(lisbon, _rp("Tomás Serrano (born 3 May 1961 in Évora) is a politician."))
     assert [m.other for m in al.contradictions.values()] == ["Évora"]
+
+
+def _sentence(text: str) -> Sentence:
+    return Sentence(0, len(text), text, text.lower(), normalize_for_match(text), extract_numbers(text), subject=True)
+
+
+def test_a_value_given_for_another_named_thing_is_that_things() -> None:
+    sent = _sentence("It raised 50 million dollars in a Series A round and 120 million dollars in a Series B round.")
+    assert [(n.text, tag) for n, tag in named_values(sent)] == [
+        ("50 million dollars", "Series A"), ("120 million dollars", "Series B")]
+
+
+def test_a_chinese_subject_ends_before_what_is_counted_of_it_or_its_office() -> None:
+    assert claim_slots("云岭能源员工约3200人。").subject == "云岭能源"
+    assert claim_slots("云岭能源2023年发电量为48亿千瓦时。").subject == "云岭能源"
+    assert claim_slots("恒远集团董事长为邓力。").subject == "恒远集团"
+
+
+@pytest.mark.parametrize(
+    ("claim", "clause", "word"),
+    [
+        ("Veltrix was approved by the FDA in 2019.", "The FDA rejected Veltrix in 2019", "reject"),
+        ("The team won the final.", "The team lost the final", "lost"),
+        ("该药于2019年获得批准。", "2019年该药申请被驳回", "驳回"),
+        # the claim's own verb in the clause, or no opposite at all: nothing to say
+        ("Veltrix was approved by the FDA in 2019.", "The FDA approved Veltrix in 2019", None),
+        ("Veltrix was approved in 2019.", "Veltrix was approved in 2019 after a long review", None),
+    ],
+)
+def test_the_opposite_deed(claim: str, clause: str, word: str | None) -> None:
+    assert lexicon.opposite_of(claim, clause) == word
+
+
+def test_a_qualified_post_or_another_rank_is_another_post() -> None:
+    cs = claim_slots("Hedda Voss is a professor at Yale University.")
+    yale = _slot(cs, "name", "Yale University")
+    sent = _sentence("In 2010 she was a visiting professor at Yale University; she is a professor at Heidelberg.")
+    assert slot_in(yale, sent, cs) == (True, "visiting professor")
+    visiting = claim_slots("Hedda Voss was a visiting professor at Yale University.")
+    assert slot_in(_slot(visiting, "name", "Yale University"), sent, visiting) == (True, None)
+    assert present_post("she is a professor at Heidelberg") and present_post("现任复旦大学教授")
+    assert not present_post("In 2010 she was a visiting professor at Yale")
+    chair = claim_slots("陆子昂曾担任ACL 2021程序委员会主席。")
+    member = _sentence("他曾担任ACL 2021程序委员会委员。")
+    assert slot_in(_slot(chair, "name", "ACL"), member, chair) == (True, "委员")
+
+
+def test_recipients_listed_by_year() -> None:
+    assert listed_recipients("Recipients:\n\n- 2019: Sara Lindgren\n- 2020: Tomasz Wolski\n") == {
+        2019: "Sara Lindgren", 2020: "Tomasz Wolski"}
+    assert listed_recipients("历届获奖者：2019年，周宁；2020年，何嘉。") == {2019: "周宁", 2020: "何嘉"}
+
+
+@pytest.mark.parametrize(
+    ("text", "frame"),
+    [
+        ("Brisa Labs raised 100 million euros", "raised"),
+        ("It was valued at 1 billion euros", "valued"),
+        ("Revenue reached 2.1 billion euros", "revenue"),
+        ("海澜科技估值超过10亿元", "valued"),
+        ("The museum has 300 rooms", None),
+    ],
+)
+def test_what_an_amount_of_money_is(text: str, frame: str | None) -> None:
+    assert money_frame(text, extract_numbers(text)[0].start) == frame
+
+
+def test_a_sentence_on_the_firms_page_is_about_the_firm() -> None:
+    cs = claim_slots("Kari Lund was appointed chief executive of Halvorsen Foods in 2018.")
+    page = "Kari Lund was appointed chief executive in 2016."
+    al = align(cs, _rp(page, title="Halvorsen Foods"))
+    assert [m.other for m in al.contradictions.values()] == ["2016"]
+    # another firm in the sentence, or another word for the relation: not the page's firm
+    assert align(cs, _rp("Kari Lund was appointed chief executive of Nordvik in 2016.",
+                         title="Halvorsen Foods")).contradictions == {}
+    joined = claim_slots("Kari Lund joined Halvorsen Foods in 2016.")
+    assert align(joined, _rp(page, title="Halvorsen Foods")).status(_slot(joined, "name", "Halvorsen Foods")) != BOUND
+    assert lexicon.same_relation_word("She joined X in 2010.", "She joins Y.", "employment")
+    assert not lexicon.same_relation_word("She joined X in 2010.", "She was appointed in 2016.", "employment")
+
+
+def test_a_chinese_clause_led_by_another_firm_owns_its_figure() -> None:
+    cs = claim_slots("恒远物流营业收入为50亿元。")
+    al = align(cs, _rp("恒远集团2022年营业收入为50亿元，其子公司恒远物流营业收入为20亿元。"))
+    assert [m.other for m in al.contradictions.values()] == ["20亿元"]
+    # the firm's own clause (公司 is no other name)
+    own = claim_slots("恒远物流营业收入为20亿元。")
+    assert align(own, _rp("恒远物流是一家物流公司。公司营业收入为20亿元。")).contradictions == {}
+
+
+def test_an_active_deed_names_its_doer_first() -> None:
+    assert claimed_deed(claim_slots("The Nordic Climate Council organised the Nordhavn Energy Summit 2023."))[:2] == (
+        "organised", ["Nordic Climate Council"])
+    assert claimed_deed(claim_slots("华岳控股收购了星桥数据。"))[:2] == ("收购", ["华岳控股"])
 
 
 # --- keyword stuffing --------------------------------------------------------------------------

@@ -352,6 +352,11 @@ CASES: list[tuple[str, tuple[Label, ...]]] = [
     ("Brisa Labs raised 1 billion euros in 2022.", (Label.FALSE,)),
     ("Brisa Labs raised 100 million euros in 2022.", GOOD),
     ("Lucía Ferrer was born in Valencia.", (Label.UNVERIFIABLE,)),
+    # a committee member is not its chair; a professor at a school's department is one at the school
+    ("陆子昂曾担任ACL 2021程序委员会主席。", (Label.PARTLY_TRUE, Label.FALSE, Label.UNVERIFIABLE)),
+    ("陆子昂曾担任ACL 2021程序委员会委员。", GOOD),
+    ("陆子昂是南京大学教授。", GOOD),
+    ("陆子昂的h指数为53。", (Label.FALSE, Label.UNVERIFIABLE)),
 ]
 
 

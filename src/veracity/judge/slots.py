@@ -242,7 +242,9 @@ _ZH_OBJECT = re.compile(
     r"(?:(?:出生于|生于|毕业于|就读于|任职于|就职于|加入|位于|获得|荣获|创立|创办|发明|发现|去世于|逝世于"
     r"|曾任|担任|出任|现任)"
     rf"(?:了)?(?:\d{{4}}\s*年度?的?)?([{CJK_CHARS}·]{{2,12}}?)(?=[的,，。、;；和与及并(（]|$|\s|[0-9A-Za-z])"
-    rf"|在([{CJK_CHARS}·]{{2,12}}?)(?:任教|执教|任职|工作|就读|学习|读书|求学|深造|获得|取得|攻读|完成|举行|举办|成立|创立|创办|出生))"
+    rf"|在([{CJK_CHARS}·]{{2,12}}?)(?:任教|执教|任职|工作|就读|学习|读书|求学|深造|获得|取得|攻读|完成|举行|举办|成立|创立|创办|出生)"
+    # 是「南京大学」教授: a post at a school
+    rf"|是([{CJK_CHARS}·]{{2,12}}?(?:大学|学院|研究院|研究所))的?{lexicon.ZH_POST})"
 )
 
 # a post at a school (武汉大学「教授」): the school is found without the post
@@ -338,7 +340,7 @@ def claim_slots(text: str, subject_hint: str | None = None,
         slots.append(Slot(kind="name", text=a, forms=forms, part=part_of(at), pos=at))
     zh_objects: list[Slot] = []
     for m in _ZH_OBJECT.finditer(text):
-        g = 1 if m.group(1) else 2
+        g = next(i for i in (1, 2, 3) if m.group(i))
         obj = m.group(g)
         after = text[m.end(g) : m.end(g) + 1]
         if after in "(（" or len(obj) < 2 or (subject and obj in subject):

@@ -524,7 +524,19 @@ def qualified_post(slot: Slot, s: Sentence, cs: ClaimSlots) -> str | None:
         for m in [*_QUALIFIED.finditer(raw), *_QUALIFIED_ZH.finditer(raw)]:
             if m.group("q").lower() not in cs.text.lower():
                 return m.group(0)
+        # a committee's chair is not one of its members: the claim's rank, another one here
+        claimed = [rank for rank, pat in _RANKS if pat.search(cs.text)]
+        here = [(rank, hit.group(0)) for rank, pat in _RANKS if (hit := pat.search(raw))]
+        if claimed and here and not any(rank in claimed for rank, _ in here):
+            return here[0][1]
     return None
+
+
+# ranks on a committee or a board: 程序委员会「主席」 / 「委员」, "chair" / "member"
+_RANKS = (
+    ("chair", re.compile(r"(?<!vice[- ])\b(?:co-?)?chair(?:man|woman|person)?\b|(?<!副)主席", re.IGNORECASE)),
+    ("member", re.compile(r"\bmember\b|委员(?!会)|成员", re.IGNORECASE)),
+)
 
 
 # a school named for a field ("the London School of Economics", "Institute of Physics"): the
