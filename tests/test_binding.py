@@ -507,6 +507,21 @@ def test_an_active_deed_names_its_doer_first() -> None:
     assert claimed_deed(claim_slots("华岳控股收购了星桥数据。"))[:2] == ("收购", ["华岳控股"])
 
 
+def test_another_employer_in_the_claims_years() -> None:
+    cs = claim_slots("Orla Byrne was a researcher at Google Research from 2005 to 2011.")
+    al = align(cs, _rp("Orla Byrne is a computer scientist. Before that she was a researcher at IBM Research "
+                       "from 2005 to 2011."))
+    assert [m.other for m in al.contradictions.values()] == ["IBM Research"]
+    # another period is another job
+    assert align(cs, _rp("Orla Byrne was a researcher at IBM Research from 2012 to 2015.")).contradictions == {}
+
+
+def test_a_degree_is_no_owner_of_a_count() -> None:
+    cs = claim_slots("Orla Byrne has supervised 32 PhD students.")
+    al = align(cs, _rp("Orla Byrne is a professor. She has supervised 23 PhD students."))
+    assert [m.other for m in al.contradictions.values()] == ["23"]
+
+
 # --- keyword stuffing --------------------------------------------------------------------------
 
 

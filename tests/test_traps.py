@@ -357,6 +357,13 @@ CASES: list[tuple[str, tuple[Label, ...]]] = [
     ("陆子昂曾担任ACL 2021程序委员会委员。", GOOD),
     ("陆子昂是南京大学教授。", GOOD),
     ("陆子昂的h指数为53。", (Label.FALSE, Label.UNVERIFIABLE)),
+    # a year in a "where …" clause; another employer in the claim's years; a degree is no owner
+    ("Orla Byrne has worked at Trinity College Dublin since 2009.", (Label.FALSE,)),
+    ("Orla Byrne has worked at Trinity College Dublin since 2011.", GOOD),
+    ("Orla Byrne was a researcher at Google Research from 2005 to 2011.", (Label.FALSE,)),
+    ("Orla Byrne was a researcher at IBM Research from 2005 to 2011.", GOOD),
+    ("Orla Byrne has supervised 32 PhD students.", (Label.FALSE,)),
+    ("Orla Byrne has supervised 23 PhD students.", GOOD),
 ]
 
 

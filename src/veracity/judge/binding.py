@@ -62,12 +62,14 @@ from veracity.judge.values import (
     Sentence,
     category_conflict,
     clause_sentence,
+    employer_conflict,
     institution_conflict,
     is_school,
     number_conflict,
     place_conflict,
     present_post,
     slot_in,
+    works_at,
 )
 from veracity.text import normalize_for_match, sentence_spans
 from veracity.types import RankedPassage
@@ -340,6 +342,8 @@ def align(
             return True  # quantities: the owner check in number_conflict decides
         if not cs.subject:
             return False
+        if slot.kind == "name" and works_at(slot, cs) and not is_school(slot, cs):
+            return True  # the clause check in employer_conflict pairs it with the claim's dates
         if slot.kind == "name" and is_school(slot, cs) and present_post(cs.text):
             return present_post(s.text)  # "is a professor at X" against "is a professor at Y"
         if slot.kind == "name" and cs.relation and is_school(slot, cs):
@@ -387,7 +391,9 @@ def align(
         # 1903 physics prize and the 1911 chemistry prize both contradict "physics in 1911"
         office = numbered_office(slot.text) if slot.kind == "name" else None
         # a numbered office is its own frame (武汉大学第十四任校长), in any sentence about the subject
-        for i in [j for j, x in enumerate(sents) if x.subject] if office is not None else frames:
+        # (so is an employer with the claim's dates, in any sentence about the subject)
+        anywhere = office is not None or (slot.kind == "name" and works_at(slot, cs))
+        for i in [j for j, x in enumerate(sents) if x.subject] if anywhere else frames:
             s = sents[i]
             conflict = None
             if office is not None:
@@ -400,6 +406,8 @@ def align(
                 conflict = category_conflict(slot, s, cs)
             elif slot.kind == "name" and is_school(slot, cs):
                 conflict = institution_conflict(slot, s, cs)
+            elif slot.kind == "name" and works_at(slot, cs):
+                conflict = employer_conflict(slot, s, cs)
             elif slot.kind == "name" and (cs.relation in ("birth", "death", "location") or (
                     cs.relation == "founding" and _placed(slot, cs.text))):  # "founded in Bergen"
                 conflict = place_conflict(slot, s, cs)

@@ -125,7 +125,12 @@ def _bare(phrase: str) -> str:
     if not words or words[0][:1].isdigit() or words[0].lower().rstrip(".") in lexicon.MONTH_WORDS:
         return ""  # "21 March 1960" is a date, no name
     bare = " ".join(words)
+    if bare.lower().replace(".", "") in _DEGREES:
+        return ""  # "23 PhD students": a degree, nobody's name
     return "" if len(bare) < 2 else bare  # a lone capital ("B" of "B轮融资") is no name
+
+
+_DEGREES = frozenset({"phd", "dphil", "msc", "bsc", "ma", "ba", "mba", "md", "mphil", "llm", "jd", "meng", "beng"})
 
 
 _VERSIONED = re.compile(r"^(?P<stem>.+?)\s*[-‐–]?\s*(?P<version>\d+(?:\.\d+)*)$")

@@ -187,6 +187,9 @@ def number_match(slot: Slot, sent: Sentence, cs: ClaimSlots) -> tuple[bool, str 
     return False, None
 
 
+_RELATIVE_LEAD = re.compile(r"\s*(?:where|in\s+which|at\s+which|for\s+which)\b", re.IGNORECASE)
+
+
 def in_claims_clause(pn: NumberMention, sent: Sentence, cs: ClaimSlots, slot: Slot, frame: str = "") -> bool:
     """The other value sits in the claim's frame at clause level: a clause that does not hold
     the claim's own value, names no other member of the claim's categories (another prize
@@ -194,6 +197,12 @@ def in_claims_clause(pn: NumberMention, sent: Sentence, cs: ClaimSlots, slot: Sl
     1934", not "born 1867, died 1934") or another of the claim's values for a repeatable one
     ("2010年加入X，2018年起担任首席研究员" — 2018 is another event, not the joining)."""
     clause = clause_at(sent.text, pn.start)
+    if _RELATIVE_LEAD.match(clause):
+        # "…, where she has worked since 2011": the place is the clause before's
+        spans = clause_spans(sent.text)
+        k = next((i for i, (a, b) in enumerate(spans) if a <= pn.start < b), 0)
+        if k > 0:
+            clause = sent.text[spans[k - 1][0]: spans[k][1]]
     low = clause.lower()
     norm = normalize_for_match(clause)
     if slot.number is not None and any(same_quantity(slot.number, x) for x in extract_numbers(clause)):
@@ -333,6 +342,35 @@ def institution_conflict(slot: Slot, sent: Sentence, cs: ClaimSlots) -> str | No
             continue
         part = clause_sentence(sent, a, b)
         if all(slot_in(sl, part, cs)[0] for sl in others):
+            return found[0]
+    return None
+
+
+_AT_ORG = re.compile(r"\bat\s+(?:the\s+)?([A-Z][\w&'’\-]*(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][\w&'’\-]*)*)")
+
+
+def works_at(slot: Slot, cs: ClaimSlots) -> bool:
+    """The claim says its subject works (or worked) at ``slot`` ("a researcher at IBM Research")."""
+    at = r"\s+at\s+(?:the\s+)?" + re.escape(slot.text)
+    return bool((cs.relation == "employment" and re.search(at, cs.text))
+                or re.search(rf"\b{_POST_WORDS}s?{at}", cs.text, re.IGNORECASE))
+
+
+def employer_conflict(slot: Slot, sent: Sentence, cs: ClaimSlots) -> str | None:
+    """Another employer in a clause that holds the claim's dates: "a researcher at Google
+    Research from 2005 to 2011" against "a researcher at IBM Research from 2005 to 2011"."""
+    timed = [sl for sl in frame_values(cs, slot) if sl.number is not None and sl.number.kind in TIME_KINDS]
+    if not timed:
+        return None
+    for a, b in clause_spans(sent.text):
+        raw = sent.text[a:b]
+        if name_found(slot, normalize_for_match(raw)):
+            continue
+        if not all(slot_in(sl, clause_sentence(sent, a, b), cs)[0] for sl in timed):
+            continue
+        found = [m.group(1) for m in _AT_ORG.finditer(raw) if not any(
+            sl.kind == "name" and name_found(sl, normalize_for_match(m.group(1))) for sl in cs.slots)]
+        if found:
             return found[0]
     return None
 
