@@ -522,6 +522,17 @@ def test_a_degree_is_no_owner_of_a_count() -> None:
     assert [m.other for m in al.contradictions.values()] == ["23"]
 
 
+def test_chinese_ranks_employers_and_qualified_counts() -> None:
+    rank = claim_slots("顾明哲以第一完成人身份获得2020年度国家科学技术进步奖二等奖。")
+    assert any(sl.kind == "number" and sl.text == "第一" and not sl.minor for sl in rank.slots)
+    job = claim_slots("顾明哲2009年至2014年任职于阿里巴巴。", chinese_evidence=True)
+    al = align(job, _rp("顾明哲，浙江大学教授。2009年至2014年任职于腾讯，2014年加入浙江大学。"))
+    assert "腾讯" in [m.other for m in al.contradictions.values()]
+    papers = claim_slots("顾明哲已发表SCI论文100余篇。")
+    al = align(papers, _rp("顾明哲是浙江大学教授，已发表SCI论文50余篇。"))
+    assert [m.other for m in al.contradictions.values()] == ["50"]
+
+
 # --- keyword stuffing --------------------------------------------------------------------------
 
 

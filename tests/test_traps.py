@@ -364,6 +364,14 @@ CASES: list[tuple[str, tuple[Label, ...]]] = [
     ("Orla Byrne was a researcher at IBM Research from 2005 to 2011.", GOOD),
     ("Orla Byrne has supervised 32 PhD students.", (Label.FALSE,)),
     ("Orla Byrne has supervised 23 PhD students.", GOOD),
+    # a Chinese profile: another employer in the claim's years, a contributor's rank, a count of papers
+    ("顾明哲2009年至2014年任职于阿里巴巴。", (Label.FALSE,)),
+    ("顾明哲2009年至2014年任职于腾讯。", GOOD),
+    ("顾明哲2016年加入浙江大学。", (Label.FALSE,)),
+    ("顾明哲以第一完成人身份获得2020年度国家科学技术进步奖二等奖。", (Label.FALSE,)),
+    ("顾明哲以第二完成人身份获得2020年度国家科学技术进步奖二等奖。", GOOD),
+    ("顾明哲已发表SCI论文100余篇。", (Label.FALSE,)),
+    ("顾明哲主持国家自然科学基金重点项目。", (Label.UNVERIFIABLE, Label.FALSE)),
 ]
 
 

@@ -224,6 +224,11 @@ CATEGORY_GROUPS: dict[str, dict[str, tuple[str, ...]]] = {
         "second": ("二等奖", "second prize"),
         "third": ("三等奖", "third prize"),
     },
+    # the kind of a national science fund grant: 国家自然科学基金「重点项目」/「面上项目」
+    "grant": {
+        "key": ("重点项目",), "general": ("面上项目",), "youth": ("青年科学基金项目", "青年项目"),
+        "major": ("重大项目",),
+    },
     "medal": {
         "gold": ("gold medal", "金牌"),
         "silver": ("silver medal", "银牌"),

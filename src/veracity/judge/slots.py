@@ -265,7 +265,8 @@ _ZH_SUBJECT = re.compile(
 
 # a numbered rank of an office or an edition ("the 14th president", "the 3rd edition"): a value
 # to find, not a small word
-_RANK_OF = re.compile(r"\d+(?:st|nd|rd|th)\s+(?:[a-z]+\s+)?[a-z]{3,}")
+_RANK_OF = re.compile(r"\d+(?:st|nd|rd|th)\s+(?:[a-z]+\s+)?[a-z]{3,}"
+                      r"|第[一二三四五六七八九十百\d]+(?:完成人|作者|发明人|名|任|届)")  # 第一完成人, 第十四任
 
 
 _PRIZE = re.compile(r"prize|award|medal|奖", re.IGNORECASE)

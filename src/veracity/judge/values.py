@@ -349,11 +349,15 @@ def institution_conflict(slot: Slot, sent: Sentence, cs: ClaimSlots) -> str | No
 _AT_ORG = re.compile(r"\bat\s+(?:the\s+)?([A-Z][\w&'’\-]*(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][\w&'’\-]*)*)")
 
 
+_ZH_AT_ORG = re.compile(rf"(?:任职于|就职于|供职于)([{CJK_CHARS}·A-Za-z]{{2,12}}?)(?=[，。；,;]|$|担任|任)")
+
+
 def works_at(slot: Slot, cs: ClaimSlots) -> bool:
     """The claim says its subject works (or worked) at ``slot`` ("a researcher at IBM Research")."""
     at = r"\s+at\s+(?:the\s+)?" + re.escape(slot.text)
     return bool((cs.relation == "employment" and re.search(at, cs.text))
-                or re.search(rf"\b{_POST_WORDS}s?{at}", cs.text, re.IGNORECASE))
+                or re.search(rf"\b{_POST_WORDS}s?{at}", cs.text, re.IGNORECASE)
+                or re.search(r"(?:任职于|就职于|供职于)" + re.escape(slot.text), cs.text))
 
 
 def employer_conflict(slot: Slot, sent: Sentence, cs: ClaimSlots) -> str | None:
@@ -368,7 +372,7 @@ def employer_conflict(slot: Slot, sent: Sentence, cs: ClaimSlots) -> str | None:
             continue
         if not all(slot_in(sl, clause_sentence(sent, a, b), cs)[0] for sl in timed):
             continue
-        found = [m.group(1) for m in _AT_ORG.finditer(raw) if not any(
+        found = [m.group(1) for m in [*_AT_ORG.finditer(raw), *_ZH_AT_ORG.finditer(raw)] if not any(
             sl.kind == "name" and name_found(sl, normalize_for_match(m.group(1))) for sl in cs.slots)]
         if found:
             return found[0]
@@ -538,6 +542,9 @@ def number_conflict(slot: Slot, sent: Sentence, cs: ClaimSlots, frame: str = "")
                 same_thing = False
             if 0.01 <= ratio <= 100 and same_thing:
                 owner = owner_of(sent.text, pn, cs)
+                if owner is not None and re.search(rf"(?<![A-Za-z]){re.escape(owner)}[{CJK_CHARS}]", sent.text) \
+                        and re.fullmatch(r"[A-Z]{2,5}", owner):
+                    owner = None  # SCI论文: an acronym that qualifies the counted noun owns nothing
                 # no name in reach ("Its main span is 1,104 metres"): the sentence's subject,
                 # which is the claim's in a sentence about it
                 if (owner is None and sent.subject) or (owner is not None and is_subject_name(owner, cs)):
