@@ -533,6 +533,13 @@ def test_chinese_ranks_employers_and_qualified_counts() -> None:
     assert [m.other for m in al.contradictions.values()] == ["50"]
 
 
+def test_no_quote_supports_a_birthplace_it_does_not_state() -> None:
+    judged = _judge("Lucía Ferrer was born in Valencia.",
+                    ["Lucía Ferrer is the founder of Brisa Labs, a battery start-up based in Valencia."])
+    assert judged.verdict.label == Label.UNVERIFIABLE
+    assert all(e.stance != Stance.SUPPORTS for e in judged.evidence)
+
+
 # --- keyword stuffing --------------------------------------------------------------------------
 
 

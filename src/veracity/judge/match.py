@@ -43,7 +43,7 @@ from veracity.judge.binding import (
 )
 from veracity.judge.credit import claimed_doers, role_holders
 from veracity.judge.decide import Decision, claim_features, decide
-from veracity.judge.frames import CJK
+from veracity.judge.frames import CJK, life_dates
 from veracity.judge.model import JudgeModel, load_default
 from veracity.judge.slots import ClaimSlots, Slot, anchors_of, claim_slots, same_name
 from veracity.messages import RationaleValue, rationale_text
@@ -291,7 +291,12 @@ class EvidenceMatchJudge:
                 continue
             j, got = self._stating(cs, al)
             clean = j is not None and not any(m.sentence == j for m in conflicts)
-            if core and clean and len(got) >= need and (cs.key is None or any(g is cs.key for g in got)):
+            # a birth or a death is stated only with its word ("a start-up based in Valencia"
+            # does not say where anyone was born); an unverifiable claim has no supporting quote
+            said = j is not None and (cs.relation not in ("birth", "death") or lexicon.has_relation(
+                al.sentences[j].low, cs.relation or "") or life_dates(al.sentences[j].text, cs) is not None)
+            if (core and clean and said and d.label != Label.UNVERIFIABLE and len(got) >= need
+                    and (cs.key is None or any(g is cs.key for g in got))):
                 out[i], quote_at[i] = Stance.SUPPORTS, j
             elif (
                 not core and positive and not al.list_like and al.subject_in_passage
