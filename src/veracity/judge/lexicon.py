@@ -10,8 +10,22 @@ English evidence (最佳论文 ↔ best / outstanding paper).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from veracity.text import CJK, CJK_CHARS
+
+
+@lru_cache(maxsize=4096)
+def _word_re(phrase: str) -> re.Pattern[str]:
+    """``phrase`` as whole words (compiled once: the vocabulary outgrows :mod:`re`'s cache)."""
+    return re.compile(r"(?<![a-z0-9])" + re.escape(phrase) + r"(?![a-z0-9])")
+
+
+@lru_cache(maxsize=4096)
+def _stem_re(stem: str) -> re.Pattern[str]:
+    """``stem`` at the start of a word."""
+    return re.compile(r"(?<![a-z])" + re.escape(stem))
+
 
 # --- relations ---------------------------------------------------------------------------------
 # relation → (English stems, Chinese words). A claim's relation is the first group it matches.
@@ -372,7 +386,7 @@ def words_in(text_lower: str, phrase: str) -> bool:
         return False
     if CJK.search(phrase):
         return phrase in text_lower
-    return re.search(r"(?<![a-z0-9])" + re.escape(phrase) + r"(?![a-z0-9])", text_lower) is not None
+    return _word_re(phrase).search(text_lower) is not None
 
 
 def relation_of(text: str) -> str | None:
@@ -382,7 +396,7 @@ def relation_of(text: str) -> str | None:
     best: tuple[int, int, str] | None = None
     for rel, (en, zh) in RELATIONS.items():
         for stem in en:
-            m = re.search(r"(?<![a-z])" + re.escape(stem), low)
+            m = _stem_re(stem).search(low)
             if m and (best is None or (m.start(), -len(stem)) < best[:2]):
                 best = (m.start(), -len(stem), rel)
         for w in zh:
@@ -396,7 +410,7 @@ def relation_position(text: str, relation: str) -> int:
     """Where the relation's first word stands in ``text`` (-1 when absent)."""
     en, zh = RELATIONS[relation]
     low = text.lower()
-    found = [m.start() for s in en if (m := re.search(r"(?<![a-z])" + re.escape(s), low))]
+    found = [m.start() for s in en if (m := _stem_re(s).search(low))]
     found += [i for w in zh if (i := text.find(w)) >= 0]
     return min(found) if found else -1
 
@@ -412,7 +426,7 @@ def relation_outside(text_lower: str, relation: str, names: list[str]) -> bool:
 
 def has_relation(text_lower: str, relation: str) -> bool:
     en, zh = RELATIONS[relation]
-    return any(re.search(r"(?<![a-z])" + re.escape(s), text_lower) for s in en) or any(
+    return any(_stem_re(s).search(text_lower) for s in en) or any(
         w in text_lower for w in zh
     )
 
@@ -423,10 +437,10 @@ def same_relation_word(claim: str, clause: str, relation: str) -> bool:
     of the relation's vocabulary (nothing to compare)."""
     en, zh = RELATIONS[relation]
     c, t = claim.lower(), clause.lower()
-    said = [w for w in en if re.search(r"(?<![a-z])" + re.escape(w), c)] + [w for w in zh if w in claim]
+    said = [w for w in en if _stem_re(w).search(c)] + [w for w in zh if w in claim]
     if not said:
         return True
-    return any(re.search(r"(?<![a-z])" + re.escape(w), t) if not CJK.match(w) else w in clause for w in said)
+    return any(_stem_re(w).search(t) if not CJK.match(w) else w in clause for w in said)
 
 
 def categories_in(text_lower: str) -> dict[str, set[str]]:
@@ -487,7 +501,7 @@ OPPOSITES: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
 def _has_stem(text: str, stem: str) -> bool:
     if CJK.match(stem):
         return stem in text
-    return bool(re.search(r"(?<![a-z])" + re.escape(stem), text))
+    return bool(_stem_re(stem).search(text))
 
 
 def opposite_of(claim: str, clause: str) -> str | None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from veracity.evidence.numbers import NumberMention, extract_numbers
 from veracity.evidence.tokenize import EN_STOPWORDS, content_terms
@@ -284,17 +285,19 @@ _QUALIFIES = r"(?:-born)?\s+(?:[a-z]+\s+)?[a-z]{4,}\b"
 _QUALIFIES_ZH = rf"籍?[{CJK_CHARS}]{{0,3}}(?:家|学者|人|公民)"
 
 
+@lru_cache(maxsize=512)
+def _nationality_re(p: str) -> re.Pattern[str]:
+    return re.compile((re.escape(p) + _QUALIFIES_ZH) if CJK.match(p) else (r"\b(?i:" + re.escape(p) + ")" + _QUALIFIES))
+
+
 def _category_slots(text: str, part_of: Callable[[int], int]) -> list[Slot]:
     low = text.lower()
     out = []
     for group, members in lexicon.CATEGORY_GROUPS.items():
         for member, phrases in members.items():
             for p in phrases:
-                if group == "nationality" and not re.search(
+                if group == "nationality" and not _nationality_re(p).search(text):
                     # in the text as written: "the Chinese Academy" is a name, "a Chinese chemist" is not
-                    (re.escape(p) + _QUALIFIES_ZH) if CJK.match(p) else (r"\b(?i:" + re.escape(p) + ")" + _QUALIFIES),
-                    text,
-                ):
                     continue  # "the Chinese Academy", "in French": no nationality said of anyone
                 if lexicon.words_in(low, p):
                     pos = low.find(p)

@@ -354,10 +354,15 @@ _ZH_AT_ORG = re.compile(rf"(?:任职于|就职于|供职于)([{CJK_CHARS}·A-Za-
 
 def works_at(slot: Slot, cs: ClaimSlots) -> bool:
     """The claim says its subject works (or worked) at ``slot`` ("a researcher at IBM Research")."""
-    at = r"\s+at\s+(?:the\s+)?" + re.escape(slot.text)
-    return bool((cs.relation == "employment" and re.search(at, cs.text))
-                or re.search(rf"\b{_POST_WORDS}s?{at}", cs.text, re.IGNORECASE)
-                or re.search(r"(?:任职于|就职于|供职于)" + re.escape(slot.text), cs.text))
+    return _works_at(slot.text, cs.text, cs.relation == "employment")
+
+
+@lru_cache(maxsize=1024)
+def _works_at(name: str, text: str, employment: bool) -> bool:
+    at = r"\s+at\s+(?:the\s+)?" + re.escape(name)
+    return bool((employment and re.search(at, text))
+                or re.search(rf"\b{_POST_WORDS}s?{at}", text, re.IGNORECASE)
+                or re.search(r"(?:任职于|就职于|供职于)" + re.escape(name), text))
 
 
 def employer_conflict(slot: Slot, sent: Sentence, cs: ClaimSlots) -> str | None:
