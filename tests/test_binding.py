@@ -540,6 +540,12 @@ def test_no_quote_supports_a_birthplace_it_does_not_state() -> None:
     assert all(e.stance != Stance.SUPPORTS for e in judged.evidence)
 
 
+def test_a_chinese_post_in_a_field_is_found_in_english() -> None:
+    cs = claim_slots("Elena Marchetti 现任物理学教授。")
+    post = _slot(cs, "name", "物理学教授")
+    assert "professorofphysics" in post.forms and "physicsprofessor" in post.forms
+
+
 # --- keyword stuffing --------------------------------------------------------------------------
 
 

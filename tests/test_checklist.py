@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from veracity.checklist import classify_claim, main_subject, split_claims
+from veracity.checklist.pronouns import resolve_backref
 from veracity.errors import InputError
 from veracity.ingest import read_input
 from veracity.text import detect_language, normalize_for_match
@@ -520,3 +521,17 @@ def test_a_chinese_subject_ends_before_its_founding_verb() -> None:
     doc = InputDocument(text="海鸥科技成立于2017年。\n海鸥科技由张伟创立。\n海鸥科技2022年完成8亿元C轮融资。\n",
                         language="zh", origin="t", format="txt")
     assert main_subject(doc) == "海鸥科技"
+
+
+@pytest.mark.parametrize(
+    ("unit", "prev", "resolved"),
+    [
+        # a back-reference to a thing named with the same noun in the clause before
+        ("该探测器拥有4200个传感器。", "她的团队建造了TESSA探测器，", "TESSA探测器拥有4200个传感器。"),
+        # a Latin name ends where Chinese begins: the model, not "DeepMind发布了Chinchilla模型"
+        ("该模型有700亿参数。", "DeepMind发布了Chinchilla模型", "Chinchilla 模型有700亿参数。"),
+        ("该地区气候温和。", "他出生于云南", None),
+    ],
+)
+def test_a_chinese_back_reference_takes_the_name_before(unit: str, prev: str, resolved: str | None) -> None:
+    assert resolve_backref(unit, prev, None) == resolved

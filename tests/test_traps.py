@@ -372,6 +372,11 @@ CASES: list[tuple[str, tuple[Label, ...]]] = [
     ("顾明哲以第二完成人身份获得2020年度国家科学技术进步奖二等奖。", GOOD),
     ("顾明哲已发表SCI论文100余篇。", (Label.FALSE,)),
     ("顾明哲主持国家自然科学基金重点项目。", (Label.UNVERIFIABLE, Label.FALSE)),
+    # Chinese claims against English pages: a post in a field, a recipients list, a joining year
+    ("Elena Marchetti 现任物理学教授。", GOOD),
+    ("Elena Marchetti 于2020年获得Enrico Fermi Prize。", (Label.MISATTRIBUTED,)),
+    ("Elena Marchetti 于2021年获得Enrico Fermi Prize。", GOOD),
+    ("2015年 Elena Marchetti 加入米兰大学(University of Milan)。", (Label.FALSE,)),
 ]
 
 

@@ -284,7 +284,7 @@ def resolve_backref(unit: str, prev: str, subject: str | None) -> str | None:
     zm = _ZH_BACKREF.match(unit)
     m = zm or _EN_BACKREF.match(unit)
     if not m:
-        return None
+        return _named_noun_backref(unit, prev)
     ref = _referent(prev, subject)
     if not ref:
         return None
@@ -296,13 +296,32 @@ def resolve_backref(unit: str, prev: str, subject: str | None) -> str | None:
     return f"{ref} {noun}{unit[m.end() :]}"
 
 
+# 该探测器 after "…建造了TESSA探测器": a back-reference to a name the clause before gave with
+# the same noun
+_ZH_ANY_BACKREF = re.compile(rf"^(?:该|此|这一?|这个|这款|这台|这座|这家|这部|这种)([{CJK_CHARS}]{{1,4}}?)"
+                             r"(?=拥有|有|是|为|在|于|由|被|已|将|的|共|可|能|，|,|\d)")
+
+
+def _named_noun_backref(unit: str, prev: str) -> str | None:
+    m = _ZH_ANY_BACKREF.match(unit)
+    if m is None:
+        return None
+    noun = m.group(1)
+    named = re.findall(rf"((?:[A-Za-z][A-Za-z0-9\-]*|[“\"「《][^”\"」》]{{1,40}}[”\"」》]))\s*{re.escape(noun)}", prev)
+    if not named:
+        return None
+    return f"{named[-1]}{noun}{unit[m.end():]}"
+
+
 def _referent(prev: str, subject: str | None) -> str | None:
     quoted = _QUOTED.findall(prev)
     if quoted:
         return str(quoted[-1])
+    # a Latin name ends where Chinese begins ("DeepMind发布了Chinchilla模型": two names)
+    found = [seg for n in LATIN_NAME.findall(prev) for seg in re.split(f"[{CJK_CHARS}]+", n) if seg.strip()]
     names = [
         n.rstrip(".,:'’")
-        for n in LATIN_NAME.findall(prev)
+        for n in found
         if n != subject and n.lower() not in _NOT_NAMES
     ]
     if names and subject:

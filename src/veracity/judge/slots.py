@@ -290,6 +290,24 @@ def _nationality_re(p: str) -> re.Pattern[str]:
     return re.compile((re.escape(p) + _QUALIFIES_ZH) if CJK.match(p) else (r"\b(?i:" + re.escape(p) + ")" + _QUALIFIES))
 
 
+_ZH_FIELD_POST = re.compile(rf"([{CJK_CHARS}]{{1,6}}?)学?(副教授|教授|讲师|研究员)")
+_POST_EN = {"教授": "professor", "副教授": "associate professor", "讲师": "lecturer", "研究员": "researcher"}
+
+
+def _field_post_forms(obj: str) -> list[str]:
+    """English forms of a Chinese post in a field: 物理学教授 → "professor of physics",
+    "physics professor" (matching forms, without spaces)."""
+    m = _ZH_FIELD_POST.fullmatch(obj)
+    if m is None:
+        return []
+    for phrases in lexicon.CATEGORY_GROUPS["field"].values():
+        if m.group(1) in phrases:
+            post = _POST_EN[m.group(2)]
+            return [normalize_for_match(f) for en in phrases if not CJK.match(en)
+                    for f in (f"{post} of {en}", f"{en} {post}")]
+    return []
+
+
 def _category_slots(text: str, part_of: Callable[[int], int]) -> list[Slot]:
     low = text.lower()
     out = []
@@ -356,6 +374,7 @@ def claim_slots(text: str, subject_hint: str | None = None,
         post = _ZH_POST_AT.fullmatch(obj)
         if post:  # 武汉大学教授 is stated by 武汉大学经济与管理学院教授: the school is the value
             forms.append(normalize_for_match(post.group(1)))
+        forms += _field_post_forms(obj)  # 物理学教授 is "professor of physics" in English
         zh_objects.append(Slot(kind="name", text=obj, forms=forms, part=part_of(at), pos=at))
     # a number inside the subject's name is part of what the claim is about ("The Northfield
     # Climate Summit 2023 was …", "Expo 2020 was …"), not a value it claims; inside another name
