@@ -27,6 +27,7 @@ from veracity.judge.match import EvidenceMatchJudge
 from veracity.judge.slots import ClaimSlots, Slot, anchors_of, claim_slots
 from veracity.judge.values import (
     Sentence,
+    changed,
     dated_values,
     money_frame,
     named_values,
@@ -544,6 +545,14 @@ def test_a_chinese_post_in_a_field_is_found_in_english() -> None:
     cs = claim_slots("Elena Marchetti 现任物理学教授。")
     post = _slot(cs, "name", "物理学教授")
     assert "professorofphysics" in post.forms and "physicsprofessor" in post.forms
+
+
+def test_what_a_percentage_change_is_of() -> None:
+    text = "Norvale Energy said on Tuesday that its revenue rose 12 percent, while net profit fell 8 percent."
+    nums = extract_numbers(text)
+    assert changed(text, nums[0].start) == {"revenue"}
+    assert changed(text, nums[1].start) == {"net", "profit"}
+    assert changed("A 35 percent share", 2) == set()
 
 
 # --- keyword stuffing --------------------------------------------------------------------------

@@ -377,6 +377,11 @@ CASES: list[tuple[str, tuple[Label, ...]]] = [
     ("Elena Marchetti 于2020年获得Enrico Fermi Prize。", (Label.MISATTRIBUTED,)),
     ("Elena Marchetti 于2021年获得Enrico Fermi Prize。", GOOD),
     ("2015年 Elena Marchetti 加入米兰大学(University of Milan)。", (Label.FALSE,)),
+    # a news report: a weekday owns no figure; a change of another size or direction
+    ("Norvale Energy's revenue rose 12 percent to 3.4 billion dollars in the second quarter.", GOOD),
+    ("Norvale Energy's revenue rose 21 percent in the second quarter.", (Label.FALSE,)),
+    ("Norvale Energy's net profit rose 8 percent in the second quarter.", (Label.FALSE,)),
+    ("Norvale Energy's net profit fell 8 percent to 410 million dollars.", GOOD),
 ]
 
 

@@ -464,6 +464,21 @@ _MONEY_FRAMES = (
 )
 
 
+_CHANGE = re.compile(r"(?:rose|risen|rises|grew|grown|increased|jumped|climbed|fell|fallen|dropped|declined|"
+                     r"decreased|slipped|gained|lost)\s+(?:by\s+)?(?:about\s+|nearly\s+|almost\s+)?$", re.IGNORECASE)
+
+
+def changed(text: str, start: int) -> set[str]:
+    """What a percentage change at ``start`` is of: the words before its verb in its clause
+    ("its revenue rose 12 percent" → {"revenue"}); empty when no change verb precedes it."""
+    clause = re.split(r"[,;，；。]", text[max(0, start - 80): start])[-1]
+    verb = _CHANGE.search(clause)
+    if verb is None:
+        return set()
+    last = " ".join(re.findall(r"[^\W\d_]+", clause[: verb.start()])[-3:])  # "… that its revenue"
+    return {w for w in content_terms(last) if not w.startswith("#")}
+
+
 def money_frame(text: str, start: int) -> str | None:
     """What the amount at ``start`` is, from the nearest frame word before it in its clause
     ("raised 100 million euros" → raised, "valued at 1 billion" → valued), or None."""
@@ -541,6 +556,10 @@ def number_conflict(slot: Slot, sent: Sentence, cs: ClaimSlots, frame: str = "")
                 # a share named on one side only ("a 35 percent share" / "its margin was 8
                 # percent"): the same thing only where the clause shares the claim's words
                 same_thing = bool(claim_words(cs) & content_terms(clause_at(sent.text, pn.start)))
+            if cn.kind == "percent" and not same_thing:
+                # a change: what rose or fell ("revenue rose 21 percent" / "its revenue rose 12 percent")
+                ours_c, theirs_c = changed(cs.text, cn.start), changed(sent.text, pn.start)
+                same_thing = bool(ours_c and theirs_c and ours_c & theirs_c)
             # money raised is not money a firm is valued at, nor its revenue
             ours_m, theirs_m = money_frame(cs.text, cn.start), money_frame(sent.text, pn.start)
             if ours_m and theirs_m and ours_m != theirs_m:
