@@ -352,6 +352,8 @@ CASES: list[tuple[str, tuple[Label, ...]]] = [
     ("Brisa Labs raised 1 billion euros in 2022.", (Label.FALSE,)),
     ("Brisa Labs raised 100 million euros in 2022.", GOOD),
     ("Lucía Ferrer was born in Valencia.", (Label.UNVERIFIABLE,)),
+    # a role at a firm that no sentence gives (she is its founder): the firm alone confirms nothing
+    ("Lucía Ferrer is the chief executive of Brisa Labs.", (Label.UNVERIFIABLE,)),
     # a committee member is not its chair; a professor at a school's department is one at the school
     ("陆子昂曾担任ACL 2021程序委员会主席。", (Label.PARTLY_TRUE, Label.FALSE, Label.UNVERIFIABLE)),
     ("陆子昂曾担任ACL 2021程序委员会委员。", GOOD),

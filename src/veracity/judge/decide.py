@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from veracity.judge.binding import BOUND, UNBOUND, PassageAlignment
-from veracity.judge.credit import claimed_doers
+from veracity.judge.credit import claimed_doers, role_holders
 from veracity.judge.frames import life_dates, one_time, same_time
 from veracity.judge.lexicon import relation_outside
 from veracity.judge.owners import name_found
@@ -233,7 +233,11 @@ def decide(
     # school) the evidence never states: "physics" does not half-confirm a Nobel Prize
     only_words = (key is not None and key.kind == "name" and where[key.key] is None
                   and all(s.kind == "category" for s in core if where[s.key] is not None))
-    if (enough or p_sup >= thresholds["support"]) and (some_bound or (not core and about)) and not only_words:
+    # a role claimed at a firm ("X is the chief executive of Brisa Labs") whose one value, the
+    # firm, is bound only where no sentence gives X that role ("the founder of Brisa Labs")
+    role_only = bool(role_holders(cs.text)) and len(core) == 1 and not roles
+    if (enough or p_sup >= thresholds["support"]) and (some_bound or (not core and about)) and not only_words \
+            and not role_only:
         best = i_part if core else max(about, key=lambda i: float(part[i]))
         return Decision(Label.PARTLY_TRUE, p_sup + p_part, "partial", [best])
     return Decision(Label.UNVERIFIABLE, p_none, "weak", [i_part] if float(part[i_part]) > 0.2 else [])
