@@ -333,6 +333,23 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "电影": ("film", "movie"),
     "专辑": ("album",),
     "小说": ("novel",),
+    # profiles, firms and news (Chinese claims are often checked against English pages)
+    "员工": ("employees", "staff", "employs"), "营业收入": ("revenue",), "营收": ("revenue",),
+    "收入": ("revenue", "income"), "净利润": ("net profit", "net income"), "利润": ("profit",),
+    "收购": ("acquired", "acquisition", "bought"), "融资": ("raised", "funding"), "估值": ("valued", "valuation"),
+    "市值": ("market value", "market capitalisation", "market capitalization"), "总部": ("headquarters", "headquartered"),
+    "成立": ("founded", "established"), "加入": ("joined",), "担任": ("served", "serves"), "任职": ("worked", "served"),
+    "主任": ("director", "head"), "院长": ("dean", "director"), "校长": ("president", "principal", "vice-chancellor"),
+    "董事长": ("chairman", "chair"), "主席": ("chair", "chairman", "president"), "委员": ("member",),
+    "副教授": ("associate professor",), "讲师": ("lecturer",), "博士后": ("postdoctoral", "postdoc"),
+    "访问学者": ("visiting scholar", "visiting researcher"), "院士": ("academician", "fellow"), "会士": ("fellow",),
+    "期刊": ("journal",), "会议": ("conference",), "发表": ("published",), "引用": ("cited", "citations"),
+    "专利": ("patent",), "学生": ("student",), "博士生": ("doctoral student", "phd student"),
+    "指导": ("supervised", "advised"), "探测器": ("detector",), "传感器": ("sensor",), "望远镜": ("telescope",),
+    "卫星": ("satellite",), "火箭": ("rocket",), "芯片": ("chip",), "药物": ("drug",), "疫苗": ("vaccine",),
+    "临床试验": ("clinical trial",), "批准": ("approved", "approval"), "当选": ("elected",), "举行": ("held",),
+    "峰会": ("summit",), "奖章": ("medal",), "建造": ("built", "constructed"), "开发": ("developed",),
+    "领导": ("led", "leads"), "获得": ("received", "won", "earned"),
 }
 
 # honorifics that may precede a surname without naming another person
