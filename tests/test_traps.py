@@ -380,6 +380,9 @@ CASES: list[tuple[str, tuple[Label, ...]]] = [
     ("Elena Marchetti 于2021年获得Enrico Fermi Prize。", GOOD),
     ("2015年 Elena Marchetti 加入米兰大学(University of Milan)。", (Label.FALSE,)),
     ("Elena Marchetti 的团队建造了TESSA探测器。", GOOD),  # 建造 … 探测器 / "built the TESSA detector"
+    # a mission's principal investigator is one person ("Its principal investigator was …")
+    ("The principal investigator of the Kepler space telescope was Natalie Batalha.", (Label.MISATTRIBUTED,)),
+    ("The principal investigator of the Kepler space telescope was William Borucki.", GOOD),
     # a news report: a weekday owns no figure; a change of another size or direction
     ("Norvale Energy's revenue rose 12 percent to 3.4 billion dollars in the second quarter.", GOOD),
     ("Norvale Energy's revenue rose 21 percent in the second quarter.", (Label.FALSE,)),

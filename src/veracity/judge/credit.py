@@ -89,7 +89,7 @@ _ROLES_EN = ("first author", "lead author", "last author", "sole author", "senio
              "doctoral advisor", "doctoral adviser", "phd advisor", "phd adviser", "doctoral supervisor",
              "chief executive officer", "chief executive", "ceo", "chief technology officer", "cto",
              "director", "president", "chairman", "chairwoman", "chairperson", "chair", "dean", "rector",
-             "editor-in-chief", "vice-chancellor", "mayor", "governor")
+             "editor-in-chief", "vice-chancellor", "mayor", "governor", "principal investigator")
 _ROLES_ZH = ("第一作者", "唯一作者", "最后作者", "博士生导师", "博士导师", "博士论文导师", "首席执行官",
              "首席技术官", "董事长", "总裁", "院长", "所长", "主编", "市长")
 # offices held for a term: another holder contradicts only in the same period (see role_credit)
@@ -106,6 +106,7 @@ _CANONICAL = {
     "chief executive officer": "chief executive", "ceo": "chief executive", "首席执行官": "chief executive",
     "chief technology officer": "cto", "首席技术官": "cto",
     "chairman": "chair", "chairwoman": "chair", "chairperson": "chair",
+    "首席科学家": "principal investigator",
 }
 _ROLE_EN = "|".join(re.escape(r) for r in _ROLES_EN)
 _ROLE_ZH = "|".join(re.escape(r) for r in _ROLES_ZH)
