@@ -555,6 +555,13 @@ def test_what_a_percentage_change_is_of() -> None:
     assert changed("A 35 percent share", 2) == set()
 
 
+def test_a_designation_makes_another_subject() -> None:
+    # the document is about Kepler-452b; a claim about the Kepler telescope is not
+    assert claim_slots("The Kepler space telescope's principal investigator was Natalie Batalha.",
+                       "Kepler-452b").subject == "Kepler"
+    assert claim_slots("Kepler-452b orbits its star every 385 days.", "Kepler-452b").subject == "Kepler-452b"
+
+
 # --- keyword stuffing --------------------------------------------------------------------------
 
 

@@ -535,3 +535,25 @@ def test_a_chinese_subject_ends_before_its_founding_verb() -> None:
 )
 def test_a_chinese_back_reference_takes_the_name_before(unit: str, prev: str, resolved: str | None) -> None:
     assert resolve_backref(unit, prev, None) == resolved
+
+
+@pytest.mark.parametrize(
+    ("unit", "prev", "resolved"),
+    [
+        # a kind of thing stands for the name that opens the sentence before
+        ("The planet is about 60 percent larger than Earth.", "Kepler-452b was announced by NASA in 2015.",
+         "Kepler-452b is about 60 percent larger than Earth."),
+        ("The company's revenue rose 12 percent.", "Norvale Energy said that it would cut jobs.",
+         "Norvale Energy's revenue rose 12 percent."),
+        # the sentence before names that kind of thing: that one, not its opening name
+        ("The telescope was retired in 2018.", "Kepler-452b was found by the Kepler space telescope.",
+         "The Kepler space telescope was retired in 2018."),
+        # the kind named without a name, or no name opening the sentence before: left as it is
+        ("The planet orbits every 385 days.", "It is a planet.", None),
+        ("The city has 2 million people.", "In 2015 the mayor resigned.", None),
+    ],
+)
+def test_an_english_thing_back_reference_takes_the_name_that_opens_the_sentence_before(
+    unit: str, prev: str, resolved: str | None,
+) -> None:
+    assert resolve_backref(unit, prev, None) == resolved

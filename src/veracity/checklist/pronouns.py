@@ -284,7 +284,7 @@ def resolve_backref(unit: str, prev: str, subject: str | None) -> str | None:
     zm = _ZH_BACKREF.match(unit)
     m = zm or _EN_BACKREF.match(unit)
     if not m:
-        return _named_noun_backref(unit, prev)
+        return _named_noun_backref(unit, prev) or _thing_backref(unit, prev)
     ref = _referent(prev, subject)
     if not ref:
         return None
@@ -294,6 +294,34 @@ def resolve_backref(unit: str, prev: str, subject: str | None) -> str | None:
         return join_words(ref, ("" if ref.startswith("《") else noun) + unit[m.end() :])
     ref = ref if ref[0] in '"“' else f"The {ref}"
     return f"{ref} {noun}{unit[m.end() :]}"
+
+
+# "The planet …" after "Kepler-452b was announced …": a kind of thing, standing for the name
+# that opens the sentence before (its grammatical subject)
+_EN_THING_BACKREF = re.compile(
+    r"^(?:The|This)\s+(?:planet|telescope|spacecraft|satellite|mission|company|firm|start-?up|university|"
+    r"institute|drug|vaccine|bridge|building|museum|band|team|club|city|country|ship|aircraft)(?=['’]s\b|\s)"
+)
+
+
+def _thing_backref(unit: str, prev: str) -> str | None:
+    m = _EN_THING_BACKREF.match(unit)
+    if m is None:
+        return None
+    noun = m.group(0).split()[-1]
+    # the sentence before names that kind of thing ("by the Kepler space telescope"): that one
+    named = re.findall(rf"\b(?:the\s+)?((?:[A-Z][\w\-]*\s+)+(?:[a-z]+\s+)?){re.escape(noun)}\b", prev)
+    if named:
+        return f"The {named[-1].strip()} {noun}{unit[m.end():]}"
+    if re.search(rf"\b{re.escape(noun)}\b", prev, re.IGNORECASE):
+        return None  # named without a name: nothing to put in its place
+    lead = LATIN_NAME.match(prev.lstrip())
+    if lead is None:
+        return None
+    name = re.split(f"[{CJK_CHARS}]+", lead.group(0))[0].rstrip(".,:'’ ")
+    if not name or name.split()[0].lower() in _NOT_NAMES or name.split()[0] in ("The", "A", "An", "In", "On"):
+        return None  # "It was …", "The telescope …", "In 2015 …": no name opens the sentence
+    return name + unit[m.end():]
 
 
 # 该探测器 after "…建造了TESSA探测器": a back-reference to a name the clause before gave with

@@ -772,7 +772,7 @@ def _from_document(doc: InputDocument) -> list[Claim]:
             prev = unit
             continue
         text = _self_contained(unit, subject, u.context, u.place, prev, pronouns)
-        prev = unit
+        prev = text  # the self-contained form: "It was announced …" names its subject there
         key = normalize_for_match(text).rstrip("。.!！")
         if key in seen:
             continue

@@ -212,7 +212,10 @@ _PART_OF = re.compile(r"\s*(?:the|a|an)\s+(?:[a-z][a-z\-]*\s+){1,3}of\s+(?:the\s
 def _subject_for(text: str, hint: str | None, anchors: list[str]) -> str | None:
     low = text.lower().lstrip()
     if hint:
-        if any(same_name(a, hint) for a in anchors) or normalize_for_match(hint) in normalize_for_match(text):
+        # "Kepler" is not "Kepler-452b": a designation the hint has and the anchor lacks is another thing
+        designated = re.search(r"[-‐]\w*\d", hint)
+        if any(same_name(a, hint) and not (designated and a != hint and not re.search(r"[-‐]\w*\d", a))
+               for a in anchors) or normalize_for_match(hint) in normalize_for_match(text):
             return hint
         first = low.split()[0] if low.split() else ""
         if first in lexicon.PRONOUNS_EN or text.lstrip().startswith(lexicon.PRONOUNS_ZH):
