@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from veracity.evidence.numbers import extract_numbers, same_quantity
 from veracity.evidence.tokenize import content_terms
 from veracity.judge import lexicon
-from veracity.judge.frames import TIME_KINDS, evidence_form
+from veracity.judge.frames import TIME_KINDS, claim_years, evidence_form
 from veracity.judge.owners import is_subject_name, name_found, subject_named
 from veracity.judge.slots import LATIN_PHRASE, ClaimSlots, Slot, same_name
 from veracity.judge.values import Sentence, slot_in
@@ -198,7 +198,7 @@ def _tense(text: str) -> str | None:
 def _same_term(cs: ClaimSlots, s: Sentence) -> bool:
     """A sentence speaks of the same term of an office as the claim: both say who holds it
     now, or both name the claim's year."""
-    years = {sl.number.year for sl in cs.slots if sl.number is not None and sl.number.kind in TIME_KINDS}
+    years = claim_years(cs)
     when = {n.year for n in s.numbers if n.kind in TIME_KINDS}
     if years:
         return bool(years & when)
@@ -344,16 +344,13 @@ _DEEDS = (r"organi[sz]ed|hosted|convened|acquired|bought|purchased|taken\s+over|
           r"composed|painted|designed|built|chaired|headed|delivered|given|coined|commissioned|"
           r"edited|translated|illustrated|narrated|produced|sculpted|drafted|brokered|awarded|conferred|"
           r"published|issued")
-_PASSIVE_BY = re.compile(
-    rf"\b(?:was|were|is|are|has\s+been|had\s+been|will\s+be|being)\s+(?:\w+ly\s+|jointly\s+|also\s+|first\s+)?"
-    rf"(?P<verb>{_DEEDS})\b(?:\s+(?:in|on|each|every|annually|jointly)\b[^,.;]{{0,24}}?)?\s+by\s+(?:the\s+)?"
-    rf"(?P<agent>{_EN_NAME}(?:(?:,\s*|\s+and\s+)(?:the\s+)?{_EN_NAME})*)"
-)
-_EVIDENCE_BY = re.compile(
-    rf"(?P<aux>\b(?:was|were|is|are|has\s+been|had\s+been)\s+(?:\w+ly\s+|jointly\s+|also\s+|first\s+)?)?"
-    rf"\b(?P<verb>{_DEEDS})\b(?:\s+(?:in|on|each|every|annually|jointly)\b[^,.;]{{0,24}}?)?\s+by\s+(?:the\s+)?"
-    rf"(?P<agent>{_EN_NAME}(?:(?:,\s*|\s+and\s+)(?:the\s+)?{_EN_NAME})*)"
-)
+# "<deed> (each year) by (the) <doer>(, <doer> and <doer>)", after a passive's auxiliary
+_ADVERB = r"(?:\w+ly\s+|jointly\s+|also\s+|first\s+)?"
+_DEED_BY = (rf"\b(?P<verb>{_DEEDS})\b(?:\s+(?:in|on|each|every|annually|jointly)\b[^,.;]{{0,24}}?)?\s+by\s+(?:the\s+)?"
+            rf"(?P<agent>{_EN_NAME}(?:(?:,\s*|\s+and\s+)(?:the\s+)?{_EN_NAME})*)")
+_PASSIVE_BY = re.compile(rf"\b(?:was|were|is|are|has\s+been|had\s+been|will\s+be|being)\s+{_ADVERB}{_DEED_BY}")
+# in the evidence also without the auxiliary ("the summit, organised by …")
+_EVIDENCE_BY = re.compile(rf"(?P<aux>\b(?:was|were|is|are|has\s+been|had\s+been)\s+{_ADVERB})?{_DEED_BY}")
 _ACTIVE = re.compile(
     rf"(?P<agent>{_EN_NAME})\s+(?:\w+ly\s+)?(?P<verb>{_DEEDS})\s+(?:the\s+)?(?P<thing>{_EN_NAME})"
 )
@@ -402,10 +399,16 @@ _PRONOUN_LEAD = re.compile(r"^\s*(?:(?:in|by|on)\s+[^,]{1,20},?\s+)?(?:it|they|t
                            re.IGNORECASE)
 
 
+def _credited_deed(cs: ClaimSlots) -> tuple[str, list[str], str] | None:
+    """:func:`claimed_deed`, except a prize's winning: who won a prize is award_credit's, who
+    gives it ("is awarded by the Nordic Physics Society") is a deed's."""
+    return claimed_deed(cs) if cs.relation != "award" or _PASSIVE_BY.search(cs.text) else None
+
+
 def claimed_doers(cs: ClaimSlots) -> list[str]:
     """Whoever the claim says made, founded or did the thing it is about (see
     :func:`claimed_agents`, :func:`claimed_deed`): no name of the thing itself."""
-    deed = claimed_deed(cs) if cs.relation != "award" or _PASSIVE_BY.search(cs.text) else None
+    deed = _credited_deed(cs)
     return claimed_agents(cs) or (deed[1] if deed is not None else [])
 
 
@@ -443,12 +446,10 @@ def deed_credit(cs: ClaimSlots, al: PassageAlignment, sents: list[Sentence]) -> 
     """A one-time deed the claim credits to one agent ("The opening address was given by Lars
     Eide") that a sentence about the same thing credits to another ("The opening address was
     given by Marta Kask"): credited to that other, unless the claim's agent is among them."""
-    # who won a prize is award_credit's; who gives it ("is awarded by the Nordic Physics
-    # Society") is a deed's
-    claimed = claimed_deed(cs) if cs.relation != "award" or _PASSIVE_BY.search(cs.text) else None
+    claimed = _credited_deed(cs)
     if claimed is None:
         return
-    years = {sl.number.year for sl in cs.core if sl.number is not None and sl.number.kind in TIME_KINDS}
+    years = claim_years(cs)
     deed, agents, thing = claimed
     names = [m.group(0) for m in LATIN_PHRASE.finditer(thing) if m.group(0).lower() not in ("the", "a", "an")]
     # the thing's own words beside its names: "opening address" of "the opening address of …"

@@ -119,7 +119,7 @@ def clause_at(text: str, pos: int) -> str:
     return text
 
 
-__all__ = ["CJK", "TIME_KINDS", "claim_words", "clause_at", "clause_spans", "life_conflict", "life_dates",
+__all__ = ["CJK", "TIME_KINDS", "claim_words", "claim_years", "clause_at", "clause_spans", "life_conflict", "life_dates",
            "one_time", "own_time_elsewhere", "same_time", "shares_wording"]
 
 
@@ -140,6 +140,11 @@ def one_time(cs: ClaimSlots) -> bool:
     """The claim's relation happens once to its subject, so another date of it contradicts."""
     return (cs.relation in _FUNCTIONAL or (cs.relation == "creation" and bool(_MADE_ONCE.search(cs.text)))
             or (cs.relation == "election" and bool(_ELECTED_ONCE.search(cs.text))))
+
+
+def claim_years(cs: ClaimSlots) -> set[int | None]:
+    """The years of the claim's dates ("in 2019", "May 2019")."""
+    return {sl.number.year for sl in cs.slots if sl.number is not None and sl.number.kind in TIME_KINDS}
 
 
 def claim_words(cs: ClaimSlots) -> set[str]:

@@ -456,10 +456,8 @@ def same_relation_word(claim: str, clause: str, relation: str) -> bool:
     of the relation's vocabulary (nothing to compare)."""
     en, zh = RELATIONS[relation]
     c, t = claim.lower(), clause.lower()
-    said = [w for w in en if _stem_re(w).search(c)] + [w for w in zh if w in claim]
-    if not said:
-        return True
-    return any(_stem_re(w).search(t) if not CJK.match(w) else w in clause for w in said)
+    said = [w for w in (*en, *zh) if _has_stem(c, w)]
+    return not said or any(_has_stem(t, w) for w in said)
 
 
 def categories_in(text_lower: str) -> dict[str, set[str]]:

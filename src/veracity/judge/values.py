@@ -27,6 +27,7 @@ from veracity.judge.frames import (
     CJK,
     TIME_KINDS,
     claim_words,
+    claim_years,
     clause_at,
     clause_spans,
     evidence_form,
@@ -115,51 +116,46 @@ def named_values(sent: Sentence) -> list[tuple[NumberMention, str]]:
     return out
 
 
-def _named_elsewhere(cn: NumberMention, sent: Sentence, cs: ClaimSlots) -> tuple[str, str] | None:
-    """(the claim's value's own name, the value of the claim's name) when a sentence gives the
-    claim's value for another named thing and another value for the claim's ("50 million in a
-    Series A round and 120 million in a Series B round" against "50 million in its Series B")."""
+def _year_pairs(sent: Sentence, cs: ClaimSlots) -> list[tuple[NumberMention, str, bool]]:
+    """(value, its year, whether that is a year of the claim) of :func:`dated_values`; empty
+    when the claim names no year."""
+    years = claim_years(cs)
+    return [(n, t.text, t.year in years) for n, t in dated_values(sent)] if years else []
+
+
+def _name_pairs(sent: Sentence, cs: ClaimSlots) -> list[tuple[NumberMention, str, bool]]:
+    """(value, the name after it, whether that is a name of the claim) of :func:`named_values`."""
     names = [sl for sl in cs.slots if sl.kind == "name"]
-    if cn.kind in TIME_KINDS or not names:
-        return None
-    pairs = named_values(sent)
+    if not names:
+        return []
+    return [(n, tag, any(name_found(sl, normalize_for_match(tag)) for sl in names)) for n, tag in named_values(sent)]
 
-    def claimed(tag: str) -> bool:
-        return any(name_found(sl, normalize_for_match(tag)) for sl in names)
 
-    own = [tag for n, tag in pairs if same_quantity(cn, n)]
-    if not own or any(claimed(tag) for tag in own):
+def _paired_elsewhere(cn: NumberMention, pairs: list[tuple[NumberMention, str, bool]]) -> tuple[str, str] | None:
+    """(what the claim's value is given for, the value given for the claim's own year or name)
+    when a sentence pairs the claim's value with another year or name and another value with
+    the claim's ("2.1 billion euros in 2021 and 2.5 billion euros in 2022" against "2.1 billion
+    euros in 2022"; "50 million in a Series A round and 120 million in a Series B round" against
+    "50 million in its Series B")."""
+    if cn.kind in TIME_KINDS:
         return None
-    other = next((n for n, tag in pairs if claimed(tag) and n.kind == cn.kind and (n.unit or "") == (cn.unit or "")
-                  and not same_quantity(cn, n)), None)
+    own = [label for n, label, _ in pairs if same_quantity(cn, n)]
+    if not own or any(claimed for n, _, claimed in pairs if same_quantity(cn, n)):
+        return None
+    other = next((n for n, _, claimed in pairs if claimed and n.kind == cn.kind
+                  and (n.unit or "") == (cn.unit or "") and not same_quantity(cn, n)), None)
     return (own[0], other.text) if other is not None else None
-
-
-def _dated_elsewhere(cn: NumberMention, sent: Sentence, cs: ClaimSlots) -> tuple[str, str] | None:
-    """(the claim's value's own year, the value of the claim's year) when a sentence gives the
-    claim's value for another year and another value for the claim's year."""
-    years = {s.number.year for s in cs.slots if s.number is not None and s.number.kind in TIME_KINDS}
-    if cn.kind in TIME_KINDS or not years:
-        return None
-    pairs = dated_values(sent)
-    own = [t for n, t in pairs if same_quantity(cn, n)]
-    if not own or any(t.year in years for t in own):
-        return None
-    other = next((n for n, t in pairs if t.year in years and n.kind == cn.kind and (n.unit or "") == (cn.unit or "")
-                  and not same_quantity(cn, n)), None)
-    return (own[0].text, other.text) if other is not None else None
 
 
 def number_match(slot: Slot, sent: Sentence, cs: ClaimSlots) -> tuple[bool, str | None]:
     """(found, owner-if-another-name) for a number slot in one sentence."""
     cn = slot.number
     assert cn is not None
-    dated = _dated_elsewhere(cn, sent, cs) or _named_elsewhere(cn, sent, cs)
+    by_name = _name_pairs(sent, cs)
+    dated = _paired_elsewhere(cn, _year_pairs(sent, cs)) or _paired_elsewhere(cn, by_name)
     if dated is not None:
         return True, dated[0]  # the claim's value is another year's, or another named thing's
-    names = [sl for sl in cs.slots if sl.kind == "name"]
-    if any(same_quantity(cn, n) and any(name_found(sl, normalize_for_match(tag)) for sl in names)
-           for n, tag in named_values(sent)):
+    if any(claimed and same_quantity(cn, n) for n, _, claimed in by_name):
         return True, None  # "120 million dollars in a Series B round": the claim's own pair
     for pn in sent.numbers:
         if pn.kind == "version":
@@ -349,7 +345,8 @@ def institution_conflict(slot: Slot, sent: Sentence, cs: ClaimSlots) -> str | No
 _AT_ORG = re.compile(r"\bat\s+(?:the\s+)?([A-Z][\w&'’\-]*(?:\s+(?:of\s+(?:the\s+)?)?[A-Z][\w&'’\-]*)*)")
 
 
-_ZH_AT_ORG = re.compile(rf"(?:任职于|就职于|供职于)([{CJK_CHARS}·A-Za-z]{{2,12}}?)(?=[，。；,;]|$|担任|任)")
+_ZH_WORKS_AT = r"(?:任职于|就职于|供职于)"
+_ZH_AT_ORG = re.compile(rf"{_ZH_WORKS_AT}([{CJK_CHARS}·A-Za-z]{{2,12}}?)(?=[，。；,;]|$|担任|任)")
 
 
 def works_at(slot: Slot, cs: ClaimSlots) -> bool:
@@ -362,7 +359,7 @@ def _works_at(name: str, text: str, employment: bool) -> bool:
     at = r"\s+at\s+(?:the\s+)?" + re.escape(name)
     return bool((employment and re.search(at, text))
                 or re.search(rf"\b{_POST_WORDS}s?{at}", text, re.IGNORECASE)
-                or re.search(r"(?:任职于|就职于|供职于)" + re.escape(name), text))
+                or re.search(_ZH_WORKS_AT + re.escape(name), text))
 
 
 def employer_conflict(slot: Slot, sent: Sentence, cs: ClaimSlots) -> str | None:
@@ -464,6 +461,11 @@ _MONEY_FRAMES = (
 )
 
 
+def _clause_before(text: str, start: int, reach: int) -> str:
+    """The words of ``start``'s clause before it, within ``reach`` characters."""
+    return re.split(r"[,;，；。]", text[max(0, start - reach): start])[-1]
+
+
 _CHANGE = re.compile(r"(?:rose|risen|rises|grew|grown|increased|jumped|climbed|fell|fallen|dropped|declined|"
                      r"decreased|slipped|gained|lost)\s+(?:by\s+)?(?:about\s+|nearly\s+|almost\s+)?$", re.IGNORECASE)
 
@@ -471,7 +473,7 @@ _CHANGE = re.compile(r"(?:rose|risen|rises|grew|grown|increased|jumped|climbed|f
 def changed(text: str, start: int) -> set[str]:
     """What a percentage change at ``start`` is of: the words before its verb in its clause
     ("its revenue rose 12 percent" → {"revenue"}); empty when no change verb precedes it."""
-    clause = re.split(r"[,;，；。]", text[max(0, start - 80): start])[-1]
+    clause = _clause_before(text, start, 80)
     verb = _CHANGE.search(clause)
     if verb is None:
         return set()
@@ -482,7 +484,7 @@ def changed(text: str, start: int) -> set[str]:
 def money_frame(text: str, start: int) -> str | None:
     """What the amount at ``start`` is, from the nearest frame word before it in its clause
     ("raised 100 million euros" → raised, "valued at 1 billion" → valued), or None."""
-    clause = re.split(r"[,;，；。]", text[max(0, start - 60): start])[-1].lower()
+    clause = _clause_before(text, start, 60).lower()
     best: tuple[int, str] | None = None
     for name, pattern in _MONEY_FRAMES:
         for m in re.finditer(pattern, clause):
@@ -500,19 +502,16 @@ def number_conflict(slot: Slot, sent: Sentence, cs: ClaimSlots, frame: str = "")
         life = life_conflict(cn, sent.text, cs)
         if life is not False:  # a life span decides a birth or death date by itself
             return life if isinstance(life, str) else None
-    dated = _dated_elsewhere(cn, sent, cs) or _named_elsewhere(cn, sent, cs)
+    by_year, by_name = _year_pairs(sent, cs), _name_pairs(sent, cs)
+    dated = _paired_elsewhere(cn, by_year) or _paired_elsewhere(cn, by_name)
     if dated is not None:
         return dated[1]  # "2.1 billion in 2021 and 2.5 billion in 2022" against "2.1 billion in 2022"
     claim_vals = [s.number for s in cs.slots if s.number is not None]
-    years = {c.year for c in claim_vals if c.kind in TIME_KINDS}
-    # a value the sentence gives for another year is no rival of the claim's year's value
-    other_years = {id(n) for n, t in dated_values(sent) if years and t.year not in years}
-    names = [sl for sl in cs.slots if sl.kind == "name"]
-    if names:  # and one given for another named thing ("120 million dollars in a Series B round")
-        tagged = named_values(sent)
-        if any(any(name_found(sl, normalize_for_match(tag)) for sl in names) for _, tag in tagged):
-            other_years |= {id(n) for n, tag in tagged
-                            if not any(name_found(sl, normalize_for_match(tag)) for sl in names)}
+    # a value the sentence gives for another year is no rival of the claim's year's value, nor
+    # one given for another named thing beside one for the claim's ("… in a Series B round")
+    other_years = {id(n) for n, _, claimed in by_year if not claimed}
+    if any(claimed for _, _, claimed in by_name):
+        other_years |= {id(n) for n, _, claimed in by_name if not claimed}
     for pn in sent.numbers:
         if any(same_quantity(c, pn) for c in claim_vals) or id(pn) in other_years:
             continue
