@@ -297,6 +297,44 @@ def test_identical_queries_are_sent_once(tmp_path: Path, use_embedder: Any) -> N
     assert settled == {i: 1 for i, _ in rows}
 
 
+class CountingEmbedder:
+    """Wraps an embedder and keeps the batches it is asked to embed."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.name, self.dim = inner.name, inner.dim
+        self.batches: list[list[str]] = []
+
+    def embed(self, texts: list[str]) -> Any:
+        self.batches.append(list(texts))
+        return self.inner.embed(texts)
+
+
+def test_a_rounds_claims_are_embedded_in_one_batch_while_they_search(
+    tmp_path: Path, example_cache_dir: Path, use_embedder: Any
+) -> None:
+    """Ranking needs each claim's vector next; the round's claim texts are embedded in one
+    call when the round starts (a search's wait hides it), even when the claims search one
+    at a time (concurrency 1), and no claim text is embedded twice."""
+    rows = [
+        ("a", "Jack Rae was the first author of the Gopher paper."),
+        ("b", "Gopher has 280 billion parameters."),
+        ("c", "Jack Rae worked at OpenAI."),
+        ("d", "Jack Rae studied at the University of Bristol."),
+    ]
+    path = _write_claims(tmp_path / "claims.jsonl", rows)
+    counting = CountingEmbedder(use_embedder)
+    report = veracity.check(
+        path, claims=True, corpus=[EXAMPLE_CORPUS], concurrency=1,
+        settings=_settings(example_cache_dir, tmp_path / "db.sqlite"), tools=Shared(embedder=counting),
+    )
+    assert len(report.claims) == 4
+    texts = [c for _, c in rows]
+    assert any(set(texts) <= set(batch) for batch in counting.batches), counting.batches
+    embedded = Counter(t for batch in counting.batches for t in batch if t in texts)
+    assert embedded == {t: 1 for t in texts}
+
+
 def test_the_search_budget_caps_search_services_not_the_local_corpus(
     tmp_path: Path, example_cache_dir: Path, use_embedder: Any
 ) -> None:

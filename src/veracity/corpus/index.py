@@ -37,7 +37,7 @@ import shutil
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -283,7 +283,7 @@ class LocalCorpus:
             for q in batch:
                 del self._waiting[q]
             try:
-                vecs = await asyncio.to_thread(self._embed_queries, list(batch))
+                vecs = await asyncio.to_thread(self.query_vectors, list(batch))
             except BaseException as err:  # every waiting search sees the failure
                 for f in batch.values():
                     if not f.done():
@@ -295,7 +295,9 @@ class LocalCorpus:
                 if not f.done():
                     f.set_result(vec)
 
-    def _embed_queries(self, queries: list[str]) -> list[np.ndarray]:
+    def query_vectors(self, queries: Sequence[str]) -> list[np.ndarray]:
+        """The embeddings of query texts, those not remembered yet in one embedder call
+        (remembered: a claim is searched, then ranked)."""
         with self._lock:
             known = {q: v for q in queries if (v := self._queries.get(q)) is not None}
             wanted = [q for q in queries if q not in known]
@@ -305,11 +307,6 @@ class LocalCorpus:
                     known[q] = vec
                     self._remember(q, vec)
             return [known[q] for q in queries]
-
-    def query_vector(self, query: str) -> np.ndarray:
-        """The embedding of a query text (remembered: a claim is searched, then ranked)."""
-        with self._lock:
-            return self._query_vector(query)
 
     def _query_vector(self, query: str) -> np.ndarray:
         vec = self._queries.get(query)

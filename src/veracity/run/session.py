@@ -401,9 +401,9 @@ class RunSession:
                     self._vectors[p.id] = vec
             missing = [p for p in missing if p.id not in self._vectors]
         wanted = list(dict.fromkeys(q for q in queries if q not in self._query_vectors))
-        if self.corpus is not None and self.corpus.embedder is self.embedder:
-            for q in wanted:
-                self._query_vectors[q] = self.corpus.query_vector(q)  # remembered by the corpus
+        if self.corpus is not None and self.corpus.embedder is self.embedder and wanted:
+            # one call for the texts the corpus has not seen; it remembers them for its searches
+            self._query_vectors.update(zip(wanted, self.corpus.query_vectors(wanted), strict=True))
             wanted = []
         texts = [p.index_text for p in missing] + wanted
         if texts:
