@@ -873,3 +873,39 @@ def test_speakers_of_quotations_in_both_languages() -> None:
     assert speakers('Clara Mendes said that "the window is closing".') == [("Clara Mendes", "the window is closing")]
     assert speakers("王军表示：“改革没有回头路。”") == [("王军", "改革没有回头路。")]
     assert speakers("The window is closing, experts say.") == []
+
+
+def test_a_generic_firm_noun_and_its_verb_own_no_count() -> None:
+    """「公司目前拥有」员工约320人 is the firm the page is about, not another firm's name."""
+    from veracity.judge.owners import owner_of
+
+    cs = claim_slots("青岚生物拥有员工约320人。")
+    sent = "公司目前拥有员工约320人，其中研发人员占60%。"
+    count = next(n for n in extract_numbers(sent) if n.kind == "count")
+    assert owner_of(sent, count, cs) is None
+    sent = "其子公司恒远物流员工约320人。"
+    count = next(n for n in extract_numbers(sent) if n.kind == "count")
+    assert owner_of(sent, count, cs) == "恒远物流"
+    assert _judge("青岚生物拥有员工约3200人。", [sent.replace("其子公司恒远物流", "青岚生物") + " 公司目前拥有员工约320人。"],
+                  lang="zh").verdict.label == Label.FALSE
+
+
+def test_words_reported_as_said_by_another_speaker_are_misattributed() -> None:
+    """A one-word agent ("AeroNed said …") and plain reported words, without an amount."""
+    page = "In March 2023 chief executive Pieter de Wit said the company would double its factory space."
+    j = _judge("AeroNed said the company would double its factory space.", [page])
+    assert j.verdict.label == Label.MISATTRIBUTED
+    assert "Pieter de Wit" in j.verdict.rationale
+    right = _judge("Pieter de Wit said the company would double its factory space.", [page]).verdict.label
+    assert right not in (Label.MISATTRIBUTED, Label.FALSE, Label.UNVERIFIABLE)
+    # a sentence that starts with a pronoun names no agent
+    assert _judge("It said the company would double its factory space.", [page]).verdict.label != (
+        Label.MISATTRIBUTED)
+
+
+def test_a_rank_at_another_place_contradicts_and_is_quoted() -> None:
+    page = "Helix Dynamics is the second-largest drone maker in the Netherlands, after AeroNed."
+    j = _judge("Helix Dynamics is the largest drone maker in the Netherlands.", [page])
+    assert j.verdict.label == Label.FALSE
+    assert "largest ≠ second-largest" in j.verdict.rationale
+    assert j.evidence and j.evidence[0].stance == Stance.REFUTES and "second-largest" in j.evidence[0].quote

@@ -388,6 +388,25 @@ CASES: list[tuple[str, tuple[Label, ...]]] = [
     ("Norvale Energy's revenue rose 21 percent in the second quarter.", (Label.FALSE,)),
     ("Norvale Energy's net profit rose 8 percent in the second quarter.", (Label.FALSE,)),
     ("Norvale Energy's net profit fell 8 percent to 410 million dollars.", GOOD),
+    # a rank: the place the page gives the claim's thing ("the second-largest" is no "largest")
+    ("Helix Dynamics is the largest drone maker in the Netherlands.", (Label.FALSE,)),
+    ("Helix Dynamics is the second-largest drone maker in the Netherlands.", GOOD),
+    ("Marisol Quintero was the first woman to lead the Chilean Antarctic Institute.", (Label.FALSE,)),
+    ("Marisol Quintero was the second woman to lead the Chilean Antarctic Institute.", GOOD),
+    ("Marisol Quintero was born on 12 May 1980.", (Label.FALSE,)),
+    ("Marisol Quintero launched the Humboldt Kelp Survey in March 2021.", (Label.FALSE,)),
+    ("Marisol Quintero won the Blue Planet Prize.", (Label.FALSE,)),
+    # words reported as said, given to the wrong speaker
+    ("AeroNed said the company would double its factory space.", (Label.MISATTRIBUTED,)),
+    ("Helix Dynamics employed over 500 people at the end of 2022.", (Label.FALSE,)),
+    ("Helix Dynamics was founded in Amsterdam.", (Label.UNVERIFIABLE, Label.FALSE)),
+    # a funding round's letter; a count led by 公司 (the firm the page is about); 北大 is 北京大学
+    ("青岚生物在2022年完成了5000万美元的C轮融资。", GOOD),
+    ("青岚生物在2022年完成了5000万美元的B轮融资。", (Label.FALSE,)),
+    ("青岚生物拥有员工约320人。", GOOD),
+    ("青岚生物拥有员工约3200人。", (Label.FALSE,)),
+    ("陈思远本科毕业于北大。", GOOD),
+    ("陈思远在哈佛大学获得博士学位。", (Label.FALSE,)),
 ]
 
 

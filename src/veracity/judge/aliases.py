@@ -136,11 +136,12 @@ def acronym_expansions(acronym: str, text: str) -> list[str]:
 
 
 def expand_short_names(slots: list[Slot], text: str) -> None:
-    """Give each Chinese school slot the short names ``text`` calls it by (北大 for 北京大学)."""
+    """Give each Chinese school slot the short names ``text`` calls it by (北大 for 北京大学),
+    and a short name the full name ``text`` gives it."""
     for sl in slots:
         if sl.kind != "name":
             continue
-        for short in lexicon.short_forms(sl.text, text):
+        for short in [*lexicon.short_forms(sl.text, text), *lexicon.full_forms(sl.text, text)]:
             form = normalize_for_match(short)
             if form not in sl.forms:
                 sl.forms.append(form)

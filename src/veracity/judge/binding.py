@@ -57,6 +57,7 @@ from veracity.judge.owners import (
     starts_with_pronoun,
     subject_named,
 )
+from veracity.judge.ranks import rank_conflict, ranks_in
 from veracity.judge.slots import LATIN_PHRASE, ClaimSlots, Slot, same_name
 from veracity.judge.values import (
     Sentence,
@@ -108,6 +109,7 @@ class PassageAlignment:
     credit_sentence: int | None = None
     subject_credited: bool = False
     role_stated: int | None = None  # the sentence that gives the claim's role to the claim's person
+    rank_conflict: tuple[int, str, str] | None = None  # sentence, the claim's rank, the one stated there
     list_like: bool = False
     features: list[float] = field(default_factory=list)
     item_frames: dict[int, str] = field(default_factory=dict)
@@ -462,6 +464,21 @@ def align(
                 for a, b in clause_spans(s.text)
             ):
                 al.negated, al.negated_at = True, i
+                break
+    # rank: a clause about the subject with the claim's values that ranks the claim's thing at
+    # another place ("the second-largest maker" for "the largest maker")
+    if not cs.negated and ranks_in(cs.text):
+        for i in frames:
+            s = sents[i]
+            if not s.subject:
+                continue
+            ranks = next((
+                c for a, b in clause_spans(s.text)
+                if all(slot_in(sl, clause_sentence(s, a, b), cs)[0] for sl in cs.core)
+                and (c := rank_conflict(cs.text, s.text[a:b])) is not None
+            ), None)
+            if ranks is not None:
+                al.rank_conflict = (i, *ranks)
                 break
     # credit: a creation claim whose object this passage credits to somebody else
     agents = claimed_agents(cs)  # the maker, when the claim's subject is the thing made

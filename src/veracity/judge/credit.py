@@ -291,9 +291,15 @@ def speaker_credit(cs: ClaimSlots, al: PassageAlignment, sents: list[Sentence]) 
 
 # "Antonio Ferreira announced a fund …": a named agent, its verb (a past form), what it did
 _AGENT_ACT = re.compile(
-    r"^\s*(?P<agent>[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*)+)\s+(?P<verb>[a-z]{3,}ed|said|won|wrote|built|led|made|"
+    r"^\s*(?P<agent>[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*)+|[A-Z][\w'’\-]{2,})\s+(?P<verb>[a-z]{3,}ed|said|won|wrote|built|led|made|"
     r"gave|sold|bought|began|ran)\b(?P<rest>[^.;]{8,})"
 )
+
+
+_REPORTING = frozenset({"said", "announced", "stated", "declared"})
+# a sentence's first word that names no agent ("It said …", "The firm announced …")
+_NOT_AGENTS = frozenset({"the", "it", "he", "she", "they", "this", "that", "we", "its", "his", "her", "their",
+                         "there", "here", "then", "also"})
 
 
 def action_credit(cs: ClaimSlots, al: PassageAlignment, sents: list[Sentence]) -> None:
@@ -302,20 +308,23 @@ def action_credit(cs: ClaimSlots, al: PassageAlignment, sents: list[Sentence]) -
     same words ("Clara Mendes, announced a fund of 500 million euros …"): credited to that
     other, unless the claim's agent is named there too."""
     m = _AGENT_ACT.match(cs.text)
-    if m is None or cs.relation == "award":
+    if m is None or cs.relation == "award" or m.group("agent").lower() in _NOT_AGENTS:
         return  # a prize is won by many, year after year: award_credit reads those
     agent, verb = m.group("agent"), m.group("verb")
     done = content_terms(m.group("rest"))
     if len(done) < 3:
         return
+    # words reported as said ("said the company would double its factory space") are one
+    # speaker's, however plain: the same words need no amount or date to be that speech
+    reported = verb in _REPORTING and len(done) >= 4
     for i, s in enumerate(sents):
         at = re.search(rf"\b{verb}\b", s.text)
         if at is None or name_found_text(agent, s.text):
             continue
-        if len(done & content_terms(s.text[at.end():])) < 0.7 * len(done):
+        if len(done & content_terms(s.text[at.end():])) < (0.8 if reported else 0.7) * len(done):
             continue
-        if not any(sl.number is not None and any(same_quantity(sl.number, n) for n in s.numbers)
-                   for sl in cs.core):
+        if not reported and not any(sl.number is not None and any(same_quantity(sl.number, n) for n in s.numbers)
+                                    for sl in cs.core):
             continue  # the same deed names the same amount or date ("a fund of 500 million euros")
         before = s.text[: at.start()]
         # the doer named right before the verb ("…, Clara Mendes, announced"), not a thing

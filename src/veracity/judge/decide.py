@@ -166,13 +166,20 @@ def decide(
             return Decision(Label.PARTLY_TRUE, 0.6, "conflict_partly", deciding, conflicts)
         return Decision(Label.FALSE, 0.6, "conflict", deciding, conflicts)
 
+    # 2b. a clause about the subject with the claim's values ranks its thing at another place
+    # ("the second-largest maker" for "the largest maker")
+    ranked = [(i, al.rank_conflict) for i, al in enumerate(als) if al.rank_conflict is not None]
+    if ranked:
+        i, (_, claimed, stated) = ranked[0]
+        return Decision(Label.FALSE, 0.6, "conflict", [i], [(Slot(kind="rank", text=claimed), stated, i)])
+
     # 2a. a sentence about the subject that holds the claim's values and denies its relation
     # outright ("never won", 从未获得过): false, unless the claim is itself a denial
     denying = [i for i, al in enumerate(als) if al.negated_at is not None]
     if denying and not cs.negated and not conflicts:
         return Decision(Label.FALSE, 0.6, "negated", denying[:1])
 
-    # 2b. the claim gives a person a role (first author, doctoral advisor) and a sentence about
+    # 2c. the claim gives a person a role (first author, doctoral advisor) and a sentence about
     # the same thing gives that role to that person
     roles = [i for i, al in enumerate(als) if al.role_stated is not None]
     if roles and not conflicts:

@@ -138,6 +138,18 @@ def short_forms(name: str, text: str) -> list[str]:
     return out
 
 
+def full_forms(name: str, text: str) -> list[str]:
+    """The full names that ``text`` uses for a short name in ``name`` (北大 → 北京大学), the
+    other way of :func:`short_forms`."""
+    out = []
+    for full, shorts in ZH_SHORT.items():
+        if full in text and full not in name and any(
+            m and not name.startswith("学", m.end()) for m in (re.search(re.escape(x), name) for x in shorts)
+        ):
+            out.append(full)
+    return out
+
+
 # English given names and the formal names they stand for ("Bill Gates" is William Gates)
 GIVEN_NAMES: dict[str, str] = {
     "bill": "william", "will": "william", "bob": "robert", "rob": "robert", "bobby": "robert",

@@ -280,6 +280,9 @@ class EvidenceMatchJudge:
             if i in d.deciding and conflicts and d.label in (Label.FALSE, Label.PARTLY_TRUE):
                 out[i], quote_at[i] = Stance.REFUTES, conflicts[0].sentence
                 continue
+            if d.rule == "conflict" and i in d.deciding and al.rank_conflict is not None:
+                out[i], quote_at[i] = Stance.REFUTES, al.rank_conflict[0]
+                continue
             if d.rule == "negated" and al.negated_at is not None:
                 out[i], quote_at[i] = Stance.REFUTES, al.negated_at
                 continue

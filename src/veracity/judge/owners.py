@@ -194,9 +194,11 @@ def _zh_clause_owner(before: str, cs: ClaimSlots) -> str | None:
         return None
     start = max(before.rfind(x) for x in "，；。,;")
     m = _ZH_CLAUSE_LEAD.match(before[start + 1:])
-    if m is None or m.group(1) in _ZH_GENERIC or not cs.subject:
+    if m is None or not cs.subject:
         return None
     name = m.group(1)
+    if name.startswith(tuple(_ZH_GENERIC)):
+        return None  # 「公司目前拥有」员工约320人: the firm the passage is about, and its verb
     if name in cs.subject or cs.subject in name or is_subject_name(name, cs):
         return None
     return name
