@@ -909,3 +909,17 @@ def test_a_rank_at_another_place_contradicts_and_is_quoted() -> None:
     assert j.verdict.label == Label.FALSE
     assert "largest ≠ second-largest" in j.verdict.rationale
     assert j.evidence and j.evidence[0].stance == Stance.REFUTES and "second-largest" in j.evidence[0].quote
+
+
+def test_a_date_that_leads_the_sentence_dates_the_clause_after_it() -> None:
+    zh = "2023年9月，国安智能在深圳发布了新一代工业机器人铁臂-5。"
+    assert _judge("国安智能于2023年3月发布了铁臂-5。", [zh], lang="zh").verdict.label == Label.FALSE
+    assert _judge("国安智能于2023年9月发布了铁臂-5。", [zh], lang="zh").verdict.label in (Label.TRUE, Label.MOSTLY_TRUE)
+    en = "In September 2021, Marisol Quintero launched the Humboldt Kelp Survey."
+    assert _judge("Marisol Quintero launched the Humboldt Kelp Survey in March 2021.", [en]).verdict.label == Label.FALSE
+
+
+def test_a_chinese_versioned_name_starts_after_the_words_that_lead_to_it() -> None:
+    assert "铁臂-5" in anchors_of("国安智能于2023年9月发布了铁臂-5。")
+    assert not any(a.startswith("月") for a in anchors_of("国安智能于2023年9月发布了铁臂-5。"))
+    assert "星河-3" in anchors_of("星河-3的参数量为130亿。")

@@ -280,3 +280,44 @@ def test_huge_digit_runs_are_identifiers() -> None:
 )
 def test_numbers_written_to_the_same_place_differ_when_their_digits_do(a: str, b: str, same: bool) -> None:
     assert same_quantity(extract_numbers(a)[0], extract_numbers(b)[0]) is same
+
+
+# --- units of measure --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit"),
+    [
+        ("a range of 30 kilometres", 30_000.0, "m"),
+        ("a 30 km range", 30_000.0, "m"),
+        ("1,500 metres", 1_500.0, "m"),
+        ("a top speed of 90 km/h", 90.0, "km/h"),
+        ("weighs 30kg", 30.0, "kg"),
+        ("负载能力为25公斤", 25.0, "kg"),
+        ("charges in 12 minutes", 720.0, "s"),
+        ("store 410 watt-hours per kilogram", 410.0, "Wh/kg"),
+        ("主镜口径为4米", 4.0, "m"),
+    ],
+)
+def test_units_of_measure_are_read_to_their_base_unit(text: str, value: float, unit: str) -> None:
+    (n,) = [m for m in extract_numbers(text) if m.kind == "count"]
+    assert (n.value, n.unit) == (pytest.approx(value), unit)
+    assert text[n.start : n.end] == n.text
+
+
+def test_the_same_length_in_two_units_is_the_same_quantity_and_another_dimension_is_not() -> None:
+    (km,) = extract_numbers("1.5 km")
+    (metres,) = extract_numbers("1,500 metres")
+    (speed,) = extract_numbers("1.5 km/h")
+    (bare,) = extract_numbers("1.5")
+    assert same_quantity(km, metres)
+    assert not same_quantity(km, speed)
+    assert same_quantity(km, extract_numbers("a range of 1.5 kilometres")[0])
+    assert not same_quantity(bare, metres)  # 1.5 is no 1,500 m; a bare number has no unit to convert
+
+
+def test_a_range_takes_the_unit_of_its_second_number_and_single_letters_are_no_units() -> None:
+    low, high = extract_numbers("20–30 km")
+    assert (low.value, low.unit, high.value, high.unit) == (20_000.0, "m", 30_000.0, "m")
+    assert [n.unit for n in extract_numbers("he ran 10 m and lifted 5 t")] == [None, None]
+    assert [n.unit for n in extract_numbers("covers 300 square kilometres")] == ["m²"]

@@ -407,6 +407,22 @@ CASES: list[tuple[str, tuple[Label, ...]]] = [
     ("青岚生物拥有员工约3200人。", (Label.FALSE,)),
     ("陈思远本科毕业于北大。", GOOD),
     ("陈思远在哈佛大学获得博士学位。", (Label.FALSE,)),
+    # a unit of measure names the quantity: a 30 km range is no top speed of 30 km/h
+    ("The Kite 4 has a range of 30 kilometres.", GOOD),
+    ("The Kite 4 has a range of 90 kilometres.", (Label.FALSE,)),
+    ("The Kite 4 has a top speed of 90 km/h.", GOOD),
+    ("The Kite 4 has a top speed of 30 km/h.", (Label.FALSE, Label.UNVERIFIABLE)),
+    ("Lumora's cells charge to 80% in 12 minutes.", GOOD),
+    ("Lumora's cells charge to 80% in 20 minutes.", (Label.FALSE,)),
+    ("Lumora's cells store 410 watt-hours per kilogram.", GOOD),
+    ("Lumora's factory in Trondheim will employ 6,000 people.", (Label.FALSE,)),
+    ("铁臂-5的负载能力为25公斤。", GOOD),
+    ("铁臂-5的负载能力为0.02公斤。", (Label.FALSE, Label.UNVERIFIABLE)),
+    # a date that leads the sentence dates the clause after it; a versioned name after a verb
+    ("国安智能于2023年9月发布了铁臂-5。", GOOD),
+    ("国安智能于2023年3月发布了铁臂-5。", (Label.FALSE,)),
+    ("国安智能2022年营收为86亿元。", (Label.FALSE,)),
+    ("国安智能由王建华创立。", (Label.MISATTRIBUTED,)),
 ]
 
 

@@ -16,7 +16,9 @@
               The judge should skip these when comparing quantities.
 
 ``unit`` is set for currencies (``USD``, ``CNY``, ``EUR``, ``GBP``, ``JPY``, ``HKD``), for
-percents (``"%"``) and for multipliers (``"x"`` in "10x"); it is ``None`` otherwise.
+percents (``"%"``), for multipliers (``"x"`` in "10x") and for units of measure, as their
+dimension's base unit with the value converted ("30 km" → 30,000 ``"m"``; see
+:mod:`veracity.evidence.measures`); it is ``None`` otherwise.
 A month or day written without a year ("6月", "June 5") is not reported.
 """
 
@@ -28,6 +30,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from veracity.evidence.measures import measure_after
 from veracity.text import CJK
 
 __all__ = [
@@ -450,6 +453,9 @@ def _quantity(
             pb := _RE_CURRENCY_BEFORE.search(text, max(0, start - 5), start)
         ):
             unit, start = _CURRENCY_BEFORE[pb[0].strip().lower()], pb.start()
+        if unit is None and (measure := measure_after(text, end)) is not None:
+            unit, factor, end = measure  # "30 kilometres" → 30,000 m; "12 minutes" → 720 s
+            scale, suffix = scale * factor, True
     if not suffix and end < len(text) and _is_latin_letter(text[end]):
         return _Cand(start, end, value, "version")  # 3D, 5G, 4o
     bare = kind == "count" and not suffix and unit is None
@@ -596,7 +602,7 @@ def _propagate_ranges(text: str, cands: list[_Cand]) -> None:
             continue
         if b.kind == "percent":
             a.kind, a.unit, a.has_suffix = "percent", "%", True
-        elif b.kind == "count" and b.scale != 1.0:
+        elif b.kind == "count" and (b.scale != 1.0 or b.unit is not None):  # "3-5 billion", "20–30 km"
             a.value *= b.scale
             a.scale, a.unit, a.has_suffix = b.scale, b.unit, True
 

@@ -183,7 +183,10 @@ def _is_list_like(s: str) -> bool:
         return False  # Chinese prose: spaces only set Latin names apart, they do not list
     if len(tokens) >= 6:
         named = sum(1 for t in tokens if t[:1].isupper() or t[:1].isdigit() or CJK.match(t[:1]))
-        return named / len(tokens) >= 0.8
+        # a lower-case word of four letters or more is a verb or a noun of a statement ("In
+        # September 2021, Marisol Quintero launched the Humboldt Kelp Survey")
+        worded = any(re.fullmatch(r"[a-z]{4,}[.,;:]?", t) for t in tokens)
+        return named / len(tokens) >= 0.8 and not worded
     return False
 
 

@@ -128,6 +128,7 @@ def _clean_anchor(a: str) -> str:
     return " ".join(words)
 
 
+_ZH_LEAD_IN = re.compile(r"^.*[了的在于由和与及将被把从向对为是年月日]")
 _CJK_VERSIONED = re.compile(rf"(?<![{CJK_CHARS}])[{CJK_CHARS}]{{2,6}}-\d+(?:\.\d+)*(?![\d.])")
 
 
@@ -147,7 +148,10 @@ def anchors_of(text: str) -> list[str]:
     for m in QUOTED.finditer(text):
         add(m.group(1))
     for m in _CJK_VERSIONED.finditer(text):
-        add(m.group(0))  # 星河-3: a Chinese name with its version
+        # 星河-3: a Chinese name with its version, after the words that lead to it (发布了「铁臂-5」)
+        name = _ZH_LEAD_IN.sub("", m.group(0))
+        if len(name.partition("-")[0]) >= 2:
+            add(name)
     for m in LATIN_PHRASE.finditer(text):
         phrase = m.group(0)
         first, _, rest = phrase.partition(" ")
@@ -386,7 +390,7 @@ def claim_slots(text: str, subject_hint: str | None = None,
     for n in extract_numbers(text):
         if n.kind == "version" or any(a <= n.start and n.end <= b for a, b in named_spans):
             continue
-        minor = (n.kind == "count" and abs(n.value) < 10 and not lexicon.measure_follows(text, n.end)
+        minor = (n.kind == "count" and abs(n.value) < 10 and not n.unit and not lexicon.measure_follows(text, n.end)
                  and not (subject and _COUNTED.match(text, n.end))
                  ) or (n.kind == "ordinal" and not _RANK_OF.match(text, n.start))
         slots.append(Slot(kind="number", text=n.text, number=n, part=part_of(n.start), minor=minor, pos=n.start))

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from veracity.evidence.measures import is_measure
 from veracity.evidence.numbers import NumberMention, extract_numbers, same_quantity
 from veracity.evidence.tokenize import content_terms
 from veracity.judge import lexicon
@@ -186,6 +187,9 @@ def number_match(slot: Slot, sent: Sentence, cs: ClaimSlots) -> tuple[bool, str 
 _RELATIVE_LEAD = re.compile(r"\s*(?:where|in\s+which|at\s+which|for\s+which)\b", re.IGNORECASE)
 
 
+_DATE_LEAD = re.compile(r"[\s,，、:：]*(?:(?:in|on|by|since|as\s+of|截至|截止|在|于)\s*)?[\s,，、:：]*", re.I)
+
+
 def in_claims_clause(pn: NumberMention, sent: Sentence, cs: ClaimSlots, slot: Slot, frame: str = "") -> bool:
     """The other value sits in the claim's frame at clause level: a clause that does not hold
     the claim's own value, names no other member of the claim's categories (another prize
@@ -199,6 +203,13 @@ def in_claims_clause(pn: NumberMention, sent: Sentence, cs: ClaimSlots, slot: Sl
         k = next((i for i, (a, b) in enumerate(spans) if a <= pn.start < b), 0)
         if k > 0:
             clause = sent.text[spans[k - 1][0]: spans[k][1]]
+    elif _DATE_LEAD.fullmatch(clause.replace(pn.text, "", 1)):
+        # "2023年9月，国安智能发布了…", "In September 2021, she launched …": a date that leads
+        # the sentence dates the clause after it
+        spans = clause_spans(sent.text)
+        k = next((i for i, (a, b) in enumerate(spans) if a <= pn.start < b), len(spans))
+        if k + 1 < len(spans):
+            clause = sent.text[spans[k][0]: spans[k + 1][1]]
     low = clause.lower()
     norm = normalize_for_match(clause)
     if slot.number is not None and any(same_quantity(slot.number, x) for x in extract_numbers(clause)):
@@ -536,7 +547,8 @@ def number_conflict(slot: Slot, sent: Sentence, cs: ClaimSlots, frame: str = "")
             # a small count contradicts only another count of the very same thing, and of
             # the claim's period when it names one ("10 trophies between 1989 and 2005" is no
             # all-time tally)
-            if cn.kind == "count" and abs(cn.value) < 100 and (
+            # (a unit of measure on both sides names the thing: "口径为4米" / "口径为8米")
+            if cn.kind == "count" and abs(cn.value) < 100 and not (is_measure(cn.unit) and cn.unit == pn.unit) and (
                 not (counted_words(cs.text, cn.end) & counted_words(sent.text, pn.end))
                 or not all(any(t.year == x.year for x in sent.numbers if x.kind in TIME_KINDS) for t in claim_vals
                            if t.kind in TIME_KINDS)
