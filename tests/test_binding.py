@@ -923,3 +923,16 @@ def test_a_chinese_versioned_name_starts_after_the_words_that_lead_to_it() -> No
     assert "铁臂-5" in anchors_of("国安智能于2023年9月发布了铁臂-5。")
     assert not any(a.startswith("月") for a in anchors_of("国安智能于2023年9月发布了铁臂-5。"))
     assert "星河-3" in anchors_of("星河-3的参数量为130亿。")
+
+
+def test_a_financing_round_has_one_lead_investor() -> None:
+    page = ("Lumora said it had raised $40 million in a Series B round led by Northwind Capital, "
+            "with participation from Fjord Ventures.")
+    j = _judge("Lumora raised $40 million in a round led by Fjord Ventures.", [page])
+    assert j.verdict.label == Label.MISATTRIBUTED and "Northwind Capital" in j.verdict.rationale
+    assert _judge("Lumora raised $40 million in a round led by Northwind Capital.", [page]).verdict.label != (
+        Label.MISATTRIBUTED)
+    zh = "2022年，青岚生物完成了5000万美元的C轮融资，由高瓴资本领投。"
+    assert _judge("青岚生物的C轮融资由红杉资本领投。", [zh], lang="zh").verdict.label == Label.MISATTRIBUTED
+    # who led an institute is no deed of one agent: many lead it over the years
+    assert claimed_deed(claim_slots("Marisol Quintero led the Chilean Antarctic Institute.")) is None

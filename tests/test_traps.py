@@ -423,6 +423,10 @@ CASES: list[tuple[str, tuple[Label, ...]]] = [
     ("国安智能于2023年3月发布了铁臂-5。", (Label.FALSE,)),
     ("国安智能2022年营收为86亿元。", (Label.FALSE,)),
     ("国安智能由王建华创立。", (Label.MISATTRIBUTED,)),
+    # a financing round has one lead investor; a participant did not lead it
+    ("Lumora raised $40 million in a Series B round led by Northwind Capital.", GOOD),
+    ("Lumora raised $40 million in a round led by Fjord Ventures.", (Label.MISATTRIBUTED,)),
+    ("青岚生物的C轮融资由红杉资本领投。", (Label.MISATTRIBUTED,)),
 ]
 
 

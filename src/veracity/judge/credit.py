@@ -363,7 +363,10 @@ _EVIDENCE_BY = re.compile(rf"(?P<aux>\b(?:was|were|is|are|has\s+been|had\s+been)
 _ACTIVE = re.compile(
     rf"(?P<agent>{_EN_NAME})\s+(?:\w+ly\s+)?(?P<verb>{_DEEDS})\s+(?:the\s+)?(?P<thing>{_EN_NAME})"
 )
-_ZH_DEEDS = r"主办|承办|组织|举办|收购|并购|领导|主持|执导|导演|设计|撰写|编写|作曲|演讲|致辞|赢得|颁发"
+# a financing round has one lead investor: "a Series B round led by Northwind Capital"
+_ROUND_LED = re.compile(rf"\b(?:round|financing|funding|investment)\s+(?:(?:was|is|has\s+been)\s+)?led\s+by\s+"
+                        rf"(?:the\s+)?(?P<agent>{_EN_NAME})")
+_ZH_DEEDS = r"主办|承办|组织|举办|收购|并购|领导|主持|执导|导演|设计|撰写|编写|作曲|演讲|致辞|赢得|颁发|领投"
 _ZH_DEED_BY = re.compile(rf"(?:由|被)(?P<agent>[{CJK_CHARS}·A-Za-z ]{{2,20}}?)(?:共同|联合|全资)?"
                          rf"(?:以[^，。；,;]{{1,12}}?)?(?P<verb>{_ZH_DEEDS})")  # 被远川集团以9亿元收购
 
@@ -394,6 +397,9 @@ def claimed_deed(cs: ClaimSlots) -> tuple[str, list[str], str] | None:
     m = _ACTIVE.match(text)
     if m is not None and m.group("agent").lower() not in ("the", "a", "an"):
         return _deed_key(m.group("verb")), _agents(m.group("agent")), m.group("thing")
+    r = _ROUND_LED.search(text)
+    if r is not None:
+        return "led", _agents(r.group("agent")), text[: r.start("agent")].rsplit(" led ", 1)[0]
     z = _ZH_DEED_BY.search(text)
     if z is not None:
         return z.group("verb"), _agents(z.group("agent")), text[: z.start()]
@@ -435,6 +441,8 @@ def _deeds_in(text: str) -> list[tuple[str, list[str], str, bool]]:
     for m in _ACTIVE.finditer(text):
         if m.group("agent").lower() not in ("the", "a", "an"):
             out.append((_deed_key(m.group("verb")), _agents(m.group("agent")), m.group("thing"), False))
+    for r in _ROUND_LED.finditer(text):
+        out.append(("led", _agents(r.group("agent")), text[: r.start("agent")].rsplit(" led ", 1)[0], False))
     for z in _ZH_DEED_BY.finditer(text):
         out.append((z.group("verb"), _agents(z.group("agent")), text[: z.start()], True))
     for sentence in re.split(r"[，。；]", text):
