@@ -936,3 +936,14 @@ def test_a_financing_round_has_one_lead_investor() -> None:
     assert _judge("青岚生物的C轮融资由红杉资本领投。", [zh], lang="zh").verdict.label == Label.MISATTRIBUTED
     # who led an institute is no deed of one agent: many lead it over the years
     assert claimed_deed(claim_slots("Marisol Quintero led the Chilean Antarctic Institute.")) is None
+
+
+def test_a_place_tied_to_the_claims_thing_by_the_word_before_it() -> None:
+    page = "Lumora plans to open a factory in Trondheim in 2026 that will employ 600 people."
+    j = _judge("Lumora plans to open a factory in Bergen in 2026.", [page], subject="Lumora")
+    assert j.verdict.label == Label.FALSE and "Bergen ≠ Trondheim" in j.verdict.rationale
+    # another year's factory is another fact; a word that places nothing ("interested in") neither
+    assert _judge("Lumora plans to open a factory in Bergen in 2031.", [page], subject="Lumora").verdict.label != (
+        Label.FALSE)
+    assert _judge("Lumora is interested in Bergen.", ["Lumora is interested in Trondheim."]).verdict.label != (
+        Label.FALSE)

@@ -427,6 +427,9 @@ CASES: list[tuple[str, tuple[Label, ...]]] = [
     ("Lumora raised $40 million in a Series B round led by Northwind Capital.", GOOD),
     ("Lumora raised $40 million in a round led by Fjord Ventures.", (Label.MISATTRIBUTED,)),
     ("青岚生物的C轮融资由红杉资本领投。", (Label.MISATTRIBUTED,)),
+    # a place tied to the claim's thing by the word before it
+    ("Lumora plans to open a factory in Bergen in 2026.", (Label.FALSE,)),
+    ("Lumora plans to open a factory in Trondheim in 2026.", GOOD),
 ]
 
 

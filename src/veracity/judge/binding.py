@@ -61,6 +61,7 @@ from veracity.judge.ranks import rank_conflict, ranks_in
 from veracity.judge.slots import LATIN_PHRASE, ClaimSlots, Slot, same_name
 from veracity.judge.values import (
     Sentence,
+    anchored_place_conflict,
     category_conflict,
     clause_sentence,
     employer_conflict,
@@ -421,6 +422,14 @@ def align(
                 if m.status != BOUND:
                     m = SlotMatch(CONTRADICTED, i, conflict)
                 break
+        if slot.key not in contradictions and slot.kind == "name" and not is_school(slot, cs):
+            # a place tied to the claim's thing by the word before it ("a factory in Bergen")
+            for i in [j for j, x in enumerate(sents) if x.subject and not x.list_like]:
+                if (place := anchored_place_conflict(slot, sents[i], cs)) is not None:
+                    contradictions[slot.key] = SlotMatch(CONTRADICTED, i, place)
+                    if m.status != BOUND:
+                        m = SlotMatch(CONTRADICTED, i, place)
+                    break
         if m.status == ABSENT and slot.kind == "name" and any(name_partly(slot, s.norm) for s in sents):
             m = SlotMatch(UNBOUND, None, None)
         matches[slot.key] = m

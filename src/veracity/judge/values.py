@@ -457,6 +457,38 @@ def place_conflict(slot: Slot, sent: Sentence, cs: ClaimSlots) -> str | None:
     return None
 
 
+def anchored_place_conflict(slot: Slot, sent: Sentence, cs: ClaimSlots) -> str | None:
+    """Another place after the same word, in a clause with the claim's other values: "a factory
+    in Trondheim in 2026" contradicts "a factory in Bergen in 2026" (the word right before "in"
+    ties the place to the thing: "factory in", "opened in", "held in")."""
+    m = re.search(rf"\b([a-z]{{3,}})\s+in\s+(?:the\s+)?{re.escape(slot.text)}\b", cs.text)
+    if m is None or m.group(1) in _NOT_PLACE_HEADS:
+        return None
+    head = m.group(1)
+    others = [sl for sl in cs.core if sl is not slot]
+    for a, b in clause_spans(sent.text):
+        raw = sent.text[a:b]
+        at = re.search(rf"\b{head}\s+in\s+(?:the\s+)?([A-ZÀ-ÖØ-Þ][\w'’\-]+(?:\s+[A-ZÀ-ÖØ-Þ][\w'’\-]+)*)", raw)
+        if at is None or at.group(1).split()[0].lower() in lexicon.MONTHS:
+            continue
+        place = at.group(1)
+        if name_found(slot, normalize_for_match(raw)) or _shares_place_word(slot.text, place) or any(
+                sl.kind == "name" and name_found(sl, normalize_for_match(place)) for sl in cs.slots):
+            continue
+        part = clause_sentence(sent, a, b)
+        if (others and all(slot_in(sl, part, cs)[0] for sl in others)) or (not others and sent.subject):
+            return place
+    return None
+
+
+# words before "in <place>" that place nothing of the claim's thing ("interested in", "rise in")
+_NOT_PLACE_HEADS = frozenset({"interested", "rise", "fall", "increase", "decrease", "growth", "drop", "role",
+                              "part", "degree", "phd", "doctorate", "major", "majored", "specialised",
+                              "specialized", "expert", "research", "work", "works", "worked", "study",
+                              "studies", "studied", "career", "living", "lives", "lived", "and", "but", "was",
+                              "were", "are", "also", "only", "born", "died", "based", "located"})
+
+
 _LIFE_NOTE = re.compile(r"(?:\bborn|\bdied|\bb\.|\bd\.|生于|出生于?|逝世于?|卒于)\s*(?:on\s+|in\s+)?$", re.IGNORECASE)
 
 
