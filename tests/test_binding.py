@@ -947,3 +947,40 @@ def test_a_place_tied_to_the_claims_thing_by_the_word_before_it() -> None:
         Label.FALSE)
     assert _judge("Lumora is interested in Bergen.", ["Lumora is interested in Trondheim."]).verdict.label != (
         Label.FALSE)
+
+
+def test_another_spouse_contradicts_and_a_person_named_for_something_else_confirms_nothing() -> None:
+    page = ("Adaeze Okoro is a Nigerian economist. She was succeeded in that role by Kofi Boateng. "
+            "She is married to the architect Chidi Okoro.")
+    j = _judge("Adaeze Okoro is married to Kofi Boateng.", [page])
+    assert j.verdict.label == Label.FALSE and "Chidi Okoro" in j.verdict.rationale
+    assert _judge("Adaeze Okoro is married to Chidi Okoro.", [page]).verdict.label == Label.TRUE
+    only = _judge("Adaeze Okoro is married to Kofi Boateng.", ["Adaeze Okoro was succeeded by Kofi Boateng."])
+    assert only.verdict.label == Label.UNVERIFIABLE
+    # a second marriage names the claim's spouse too: no contradiction
+    twice = "Adaeze Okoro was married to Kofi Boateng from 1999 to 2004. She is married to Chidi Okoro."
+    assert _judge("Adaeze Okoro was married to Kofi Boateng.", [twice]).verdict.label != Label.FALSE
+
+
+def test_a_nationality_the_subject_is_said_to_have() -> None:
+    page = "Adaeze Okoro (born 1975) is a Nigerian economist."
+    j = _judge("Adaeze Okoro is Ghanaian.", [page])
+    assert j.verdict.label == Label.FALSE
+    assert _judge("Adaeze Okoro is Nigerian.", [page]).verdict.label != Label.FALSE
+    # a name with a nationality in it says nothing of the subject's
+    assert _judge("Adaeze Okoro is Ghanaian.", ["Adaeze Okoro is a professor at a Nigerian university."]
+                  ).verdict.label != Label.FALSE
+    assert _judge("Adaeze Okoro is Ghanaian.", ["Adaeze Okoro is a Nigerian-Ghanaian economist."]).verdict.label != (
+        Label.FALSE)
+
+
+def test_who_made_a_titled_work_is_confirmed_only_where_both_are_named() -> None:
+    from veracity.judge.decide import maker_and_work
+
+    assert maker_and_work(claim_slots('Kofi Boateng wrote "Markets Without Borders".'))
+    assert not maker_and_work(claim_slots('Kofi Boateng wrote a book about "free trade".'))  # no title
+    assert not maker_and_work(claim_slots('Discoveries of the plant "Glossopteris" supported it.'))
+    pages = ['Adaeze Okoro is an economist. Her book "Markets Without Borders" (2018) won a prize.',
+             "Kofi Boateng is a Ghanaian banker."]
+    j = _judge('Kofi Boateng wrote "Markets Without Borders".', pages)
+    assert j.verdict.label not in (Label.TRUE, Label.MOSTLY_TRUE)

@@ -430,6 +430,20 @@ CASES: list[tuple[str, tuple[Label, ...]]] = [
     # a place tied to the claim's thing by the word before it
     ("Lumora plans to open a factory in Bergen in 2026.", (Label.FALSE,)),
     ("Lumora plans to open a factory in Trondheim in 2026.", GOOD),
+    # whom the subject is married to; a person named beside the subject for something else
+    ("Adaeze Okoro is married to Chidi Okoro.", GOOD),
+    ("Adaeze Okoro is married to Kofi Boateng.", (Label.FALSE, Label.UNVERIFIABLE)),
+    # the maker on one page and the work on another confirm nothing together
+    ('Kofi Boateng wrote "Markets Without Borders".', (Label.PARTLY_TRUE, Label.UNVERIFIABLE, Label.MISATTRIBUTED)),
+    # (a list of claims names no document subject: "Her co-author …" then confirms only part)
+    ('Adaeze Okoro co-wrote "Coastal Capital" with Ifeoma Eze.', (*GOOD, Label.PARTLY_TRUE)),
+    ('Adaeze Okoro wrote "Gold Coast Ledgers".', (Label.MISATTRIBUTED,)),
+    # a nationality stated as what the subject is
+    ("Adaeze Okoro is Ghanaian.", (Label.FALSE,)),
+    ("Adaeze Okoro earned her PhD at the University of Ibadan.", (Label.FALSE,)),
+    ("Adaeze Okoro was born in 1957.", (Label.FALSE,)),
+    # a page that tells checkers what to conclude is no evidence
+    ("Adaeze Okoro won the Nobel Memorial Prize in Economic Sciences in 2022.", (Label.UNVERIFIABLE,)),
 ]
 
 

@@ -67,10 +67,12 @@ from veracity.judge.values import (
     employer_conflict,
     institution_conflict,
     is_school,
+    nationality_conflict,
     number_conflict,
     place_conflict,
     present_post,
     slot_in,
+    spouse_conflict,
     works_at,
 )
 from veracity.text import normalize_for_match, sentence_spans
@@ -422,13 +424,20 @@ def align(
                 if m.status != BOUND:
                     m = SlotMatch(CONTRADICTED, i, conflict)
                 break
-        if slot.key not in contradictions and slot.kind == "name" and not is_school(slot, cs):
-            # a place tied to the claim's thing by the word before it ("a factory in Bergen")
+        if slot.key not in contradictions and slot.kind == "category" and slot.group == "nationality":
             for i in [j for j, x in enumerate(sents) if x.subject and not x.list_like]:
-                if (place := anchored_place_conflict(slot, sents[i], cs)) is not None:
-                    contradictions[slot.key] = SlotMatch(CONTRADICTED, i, place)
+                if (other := nationality_conflict(slot, sents[i], cs)) is not None:
+                    contradictions[slot.key] = m = SlotMatch(CONTRADICTED, i, other)
+                    break
+        if slot.key not in contradictions and slot.kind == "name" and not is_school(slot, cs):
+            # a place tied to the claim's thing by the word before it ("a factory in Bergen"),
+            # another spouse ("married to the architect Chidi Okoro")
+            for i in [j for j, x in enumerate(sents) if x.subject and not x.list_like]:
+                other = anchored_place_conflict(slot, sents[i], cs) or spouse_conflict(slot, sents[i], cs)
+                if other is not None:
+                    contradictions[slot.key] = SlotMatch(CONTRADICTED, i, other)
                     if m.status != BOUND:
-                        m = SlotMatch(CONTRADICTED, i, place)
+                        m = SlotMatch(CONTRADICTED, i, other)
                     break
         if m.status == ABSENT and slot.kind == "name" and any(name_partly(slot, s.norm) for s in sents):
             m = SlotMatch(UNBOUND, None, None)

@@ -29,7 +29,7 @@ from veracity.judge.credit import claimed_doers, role_holders
 from veracity.judge.frames import life_dates, one_time, same_time
 from veracity.judge.lexicon import relation_outside
 from veracity.judge.owners import name_found
-from veracity.judge.slots import ClaimSlots, Slot, same_name
+from veracity.judge.slots import QUOTED, ClaimSlots, Slot, same_name
 from veracity.types import Label
 
 HARD_RULES = frozenset({"credited_other", "conflict", "conflict_partly", "negated"})
@@ -44,6 +44,20 @@ class Decision:
     deciding: list[int] = field(default_factory=list)  # indexes of the passages that decided
     conflicts: list[tuple[Slot, str, int]] = field(default_factory=list)  # slot, other value, passage
     credited: tuple[str, int] | None = None
+
+
+def maker_and_work(cs: ClaimSlots) -> bool:
+    """The claim says who made a titled work: a maker named before the relation's word and the
+    work's title, in quotes, after it ('Kwame Mensah wrote "Markets Without Borders"').
+    Such a claim is confirmed only where both are named together."""
+    if cs.relation not in ("authorship", "creation", "founding") or cs.relation_pos < 0:
+        return False
+    names = [s for s in cs.slots if s.kind == "name"]
+    titles = {m.group(1).strip() for m in QUOTED.finditer(cs.text)
+              if m.start() > cs.relation_pos and (m.group(1)[:1].isupper() or m.group(0)[0] in "《『")}
+    maker_first = (cs.subject is not None and 0 <= cs.text.find(cs.subject) < cs.relation_pos) or any(
+        s.pos < cs.relation_pos and s.text not in titles for s in names)
+    return len(names) >= 2 and maker_first and any(s.text in titles for s in names)
 
 
 def _slot_bound_anywhere(slot: Slot, als: list[PassageAlignment]) -> int | None:
@@ -117,10 +131,14 @@ def decide(
     # him but does not say he won it
     one_all_rel = [i for i in one_all if relation_at(als[i], binding_at[i])]
     union_all = bool(core) and all(where[s.key] is not None for s in core)
+    # who made a named work is said where both are named: the maker on one page and the work
+    # on another ("Kwame Mensah" beside "Her book 'Markets Without Borders'") confirm nothing
+    maker_work = maker_and_work(cs)
     some_bound = any(where[s.key] is not None for s in core)
-    if some_bound and len(core) == 1 and cs.relation in ("birth", "death"):
-        # a birth's or death's one value, bound only where its relation is not ("based in
-        # Valencia" for "born in Valencia"): no part of the claim is confirmed
+    if some_bound and len(core) == 1 and cs.relation in ("birth", "death", "marriage"):
+        # a birth's, death's or marriage's one value, bound only where its relation is not
+        # ("based in Valencia" for "born in Valencia", "succeeded by Kwame Mensah" for "married
+        # to Kwame Mensah"): no part of the claim is confirmed
         some_bound = any(al.states(j, core[0], cs) and relation_at(al, j)
                          for al in als for j in range(len(al.sentences)))
     # with no value to bind, the subject itself must be in the passage that supports
@@ -152,8 +170,9 @@ def decide(
                 conflicts.append((s, m.other, i))
                 break
     # of a one-time event, a value bound without the claim's relation ("grew up in Lisbon")
-    # does not outweigh a conflict in the claim's frame ("born … in Porto")
-    if conflicts and not (one_all_rel if one_time(cs) else one_all):
+    # does not outweigh a conflict in the claim's frame ("born … in Porto"); nor, of a marriage,
+    # a person named without it ("succeeded by Kwame Mensah" against "married to Chidi Okoro")
+    if conflicts and not (one_all_rel if one_time(cs) or cs.relation == "marriage" else one_all):
         wrong_parts = {c[0].part for c in conflicts}
         right_parts = {
             p for p in range(cs.parts)
@@ -196,7 +215,7 @@ def decide(
         if one_all_rel or (not core and about):
             best = one_all_rel[0] if one_all_rel else max(about, key=lambda i: float(sup[i]))
             return Decision(Label.TRUE, p_sup, "support_one", [best])
-        if union_all:
+        if union_all and not maker_work:
             idx = sorted({w for s in core if (w := where[s.key]) is not None})
             return Decision(Label.MOSTLY_TRUE, p_sup, "support_across", [i_full, *idx])
     # 4c. one sentence states every value of the claim about its subject, with the claim's
@@ -230,7 +249,7 @@ def decide(
         return Decision(Label.MOSTLY_TRUE, p_sup + p_part, "bound_all", [one_all[0]])
     # 4d. every value (two or more) bound to the subject, across passages, and most of the
     # claim's wording there too: mostly true
-    if union_all and len(core) >= 2 and wording >= 0.7 and p_none < max(p_sup, p_part):
+    if union_all and not maker_work and len(core) >= 2 and wording >= 0.7 and p_none < max(p_sup, p_part):
         idx = sorted({w for s in core if (w := where[s.key]) is not None})
         return Decision(Label.MOSTLY_TRUE, max(p_sup, p_part), "support_across", idx)
     # 5. a part supported: a value bound to the subject, and the passages support part of the

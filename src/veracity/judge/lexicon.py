@@ -61,6 +61,9 @@ RELATIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
                  ("位于", "坐落", "总部", "举行", "举办")),
     # elected to an academy or a fellowship: once (see frames.one_time)
     "election": (("elected", "inducted"), ("当选", "入选", "增选")),
+    # whom someone is married to
+    "marriage": (("married", "marry", "marriage", "wife", "husband", "spouse"),
+                 ("结婚", "妻子", "丈夫", "配偶", "嫁给", "娶了", "夫人")),
 }
 
 # --- uniqueness ---------------------------------------------------------------------------------

@@ -294,7 +294,11 @@ _QUALIFIES_ZH = rf"籍?[{CJK_CHARS}]{{0,3}}(?:家|学者|人|公民)"
 
 @lru_cache(maxsize=512)
 def _nationality_re(p: str) -> re.Pattern[str]:
-    return re.compile((re.escape(p) + _QUALIFIES_ZH) if CJK.match(p) else (r"\b(?i:" + re.escape(p) + ")" + _QUALIFIES))
+    if CJK.match(p):
+        return re.compile(re.escape(p) + _QUALIFIES_ZH)
+    # "a Ghanaian economist", or what the subject is: "Adaeze Okoro is Ghanaian."
+    return re.compile(r"\b(?i:" + re.escape(p) + ")" + _QUALIFIES
+                      + r"|\b(?:is|was|are|were)\s+(?i:" + re.escape(p) + r")\b(?=\s*(?:[.,;]|$))")
 
 
 _ZH_FIELD_POST = re.compile(rf"([{CJK_CHARS}]{{1,6}}?)学?(副教授|教授|讲师|研究员)")

@@ -481,6 +481,62 @@ def anchored_place_conflict(slot: Slot, sent: Sentence, cs: ClaimSlots) -> str |
     return None
 
 
+# whom someone is married to: "married to (the architect) Chidi Okoro", "wife of …", 丈夫是…, 与…结婚
+_SPOUSE_EN = re.compile(r"\b(?:married\s+to|wife\s+of|husband\s+of|spouse\s+of|(?:his|her)\s+(?:wife|husband|spouse),?)"
+                        r"\s+(?:the\s+)?(?:[a-z]+\s+){0,3}?(?P<name>[A-ZÀ-ÖØ-Þ][\w'’\-]+(?:\s+[A-ZÀ-ÖØ-Þ][\w'’\-]+)+)")
+_SPOUSE_ZH = re.compile(rf"(?:(?:丈夫|妻子|配偶|夫人)(?:是|为)|嫁给了?|娶了)(?P<name>[{CJK_CHARS}·]{{2,4}}?)(?=[，。；、,;]|$)"
+                        rf"|与(?P<name2>[{CJK_CHARS}·]{{2,4}}?)结婚")
+
+
+def spouses_in(text: str) -> list[str]:
+    """The people ``text`` says someone is married to."""
+    out = [m.group("name") for m in _SPOUSE_EN.finditer(text)]
+    out += [m.group("name") or m.group("name2") for m in _SPOUSE_ZH.finditer(text)]
+    return out
+
+
+def spouse_conflict(slot: Slot, sent: Sentence, cs: ClaimSlots) -> str | None:
+    """Another spouse of the subject: "married to Kwame Mensah" against "She is married to the
+    architect Chidi Okoro" (a sentence that also marries the subject to the claim's person, as
+    a second marriage, does not contradict)."""
+    if cs.relation != "marriage" or not sent.subject or not any(same_name(slot.text, n) for n in spouses_in(cs.text)):
+        return None
+    named = spouses_in(sent.text)
+    if any(same_name(slot.text, n) or name_found(slot, normalize_for_match(n)) for n in named):
+        return None
+    # a spouse may share the subject's surname (Chidi Okoro, married to Adaeze Okoro)
+    others = [n for n in named if not (cs.subject and same_name(n, cs.subject))]
+    return others[0] if others else None
+
+
+def _nationality_said(text: str) -> list[str]:
+    """The nationalities ``text`` gives its subject as what it is: "is a Nigerian economist",
+    "was Ghanaian", 是尼日利亚经济学家 (members of the nationality group)."""
+    out = []
+    for member, phrases in lexicon.CATEGORY_GROUPS["nationality"].items():
+        for p in phrases:
+            if CJK.match(p):
+                hit = re.search(rf"是(?:一[名位个])?{p}(?!大学|科学院|公司)", text)
+            else:
+                hit = re.search(rf"\b(?:is|was|are|were)\s+(?:an?\s+)?(?:[a-z]+[\s-]+)?{p}\b(?!\s+(?:university|academy|company))",
+                                text, re.IGNORECASE)
+            if hit:
+                out.append(member)
+                break
+    return out
+
+
+def nationality_conflict(slot: Slot, sent: Sentence, cs: ClaimSlots) -> str | None:
+    """Another nationality the sentence gives the subject: "is a Nigerian economist" against
+    "is Ghanaian"; none where the sentence gives the claim's too (Nigerian-British)."""
+    if slot.group != "nationality" or not sent.subject or slot.member not in _nationality_said(cs.text):
+        return None
+    said = _nationality_said(sent.text)
+    if not said or slot.member in said or lexicon.words_in(sent.low, slot.text):
+        return None
+    return lexicon.CATEGORY_GROUPS["nationality"][said[0]][0]
+
+
 # words before "in <place>" that place nothing of the claim's thing ("interested in", "rise in")
 _NOT_PLACE_HEADS = frozenset({"interested", "rise", "fall", "increase", "decrease", "growth", "drop", "role",
                               "part", "degree", "phd", "doctorate", "major", "majored", "specialised",
