@@ -984,3 +984,28 @@ def test_who_made_a_titled_work_is_confirmed_only_where_both_are_named() -> None
              "Kofi Boateng is a Ghanaian banker."]
     j = _judge('Kofi Boateng wrote "Markets Without Borders".', pages)
     assert j.verdict.label not in (Label.TRUE, Label.MOSTLY_TRUE)
+
+
+def test_a_short_chinese_clause_goes_on_with_the_one_before() -> None:
+    from veracity.judge.frames import clause_spans
+
+    text = "1999年毕业于南京大学化学系，获学士学位；2005年在美国加州大学伯克利分校获得材料科学博士学位。"
+    assert [text[a:b] for a, b in clause_spans(text)] == [
+        "1999年毕业于南京大学化学系，获学士学位；", "2005年在美国加州大学伯克利分校获得材料科学博士学位。"]
+    # a date or a word that leads on still belongs with the clause after it
+    assert len(clause_spans("1911年，她获得诺贝尔化学奖。")) == 1
+    assert len(clause_spans("此后，她加入谷歌。")) == 1
+    j = _judge("孙雅琴本科毕业于南京大学化学系。", ["孙雅琴" + text], lang="zh", subject="孙雅琴")
+    assert j.verdict.label in (Label.TRUE, Label.MOSTLY_TRUE)
+
+
+def test_chinese_academies_spouses_and_maiden_flights() -> None:
+    page = "孙雅琴2018年当选中国科学院院士。她的丈夫周建国是南京大学物理学教授。"
+    assert _judge("孙雅琴2018年当选中国工程院院士。", [page], lang="zh").verdict.label == Label.FALSE
+    assert _judge("孙雅琴的丈夫是王建国。", [page], lang="zh").verdict.label == Label.FALSE
+    assert _judge("孙雅琴的丈夫是周建国。", [page], lang="zh").verdict.label not in (Label.FALSE, Label.UNVERIFIABLE)
+    assert lexicon.spouses_of("他的妻子是一名医生。") == []
+    flight = "2023年7月，星辰航天的星辰二号火箭在酒泉卫星发射中心首飞成功。"
+    assert _judge("星辰二号火箭于2022年7月首飞成功。", [flight], lang="zh").verdict.label == Label.FALSE
+    assert _judge("星辰二号在西昌卫星发射中心首飞。", [flight], lang="zh").verdict.label == Label.FALSE
+    assert _judge("星辰二号在酒泉卫星发射中心首飞。", [flight], lang="zh").verdict.label != Label.FALSE

@@ -444,6 +444,20 @@ CASES: list[tuple[str, tuple[Label, ...]]] = [
     ("Adaeze Okoro was born in 1957.", (Label.FALSE,)),
     # a page that tells checkers what to conclude is no evidence
     ("Adaeze Okoro won the Nobel Memorial Prize in Economic Sciences in 2022.", (Label.UNVERIFIABLE,)),
+    # a short Chinese clause goes on with the one before (…南京大学化学系，获学士学位；2005年在…)
+    ("孙雅琴本科毕业于南京大学化学系。", GOOD),
+    ("孙雅琴在斯坦福大学获得博士学位。", (Label.FALSE,)),
+    # an academy; a spouse named in the spouse's own sentence (她的丈夫周建国是…)
+    ("孙雅琴2018年当选中国工程院院士。", (Label.FALSE,)),
+    ("孙雅琴2018年当选中国科学院院士。", GOOD),
+    ("孙雅琴的丈夫是南京大学物理学教授周建国。", GOOD),
+    ("孙雅琴的丈夫是王建国。", (Label.FALSE,)),
+    # a maiden flight happens once, in one place
+    ("星辰二号火箭于2023年7月首飞成功。", GOOD),
+    ("星辰二号火箭于2022年7月首飞成功。", (Label.FALSE,)),
+    ("星辰二号在西昌卫星发射中心首飞。", (Label.FALSE,)),
+    ("星辰二号火箭全长54米。", (Label.FALSE,)),
+    ("星辰航天2022年完成了15亿元C轮融资。", (Label.FALSE,)),
 ]
 
 

@@ -293,7 +293,8 @@ def align(
         if has_alias_statement(s.text):
             continue  # "appeared under the title …" links two names; it states no claimed fact
         # "她的丈夫周明是…" starts with a pronoun but is about the husband
-        kin = not nm and kin_leads(s.text, cs)
+        # (of a marriage claim, the spouse's sentence is the one that says it)
+        kin = not nm and cs.relation != "marriage" and kin_leads(s.text, cs)
         s.subject = nm or (not kin and (current or (
             subject_in_passage and (starts_with_pronoun(s.text) or not cs.subject))))
     matches: dict[str, SlotMatch] = {}
@@ -417,7 +418,7 @@ def align(
             elif slot.kind == "name" and works_at(slot, cs):
                 conflict = employer_conflict(slot, s, cs)
             elif slot.kind == "name" and (cs.relation in ("birth", "death", "location") or (
-                    cs.relation == "founding" and _placed(slot, cs.text))):  # "founded in Bergen"
+                    cs.relation in ("founding", "debut") and _placed(slot, cs.text))):  # "founded in Bergen"
                 conflict = place_conflict(slot, s, cs)
             if conflict is not None:
                 contradictions[slot.key] = SlotMatch(CONTRADICTED, i, conflict)

@@ -83,6 +83,16 @@ def _lead_in(clause: str) -> bool:
     return len(bare.split()) <= 3 if not CJK.search(bare) else len(bare) <= 6
 
 
+_ZH_LEAD_WORDS = re.compile(r"^\s*(?:此后|随后|之后|同年|次年|后来|其后|当时|目前|此前|如今|现在|在|于|自|从|到|截至|据|但|而|并|且)")
+
+
+def _zh_tail(clause: str) -> bool:
+    """A short Chinese clause that goes on with the one before ("获学士学位", "任教授"): no
+    date or time in it and no word that leads into what follows ("此后", "在…")."""
+    bare = clause.strip(" ，,；;。.")
+    return bool(CJK.search(bare)) and not re.search(r"[\d年月日]", bare) and not _ZH_LEAD_WORDS.match(bare)
+
+
 def clause_spans(text: str) -> list[tuple[int, int]]:
     """The clauses of ``text`` as (start, end) offsets: split at commas, semicolons and at
     "and" before a verb; a clause that is only a short lead-in ("1911年，", "In 1903,")
@@ -96,6 +106,9 @@ def clause_spans(text: str) -> list[tuple[int, int]]:
         start = carry if carry is not None else a
         carry = None
         if _lead_in(text[a:b]):
+            if _zh_tail(text[a:b]) and merged and carry is None and start == a:
+                merged[-1][1] = b  # "…毕业于南京大学化学系，获学士学位；": the degree of the clause before
+                continue
             if (a, b) != spans[-1]:
                 carry = start
                 continue
@@ -125,7 +138,7 @@ __all__ = ["CJK", "TIME_KINDS", "claim_words", "claim_years", "clause_at", "clau
 
 # --- what a claim shares with a clause ------------------------------------------------------
 
-_FUNCTIONAL = ("birth", "death", "founding", "opening", "location")  # one seat at a time
+_FUNCTIONAL = ("birth", "death", "founding", "opening", "location", "debut")  # one seat at a time
 # a work made once: "The Vela Transformer was introduced in 2018" (a person introduces many
 # things; a thing is introduced once)
 _MADE_ONCE = re.compile(r"\b(?:was|were)\s+(?:first\s+)?(?:introduced|invented|proposed|created|devised|"

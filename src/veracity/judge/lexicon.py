@@ -61,6 +61,9 @@ RELATIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
                  ("位于", "坐落", "总部", "举行", "举办")),
     # elected to an academy or a fellowship: once (see frames.one_time)
     "election": (("elected", "inducted"), ("当选", "入选", "增选")),
+    # a first flight, performance or screening: once
+    "debut": (("maiden flight", "first flight", "maiden voyage", "debut", "premiere"),
+              ("首飞", "首航", "首演", "首映", "首秀")),
     # whom someone is married to
     "marriage": (("married", "marry", "marriage", "wife", "husband", "spouse"),
                  ("结婚", "妻子", "丈夫", "配偶", "嫁给", "娶了", "夫人")),
@@ -151,6 +154,26 @@ def full_forms(name: str, text: str) -> list[str]:
         ):
             out.append(full)
     return out
+
+
+_ZH_NOT_NAME_END = ("医生", "教授", "老师", "律师", "学家", "工程师", "员", "师", "家", "者", "人", "生")
+
+
+# whom someone is married to: "married to (the architect) Chidi Okoro", "wife of …", 丈夫是…, 与…结婚
+_SPOUSE_EN = re.compile(r"\b(?:married\s+to|wife\s+of|husband\s+of|spouse\s+of|(?:his|her)\s+(?:wife|husband|spouse),?)"
+                        r"\s+(?:the\s+)?(?:[a-z]+\s+){0,3}?(?P<name>[A-ZÀ-ÖØ-Þ][\w'’\-]+(?:\s+[A-ZÀ-ÖØ-Þ][\w'’\-]+)+)")
+_SPOUSE_ZH = re.compile(rf"(?:(?:丈夫|妻子|配偶|夫人)(?:是|为)?|嫁给了?|娶了)(?P<name>[{CJK_CHARS}·]{{2,3}}?)(?=是|为|[，。；、,;]|$)"
+                        rf"|与(?P<name2>[{CJK_CHARS}·]{{2,4}}?)结婚"
+                        # 丈夫是南京大学物理学教授「周建国」: the name ends the clause
+                        rf"|(?:丈夫|妻子|配偶|夫人)(?:是|为)[^，。；,;]*?(?P<name3>[{CJK_CHARS}·]{{2,3}})(?=[，。；,;]|$)")
+
+
+def spouses_of(text: str) -> list[str]:
+    """The people ``text`` says someone is married to."""
+    out = [m.group("name") for m in _SPOUSE_EN.finditer(text)]
+    zh = [m.group("name") or m.group("name2") or m.group("name3") for m in _SPOUSE_ZH.finditer(text)]
+    # 妻子是一「名医生」: a description, not a name
+    return out + [n for n in zh if not n.startswith(("名", "位", "个")) and not n.endswith(_ZH_NOT_NAME_END)]
 
 
 # English given names and the formal names they stand for ("Bill Gates" is William Gates)

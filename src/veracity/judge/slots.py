@@ -248,9 +248,9 @@ def _subject_for(text: str, hint: str | None, anchors: list[str]) -> str | None:
 # 曾任「哈佛大学教授」, 在「清华大学」任教
 _ZH_OBJECT = re.compile(
     r"(?:(?:出生于|生于|毕业于|就读于|任职于|就职于|加入|位于|获得|荣获|创立|创办|发明|发现|去世于|逝世于"
-    r"|曾任|担任|出任|现任)"
+    r"|曾任|担任|出任|现任|当选为?)"
     rf"(?:了)?(?:\d{{4}}\s*年度?的?)?([{CJK_CHARS}·]{{2,12}}?)(?=[的,，。、;；和与及并(（]|$|\s|[0-9A-Za-z])"
-    rf"|在([{CJK_CHARS}·]{{2,12}}?)(?:任教|执教|任职|工作|就读|学习|读书|求学|深造|获得|取得|攻读|完成|举行|举办|成立|创立|创办|出生)"
+    rf"|在([{CJK_CHARS}·]{{2,12}}?)(?:任教|执教|任职|工作|就读|学习|读书|求学|深造|获得|取得|攻读|完成|举行|举办|成立|创立|创办|出生|首飞|首航|首演|首映)"
     # 是「南京大学」教授: a post at a school
     rf"|是([{CJK_CHARS}·]{{2,12}}?(?:大学|学院|研究院|研究所))的?{lexicon.ZH_POST})"
 )
@@ -264,6 +264,8 @@ _ZH_SUBJECT = re.compile(
     r"的|将|被|由|和|与|为|成为|去世|逝世|主导|领导|加入|位于|拥有|共有|有|以|，|,|\d|自|从|担任|任|"
     r"完成|发布|推出|宣布|收购|上市|开发|研发|提供|参与|总部|目前|现|已|获得|赢得|当选|出版|发表|创作|"
     r"首次|首先|最早|率先|共|合成|研制|指导|培养|带领|负责|"
+    # the degree of what follows (孙雅琴「本科」毕业于…) and a spouse (孙雅琴「丈夫」…)
+    r"本科|硕士|博士|学士|丈夫|妻子|"
     # what is counted of it (云岭能源「员工」约3200人) and how roughly
     r"约|近|逾|超过|达到?|员工|职工|营收|营业收入|收入|净利润|利润|市值|销量|销售额|产量|发电量|用户|人口|面积|股价|"
     # who holds its offices (恒远集团「董事长」为邓力)
@@ -387,6 +389,13 @@ def claim_slots(text: str, subject_hint: str | None = None,
             forms.append(normalize_for_match(post.group(1)))
         forms += _field_post_forms(obj)  # 物理学教授 is "professor of physics" in English
         zh_objects.append(Slot(kind="name", text=obj, forms=forms, part=part_of(at), pos=at))
+    # whom the subject is married to (丈夫是王建国): a Chinese name has no capitals to find it by
+    if lexicon.relation_of(text) == "marriage":
+        for spouse in lexicon.spouses_of(text):
+            if CJK.match(spouse) and not any(spouse in sl.text for sl in [*slots, *zh_objects]):
+                at = text.find(spouse)
+                zh_objects.append(Slot(kind="name", text=spouse, forms=[normalize_for_match(spouse)], part=part_of(at),
+                                       pos=at))
     # a number inside the subject's name is part of what the claim is about ("The Northfield
     # Climate Summit 2023 was …", "Expo 2020 was …"), not a value it claims; inside another name
     # it is one ("won an award at NeurIPS 2022")

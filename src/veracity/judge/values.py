@@ -273,13 +273,13 @@ def category_conflict(slot: Slot, sent: Sentence, cs: ClaimSlots) -> str | None:
 INSTITUTION = re.compile(
     r"(?:[A-Z][\w'’.&\-]*\s+)*(?:University|College|Institute|School|Academy|Polytechnic)"
     r"(?:\s+of(?:\s+(?:the\s+)?[A-Z][\w'’.&\-]*)+)?"
-    rf"|[{CJK_CHARS}]{{2,12}}(?:大学|学院|研究院|研究所)"
+    rf"|[{CJK_CHARS}]{{2,12}}(?:大学|学院|研究院|研究所|工程院)"
     rf"|(?:{lexicon.ZH_SHORT_NAMES})(?!学)"  # 北大物理系
 )
 
 
 _ZH_UNIVERSITY = re.compile(rf"[{CJK_CHARS}]{{2,8}}?大学")
-_ZH_LEAD = re.compile(r"^.*[在于从自入到年月日的和与及、，曾任后前]")  # "年毕业于「浙江大学」"
+_ZH_LEAD = re.compile(r"^.*[在于从自入到年月日的和与及、，曾任后前选]")  # "年毕业于「浙江大学」"
 
 
 # the school a degree came from, however short its name: "her PhD from MIT", "a degree at Harvard"
@@ -299,7 +299,7 @@ def schools_of_degrees(text: str) -> tuple[str, ...]:
 
 # what may follow a Chinese school's name in one slot: its department, or a post held there
 # (北京大学「经济系」, 清华大学「教授」)
-_ZH_SCHOOL_TAIL = re.compile(rf"[{CJK_CHARS}]{{0,6}}(?:系|专业|学院|研究所)|{lexicon.ZH_POST}|校长|院长")
+_ZH_SCHOOL_TAIL = re.compile(rf"[{CJK_CHARS}]{{0,6}}(?:系|专业|学院|研究所)|{lexicon.ZH_POST}|校长|院长|院士")
 
 
 def is_school(slot: Slot, cs: ClaimSlots) -> bool:
@@ -394,7 +394,7 @@ def employer_conflict(slot: Slot, sent: Sentence, cs: ClaimSlots) -> str | None:
 
 _IN_PLACE = re.compile(r"\bin\s+([A-ZÀ-ÖØ-Þ][\w'’\-]+(?:\s+[A-ZÀ-ÖØ-Þ][\w'’\-]+)*)")
 _ZH_PLACE = re.compile(rf"(?:出生于|生于|出生在|逝世于|去世于|病逝于|死于|总部位于|总部设在|位于)([{CJK_CHARS}]{{2,6}}?)(?=[，。,;；、的（(]|$|\d)"
-                       rf"|(?:在|于)([{CJK_CHARS}]{{2,6}}?)(?=举行|举办|成立|创立|创办|出生)")  # 峰会于塔林举行
+                       rf"|(?:在|于)([{CJK_CHARS}]{{2,10}}?)(?=举行|举办|成立|创立|创办|出生|首飞|首航|首演|首映)")  # 峰会于塔林举行
 
 
 _PLACE_KINDS = frozenset(["city", "county", "district", "province", "state", "region", "north", "south", "east",
@@ -481,27 +481,13 @@ def anchored_place_conflict(slot: Slot, sent: Sentence, cs: ClaimSlots) -> str |
     return None
 
 
-# whom someone is married to: "married to (the architect) Chidi Okoro", "wife of …", 丈夫是…, 与…结婚
-_SPOUSE_EN = re.compile(r"\b(?:married\s+to|wife\s+of|husband\s+of|spouse\s+of|(?:his|her)\s+(?:wife|husband|spouse),?)"
-                        r"\s+(?:the\s+)?(?:[a-z]+\s+){0,3}?(?P<name>[A-ZÀ-ÖØ-Þ][\w'’\-]+(?:\s+[A-ZÀ-ÖØ-Þ][\w'’\-]+)+)")
-_SPOUSE_ZH = re.compile(rf"(?:(?:丈夫|妻子|配偶|夫人)(?:是|为)|嫁给了?|娶了)(?P<name>[{CJK_CHARS}·]{{2,4}}?)(?=[，。；、,;]|$)"
-                        rf"|与(?P<name2>[{CJK_CHARS}·]{{2,4}}?)结婚")
-
-
-def spouses_in(text: str) -> list[str]:
-    """The people ``text`` says someone is married to."""
-    out = [m.group("name") for m in _SPOUSE_EN.finditer(text)]
-    out += [m.group("name") or m.group("name2") for m in _SPOUSE_ZH.finditer(text)]
-    return out
-
-
 def spouse_conflict(slot: Slot, sent: Sentence, cs: ClaimSlots) -> str | None:
     """Another spouse of the subject: "married to Kwame Mensah" against "She is married to the
     architect Chidi Okoro" (a sentence that also marries the subject to the claim's person, as
     a second marriage, does not contradict)."""
-    if cs.relation != "marriage" or not sent.subject or not any(same_name(slot.text, n) for n in spouses_in(cs.text)):
+    if cs.relation != "marriage" or not sent.subject or not any(same_name(slot.text, n) for n in lexicon.spouses_of(cs.text)):
         return None
-    named = spouses_in(sent.text)
+    named = lexicon.spouses_of(sent.text)
     if any(same_name(slot.text, n) or name_found(slot, normalize_for_match(n)) for n in named):
         return None
     # a spouse may share the subject's surname (Chidi Okoro, married to Adaeze Okoro)
