@@ -1009,3 +1009,23 @@ def test_chinese_academies_spouses_and_maiden_flights() -> None:
     assert _judge("星辰二号火箭于2022年7月首飞成功。", [flight], lang="zh").verdict.label == Label.FALSE
     assert _judge("星辰二号在西昌卫星发射中心首飞。", [flight], lang="zh").verdict.label == Label.FALSE
     assert _judge("星辰二号在酒泉卫星发射中心首飞。", [flight], lang="zh").verdict.label != Label.FALSE
+
+
+def test_a_deed_only_planned_or_expected_is_not_confirmed_as_done() -> None:
+    from veracity.judge.decide import planned_only
+
+    page = "Larkspur Pharmaceuticals expects to file for approval with the European Medicines Agency in 2025."
+    assert planned_only("Larkspur has filed for approval.", page)
+    assert not planned_only("Larkspur plans to file for approval.", page)  # the claim is a plan too
+    assert not planned_only("Larkspur filed for approval.", "Larkspur filed for approval in 2024.")
+    assert planned_only("星辰航天已经上市。", "星辰航天计划于2025年上市。")
+    j = _judge("Larkspur Pharmaceuticals has filed for approval with the European Medicines Agency.", [page])
+    assert j.verdict.label not in (Label.TRUE, Label.MOSTLY_TRUE)
+
+
+def test_a_designating_number_and_the_object_of_a_change() -> None:
+    page = "Larkspur said its drug QP-17 reduced migraine days by 38 percent compared with placebo in a phase 3 trial."
+    assert _judge("QP-17 reduced migraine days by 38 percent in a phase 2 trial.", [page]).verdict.label == Label.FALSE
+    assert _judge("QP-17 reduced migraine days by 83 percent in a phase 3 trial.", [page]).verdict.label == Label.FALSE
+    assert _judge("QP-17 reduced migraine days by 38 percent in a phase 3 trial.", [page]).verdict.label in (
+        Label.TRUE, Label.MOSTLY_TRUE)

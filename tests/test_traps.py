@@ -458,6 +458,17 @@ CASES: list[tuple[str, tuple[Label, ...]]] = [
     ("星辰二号在西昌卫星发射中心首飞。", (Label.FALSE,)),
     ("星辰二号火箭全长54米。", (Label.FALSE,)),
     ("星辰航天2022年完成了15亿元C轮融资。", (Label.FALSE,)),
+    # a deed only expected is not done; the number that says which phase; what a change is of
+    ("Larkspur Pharmaceuticals has filed for approval with the European Medicines Agency.",
+     (Label.PARTLY_TRUE, Label.UNVERIFIABLE)),
+    ("QP-17 reduced migraine days by 38 percent in a phase 3 trial.", GOOD),
+    ("QP-17 reduced migraine days by 38 percent in a phase 2 trial.", (Label.FALSE,)),
+    ("QP-17 reduced migraine days by 83 percent in a phase 3 trial.", (Label.FALSE,)),
+    ("The QP-17 trial enrolled 14,500 patients.", (Label.FALSE,)),
+    ("The Merrow River burst its banks on 14 February 2024.", GOOD),
+    ("The Merrow River burst its banks on 14 March 2024.", (Label.FALSE, Label.UNVERIFIABLE)),
+    ("Harriet Vance said repairs would cost at least £15 million.", GOOD),
+    ("The government has pledged £15 million in emergency aid.", (Label.PARTLY_TRUE, Label.FALSE, Label.UNVERIFIABLE)),
 ]
 
 

@@ -20,6 +20,7 @@ The thresholds of steps 3–5 and the confidence of each label come from the shi
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -30,6 +31,7 @@ from veracity.judge.frames import life_dates, one_time, same_time
 from veracity.judge.lexicon import relation_outside
 from veracity.judge.owners import name_found
 from veracity.judge.slots import QUOTED, ClaimSlots, Slot, same_name
+from veracity.text import CJK_CHARS
 from veracity.types import Label
 
 HARD_RULES = frozenset({"credited_other", "conflict", "conflict_partly", "negated"})
@@ -92,6 +94,28 @@ def claim_features(cs: ClaimSlots, als: list[PassageAlignment], units_found: flo
     ]
 
 
+# a deed only planned, expected or hoped for: "expects to file for approval", 计划上市
+_PLANNED_EN = re.compile(
+    r"\b(?:expects?|expected|plans?|planned|planning|intends?|intended|aims?|aimed|hopes?|hoped|will|would|"
+    r"could|may|might|seeks?|sought|wants?|proposes?|proposed|(?:is|are|was|were)\s+(?:set|due|expected|likely|"
+    r"scheduled|poised))\s+(?:to\s+)?(?:be\s+)?(?P<verb>[a-z]{3,})", re.IGNORECASE)
+_PLANNED_ZH = re.compile(rf"(?:计划|预计|拟|将|有望|准备|打算|希望|争取|将要|即将)"
+                         rf"(?:[在于]\d{{4}}年(?:\d{{1,2}}月)?(?:\d{{1,2}}日)?(?:底|初|前|内)?)?(?P<verb>[{CJK_CHARS}]{{2}})")
+
+
+def planned_only(claim: str, sentence: str) -> bool:
+    """``sentence`` says the claim's deed is only planned or expected ("expects to file for
+    approval" for "has filed for approval"; 计划于2025年上市 for 已上市) and the claim is no
+    plan itself."""
+    if _PLANNED_EN.search(claim) or _PLANNED_ZH.search(claim):
+        return False
+    words = {w[:4] for w in re.findall(r"[a-z]{3,}", claim.lower())}
+    for m in _PLANNED_EN.finditer(sentence):
+        if m.group("verb").lower()[:4] in words:
+            return True
+    return any(m.group("verb") in claim for m in _PLANNED_ZH.finditer(sentence))
+
+
 def decide(
     cs: ClaimSlots,
     als: list[PassageAlignment],
@@ -102,7 +126,26 @@ def decide(
 ) -> Decision:
     """``probs``: one row per alignment, columns as :data:`veracity.judge.model.STANCES`;
     ``levels``: the claim-level model's (support, partial, none) probabilities; ``wording``: the
-    share of the claim's wording found in the passages together."""
+    share of the claim's wording found in the passages together. A claim confirmed only where
+    its deed is planned or expected (:func:`planned_only`) is partly true."""
+    d = _decide(cs, als, probs, levels, thresholds, wording)
+    if d.label in (Label.TRUE, Label.MOSTLY_TRUE) and d.deciding and all(
+        (j := als[i].binds_all(cs) if als[i].binds_all(cs) is not None else als[i].best_sentence) is not None
+        and planned_only(cs.text, als[i].sentences[j].text)
+        for i in d.deciding if i < len(als)
+    ):
+        return Decision(Label.PARTLY_TRUE, d.score, "partial", d.deciding, d.conflicts, d.credited)
+    return d
+
+
+def _decide(
+    cs: ClaimSlots,
+    als: list[PassageAlignment],
+    probs: np.ndarray,
+    levels: np.ndarray | None,
+    thresholds: dict[str, float],
+    wording: float = 1.0,
+) -> Decision:
     if not als:
         return Decision(Label.UNVERIFIABLE, 1.0, "no_evidence")
     core = cs.core

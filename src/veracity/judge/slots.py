@@ -273,6 +273,12 @@ _ZH_SUBJECT = re.compile(
 )
 
 
+# a number that designates which one ("a phase 3 trial", "Category 4 hurricane", "Level 2"): a
+# value to find however small
+_DESIGNATION_BEFORE = re.compile(r"\b(?:phase|stage|level|grade|tier|class|category|type|series|generation|"
+                                 r"season|volume|chapter|round|division)\s*$", re.IGNORECASE)
+
+
 # a numbered rank of an office or an edition ("the 14th president", "the 3rd edition"): a value
 # to find, not a small word
 _RANK_OF = re.compile(r"\d+(?:st|nd|rd|th)\s+(?:[a-z]+\s+)?[a-z]{3,}"
@@ -404,6 +410,7 @@ def claim_slots(text: str, subject_hint: str | None = None,
         if n.kind == "version" or any(a <= n.start and n.end <= b for a, b in named_spans):
             continue
         minor = (n.kind == "count" and abs(n.value) < 10 and not n.unit and not lexicon.measure_follows(text, n.end)
+                 and not _DESIGNATION_BEFORE.search(text[max(0, n.start - 12): n.start])
                  and not (subject and _COUNTED.match(text, n.end))
                  ) or (n.kind == "ordinal" and not _RANK_OF.match(text, n.start))
         slots.append(Slot(kind="number", text=n.text, number=n, part=part_of(n.start), minor=minor, pos=n.start))
