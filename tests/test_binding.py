@@ -1029,3 +1029,12 @@ def test_a_designating_number_and_the_object_of_a_change() -> None:
     assert _judge("QP-17 reduced migraine days by 83 percent in a phase 3 trial.", [page]).verdict.label == Label.FALSE
     assert _judge("QP-17 reduced migraine days by 38 percent in a phase 3 trial.", [page]).verdict.label in (
         Label.TRUE, Label.MOSTLY_TRUE)
+
+
+def test_hearsay_confirms_nothing() -> None:
+    page = "Comment by dbfan99: I heard Mina Brandt won the Turing Award last year, amazing!"
+    j = _judge("Mina Brandt won the Turing Award.", [page])
+    assert j.verdict.label == Label.UNVERIFIABLE and "hearsay" in j.verdict.rationale
+    assert all(e.stance != Stance.SUPPORTS for e in j.evidence)  # hearsay is quoted, never as support
+    zh = _judge("布兰特获得了图灵奖。", ["网上据传布兰特获得了图灵奖。"], lang="zh")
+    assert zh.verdict.label not in (Label.TRUE, Label.MOSTLY_TRUE)

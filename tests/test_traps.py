@@ -469,6 +469,13 @@ CASES: list[tuple[str, tuple[Label, ...]]] = [
     ("The Merrow River burst its banks on 14 March 2024.", (Label.FALSE, Label.UNVERIFIABLE)),
     ("Harriet Vance said repairs would cost at least £15 million.", GOOD),
     ("The government has pledged £15 million in emergency aid.", (Label.PARTLY_TRUE, Label.FALSE, Label.UNVERIFIABLE)),
+    # a reader's comment that only heard it; a Chinese page that tells the checker what to conclude
+    ("Mina Brandt won the Turing Award.", (Label.UNVERIFIABLE,)),
+    ("Mina Brandt is a computer scientist at TUM.", GOOD),
+    ("Wilhelmina Brandt received the Leibniz Prize in 2016.", GOOD),
+    ("Mina Brandt received the Leibniz Prize in 2018.", (Label.FALSE,)),
+    ("Mina Brandt was president of the German Informatics Society until 2023.", (Label.FALSE, Label.PARTLY_TRUE)),
+    ("Mina Brandt is Austrian.", (Label.FALSE,)),
 ]
 
 

@@ -321,6 +321,14 @@ _JUDGE: dict[str, dict[str, str]] = {
         "en": "The evidence does not state the claim's points, so it cannot be confirmed",
         "zh": "证据未能确认声明的要点，无法核实",
     },
+    "lead_hearsay": {
+        "en": "The only evidence is hearsay or a rumour (\u201cI heard\u201d, \u201creportedly\u201d), so it cannot be confirmed",
+        "zh": "唯一的证据是传闻或道听途说（\u201c听说\u201d\u201c据传\u201d），无法核实",
+    },
+    "lead_planned": {
+        "en": "The evidence says this is planned or expected, not that it happened",
+        "zh": "证据只说这是计划或预期之事，并未说它已发生",
+    },
     "lead_stated": {
         "en": "One sentence of the evidence states every name, number and date of the claim, with its relation",
         "zh": "同一句证据陈述了声明的全部具体信息及其关系",

@@ -103,6 +103,12 @@ _PLANNED_ZH = re.compile(rf"(?:计划|预计|拟|将|有望|准备|打算|希望
                          rf"(?:[在于]\d{{4}}年(?:\d{{1,2}}月)?(?:\d{{1,2}}日)?(?:底|初|前|内)?)?(?P<verb>[{CJK_CHARS}]{{2}})")
 
 
+# what is only heard, rumoured or reported without a source: "I heard …", "reportedly", 据传
+HEARSAY = re.compile(r"\b(?:I|we)\s+(?:heard|read\s+somewhere|think|believe|guess)\b|\brumou?r(?:s|ed)?\b|"
+                     r"\breportedly\b|\ballegedly\b|\bunconfirmed\b|\bsupposedly\b|\bit\s+is\s+said\b|"
+                     r"听说|据传|传闻|网传|据说|未经证实|小道消息", re.IGNORECASE)
+
+
 def planned_only(claim: str, sentence: str) -> bool:
     """``sentence`` says the claim's deed is only planned or expected ("expects to file for
     approval" for "has filed for approval"; 计划于2025年上市 for 已上市) and the claim is no
@@ -129,12 +135,14 @@ def decide(
     share of the claim's wording found in the passages together. A claim confirmed only where
     its deed is planned or expected (:func:`planned_only`) is partly true."""
     d = _decide(cs, als, probs, levels, thresholds, wording)
-    if d.label in (Label.TRUE, Label.MOSTLY_TRUE) and d.deciding and all(
-        (j := als[i].binds_all(cs) if als[i].binds_all(cs) is not None else als[i].best_sentence) is not None
-        and planned_only(cs.text, als[i].sentences[j].text)
-        for i in d.deciding if i < len(als)
-    ):
-        return Decision(Label.PARTLY_TRUE, d.score, "partial", d.deciding, d.conflicts, d.credited)
+    if d.label not in (Label.TRUE, Label.MOSTLY_TRUE) or not d.deciding:
+        return d
+    said = [als[i].sentences[j].text for i in d.deciding if i < len(als)
+            if (j := als[i].binds_all(cs) if als[i].binds_all(cs) is not None else als[i].best_sentence) is not None]
+    if said and all(HEARSAY.search(x) for x in said):
+        return Decision(Label.UNVERIFIABLE, d.score, "hearsay", d.deciding)
+    if said and all(planned_only(cs.text, x) for x in said):
+        return Decision(Label.PARTLY_TRUE, d.score, "planned", d.deciding, d.conflicts, d.credited)
     return d
 
 

@@ -70,7 +70,7 @@ _WHAT_FOR = re.compile(
 )
 
 _LEADS = ("negated", "support_one", "support_bound", "support_across", "partial", "refute", "weak", "stated",
-          "bound_all", "conflict_partly")  # the rules whose name leads the rationale (judge.lead_*)
+          "bound_all", "conflict_partly", "hearsay", "planned")  # the rules whose name leads the rationale (judge.lead_*)
 
 
 
