@@ -122,19 +122,10 @@ def planned_only(claim: str, sentence: str) -> bool:
     return any(m.group("verb") in claim for m in _PLANNED_ZH.finditer(sentence))
 
 
-def decide(
-    cs: ClaimSlots,
-    als: list[PassageAlignment],
-    probs: np.ndarray,
-    levels: np.ndarray | None,
-    thresholds: dict[str, float],
-    wording: float = 1.0,
-) -> Decision:
-    """``probs``: one row per alignment, columns as :data:`veracity.judge.model.STANCES`;
-    ``levels``: the claim-level model's (support, partial, none) probabilities; ``wording``: the
-    share of the claim's wording found in the passages together. A claim confirmed only where
-    its deed is planned or expected (:func:`planned_only`) is partly true."""
-    d = _decide(cs, als, probs, levels, thresholds, wording)
+def hedge(cs: ClaimSlots, als: list[PassageAlignment], d: Decision) -> Decision:
+    """The decision once the wording of its deciding sentences is read: a claim confirmed only by
+    hearsay (:data:`HEARSAY`) is unverifiable, one confirmed only where its deed is planned or
+    expected (:func:`planned_only`) partly true; any other decision is returned as it is."""
     if d.label not in (Label.TRUE, Label.MOSTLY_TRUE) or not d.deciding:
         return d
     said = [als[i].sentences[j].text for i in d.deciding if i < len(als)
@@ -146,7 +137,7 @@ def decide(
     return d
 
 
-def _decide(
+def decide(
     cs: ClaimSlots,
     als: list[PassageAlignment],
     probs: np.ndarray,
@@ -154,6 +145,10 @@ def _decide(
     thresholds: dict[str, float],
     wording: float = 1.0,
 ) -> Decision:
+    """``probs``: one row per alignment, columns as :data:`veracity.judge.model.STANCES`;
+    ``levels``: the claim-level model's (support, partial, none) probabilities; ``wording``: the
+    share of the claim's wording found in the passages together. (:func:`hedge` reads the
+    deciding sentences' wording after.)"""
     if not als:
         return Decision(Label.UNVERIFIABLE, 1.0, "no_evidence")
     core = cs.core

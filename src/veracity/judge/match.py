@@ -42,7 +42,7 @@ from veracity.judge.binding import (
     union_terms,
 )
 from veracity.judge.credit import claimed_doers, role_holders
-from veracity.judge.decide import Decision, claim_features, decide
+from veracity.judge.decide import Decision, claim_features, decide, hedge
 from veracity.judge.frames import CJK, life_dates
 from veracity.judge.model import JudgeModel, load_default
 from veracity.judge.slots import ClaimSlots, Slot, anchors_of, claim_slots, same_name
@@ -169,7 +169,7 @@ class EvidenceMatchJudge:
         probs = self.model.pair.proba([a.features for a in als])
         wording = union_terms(units, als)
         levels = self.model.claim.proba([claim_features(cs, als, wording)])[0]
-        d = decide(cs, als, probs, levels, self.model.thresholds, wording)
+        d = hedge(cs, als, decide(cs, als, probs, levels, self.model.thresholds, wording))
         if d.label == Label.UNVERIFIABLE and float(probs[:, :3].sum(axis=1).max()) < 0.25 and not any(
             al.status(s) == BOUND for al in als for s in cs.core
         ):

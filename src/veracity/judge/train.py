@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from veracity.judge.binding import FEATURES, TermUnits, align, union_terms
-from veracity.judge.decide import CLAIM_FEATURES, HARD_RULES, claim_features, decide
+from veracity.judge.decide import CLAIM_FEATURES, HARD_RULES, claim_features, decide, hedge
 from veracity.judge.model import LEVELS, STANCES, fold_of, softmax
 from veracity.judge.slots import claim_slots
 from veracity.types import Label, Passage, RankedPassage, Source
@@ -190,7 +190,8 @@ def main(argv: list[str] | None = None) -> int:
         out = []
         for n_, c in enumerate(claims):
             idx = by_claim[c]
-            out.append(decide(kept[idx[0]][0], [kept[i][1] for i in idx], oof[idx], coof[n_], th, wording[n_]))
+            cs, als = kept[idx[0]][0], [kept[i][1] for i in idx]
+            out.append(hedge(cs, als, decide(cs, als, oof[idx], coof[n_], th, wording[n_])))
         return out
 
     best: tuple[float, dict[str, float]] | None = None
