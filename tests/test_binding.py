@@ -995,6 +995,7 @@ def test_a_short_chinese_clause_goes_on_with_the_one_before() -> None:
     # a date or a word that leads on still belongs with the clause after it
     assert len(clause_spans("1911年，她获得诺贝尔化学奖。")) == 1
     assert len(clause_spans("此后，她加入谷歌。")) == 1
+    assert len(clause_spans("2023年9月，国安智能发布了铁臂-5。")) == 1  # a date of any length leads
     j = _judge("孙雅琴本科毕业于南京大学化学系。", ["孙雅琴" + text], lang="zh", subject="孙雅琴")
     assert j.verdict.label in (Label.TRUE, Label.MOSTLY_TRUE)
 

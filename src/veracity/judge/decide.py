@@ -128,8 +128,12 @@ def hedge(cs: ClaimSlots, als: list[PassageAlignment], d: Decision) -> Decision:
     expected (:func:`planned_only`) partly true; any other decision is returned as it is."""
     if d.label not in (Label.TRUE, Label.MOSTLY_TRUE) or not d.deciding:
         return d
-    said = [als[i].sentences[j].text for i in d.deciding if i < len(als)
-            if (j := als[i].binds_all(cs) if als[i].binds_all(cs) is not None else als[i].best_sentence) is not None]
+    said = []
+    for al in (als[i] for i in d.deciding if i < len(als)):
+        j = al.binds_all(cs)
+        j = al.best_sentence if j is None else j
+        if j is not None:
+            said.append(al.sentences[j].text)
     if said and all(HEARSAY.search(x) for x in said):
         return Decision(Label.UNVERIFIABLE, d.score, "hearsay", d.deciding)
     if said and all(planned_only(cs.text, x) for x in said):

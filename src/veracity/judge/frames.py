@@ -77,10 +77,16 @@ _AND_VERB = re.compile(
 )
 
 
+# a Chinese clause that is only a date ("2023年9月", "截至2023年12月31日"), however long
+_ZH_DATE_ONLY = re.compile(r"(?:截至|截止|在|于)?\s*\d{4}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?(?:底|末|初|中)?")
+
+
 def _lead_in(clause: str) -> bool:
-    """A clause too short to state a fact by itself: "1911年", "In 1903", "此后"."""
+    """A clause too short to state a fact by itself: "1911年", "In 1903", "此后", "2023年9月"."""
     bare = clause.strip(" ，,；;。.")
-    return len(bare.split()) <= 3 if not CJK.search(bare) else len(bare) <= 6
+    if not CJK.search(bare):
+        return len(bare.split()) <= 3
+    return len(bare) <= 6 or bool(_ZH_DATE_ONLY.fullmatch(bare))
 
 
 _ZH_LEAD_WORDS = re.compile(r"^\s*(?:此后|随后|之后|同年|次年|后来|其后|当时|目前|此前|如今|现在|在|于|自|从|到|截至|据|但|而|并|且)")

@@ -187,9 +187,6 @@ def number_match(slot: Slot, sent: Sentence, cs: ClaimSlots) -> tuple[bool, str 
 _RELATIVE_LEAD = re.compile(r"\s*(?:where|in\s+which|at\s+which|for\s+which)\b", re.IGNORECASE)
 
 
-_DATE_LEAD = re.compile(r"[\s,，、:：]*(?:(?:in|on|by|since|as\s+of|截至|截止|在|于)\s*)?[\s,，、:：]*", re.I)
-
-
 def in_claims_clause(pn: NumberMention, sent: Sentence, cs: ClaimSlots, slot: Slot, frame: str = "") -> bool:
     """The other value sits in the claim's frame at clause level: a clause that does not hold
     the claim's own value, names no other member of the claim's categories (another prize
@@ -203,13 +200,6 @@ def in_claims_clause(pn: NumberMention, sent: Sentence, cs: ClaimSlots, slot: Sl
         k = next((i for i, (a, b) in enumerate(spans) if a <= pn.start < b), 0)
         if k > 0:
             clause = sent.text[spans[k - 1][0]: spans[k][1]]
-    elif _DATE_LEAD.fullmatch(clause.replace(pn.text, "", 1)):
-        # "2023年9月，国安智能发布了…", "In September 2021, she launched …": a date that leads
-        # the sentence dates the clause after it
-        spans = clause_spans(sent.text)
-        k = next((i for i, (a, b) in enumerate(spans) if a <= pn.start < b), len(spans))
-        if k + 1 < len(spans):
-            clause = sent.text[spans[k][0]: spans[k + 1][1]]
     low = clause.lower()
     norm = normalize_for_match(clause)
     if slot.number is not None and any(same_quantity(slot.number, x) for x in extract_numbers(clause)):
