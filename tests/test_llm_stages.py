@@ -136,6 +136,23 @@ def test_checklist_maps_ids_spans_types_and_queries() -> None:
     assert "Jane Doe" in user.split("<document>")[0]  # the subject hint
 
 
+def test_the_rule_checklist_a_caller_already_made_is_not_made_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    from veracity.checklist import rules
+
+    doc = en_doc()
+    answer = {"claims": [item("Jane Doe studied physics at MIT.", "Jane Doe studied physics at MIT", "education")]}
+    expected = run(llm_checklist(doc, StubLLM(answer)))
+    made = rules.split_claims(doc)
+
+    def refuse(*args: Any, **kwargs: Any) -> list[Claim]:
+        raise AssertionError("the rule checklist was made again")
+
+    monkeypatch.setattr(rules, "split_claims", refuse)
+    again = run(llm_checklist(doc, StubLLM(answer), rule_claims=made))
+    assert [(c.id, c.text, c.span, c.context) for c in again] == [(c.id, c.text, c.span, c.context) for c in expected]
+    assert len(again) > 1  # the sentences the model skipped came from the given checklist
+
+
 def test_a_sentence_the_model_skipped_comes_back_from_the_rules() -> None:
     doc = en_doc()
     llm = StubLLM({"claims": [

@@ -259,9 +259,21 @@ def test_deciding_passage_of_a_long_page_is_ranked_above_the_page_cut(tmp_path: 
     assert DECISIVE in texts
 
 
-def test_pages_are_embedded_once_per_run_not_once_per_claim(tmp_path: Path, use_embedder: Any) -> None:
+def test_pages_are_embedded_once_per_run_not_once_per_claim(
+    tmp_path: Path, use_embedder: Any, monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """Ranking claims against many pages embeds each page's passages once (when the page is
-    first used); a later claim embeds only its own text."""
+    first used), and looks at each once for a statement of another name; a later claim embeds
+    only its own text."""
+    from veracity.run import session
+
+    looked: list[str] = []
+
+    def states_alias(text: str) -> bool:
+        looked.append(text)
+        return False
+
+    monkeypatch.setattr(session, "has_alias_statement", states_alias)
     counting = CountingEmbedder(use_embedder)
     with Store(tmp_path / "db.sqlite") as store:
         run = _run(tmp_path, counting, store)
@@ -277,4 +289,5 @@ def test_pages_are_embedded_once_per_run_not_once_per_claim(tmp_path: Path, use_
         second = asyncio.run(run.ranked(_claim("The Orrin Bridge was painted in 1957.", "c2")))
         assert counting.texts == ["The Orrin Bridge was painted in 1957."]
     assert first and second
+    assert sorted(looked) == sorted(p.text for d in run.documents.values() for p in split_passages(d))
     assert "1957" in second[0].passage.text

@@ -213,7 +213,8 @@ async def _check_run(
             cache=spec.cache, subject=spec.subject,
         )
         if bound is not None:
-            checklist = await agent_checklist(doc, bound, settings=settings, progress=progress, run_id=run_id)
+            checklist = await agent_checklist(doc, bound, settings=settings, progress=progress, run_id=run_id,
+                                              rule_claims=checklist)
         store.save_claims(run_id, checklist)
         for event in checklist_events(run_id, checklist, {}):  # the claims, none settled yet
             emit(progress, event)

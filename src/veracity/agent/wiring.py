@@ -57,9 +57,10 @@ def bind_llm(
 
 async def agent_checklist(
     doc: InputDocument, llm: StructuredLLM, *, settings: Settings,
-    progress: ProgressCallback | None, run_id: str,
+    progress: ProgressCallback | None, run_id: str, rule_claims: list[Claim] | None = None,
 ) -> list[Claim]:
     """The LLM checklist; the rule-based splitter when the model's answer is unusable.
+    ``rule_claims``: that splitter's checklist, when the caller already made it.
 
     A model that cannot be reached (refused connection, timeouts, errors after every retry,
     a refused key) stops the run instead: with every claim ahead needing the same model, a
@@ -68,7 +69,7 @@ async def agent_checklist(
     from veracity.checklist.rules import split_claims
 
     try:
-        return await llm_checklist(doc, llm, max_claims=settings.max_claims)
+        return await llm_checklist(doc, llm, max_claims=settings.max_claims, rule_claims=rule_claims)
     except LLMUnavailable as err:
         raise LLMUnavailable(
             f"{err} — the language model could not be used, so nothing was checked; when it is"
@@ -81,10 +82,10 @@ async def agent_checklist(
             type="warning", run_id=run_id,
             message=f"the LLM checklist failed ({err}); using the rule-based splitter",
         ))
-        return split_claims(doc, max_claims=settings.max_claims)
+        return rule_claims if rule_claims is not None else split_claims(doc, max_claims=settings.max_claims)
     except BudgetExhausted as err:
         emit(progress, Event(
             type="warning", run_id=run_id,
             message=f"the LLM checklist failed ({err}); using the rule-based splitter",
         ))
-        return split_claims(doc, max_claims=settings.max_claims)
+        return rule_claims if rule_claims is not None else split_claims(doc, max_claims=settings.max_claims)

@@ -249,9 +249,12 @@ def _dedupe(claims: list[Claim], seen: set[str]) -> list[Claim]:
     return out
 
 
-async def llm_checklist(doc: InputDocument, llm: StructuredLLM, *, max_claims: int = 500) -> list[Claim]:
+async def llm_checklist(
+    doc: InputDocument, llm: StructuredLLM, *, max_claims: int = 500, rule_claims: list[Claim] | None = None,
+) -> list[Claim]:
     """The checklist of ``doc`` as a language model writes it (stage ``checklist``), held to
-    the rule-based splitter's guarantees (see the module docstring)."""
+    the rule-based splitter's guarantees (see the module docstring). ``rule_claims``: the
+    rule-based checklist of ``doc`` when the caller already made it (it is not made again)."""
     if doc.kind == "claims":
         return rules.split_claims(doc, max_claims=max_claims)
     text = doc.text
@@ -296,7 +299,7 @@ async def llm_checklist(doc: InputDocument, llm: StructuredLLM, *, max_claims: i
                 )
             )
 
-    backstop = rules.split_claims(doc)
+    backstop = rule_claims if rule_claims is not None else rules.split_claims(doc)
     for claim in found:  # the heading a claim sits under, from the rule claim it overlaps most
         if claim.span is not None:
             span = claim.span

@@ -126,6 +126,7 @@ class RunSession:
         self._identities: dict[str, asyncio.Task[list[str]]] = {}
         self._failures_of: dict[str, list[str]] = {}
         self._steering: dict[str, str | None] = {}  # source URL → the instruction it carries
+        self._alias_statements: dict[str, bool] = {}  # passage id → states another name of a work
         self._logged: set[tuple[str, str]] = set(logged)
         self.reuse_fetches = reuse_fetches
         self.cache_corpus = cache_corpus
@@ -360,11 +361,18 @@ class RunSession:
         # the judge whole (its candidate passages, after the ranked ones): the judge links the
         # two names when that source speaks of the claim's work, whatever the ranking kept
         shown = {r.passage.id for r in ranked}
-        linking = {src.url for p, src in chosen if has_alias_statement(p.text)}
+        linking = {src.url for p, src in chosen if self._states_alias(p)}
         for p, src in chosen:
             if p.id not in shown and src.url in linking:
                 ranked.append(RankedPassage(passage=p, source=src, score=0.0))
         return ranked
+
+    def _states_alias(self, passage: Passage) -> bool:
+        """Whether the passage states another name of a work (looked at once per run)."""
+        found = self._alias_statements.get(passage.id)
+        if found is None:
+            found = self._alias_statements[passage.id] = has_alias_statement(passage.text)
+        return found
 
     def _speaks_to_checker(self, url: str, passage: Passage) -> bool:
         """Whether the source carries text addressed to a checker or a model ("ignore previous
