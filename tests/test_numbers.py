@@ -321,3 +321,21 @@ def test_a_range_takes_the_unit_of_its_second_number_and_single_letters_are_no_u
     assert (low.value, low.unit, high.value, high.unit) == (20_000.0, "m", 30_000.0, "m")
     assert [n.unit for n in extract_numbers("he ran 10 m and lifted 5 t")] == [None, None]
     assert [n.unit for n in extract_numbers("covers 300 square kilometres")] == ["m²"]
+
+
+@pytest.mark.parametrize(("text", "value", "unit"), [
+    ("The studio raised $30m in its seed round.", 30e6, "USD"),
+    ("a grant of £15m", 15e6, "GBP"),
+    ("a US$2.5bn merger", 2.5e9, "USD"),
+    ("it sold for 40m dollars", 40e6, "USD"),
+    ("a $4b write-down", 4e9, "USD"),
+])
+def test_a_lower_case_scale_letter_beside_money_is_millions_or_billions(text: str, value: float, unit: str) -> None:
+    (n,) = extract_numbers(text)
+    assert (n.kind, n.value, n.unit) == ("count", value, unit)
+
+
+def test_a_lower_case_m_without_money_is_no_million() -> None:
+    (n,) = extract_numbers("a 30m tower")
+    assert n.kind != "count" or n.value == 30  # never 30,000,000
+    assert not same_quantity(n, extract_numbers("$30m")[0])

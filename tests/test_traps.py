@@ -426,6 +426,9 @@ CASES: list[tuple[str, tuple[Label, ...]]] = [
     # a financing round has one lead investor; a participant did not lead it
     ("Lumora raised $40 million in a Series B round led by Northwind Capital.", GOOD),
     ("Lumora raised $40 million in a round led by Fjord Ventures.", (Label.MISATTRIBUTED,)),
+    # "$40m" is $40 million: a lower-case scale letter beside money
+    ("Lumora raised $40m in its Series B round.", GOOD),
+    ("Lumora raised $4m in its Series B round.", (Label.FALSE,)),
     ("青岚生物的C轮融资由红杉资本领投。", (Label.MISATTRIBUTED,)),
     # a place tied to the claim's thing by the word before it
     ("Lumora plans to open a factory in Bergen in 2026.", (Label.FALSE,)),

@@ -189,6 +189,8 @@ _RE_PERCENT_AFTER = re.compile(r"\s?(?:%|％|percent\b|per\s?cent\b|pct\b)", re.
 _RE_CN_SCALE_AFTER = re.compile(r"\s?(万亿|千亿|百亿|十亿|亿|千万|百万|十万|万|千|百)(?!度)")
 _RE_EN_SCALE_WORD = re.compile(r"\s?(thousand|million|billion|trillion|bn|mn)\b", re.I)
 _RE_EN_SCALE_LETTER = re.compile(r"([kKMBT])(?![A-Za-z0-9])")
+# a lower-case m or b is a scale only beside money ("$30m", "30m dollars"): "30m" alone is metres
+_RE_EN_SCALE_MONEY = re.compile(r"(m|b|bn|mn)(?![A-Za-z0-9])")
 _RE_CURRENCY_AFTER = re.compile(
     r"\s?(美元|美金|人民币|欧元|英镑|日元|港元|港币|元)|\s(dollars?|usd|euros?|eur|yuan|rmb|cny"
     r"|pounds?|gbp|yen|jpy)\b",
@@ -436,6 +438,8 @@ def _quantity(
         scale, end = _EN_SCALE[em[1].lower()], end + em.end()
     elif lm := _RE_EN_SCALE_LETTER.match(rest):
         scale, end = _EN_SCALE[lm[1].lower()], end + lm.end()
+    elif (mm := _RE_EN_SCALE_MONEY.match(rest)) and _beside_money(text, start, end + mm.end()):
+        scale, end = _EN_SCALE[mm[1]], end + mm.end()
     elif (
         plain
         and len(int_part) == 4
@@ -467,6 +471,15 @@ def _quantity(
     elif bare and _after_name(text, start, frac, int_part):
         return _Cand(start, end, value, "version")
     return _Cand(start, end, value * scale, kind, unit, scale, suffix)
+
+
+def _beside_money(text: str, start: int, end: int) -> bool:
+    """Whether a currency sign or code comes just before ``start`` or a currency word just
+    after ``end``."""
+    if _RE_CURRENCY_AFTER.match(text, end, end + 12):
+        return True
+    prev = text[start - 1] if start else ""
+    return prev in _CURRENCY_PREV_CHARS and _RE_CURRENCY_BEFORE.search(text, max(0, start - 5), start) is not None
 
 
 def _counted_after(text: str, end: int) -> bool:
