@@ -1039,3 +1039,21 @@ def test_hearsay_confirms_nothing() -> None:
     assert all(e.stance != Stance.SUPPORTS for e in j.evidence)  # hearsay is quoted, never as support
     zh = _judge("布兰特获得了图灵奖。", ["网上据传布兰特获得了图灵奖。"], lang="zh")
     assert zh.verdict.label not in (Label.TRUE, Label.MOSTLY_TRUE)
+
+
+def test_and_with_an_auxiliary_before_a_verb_starts_a_clause() -> None:
+    from veracity.judge.frames import clause_spans
+
+    text = "She joined the museum in 2009 and was promoted to chief curator in 2015."
+    assert [text[a:b].strip() for a, b in clause_spans(text)] == [
+        "She joined the museum in 2009", "and was promoted to chief curator in 2015.",
+    ]
+
+
+def test_a_thing_of_the_subjects_placed_elsewhere_is_not_the_subject() -> None:
+    from veracity.judge.owners import own_thing_elsewhere
+
+    cs = claim_slots("The Ghent plant will employ 410 people.")
+    assert own_thing_elsewhere("Its first factory, in Eindhoven, employs 410 people.", cs)
+    assert not own_thing_elsewhere("Its plant in Ghent employs 240 people.", cs)
+    assert not own_thing_elsewhere("Its workers earn more than the regional average.", cs)

@@ -426,6 +426,14 @@ CASES: list[tuple[str, tuple[Label, ...]]] = [
     # a financing round has one lead investor; a participant did not lead it
     ("Lumora raised $40 million in a Series B round led by Northwind Capital.", GOOD),
     ("Lumora raised $40 million in a round led by Fjord Ventures.", (Label.MISATTRIBUTED,)),
+    # a number of the subject's other thing, placed elsewhere ("Its first factory, in
+    # Eindhoven, employs 410 people" is not the Ghent plant)
+    ("The Ghent plant will employ 240 people.", GOOD),
+    ("The Ghent plant will employ 410 people.", (Label.FALSE,)),
+    # a date the sentence gives to another event ("joined … in 2009 and was promoted … in 2015")
+    ("Astrid Solheim was promoted to full professor in 2015.", GOOD),
+    ("Astrid Solheim was promoted to full professor in 2009.", (Label.FALSE,)),
+    ("Astrid Solheim joined the University of Bergen in 2015.", (Label.FALSE,)),
     # "$40m" is $40 million: a lower-case scale letter beside money
     ("Lumora raised $40m in its Series B round.", GOOD),
     ("Lumora raised $4m in its Series B round.", (Label.FALSE,)),

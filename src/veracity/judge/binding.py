@@ -45,6 +45,8 @@ from veracity.judge.frames import (
     office_conflict,
     one_time,
     same_post,
+    says_all_words,
+    shares_wording,
 )
 from veracity.judge.owners import (
     is_subject_name,
@@ -53,6 +55,7 @@ from veracity.judge.owners import (
     name_partly,
     named_as_other,
     other_name_leads,
+    own_thing_elsewhere,
     starts_with_anaphor,
     starts_with_pronoun,
     subject_named,
@@ -149,7 +152,10 @@ class PassageAlignment:
         if not any(m.sentence == j for m in self.contradictions.values()):
             return True
         s = self.sentences[j]
+        # one value alone ("in 2009") is the claim's only where its clause also says something
+        # of what the claim says: "joined the university in 2009" is no promotion in 2009
         return any(all(slot_in(sl, clause_sentence(s, a, b), cs)[0] for sl in core)
+                   and (len(core) > 1 or shares_wording(s.text[a:b], cs))
                    for a, b in clause_spans(s.text))
 
     def together(self, cs: ClaimSlots) -> int | None:
@@ -290,12 +296,13 @@ def align(
             current = True
         elif other_name_leads(s.text, cs):
             current = False
+        elsewhere = not nm and own_thing_elsewhere(s.text, cs)
         if has_alias_statement(s.text):
             continue  # "appeared under the title …" links two names; it states no claimed fact
         # "她的丈夫周明是…" starts with a pronoun but is about the husband
         # (of a marriage claim, the spouse's sentence is the one that says it)
         kin = not nm and cs.relation != "marriage" and kin_leads(s.text, cs)
-        s.subject = nm or (not kin and (current or (
+        s.subject = nm or (not kin and not elsewhere and (current or (
             subject_in_passage and (starts_with_pronoun(s.text) or not cs.subject))))
     matches: dict[str, SlotMatch] = {}
     frame_names = [sl for sl in cs.slots if sl.kind in ("name", "category")]
@@ -383,6 +390,10 @@ def align(
         # other relations (served, won, joined …) happen more than once: only a frame that
         # also names the claim's other things (the prize, the field, the office) is the same fact
         ctx = any(name_found(sl, s.norm) for sl in cs.context)
+        if not others and not ctx and slot.kind == "number" and not cs.context:
+            # nothing else to place a date: a clause in every word of the claim is its frame
+            # ("…and was promoted to full professor in 2015" for "promoted … in 2009")
+            return any(says_all_words(s.text[a:b], cs) for a, b in clause_spans(s.text))
         return (bool(others) or ctx) and (rel_here or not cs.relation)
     contradictions: dict[str, SlotMatch] = {}
     for slot in cs.slots:

@@ -69,7 +69,7 @@ def life_conflict(cn: NumberMention, sent: str, cs: ClaimSlots) -> str | bool | 
 _CLAUSE_SEP = re.compile(r"[，,；;]")
 # "… in 1998 and joined Google in 2014": "and" before a verb starts a new clause
 _AND_VERB = re.compile(
-    r"\s(?=and\s+(?:then\s+|later\s+|also\s+)?(?:[a-z]+ed|won|became|joined|led|left|took|got|made|"
+    r"\s(?=and\s+(?:then\s+|later\s+|also\s+)?(?:(?:was|were|has|had)\s+(?:been\s+)?)?(?:[a-z]+ed|won|became|joined|led|left|took|got|made|"
     r"received|went|wrote|won|held|served|taught|ran|began|built|gave|moved|founded|rejoined)\b)"
     # "a bachelor's degree in X from A in 2004 and a PhD in Y from B in 2009", "the silver
     # medal in the 200 metres in 2016 and the gold medal in the 400 metres in 2018": two items
@@ -139,7 +139,7 @@ def clause_at(text: str, pos: int) -> str:
 
 
 __all__ = ["CJK", "TIME_KINDS", "claim_words", "claim_years", "clause_at", "clause_spans", "life_conflict", "life_dates",
-           "one_time", "own_time_elsewhere", "same_time", "shares_wording"]
+           "one_time", "own_time_elsewhere", "same_time", "says_all_words", "shares_wording"]
 
 
 # --- what a claim shares with a clause ------------------------------------------------------
@@ -178,6 +178,13 @@ def shares_wording(clause: str, cs: ClaimSlots) -> bool:
     "impressed the Cavalry FC staff … in 2018" is not the frame of "signed with Cavalry FC"."""
     words = claim_words(cs)
     return not words or bool(words & content_terms(clause))
+
+
+def says_all_words(clause: str, cs: ClaimSlots) -> bool:
+    """The clause has every word of the claim besides its names and values, and there are at
+    least two ("was promoted to full professor"): it speaks of the claim's very fact."""
+    words = claim_words(cs)
+    return len(words) >= 2 and words <= content_terms(clause)
 
 
 def own_time_elsewhere(slot: Slot, sentence: str, clause: str, cs: ClaimSlots) -> bool:

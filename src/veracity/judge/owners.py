@@ -75,10 +75,24 @@ def kin_leads(sent: str, cs: ClaimSlots) -> bool:
     return kin is not None and not is_subject_name(kin, cs)
 
 
+_OWN_THING_AT = re.compile(
+    r"\s*(?:[Ii]ts|[Hh]is|[Hh]er|[Tt]heir)\s+(?:[a-z][\w-]*\s+){0,2}[a-z][\w-]*,?\s+(?:in|at|near|outside)\s+"
+    r"(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*)")
+
+
+def own_thing_elsewhere(sent: str, cs: ClaimSlots) -> bool:
+    """The sentence is about a thing of the subject's placed somewhere else by name ("Its
+    first factory, in Eindhoven, employs …" is not about the Ghent plant)."""
+    own = _OWN_THING_AT.match(sent)
+    return own is not None and not is_subject_name(own.group("name"), cs)
+
+
 def other_name_leads(sent: str, cs: ClaimSlots) -> bool:
     """The sentence starts with a name of two or more words that is not the subject's, or
     with the subject's kin or colleague by name (她的丈夫周明是…)."""
     if kin_leads(sent, cs):
+        return True
+    if own_thing_elsewhere(sent, cs):
         return True
     m = LATIN_PHRASE.match(sent.lstrip(" #*-•>|\t"))
     if not m:

@@ -36,6 +36,7 @@ from veracity.judge.frames import (
     one_time,
     own_time_elsewhere,
     same_time,
+    says_all_words,
     shares_wording,
 )
 from veracity.judge.owners import (
@@ -217,11 +218,30 @@ def in_claims_clause(pn: NumberMention, sent: Sentence, cs: ClaimSlots, slot: Sl
         return False  # a repeatable relation: the other date is another event of the sentence
     # of a compound claim, only the values of the slot's own part place it ("1984年毕业于复旦大学，
     # 1992年在北京大学获得博士学位": 北京大学 is the frame of 1992, not of 1984)
+    others = [sl for sl in [*cs.slots, *cs.context]
+              if sl is not slot and sl.kind in ("name", "category") and (cs.parts <= 1 or sl.part == slot.part)]
+    if not others:
+        return _says_all_but_the_value(slot, sent.text, clause, cs)
     return any(
-        sl is not slot and (name_found(sl, norm) or (bool(frame) and name_found(sl, normalize_for_match(frame)))
-                            if sl.kind == "name" else category_said(sl, clause))
-        for sl in [*cs.slots, *cs.context] if sl.kind in ("name", "category") and (cs.parts <= 1 or sl.part == slot.part)
+        name_found(sl, norm) or (bool(frame) and name_found(sl, normalize_for_match(frame)))
+        if sl.kind == "name" else category_said(sl, clause)
+        for sl in others
     )
+
+
+def _says_all_but_the_value(slot: Slot, sentence: str, clause: str, cs: ClaimSlots) -> bool:
+    """A claim with no other name to place its value ("was promoted to full professor in
+    2009"): the clause says every word of the claim with another value ("…in 2009 and was
+    promoted to full professor in 2015"), and the sentence has the claim's own value in a
+    clause that says none of them ("joined the university in 2009")."""
+    if slot.number is None or not says_all_words(clause, cs):
+        return False
+    # only where the sentence gives the claim's value to another event: a repeatable one ("won
+    # the league title in 1952–53") may have happened in the claim's year too
+    words = claim_words(cs)
+    own = [sentence[a:b] for a, b in clause_spans(sentence)
+           if any(same_quantity(slot.number, x) for x in extract_numbers(sentence[a:b]))]
+    return bool(own) and not any(words & content_terms(c) for c in own)
 
 
 def category_conflict(slot: Slot, sent: Sentence, cs: ClaimSlots) -> str | None:
