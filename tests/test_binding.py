@@ -1057,3 +1057,11 @@ def test_a_thing_of_the_subjects_placed_elsewhere_is_not_the_subject() -> None:
     assert own_thing_elsewhere("Its first factory, in Eindhoven, employs 410 people.", cs)
     assert not own_thing_elsewhere("Its plant in Ghent employs 240 people.", cs)
     assert not own_thing_elsewhere("Its workers earn more than the regional average.", cs)
+
+
+def test_a_field_and_its_branch_do_not_contradict_but_two_fields_do() -> None:
+    page = "Mirela Dobre received her PhD in microbiology from the University of Cluj in 2011."
+    branch = _judge("Mirela Dobre received her PhD in biology from the University of Cluj in 2011.", [page])
+    assert branch.verdict.label != Label.FALSE
+    other = _judge("Mirela Dobre received her PhD in geography from the University of Cluj in 2011.", [page])
+    assert other.verdict.label == Label.FALSE

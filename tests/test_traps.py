@@ -434,6 +434,13 @@ CASES: list[tuple[str, tuple[Label, ...]]] = [
     ("Astrid Solheim was promoted to full professor in 2015.", GOOD),
     ("Astrid Solheim was promoted to full professor in 2009.", (Label.FALSE,)),
     ("Astrid Solheim joined the University of Bergen in 2015.", (Label.FALSE,)),
+    # the field of a degree ("a PhD in oceanography" is no PhD in marine biology)
+    ("Astrid Solheim received her PhD in oceanography from the University of Tromsø in 2004.", GOOD),
+    ("Astrid Solheim received her PhD in marine biology from the University of Tromsø in 2004.", (Label.FALSE,)),
+    ("洪启明在中国海洋大学获得海洋学博士学位。", GOOD),
+    ("洪启明在中国海洋大学获得生态学博士学位。", (Label.FALSE,)),
+    ("洪启明于2016年晋升为教授。", GOOD),
+    ("洪启明于2011年晋升为教授。", (Label.FALSE,)),
     # "$40m" is $40 million: a lower-case scale letter beside money
     ("Lumora raised $40m in its Series B round.", GOOD),
     ("Lumora raised $4m in its Series B round.", (Label.FALSE,)),

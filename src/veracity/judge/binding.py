@@ -319,6 +319,8 @@ def align(
             # "Gopher is a … model", "Its main span is …": a sentence naming the subject, or
             # going on about it with a pronoun, is its frame
             return True
+        if not cs.relation and any(says_all_words(s.text[a:b], cs) for a, b in clause_spans(s.text)):
+            return True  # "2011年加入厦门大学，2016年晋升为教授": a clause in the claim's own words
         return any(sl.kind == "name" and name_found(sl, s.norm) for sl in frame_names)
 
     frames = [i for i in range(len(sents)) if in_frame(i)]

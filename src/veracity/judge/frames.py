@@ -183,7 +183,10 @@ def shares_wording(clause: str, cs: ClaimSlots) -> bool:
 def says_all_words(clause: str, cs: ClaimSlots) -> bool:
     """The clause has every word of the claim besides its names and values, and there are at
     least two ("was promoted to full professor"): it speaks of the claim's very fact."""
-    words = claim_words(cs)
+    rest = cs.text
+    for named in sorted([sl.text for sl in cs.slots] + ([cs.subject] if cs.subject else []), key=len, reverse=True):
+        rest = rest.replace(named, " | ")  # no word across a name's edge (洪启明「于」: 明于)
+    words = {w for w in content_terms(rest) if not w.startswith("#") and not w[:1].isdigit()}
     return len(words) >= 2 and words <= content_terms(clause)
 
 

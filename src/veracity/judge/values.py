@@ -260,6 +260,8 @@ def category_conflict(slot: Slot, sent: Sentence, cs: ClaimSlots) -> str | None:
         claimed = {sl.member for sl in cs.slots if sl.kind == "category" and sl.group == slot.group}
         if present <= claimed:
             continue  # "studied chemistry and physics": chemistry is the claim's own, not another
+        if slot.member and all(m in slot.member or slot.member in m for m in present):
+            continue  # a field and its branch ("biology" / "microbiology") do not contradict
         if len(spans) > 1:
             norm = normalize_for_match(raw)
             nums = extract_numbers(raw)
