@@ -44,3 +44,24 @@ def test_a_bound_in_the_claim_holds_for_values_beyond_it() -> None:
     assert not within_claimed_bound("exactly 400 people", 8, 400, 410)
     assert within_claimed_bound("超过1200万人次", 2, 12e6, 12.4e6)
 
+
+
+def test_a_one_character_noun_before_a_stop_is_what_is_counted() -> None:
+    from veracity.judge.counts import noun_after, same_noun
+
+    def after(text: str, number: str) -> str | None:
+        return noun_after(text, text.index(number) + len(number))
+
+    people = after("目前员工约1200人。", "1200")
+    assert people == "人" == after("约1500名，", "1500")  # people, by any classifier
+    assert not same_noun(people, after("能量密度达到每公斤380瓦时，", "380"))
+
+
+def test_a_chinese_clause_that_opens_with_a_time_word_names_no_owner() -> None:
+    from veracity.evidence.numbers import extract_numbers
+    from veracity.judge.owners import owner_of
+    from veracity.judge.slots import claim_slots
+
+    cs = claim_slots("金澜科技目前员工约1200人。")
+    sent = "公司总部位于合肥，目前员工约1200人。"
+    assert owner_of(sent, extract_numbers(sent)[0], cs) is None

@@ -441,6 +441,10 @@ CASES: list[tuple[str, tuple[Label, ...]]] = [
     ("洪启明在中国海洋大学获得生态学博士学位。", (Label.FALSE,)),
     ("洪启明于2016年晋升为教授。", GOOD),
     ("洪启明于2011年晋升为教授。", (Label.FALSE,)),
+    # a head count after a time word (目前员工约1200人) is the firm's; a count of people is
+    # no energy density (1200人 / 每公斤380瓦时)
+    ("金澜科技目前员工约1200人。", GOOD),
+    ("金澜科技目前员工约3000人。", (Label.FALSE, Label.UNVERIFIABLE)),
     # "$40m" is $40 million: a lower-case scale letter beside money
     ("Lumora raised $40m in its Series B round.", GOOD),
     ("Lumora raised $4m in its Series B round.", (Label.FALSE,)),

@@ -572,7 +572,8 @@ def align(
         action_credit(cs, al, sents)
     if not al.credits_other and not al.subject_credited:
         deed_credit(cs, al, sents)
-    al.list_like = bool(sents) and all(s.list_like or len(s.norm) < 25 for s in sents)
+    # a passage of fragments only (a Chinese sentence states a fact in far fewer characters)
+    al.list_like = bool(sents) and all(s.list_like or len(s.norm) < (10 if CJK.search(s.text) else 25) for s in sents)
     al.features = _features(cs, al, units)
     return al
 

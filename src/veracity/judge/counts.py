@@ -28,6 +28,10 @@ def noun_after(text: str, end: int) -> str | None:
     cjk = re.match(rf"[个位名项次篇条]?([{CJK_CHARS}]{{2}})", tail)
     if cjk:
         return cjk.group(1)
+    # one character before a stop ("约1200人。", "1500名，"): people counted by any classifier
+    one = re.match(rf"([{CJK_CHARS}])(?![{CJK_CHARS}])", tail)
+    if one:
+        return "人" if one.group(1) in "人名位" else one.group(1)
     for word in re.findall(r"[A-Za-z]+", tail)[:3]:
         w = word.lower()
         if w not in _NOUN_SKIP:

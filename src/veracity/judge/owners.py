@@ -200,6 +200,9 @@ _ZH_CLAUSE_LEAD = re.compile(
     r"(?=\d|营业收入|营收|收入|净利润|利润|员工|职工|市值|销量|产量|用户|的)"
 )
 _ZH_GENERIC = frozenset({"公司", "集团", "该公司", "本公司", "企业", "该集团", "其", "该校", "学校", "大学"})
+# a clause that opens with a time or a tally word names no owner (「目前」员工约1200人)
+_ZH_NO_OWNER = ("目前", "现在", "当前", "如今", "现有", "截至", "截止", "同年", "次年", "去年", "今年", "此后",
+                "随后", "当时", "全年", "其中", "共有", "总计", "合计", "累计")
 
 
 def _zh_clause_owner(before: str, cs: ClaimSlots) -> str | None:
@@ -211,7 +214,7 @@ def _zh_clause_owner(before: str, cs: ClaimSlots) -> str | None:
     if m is None or not cs.subject:
         return None
     name = m.group(1)
-    if name.startswith(tuple(_ZH_GENERIC)):
+    if name.startswith(tuple(_ZH_GENERIC)) or name.startswith(_ZH_NO_OWNER):
         return None  # 「公司目前拥有」员工约320人: the firm the passage is about, and its verb
     if name in cs.subject or cs.subject in name or is_subject_name(name, cs):
         return None
