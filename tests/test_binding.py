@@ -1065,3 +1065,13 @@ def test_a_field_and_its_branch_do_not_contradict_but_two_fields_do() -> None:
     assert branch.verdict.label != Label.FALSE
     other = _judge("Mirela Dobre received her PhD in geography from the University of Cluj in 2011.", [page])
     assert other.verdict.label == Label.FALSE
+
+
+def test_a_deed_credited_to_a_pronoun_is_credited_to_the_person_the_page_is_about() -> None:
+    page = ("Tomas Lind is a Swedish computer scientist at KTH in Stockholm. "
+            "He designed the Quartz type checker in 2010.")
+    j = _judge("Ingrid Falk designed the Quartz type checker.", [page])
+    assert j.verdict.label == Label.MISATTRIBUTED
+    assert "Tomas Lind" in j.verdict.rationale and "to He" not in j.verdict.rationale
+    own = _judge("Tomas Lind designed the Quartz type checker.", [page])
+    assert own.verdict.label in (Label.TRUE, Label.MOSTLY_TRUE)

@@ -445,6 +445,9 @@ CASES: list[tuple[str, tuple[Label, ...]]] = [
     # no energy density (1200人 / 每公斤380瓦时)
     ("金澜科技目前员工约1200人。", GOOD),
     ("金澜科技目前员工约3000人。", (Label.FALSE, Label.UNVERIFIABLE)),
+    # a deed credited to "He" is credited to the person the page is about, by name
+    ("Tomas Lind designed the Quartz type checker.", GOOD),
+    ("Ingrid Falk designed the Quartz type checker.", (Label.MISATTRIBUTED,)),
     # "$40m" is $40 million: a lower-case scale letter beside money
     ("Lumora raised $40m in its Series B round.", GOOD),
     ("Lumora raised $4m in its Series B round.", (Label.FALSE,)),

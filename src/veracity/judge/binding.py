@@ -31,6 +31,7 @@ from veracity.judge.credit import (
     award_credit,
     claimed_agents,
     deed_credit,
+    name_pronoun_credit,
     passive_without_agent,
     role_credit,
     speaker_credit,
@@ -572,6 +573,7 @@ def align(
         action_credit(cs, al, sents)
     if not al.credits_other and not al.subject_credited:
         deed_credit(cs, al, sents)
+    name_pronoun_credit(cs, al, sents)
     # a passage of fragments only (a Chinese sentence states a fact in far fewer characters)
     al.list_like = bool(sents) and all(s.list_like or len(s.norm) < (10 if CJK.search(s.text) else 25) for s in sents)
     al.features = _features(cs, al, units)

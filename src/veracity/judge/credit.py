@@ -500,3 +500,25 @@ def deed_credit(cs: ClaimSlots, al: PassageAlignment, sents: list[Sentence]) -> 
                 return
             al.credits_other, al.credit_sentence = doers[0], i
             return
+
+
+def name_pronoun_credit(cs: ClaimSlots, al: PassageAlignment, sents: list[Sentence]) -> None:
+    """A deed credited to a pronoun ("He designed the Quartz type checker") is credited to the
+    person the passage is about: the name that leads the nearest sentence before, else the
+    page's title. Nobody found, or the claim's own subject: no credit to another."""
+    other, at = al.credits_other, al.credit_sentence
+    if other is None or at is None or other.lower() not in lexicon.PRONOUNS_EN:
+        return
+    found: str | None = None
+    for s in reversed(sents[:at]):
+        m = LATIN_PHRASE.match(s.text.lstrip(" #*-•>|\t"))
+        if m and len(m.group(0).split()) >= 2 and m.group(0).split()[0].lower() not in ("the", "a", "an", "in", "on"):
+            found = m.group(0)
+            break
+    if found is None:
+        m = LATIN_PHRASE.search(al.rp.passage.context or al.rp.source.title or "")
+        found = m.group(0) if m and len(m.group(0).split()) >= 2 else None
+    if found is None or is_subject_name(found, cs):
+        al.credits_other, al.credit_sentence = None, None
+    else:
+        al.credits_other = found
