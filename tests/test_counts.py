@@ -65,3 +65,14 @@ def test_a_chinese_clause_that_opens_with_a_time_word_names_no_owner() -> None:
     cs = claim_slots("金澜科技目前员工约1200人。")
     sent = "公司总部位于合肥，目前员工约1200人。"
     assert owner_of(sent, extract_numbers(sent)[0], cs) is None
+
+
+def test_two_peaks_are_two_values_but_a_bound_holds_for_what_is_within_it() -> None:
+    from veracity.judge.counts import within_claimed_bound
+
+    claim = "winds of up to 160 km/h"
+    at = claim.index("160")
+    assert within_claimed_bound(claim, at, 160, 140, "winds of 140 km/h", 9)
+    assert not within_claimed_bound(claim, at, 160, 140, "winds of up to 140 km/h", 15)
+    under = "under 100 staff"
+    assert within_claimed_bound(under, 6, 100, 87, "under 87 staff", 6)

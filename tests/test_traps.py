@@ -448,6 +448,13 @@ CASES: list[tuple[str, tuple[Label, ...]]] = [
     # a deed credited to "He" is credited to the person the page is about, by name
     ("Tomas Lind designed the Quartz type checker.", GOOD),
     ("Ingrid Falk designed the Quartz type checker.", (Label.MISATTRIBUTED,)),
+    # a peak is one value ("up to 140 km/h" is no "up to 160 km/h"); a value given for the
+    # year before ("a loss of €12 million a year earlier") is not the claim's year's
+    ("Storm Elin brought winds of up to 140 km/h.", GOOD),
+    ("Storm Elin brought winds of up to 160 km/h.", (Label.FALSE,)),
+    ("Fjellfly Air reported a net profit of €45 million for the third quarter of 2024.", GOOD),
+    ("Fjellfly Air reported a loss of €12 million for the third quarter of 2024.",
+     (Label.PARTLY_TRUE, Label.FALSE, Label.UNVERIFIABLE)),
     # "$40m" is $40 million: a lower-case scale letter beside money
     ("Lumora raised $40m in its Series B round.", GOOD),
     ("Lumora raised $4m in its Series B round.", (Label.FALSE,)),

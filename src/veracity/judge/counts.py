@@ -56,18 +56,24 @@ _AT_LEAST = re.compile(r"(?:more\s+than|over|at\s+least|upwards\s+of|in\s+excess
                        re.IGNORECASE)
 _AT_MOST = re.compile(r"(?:less\s+than|fewer\s+than|under|at\s+most|up\s+to|no\s+more\s+than|不到|少于|不足|至多)\s*$",
                       re.IGNORECASE)
+_UP_TO = re.compile(r"(?:up\s+to|高达|最高)\s*$", re.IGNORECASE)
 _ABOUT = re.compile(r"(?:about|around|approximately|roughly|nearly|almost|some|close\s+to|约|大约|近|将近|接近)\s*$",
                     re.IGNORECASE)
 
 
-def within_claimed_bound(claim: str, start: int, claimed: float, stated: float) -> bool:
+def within_claimed_bound(
+    claim: str, start: int, claimed: float, stated: float, evidence: str = "", stated_start: int = 0,
+) -> bool:
     """The stated value agrees with how the claim words its number: "more than 12 million"
-    holds for 12.4 million, "under 100" for 87, "about 400" for anything within 10 %."""
+    holds for 12.4 million, "under 100" for 87, "about 400" for anything within 10 %. A peak
+    the evidence gives ("up to 140 km/h") is another peak than the claim's ("up to 160 km/h")."""
     before = claim[max(0, start - 24) : start]
+    said = evidence[max(0, stated_start - 24) : stated_start]
     if _AT_LEAST.search(before):
         return stated >= claimed
     if _AT_MOST.search(before):
-        return stated <= claimed
+        # "up to" on both sides gives two peaks; "under 87" still holds for "under 100"
+        return stated <= claimed and not (_UP_TO.search(before) and _UP_TO.search(said))
     if _ABOUT.search(before):
         return claimed != 0 and abs(stated - claimed) / abs(claimed) <= 0.1
     return False

@@ -165,11 +165,14 @@ def number_match(slot: Slot, sent: Sentence, cs: ClaimSlots) -> tuple[bool, str 
         # "more than 12 million passengers" is stated by "12,400,000 passengers"
         if same_quantity(cn, pn) or (
             cn.kind == pn.kind and cn.kind in ("count", "percent") and (cn.unit or "") == (pn.unit or "")
-            and within_claimed_bound(cs.text, cn.start, cn.value, pn.value)
+            and within_claimed_bound(cs.text, cn.start, cn.value, pn.value, sent.text, pn.start)
             and same_noun(noun_after(cs.text, cn.end), noun_after(sent.text, pn.end))
         ):
             if cn.kind == "count" and not cn.unit and counts_other_things(cs.text, cn.end, sent.text, pn.end):
                 continue
+            earlier = _EARLIER.match(sent.text, pn.end)
+            if earlier is not None and claim_years(cs) & {x.year for x in sent.numbers if x.kind in TIME_KINDS}:
+                return True, earlier.group(1) or earlier.group(2)  # "a loss of €12 million a year earlier"
             relative = relative_owner(sent.text, pn) if cs.subject else None
             if relative is not None and not is_subject_name(relative, cs) and not any(
                 normalize_for_match(relative) in f for s in cs.slots if s.kind == "name" for f in s.forms
@@ -183,6 +186,12 @@ def number_match(slot: Slot, sent: Sentence, cs: ClaimSlots) -> tuple[bool, str 
                     return True, owner
             return True, None
     return False, None
+
+
+# a value given for the year before the sentence's ("… a year earlier", 上年同期)
+_EARLIER = re.compile(r"[^.;,，；。]{0,30}?\b(a\s+year\s+(?:earlier|before|ago)|the\s+(?:year|quarter)\s+before|"
+                      r"the\s+previous\s+year|a\s+quarter\s+earlier)\b|[^。；，]{0,6}?(上年同期|去年同期|一年前)",
+                      re.IGNORECASE)
 
 
 _RELATIVE_LEAD = re.compile(r"\s*(?:where|in\s+which|at\s+which|for\s+which)\b", re.IGNORECASE)
@@ -648,7 +657,7 @@ def number_conflict(slot: Slot, sent: Sentence, cs: ClaimSlots, frame: str = "")
                 continue
             if (cn.unit or "") != (pn.unit or "") or pn.value == 0:
                 continue
-            if within_claimed_bound(cs.text, cn.start, cn.value, pn.value):
+            if within_claimed_bound(cs.text, cn.start, cn.value, pn.value, sent.text, pn.start):
                 continue  # "more than 12 million" against 12,400,000
             ratio = abs(cn.value / pn.value)
             ours, theirs = noun_after(cs.text, cn.end), noun_after(sent.text, pn.end)
