@@ -76,3 +76,15 @@ def test_two_peaks_are_two_values_but_a_bound_holds_for_what_is_within_it() -> N
     assert not within_claimed_bound(claim, at, 160, 140, "winds of up to 140 km/h", 15)
     under = "under 100 staff"
     assert within_claimed_bound(under, 6, 100, 87, "under 87 staff", 6)
+
+
+def test_a_chinese_head_count_names_what_it_counts_before_the_number() -> None:
+    from veracity.judge.counts import noun_before
+
+    def before(text: str, number: str) -> str | None:
+        at = text.index(number)
+        return noun_before(text, at, at + len(number))
+
+    assert before("学校现有在校生3.2万人，", "3.2万") != before("其中研究生1.1万人。", "1.1万")
+    assert before("公司目前员工约1200人。", "1200") == "员工"
+    assert before("星云科技完成了4亿元B轮融资。", "4亿元") is None  # an amount after a verb

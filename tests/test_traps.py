@@ -455,6 +455,10 @@ CASES: list[tuple[str, tuple[Label, ...]]] = [
     ("Fjellfly Air reported a net profit of €45 million for the third quarter of 2024.", GOOD),
     ("Fjellfly Air reported a loss of €12 million for the third quarter of 2024.",
      (Label.PARTLY_TRUE, Label.FALSE, Label.UNVERIFIABLE)),
+    # a Chinese head count names what it counts before the number (在校生 / 研究生, 院士 / 名师)
+    ("新源大学现有在校生3.2万人。", GOOD),
+    ("新源大学现有研究生3.2万人。", (Label.FALSE, Label.UNVERIFIABLE)),
+    ("新源大学现有院士12人。", (Label.FALSE,)),
     # "$40m" is $40 million: a lower-case scale letter beside money
     ("Lumora raised $40m in its Series B round.", GOOD),
     ("Lumora raised $4m in its Series B round.", (Label.FALSE,)),

@@ -39,6 +39,20 @@ def noun_after(text: str, end: int) -> str | None:
     return None
 
 
+_ZH_COUNT_LEAD = re.compile(rf"([{CJK_CHARS}]{{2}})(?:约|大约|近|超过|逾|共|总计|达|有|为|是)?\s*$")
+
+
+def noun_before(text: str, start: int, end: int) -> str | None:
+    """What a Chinese head count counts when it is named before the number and a classifier
+    follows it: 「在校生」3.2万人, 「研究生」1.1万人, 员工约1200人 (the last two characters
+    of the noun); None otherwise (a verb before an amount: 完成了4亿元)."""
+    after = noun_after(text, end)
+    if after is None or len(after) != 1 or not CJK.match(after):
+        return None
+    m = _ZH_COUNT_LEAD.search(text[max(0, start - 8) : start])
+    return m.group(1) if m else None
+
+
 def same_noun(a: str | None, b: str | None) -> bool:
     """Two counts of the same thing: parameters vs parameters, not parameters vs tokens. A
     noun in Chinese against one in English is compared through the concept table (参数 ↔
