@@ -242,3 +242,22 @@ def test_small_batches_run_on_one_blas_thread(monkeypatch: pytest.MonkeyPatch) -
     assert small == 1
     if (os.cpu_count() or 1) > 1:
         assert large == 2
+
+
+def test_a_vectors_last_decimals_do_not_reorder_near_equal_passages() -> None:
+    """A text's vector moves in its 7th decimal with the batch it was embedded in; two passages
+    that are equal but for that noise keep their order (by position) whichever way it falls."""
+
+    class Fixed:
+        name, dim = "fixed", 4
+
+        def embed(self, texts: list[str]) -> np.ndarray:  # pragma: no cover - never asked
+            raise AssertionError("the vectors are given")
+
+    query = np.array([1.0, 0.0, 0.0, 0.0], dtype=np.float32)
+    ps = passages(["Orla Quinn joined Tidewater Labs.", "Orla Quinn joined Tidewater Labs."])
+    for noise in (1e-6, -1e-6):  # a cosine of 0.894427 moved by about 4e-7 either way
+        vectors = np.array([[1.0, 0.5, 0.0, 0.0], [1.0, 0.5 + noise, 0.0, 0.0]], dtype=np.float32)
+        idx = HybridIndex(ps, vectors, Fixed(), tokens=[[], []])  # type: ignore[arg-type]
+        hits = idx.search("", 2, query_vec=query)
+        assert [h.index for h in hits] == [0, 1]

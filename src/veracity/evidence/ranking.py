@@ -41,6 +41,10 @@ _EMBEDDINGS = "embeddings.npy"
 _BM25_DIR = "bm25"
 
 
+SIM_DECIMALS = 5  # cosine similarities are compared to this many decimals
+BM25_DECIMALS = 4  # and BM25 scores to this many
+
+
 @dataclass(frozen=True)
 class Hit:
     """One ranked passage."""
@@ -101,7 +105,9 @@ class _Lexical:
         ids = sorted({self.vocab[t] for t in query_tokens if t in self.vocab})
         if not ids:
             return None
-        return np.asarray(self.retriever.get_scores_from_ids(ids), dtype=np.float32)
+        # rounded: the vocabulary's ids (and so the order the terms are summed in) differ from
+        # one process to the next, which must not reorder passages of near-equal scores
+        return np.round(np.asarray(self.retriever.get_scores_from_ids(ids), dtype=np.float32), BM25_DECIMALS)
 
 
 def _top(values: np.ndarray, depth: int, *, positive_only: bool = False) -> np.ndarray:
@@ -313,7 +319,9 @@ class HybridIndex:
         norm = float(np.linalg.norm(qv))
         if norm > 0:
             qv = qv / norm
-        sims = self.embeddings @ qv
+        # rounded: a text's vector moves in the 7th decimal with the batch it was embedded in,
+        # which must not reorder near-equal passages from one run to the next
+        sims = np.round(self.embeddings @ qv, SIM_DECIMALS)
         semantic_rank = _top(sims, depth) if norm > 0 else np.zeros(0, dtype=np.int64)
 
         fused: dict[int, float] = {}
