@@ -459,6 +459,11 @@ CASES: list[tuple[str, tuple[Label, ...]]] = [
     ("新源大学现有在校生3.2万人。", GOOD),
     ("新源大学现有研究生3.2万人。", (Label.FALSE, Label.UNVERIFIABLE)),
     ("新源大学现有院士12人。", (Label.FALSE,)),
+    # a date in an "and" clause of the claim's own words ("studied … at X and graduated in
+    # 2003"); another person who studied the same subject in the same year did not take the deed
+    ("Kaito Brennan studied astronomy at the University of Toronto and graduated in 2003.", GOOD),
+    ("Kaito Brennan studied astronomy at the University of Toronto and graduated in 2006.", (Label.FALSE,)),
+    ("Wren Adeyemi studied astronomy at the University of Lagos and graduated in 2003.", GOOD),
     # "$40m" is $40 million: a lower-case scale letter beside money
     ("Lumora raised $40m in its Series B round.", GOOD),
     ("Lumora raised $4m in its Series B round.", (Label.FALSE,)),

@@ -302,14 +302,18 @@ _NOT_AGENTS = frozenset({"the", "it", "he", "she", "they", "this", "that", "we",
                          "there", "here", "then", "also"})
 
 
+_SHARED_DEEDS = frozenset({"award", "education", "employment", "birth", "death", "election", "location", "marriage"})
+
+
 def action_credit(cs: ClaimSlots, al: PassageAlignment, sents: list[Sentence]) -> None:
     """What the claim says its named agent did ("Antonio Ferreira announced a fund of 500
     million euros for coastal cities") that a sentence says another named agent did, in the
     same words ("Clara Mendes, announced a fund of 500 million euros …"): credited to that
     other, unless the claim's agent is named there too."""
     m = _AGENT_ACT.match(cs.text)
-    if m is None or cs.relation == "award" or m.group("agent").lower() in _NOT_AGENTS:
-        return  # a prize is won by many, year after year: award_credit reads those
+    if m is None or cs.relation in _SHARED_DEEDS or m.group("agent").lower() in _NOT_AGENTS:
+        return  # a prize is won by many, year after year (award_credit reads those); many study,
+        # work, are born or elected at one place in one year: no one else's doing
     agent, verb = m.group("agent"), m.group("verb")
     done = content_terms(m.group("rest"))
     if len(done) < 3:

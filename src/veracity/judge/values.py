@@ -203,6 +203,7 @@ _EARLIER = re.compile(r"[^.;,，；。]{0,30}?\b(a\s+year\s+(?:earlier|before|ag
                       re.IGNORECASE)
 
 
+_AND_LEAD = re.compile(r"\s*and\s", re.IGNORECASE)
 _RELATIVE_LEAD = re.compile(r"\s*(?:where|in\s+which|at\s+which|for\s+which)\b", re.IGNORECASE)
 
 
@@ -213,14 +214,20 @@ def in_claims_clause(pn: NumberMention, sent: Sentence, cs: ClaimSlots, slot: Sl
     1934", not "born 1867, died 1934") or another of the claim's values for a repeatable one
     ("2010年加入X，2018年起担任首席研究员" — 2018 is another event, not the joining)."""
     clause = clause_at(sent.text, pn.start)
-    if _RELATIVE_LEAD.match(clause):
-        # "…, where she has worked since 2011": the place is the clause before's
+    named = clause  # where the claim's other names are looked for
+    # "…, where she has worked since 2011": the place is the clause before's; so is the school
+    # of "studied astronomy at X and graduated in 2003" (an "and" clause in the claim's words),
+    # though that clause's own date stays its own ("joined X in 2009 and was promoted in 2015")
+    relative = bool(_RELATIVE_LEAD.match(clause))
+    if relative or (_AND_LEAD.match(clause) and claim_words(cs) & content_terms(clause)):
         spans = clause_spans(sent.text)
         k = next((i for i, (a, b) in enumerate(spans) if a <= pn.start < b), 0)
         if k > 0:
-            clause = sent.text[spans[k - 1][0]: spans[k][1]]
+            named = sent.text[spans[k - 1][0]: spans[k][1]]
+            if relative:
+                clause = named
     low = clause.lower()
-    norm = normalize_for_match(clause)
+    norm = normalize_for_match(named)
     if slot.number is not None and any(same_quantity(slot.number, x) for x in extract_numbers(clause)):
         return False
     for sl in cs.slots:
@@ -242,7 +249,7 @@ def in_claims_clause(pn: NumberMention, sent: Sentence, cs: ClaimSlots, slot: Sl
         return _says_all_but_the_value(slot, sent.text, clause, cs)
     return any(
         name_found(sl, norm) or (bool(frame) and name_found(sl, normalize_for_match(frame)))
-        if sl.kind == "name" else category_said(sl, clause)
+        if sl.kind == "name" else category_said(sl, named)
         for sl in others
     )
 
