@@ -1075,3 +1075,11 @@ def test_a_deed_credited_to_a_pronoun_is_credited_to_the_person_the_page_is_abou
     assert "Tomas Lind" in j.verdict.rationale and "to He" not in j.verdict.rationale
     own = _judge("Tomas Lind designed the Quartz type checker.", [page])
     assert own.verdict.label in (Label.TRUE, Label.MOSTLY_TRUE)
+
+
+def test_a_short_clause_before_a_semicolon_ends_with_it() -> None:
+    from veracity.judge.frames import clause_spans
+
+    text = "In 2018 he co-founded Deepline, a start-up, with Sara Kim; Deepline was acquired in 2021."
+    spans = [text[a:b].strip() for a, b in clause_spans(text)]
+    assert spans == ["In 2018 he co-founded Deepline, a start-up, with Sara Kim;", "Deepline was acquired in 2021."]

@@ -464,6 +464,11 @@ CASES: list[tuple[str, tuple[Label, ...]]] = [
     ("Kaito Brennan studied astronomy at the University of Toronto and graduated in 2003.", GOOD),
     ("Kaito Brennan studied astronomy at the University of Toronto and graduated in 2006.", (Label.FALSE,)),
     ("Wren Adeyemi studied astronomy at the University of Lagos and graduated in 2003.", GOOD),
+    # a semicolon ends a clause (the founding's year is not the acquisition's); a Chinese deed
+    # against an English page (被谷歌收购 / "acquired by Microsoft")
+    ("Omar Reyes co-founded Tidalscribe in 2018.", GOOD),
+    ("Tidalscribe于2021年被微软收购。", GOOD),
+    ("Tidalscribe于2021年被谷歌收购。", (Label.MISATTRIBUTED,)),
     # "$40m" is $40 million: a lower-case scale letter beside money
     ("Lumora raised $40m in its Series B round.", GOOD),
     ("Lumora raised $4m in its Series B round.", (Label.FALSE,)),

@@ -380,6 +380,12 @@ _ZH_ACTIVE = re.compile(rf"^\s*(?P<agent>[{CJK_CHARS}·]{{2,12}}?)(?:于[^，。
                         rf"(?P<thing>[{CJK_CHARS}·A-Za-z0-9]{{2,20}})")
 
 
+# a Chinese deed word as the English deed an English page says (被谷歌「收购」: "acquired by")
+_ZH_DEED_EN = {"收购": "acquired", "并购": "acquired", "主办": "organised", "举办": "organised",
+               "承办": "organised", "组织": "organised", "领投": "led", "设计": "designed",
+               "撰写": "written", "编写": "written", "执导": "directed", "导演": "directed"}
+
+
 def _agents(named: str) -> list[str]:
     people = [re.sub(r"^the\s+", "", p.strip(), flags=re.IGNORECASE) for p in _PEOPLE_SPLIT.split(named)]
     return [p for p in people if p]
@@ -484,18 +490,22 @@ def deed_credit(cs: ClaimSlots, al: PassageAlignment, sents: list[Sentence]) -> 
         when = {n.year for n in s.numbers if n.kind in TIME_KINDS}
         if s.list_like or (years and when and not years & when):
             continue  # another year's deed (another term, another edition)
+        latin = not CJK.search(s.text)  # a Chinese claim against an English page: 收购 is "acquired"
+        cross = latin and bool(CJK.search(cs.text))
+        own_words = {w for w in words if not CJK.search(w) and not w.startswith("#")} if cross else words
         for verb, doers, target, passive in _deeds_in(s.text):
-            if verb != deed:
+            if verb != deed and not (cross and verb == _ZH_DEED_EN.get(deed)):
                 continue
             named = all(normalize_for_match(n) in normalize_for_match(target) for n in names)
-            if words:  # the same thing: its words where the deed's object is, its names in the passage
-                if not (words <= content_terms(target) and (named or named_here)):
+            if own_words:  # the same thing: its words where the deed's object is, its names in the passage
+                if not (own_words <= content_terms(target) and (named or named_here)):
                     continue
             # "It was acquired by …": about the subject, or a pronoun on a page about the thing
             elif not (named or (passive and ((s.subject and cs.subject and not agents_lead)
                                              or (named_here and _PRONOUN_LEAD.match(target))))):
                 continue
             if any(same_name(d, a) or normalize_for_match(a) == normalize_for_match(d)
+                   or normalize_for_match(d).replace(" ", "") in lexicon.english_forms(a)
                    for d in doers for a in agents):
                 al.subject_credited = True
                 # the deed, its thing and its doer, and what else the claim says there: stated

@@ -112,6 +112,9 @@ def clause_spans(text: str) -> list[tuple[int, int]]:
         start = carry if carry is not None else a
         carry = None
         if _lead_in(text[a:b]):
+            if merged and text[a:b].rstrip().endswith((";", "；")):
+                merged[-1][1] = b  # "…co-founded Deepline, a start-up, with Sara Kim;": a semicolon ends it
+                continue
             if _zh_tail(text[a:b]) and merged and carry is None and start == a:
                 merged[-1][1] = b  # "…毕业于南京大学化学系，获学士学位；": the degree of the clause before
                 continue
