@@ -469,6 +469,9 @@ CASES: list[tuple[str, tuple[Label, ...]]] = [
     ("Omar Reyes co-founded Tidalscribe in 2018.", GOOD),
     ("Tidalscribe于2021年被微软收购。", GOOD),
     ("Tidalscribe于2021年被谷歌收购。", (Label.MISATTRIBUTED,)),
+    # a work is released once: its date in a trailing participle ("…, released in 2008")
+    ("The Sable compiler was released in 2008.", GOOD),
+    ("The Sable compiler was released in 2010.", (Label.FALSE,)),
     # "$40m" is $40 million: a lower-case scale letter beside money
     ("Lumora raised $40m in its Series B round.", GOOD),
     ("Lumora raised $4m in its Series B round.", (Label.FALSE,)),

@@ -142,7 +142,7 @@ def clause_at(text: str, pos: int) -> str:
 
 
 __all__ = ["CJK", "TIME_KINDS", "claim_words", "claim_years", "clause_at", "clause_spans", "life_conflict", "life_dates",
-           "one_time", "own_time_elsewhere", "same_time", "says_all_words", "shares_wording"]
+           "made_once", "one_time", "own_time_elsewhere", "same_time", "says_all_words", "shares_wording"]
 
 
 # --- what a claim shares with a clause ------------------------------------------------------
@@ -156,6 +156,12 @@ _MADE_ONCE = re.compile(r"\b(?:was|were)\s+(?:first\s+)?(?:introduced|invented|p
 
 # a membership one is elected to once: a fellow of a society, a member of an academy, 院士
 _ELECTED_ONCE = re.compile(r"(?i:\bfellow\b|\bacademy\b|academician)|院士|会士")
+
+
+def made_once(text: str) -> bool:
+    """The claim says a work was made, released or launched ("The Vela Transformer was
+    introduced in 2018"): a thing is made once, whoever makes it."""
+    return bool(_MADE_ONCE.search(text))
 
 
 def one_time(cs: ClaimSlots) -> bool:

@@ -34,6 +34,7 @@ from veracity.judge.frames import (
     clause_spans,
     evidence_form,
     life_conflict,
+    made_once,
     one_time,
     own_time_elsewhere,
     same_time,
@@ -266,7 +267,7 @@ def _says_all_but_the_value(slot: Slot, sentence: str, clause: str, cs: ClaimSlo
     words = claim_words(cs)
     own = [sentence[a:b] for a, b in clause_spans(sentence)
            if any(same_quantity(slot.number, x) for x in extract_numbers(sentence[a:b]))]
-    return bool(own) and not any(words & content_terms(c) for c in own)
+    return (bool(own) or made_once(cs.text)) and not any(words & content_terms(c) for c in own)
 
 
 def category_conflict(slot: Slot, sent: Sentence, cs: ClaimSlots) -> str | None:
