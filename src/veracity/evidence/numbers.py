@@ -452,10 +452,7 @@ def _quantity(
     if kind == "count" and unit is None:
         if ccm := _RE_CURRENCY_AFTER.match(text, end, end + 12):
             unit, end = _CURRENCY_AFTER[(ccm[1] or ccm[2]).lower()], ccm.end()
-        prev = text[start - 1] if start else ""
-        if prev in _CURRENCY_PREV_CHARS and (
-            pb := _RE_CURRENCY_BEFORE.search(text, max(0, start - 5), start)
-        ):
+        if pb := _currency_before(text, start):
             unit, start = _CURRENCY_BEFORE[pb[0].strip().lower()], pb.start()
         if unit is None and (measure := measure_after(text, end)) is not None:
             unit, factor, end = measure  # "30 kilometres" → 30,000 m; "12 minutes" → 720 s
@@ -473,13 +470,16 @@ def _quantity(
     return _Cand(start, end, value * scale, kind, unit, scale, suffix)
 
 
+def _currency_before(text: str, start: int) -> re.Match[str] | None:
+    """The currency sign or code right before a number that starts at ``start`` ("US$", "€")."""
+    prev = text[start - 1] if start else ""
+    return _RE_CURRENCY_BEFORE.search(text, max(0, start - 5), start) if prev in _CURRENCY_PREV_CHARS else None
+
+
 def _beside_money(text: str, start: int, end: int) -> bool:
     """Whether a currency sign or code comes just before ``start`` or a currency word just
     after ``end``."""
-    if _RE_CURRENCY_AFTER.match(text, end, end + 12):
-        return True
-    prev = text[start - 1] if start else ""
-    return prev in _CURRENCY_PREV_CHARS and _RE_CURRENCY_BEFORE.search(text, max(0, start - 5), start) is not None
+    return bool(_RE_CURRENCY_AFTER.match(text, end, end + 12)) or _currency_before(text, start) is not None
 
 
 def _counted_after(text: str, end: int) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from functools import lru_cache
 
 from veracity.evidence.numbers import NumberMention, extract_numbers, same_quantity
 from veracity.evidence.tokenize import content_terms
@@ -166,7 +167,7 @@ def made_once(text: str) -> bool:
 
 def one_time(cs: ClaimSlots) -> bool:
     """The claim's relation happens once to its subject, so another date of it contradicts."""
-    return (cs.relation in _FUNCTIONAL or (cs.relation == "creation" and bool(_MADE_ONCE.search(cs.text)))
+    return (cs.relation in _FUNCTIONAL or (cs.relation == "creation" and made_once(cs.text))
             or (cs.relation == "election" and bool(_ELECTED_ONCE.search(cs.text))))
 
 
@@ -192,11 +193,18 @@ def shares_wording(clause: str, cs: ClaimSlots) -> bool:
 def says_all_words(clause: str, cs: ClaimSlots) -> bool:
     """The clause has every word of the claim besides its names and values, and there are at
     least two ("was promoted to full professor"): it speaks of the claim's very fact."""
-    rest = cs.text
-    for named in sorted([sl.text for sl in cs.slots] + ([cs.subject] if cs.subject else []), key=len, reverse=True):
-        rest = rest.replace(named, " | ")  # no word across a name's edge (洪启明「于」: 明于)
-    words = {w for w in content_terms(rest) if not w.startswith("#") and not w[:1].isdigit()}
+    words = _own_words(cs.text, tuple([sl.text for sl in cs.slots] + ([cs.subject] if cs.subject else [])))
     return len(words) >= 2 and words <= content_terms(clause)
+
+
+@lru_cache(maxsize=1024)
+def _own_words(text: str, names: tuple[str, ...]) -> frozenset[str]:
+    """The words of a claim besides its names and values, none across a name's edge (洪启明「于」:
+    not 明于); remembered, as a claim is asked again for every clause of every sentence."""
+    rest = text
+    for named in sorted(names, key=len, reverse=True):
+        rest = rest.replace(named, " | ")
+    return frozenset(w for w in content_terms(rest) if not w.startswith("#") and not w[:1].isdigit())
 
 
 def own_time_elsewhere(slot: Slot, sentence: str, clause: str, cs: ClaimSlots) -> bool:

@@ -172,7 +172,7 @@ def number_match(slot: Slot, sent: Sentence, cs: ClaimSlots) -> tuple[bool, str 
         ):
             if cn.kind == "count" and not cn.unit and counts_other_things(cs.text, cn.end, sent.text, pn.end):
                 continue
-            if _other_noun_before(cs.text, cn, sent.text, pn):
+            if _same_noun_before(cs.text, cn, sent.text, pn) is False:
                 continue  # 「在校生」3.2万人 is no count of 研究生
             earlier = _EARLIER.match(sent.text, pn.end)
             if earlier is not None and claim_years(cs) & {x.year for x in sent.numbers if x.kind in TIME_KINDS}:
@@ -192,10 +192,11 @@ def number_match(slot: Slot, sent: Sentence, cs: ClaimSlots) -> tuple[bool, str 
     return False, None
 
 
-def _other_noun_before(claim: str, cn: NumberMention, sentence: str, pn: NumberMention) -> bool:
-    """A Chinese count of another thing, named before each number (在校生 / 研究生)."""
+def _same_noun_before(claim: str, cn: NumberMention, sentence: str, pn: NumberMention) -> bool | None:
+    """Whether two Chinese head counts count the same thing, named before each number (在校生 /
+    研究生); None when either names none."""
     ours, theirs = noun_before(claim, cn.start, cn.end), noun_before(sentence, pn.start, pn.end)
-    return ours is not None and theirs is not None and ours != theirs
+    return None if ours is None or theirs is None else ours == theirs
 
 
 # a value given for the year before the sentence's ("… a year earlier", 上年同期)
@@ -685,9 +686,8 @@ def number_conflict(slot: Slot, sent: Sentence, cs: ClaimSlots, frame: str = "")
                 # a share named on one side only ("a 35 percent share" / "its margin was 8
                 # percent"): the same thing only where the clause shares the claim's words
                 same_thing = bool(claim_words(cs) & content_terms(clause_at(sent.text, pn.start)))
-            if (ours_b := noun_before(cs.text, cn.start, cn.end)) and (
-                    theirs_b := noun_before(sent.text, pn.start, pn.end)):
-                same_thing = ours_b == theirs_b  # 研究生3.2万人 / 其中研究生1.1万人
+            if (named_before := _same_noun_before(cs.text, cn, sent.text, pn)) is not None:
+                same_thing = named_before  # 研究生3.2万人 / 其中研究生1.1万人
             if cn.kind == "percent" and not same_thing:
                 # a change: what rose or fell ("revenue rose 21 percent" / "its revenue rose 12 percent")
                 ours_c, theirs_c = changed(cs.text, cn.start), changed(sent.text, pn.start)
